@@ -1,0 +1,220 @@
+"""The `annex-tools` command line: thin commands over the service functions, rendered with rich."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from . import schema as S
+from .findings import SEVERITY_ZH, Finding, Severity
+from .reader import WorkbookError
+from .safewrite import LockedError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="基层党组织书记抓党建述职评议考核工具：主表、校验、文档。",
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class CannotRun(Exception):
+    """A Chinese message for the user; the command exits 2."""
+
+
+def _today(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CannotRun(f"--today 的值“{value}”不是 YYYY-MM-DD 形式的日期。") from None
+
+
+def _place(f: Finding) -> str:
+    if not f.sheet:
+        return ""
+    if f.row is None:
+        return f"{f.sheet}" + (f"（{f.column}）" if f.column else "")
+    return f"{f.sheet} 第{f.row}行" + (f"「{f.column}」" if f.column else "")
+
+
+def render_findings(findings: list[Finding], console: Console = out) -> None:
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        table = Table(title=f"{SEVERITY_ZH[severity]}（{len(group)}）", title_style=_STYLE[severity], show_lines=False)
+        table.add_column("规则", style="dim", no_wrap=True)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("说明", overflow="fold")
+        for f in group:
+            table.add_row(f.code, _place(f), f.message)
+        console.print(table)
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="新主表的路径（.xlsx）")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（旧文件先备份）")] = False,
+) -> None:
+    """新建一个空白主表（含说明、设置和各工作表）。"""
+    from .builder import new_workbook
+    from .safewrite import backup, ensure_unlocked
+
+    if path.suffix.lower() not in (".xlsx",):
+        raise CannotRun(f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。")
+    if path.exists():
+        if not force:
+            raise CannotRun(f"“{path}”已存在，未做任何修改。如确需覆盖，请加 --force（旧文件会先备份）。")
+        ensure_unlocked(path)
+        backup(path)
+    new_workbook(path)
+    out.print(f"已新建主表：{path}")
+
+
+@app.command()
+def check(
+    workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="按此日期校验（YYYY-MM-DD），默认今天")] = None,
+    write: Annotated[bool, typer.Option("--write", help="把结果写入“校验结果”表并标记出错单元格")] = False,
+) -> None:
+    """全面校验主表：数据、述职报告、流程、等次和整改。有错误时退出码为 1。"""
+    from .service import check as run_check
+
+    day = _today(today)
+    result = run_check(workbook, day)
+    if write:
+        from .marking import write_findings
+        from .safewrite import update_master
+
+        marked, saved = update_master(workbook, lambda wb: write_findings(wb, result.findings, dt.datetime.now()))
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_findings(result.findings)
+        summary = f"校验完成（{workbook.name}，按 {day:%Y-%m-%d}）：错误 {result.errors} 个，警告 {result.warnings} 个。"
+        out.print(summary, style="bold red" if result.errors else "bold green")
+        if write:
+            out.print(f"结果已写入“{S.RESULTS_SHEET}”表，标记了 {marked} 个单元格；原文件已备份到 {saved}")
+    raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="述职报告 .docx 文件")],
+    category: Annotated[str | None, typer.Option("--category", help="二级党组织书记 或 党支部书记（决定字数上限）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
+    from .report import PART_ZH
+    from .service import analyze_reports
+
+    if category is not None and category not in S.CATEGORIES:
+        raise CannotRun(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
+    results = analyze_reports(files, category)
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table(title="述职报告分析")
+        table.add_column("文件")
+        table.add_column("字数", justify="right")
+        for part in PART_ZH.values():
+            table.add_column(part, justify="right")
+        table.add_column("我")
+        table.add_column("数据")
+        table.add_column("必答项")
+        yes = lambda b: "是" if b else "否"  # noqa: E731
+        for r in results:
+            a = r.analysis
+            if a is None:
+                table.add_row(Path(r.file).name, f"[red]{r.error}[/red]", "", "", "", "", "", "")
+                continue
+            cells = [
+                f"{a.parts[p]}字 {a.shares[p] * 100:.1f}%" if a.shares[p] is not None else (f"{a.parts[p]}字" if a.parts[p] is not None else "未找到")
+                for p in PART_ZH
+            ]
+            table.add_row(Path(r.file).name, str(a.words), *cells, yes(a.first_person), yes(a.figures), yes(a.mandatory_item))
+        out.print(table)
+        render_findings([f for r in results for f in r.findings])
+    has_error = any(r.error for r in results) or any(f.severity is Severity.ERROR for r in results for f in r.findings)
+    raise typer.Exit(EXIT_FINDINGS if has_error else EXIT_OK)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="演示文件输出目录")] = Path("demo"),
+    today: Annotated[str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")] = None,
+) -> None:
+    """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
+    from .demo import make_demo
+    from .service import check as run_check
+
+    day = _today(today)
+    made = make_demo(out_dir)
+    out.print(f"演示主表：{made.workbook}")
+    out.print(f"述职报告：{made.reports_dir}（{made.report_count} 份 .docx）")
+    result = run_check(made.workbook, day)
+    render_findings(result.findings)
+    out.print(
+        f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
+        style="bold",
+    )
+    out.print(f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。")
+
+
+@app.command()
+def version() -> None:
+    """显示版本。"""
+    out.print(f"annex-tools {__version__}")
+
+
+def _log_crash() -> Path:
+    log = Path(tempfile.gettempdir()) / "annex-tools-error.log"
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {sys.argv}\n{traceback.format_exc()}\n")
+    return log
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (CannotRun, WorkbookError, LockedError) as exc:
+        err.print(f"[bold red]无法运行：[/bold red]{exc}")
+        sys.exit(EXIT_CANNOT_RUN)
+    except PermissionError as exc:
+        err.print(f"[bold red]无法运行：[/bold red]没有权限读写“{exc.filename}”（文件可能被其他程序占用）。")
+        sys.exit(EXIT_CANNOT_RUN)
+    except KeyboardInterrupt:
+        err.print("已取消。")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unforeseen: no traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_CANNOT_RUN)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        log = _log_crash()
+        err.print(f"[bold red]内部错误：[/bold red]{type(exc).__name__}: {exc}。详细信息已写入 {log}。")
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,372 @@
+"""`annex-tools demo`: a fictional institute, its reports as real .docx files, and a handful of
+realistic mistakes planted on purpose, each recorded with the finding `check` should give.
+
+Every name here is made up by combining common characters; no real person's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from . import schema as S
+from .report import analyze_file
+from .text import safe_filename, word_count
+
+D = dt.date
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "建国志强文静海燕晓明丽华振宇春梅国华雪松思远明辉佳怡子涵宏伟秀英立新红霞永强桂兰婷婷卫东玉兰德胜雅琴俊杰慧敏"
+
+SECOND_LEVEL = (
+    ("G01", "教育管理学院党总支", S.ORG_GENERAL_BRANCH),
+    ("G02", "课程教学研究院党总支", S.ORG_GENERAL_BRANCH),
+    ("G03", "教师发展中心党总支", S.ORG_GENERAL_BRANCH),
+    ("G04", "基础教育研究所党总支", S.ORG_GENERAL_BRANCH),
+    ("G05", "职业教育学院党总支", S.ORG_GENERAL_BRANCH),
+    ("G06", "信息技术中心党总支", S.ORG_GENERAL_BRANCH),
+    ("G07", "机关党总支", S.ORG_GENERAL_BRANCH),
+    ("G08", "图书档案中心党总支", S.ORG_GENERAL_BRANCH),
+    ("G09", "安保后勤直属党支部", S.ORG_DIRECT_BRANCH),
+    ("G10", "学术资源部直属党支部", S.ORG_DIRECT_BRANCH),
+)
+BRANCH_NAMES = ("第一", "第二", "第三", "第四", "第五")
+
+DUTIES = (
+    "我始终把学习贯彻习近平新时代中国特色社会主义思想作为首要政治任务，全年组织理论学习中心组学习{n}次，带头讲专题党课{m}次。",
+    "我坚持以高质量党建引领高质量发展，把党建工作与教育教学改革同谋划、同部署，推动{n}项重点任务按期完成。",
+    "扎实开展主题教育，我牵头开展调查研究{n}项，形成调研报告{m}篇，推动解决师生急难愁盼问题{k}个。",
+    "严格落实“三会一课”制度，全年召开支部委员会{n}次、党员大会{m}次，组织主题党日活动{k}次。",
+    "我履行第一责任人职责，与班子成员谈心谈话{n}人次，落实“一岗双责”，层层签订责任书{m}份。",
+    "落实意识形态工作责任制，我每季度专题研判意识形态形势，全年审核讲座、论坛等阵地{n}场次。",
+    "坚持把政治标准放在首位，发展党员{n}名，确定入党积极分子{m}名，党员教育培训覆盖率达到{p}%。",
+    "推进“大思政课”综合改革，我带头给学员讲思政课{n}次，推动{m}门课程融入课程思政元素。",
+    "加强对党员干部的日常监督，开展廉政谈话{n}人次，组织警示教育{m}场，一体推进不敢腐、不能腐、不想腐。",
+    "抓好上年度查摆问题整改，{n}项问题已全部完成整改，建立长效机制{m}项。",
+    "关心学生心理健康，我组织开展谈心谈话{n}人次，协调解决实际困难{m}件。",
+    "严格执行基层党组织按期换届制度，指导{n}个党支部完成换届，支部书记“双带头人”比例达到{p}%。",
+)
+PROBLEMS = (
+    "我对党建与业务深度融合思考不够，有的工作还停留在“两张皮”，以党建促业务的办法不多。",
+    "理论学习的系统性不强，我个人自学时间不够充足，学用结合、以学促干还有差距。",
+    "对所属党支部的指导督促不够经常，有的支部组织生活质量不高，主题党日形式比较单一。",
+    "党员教育管理的针对性不强，对青年教师党员的思想动态掌握不够及时，谈心谈话覆盖还不全面。",
+    "意识形态阵地管理还有薄弱环节，对新媒体平台的审核把关需要进一步细化。",
+    "发展党员工作计划性不强，{n}名入党积极分子培养考察进度不均衡。",
+    "上年度查摆的{n}项问题中，有{m}项整改成效还不够明显，长效机制仍需完善。",
+    "我调查研究不够深入，到一线听取师生意见次数偏少，解决实际问题的力度还需加大。",
+    "落实全面从严治党主体责任有时层层递减，对班子成员履行“一岗双责”的督促不够有力。",
+    "支部书记队伍建设存在短板，有的支部书记抓党建的能力和精力不足，培训还不够系统。",
+)
+PLANS = (
+    "我将持续深化理论武装，全年组织专题学习不少于{n}次，推动学习成果转化为推动发展的实际成效。",
+    "聚焦党建与业务融合，打造{n}个党建品牌项目，以高质量党建引领高质量发展。",
+    "加强对党支部的分类指导，每季度至少参加{n}次支部组织生活，提升组织生活质量。",
+    "针对查摆的问题建立整改台账，逐项明确责任人和时限，力争在{n}月底前全部整改到位。",
+    "严格落实意识形态工作责任制，完善阵地审核制度，每半年专题研判一次。",
+    "加强党员队伍建设，做好青年教师党员的思想引领工作，谈心谈话实现全覆盖。",
+    "压实“一岗双责”，我将每学期听取班子成员履行党建责任情况汇报，抓好日常监督。",
+    "加强支部书记培训，全年组织专题培训{n}期，提升支部书记抓党建的能力。",
+)
+MANDATORY_SENTENCE = "我坚持以高质量党建引领高质量发展，推动党建工作与中心工作深度融合。"
+SUBHEADS = {
+    "duties": ("（一）坚持政治引领，加强理论武装", "（二）履行主体责任，夯实基层基础", "（三）强化监督管理，推动从严治党"),
+    "problems": ("（一）党建与业务融合方面", "（二）组织建设方面", "（三）责任落实方面"),
+    "plans": ("（一）在融合发展上下功夫", "（二）在组织建设上下功夫", "（三）在责任落实上下功夫"),
+}
+
+
+@dataclass
+class Planted:
+    code: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    what: str
+
+
+@dataclass
+class DemoResult:
+    workbook: Path
+    reports_dir: Path
+    report_count: int
+    planted: list[Planted] = field(default_factory=list)
+
+
+def _person(rng: random.Random, used: set[str]) -> str:
+    while True:
+        given_len = rng.choice((1, 2, 2))
+        given = "".join(rng.choice(GIVEN) for _ in range(given_len))
+        name = rng.choice(SURNAMES) + given
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _fill(rng: random.Random, pool: tuple[str, ...], target: int) -> list[str]:
+    """Sentences from the pool, in order of a shuffle, until the target 字数 is reached."""
+    order = list(pool)
+    rng.shuffle(order)
+    out: list[str] = []
+    total = 0
+    i = 0
+    while total < target:
+        s = order[i % len(order)].format(
+            n=rng.randint(2, 24), m=rng.randint(2, 12), k=rng.randint(3, 30), p=rng.randint(85, 100)
+        )
+        out.append(s)
+        total += word_count(s)
+        i += 1
+    return out
+
+
+def write_report(
+    path: Path,
+    year: int,
+    org: str,
+    name: str,
+    targets: dict[str, int],
+    rng: random.Random,
+    mandatory: bool = True,
+) -> None:
+    """A report in the Annex 1 structure, written as a secretary would in Word."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "仿宋"
+    style.font.size = Pt(16)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    title = doc.add_paragraph(f"{year}年度基层党建工作述职报告")
+    title.alignment = 1
+    doc.add_paragraph(f"{org} {name}").alignment = 1
+    doc.add_paragraph(f"（{year + 1}年1月）").alignment = 1
+    pools = {"duties": DUTIES, "problems": PROBLEMS, "plans": PLANS}
+    headings = {"duties": "一、履职主要情况", "problems": "二、存在的问题", "plans": "三、下一步工作思路"}
+    for part in ("duties", "problems", "plans"):
+        doc.add_heading(headings[part], level=1)
+        pool = pools[part]
+        if not mandatory:
+            pool = tuple(s for s in pool if "高质量" not in s)
+        lead = [MANDATORY_SENTENCE] if mandatory and part == "duties" else []
+        sentences = lead + _fill(rng, pool, targets[part] - 3 * 14 - sum(map(word_count, lead)))
+        chunks = [sentences[i::3] for i in range(3)]
+        for sub, chunk in zip(SUBHEADS[part], chunks, strict=True):
+            if not chunk:
+                continue
+            doc.add_paragraph(sub)
+            doc.add_paragraph("".join(chunk))
+    doc.save(str(path))
+
+
+def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
+    from .builder import new_workbook
+
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reports_dir = out_dir / "reports"
+    reports_dir.mkdir(exist_ok=True)
+    year = 2023
+    used: set[str] = set()
+
+    orgs: list[dict[str, Any]] = [
+        {"组织编号": "P00", "组织名称": "中共示例学院委员会", "组织类型": S.ORG_PARTY_COMMITTEE, "书记姓名": _person(rng, used), "书记工号": "T10001"}
+    ]
+    staff_no = 10100
+    for gid, gname, gtype in SECOND_LEVEL:
+        staff_no += 1
+        orgs.append(
+            {"组织编号": gid, "组织名称": gname, "组织类型": gtype, "上级组织编号": "P00", "书记姓名": _person(rng, used), "书记工号": f"T{staff_no}"}
+        )
+    for gid, gname, gtype in SECOND_LEVEL:
+        if gtype != S.ORG_GENERAL_BRANCH:
+            continue
+        base = gname.removesuffix("党总支")
+        for i, label in enumerate(BRANCH_NAMES, start=1):
+            staff_no += 1
+            orgs.append(
+                {"组织编号": f"{gid}-{i}", "组织名称": f"{base}{label}党支部", "组织类型": S.ORG_STAFF_BRANCH, "上级组织编号": gid, "书记姓名": _person(rng, used), "书记工号": f"T{staff_no}"}
+            )
+    orgs.append({"组织编号": "G07-R", "组织名称": "机关离退休党支部", "组织类型": S.ORG_RETIRED_BRANCH, "上级组织编号": "G07", "书记姓名": _person(rng, used), "备注": "不参加本次述职评议"})
+    orgs.append({"组织编号": "G05-S", "组织名称": "职业教育学院学生党支部", "组织类型": S.ORG_STUDENT_BRANCH, "上级组织编号": "G05", "书记姓名": _person(rng, used), "备注": "不参加本次述职评议"})
+
+    leaders = [_person(rng, used) for _ in range(3)]
+    meetings: list[dict[str, Any]] = [
+        {
+            "会议编号": "M00",
+            "主办组织编号": "P00",
+            "会议日期": D(2024, 1, 16),
+            "会议地点": "学院第一会议室",
+            "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
+        }
+    ]
+    meeting_of: dict[str, str] = {}
+    for n, (gid, gname, gtype) in enumerate(SECOND_LEVEL):
+        if gtype != S.ORG_GENERAL_BRANCH:
+            continue
+        day = D(2024, 1, 8) + dt.timedelta(days=n)
+        mid = f"M{gid[1:]}"
+        meeting_of[gid] = mid
+        meetings.append(
+            {
+                "会议编号": mid,
+                "主办组织编号": gid,
+                "会议日期": day,
+                "会议地点": f"{gname.removesuffix('党总支')}会议室",
+                "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
+                "报备日期": day - dt.timedelta(days=rng.randint(4, 7)),
+                "列席人员": f"党委组织部 {_person(rng, used)}",
+            }
+        )
+
+    by_id = {o["组织编号"]: o for o in orgs}
+    subs: list[dict[str, Any]] = []
+    grades: list[dict[str, Any]] = []
+    rects: list[dict[str, Any]] = []
+    reporting = [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
+    # grades: per evaluating body, one or two at 较好 or below, the rest 好
+    fair_slots = {"G01": ["较好"], "G02": ["较好"], "G03": [], "G04": ["一般", "较好"], "G05": ["较好"], "G06": ["较好"], "G07": ["较好"], "G08": ["差", "较好"]}
+    second_grades = {"G01": "好", "G02": "较好", "G03": "好", "G04": "好", "G05": "较好", "G06": "好", "G07": "好", "G08": "好", "G09": "好", "G10": "一般"}
+    branch_index: dict[str, int] = {}
+    for k, org in enumerate(reporting, start=1):
+        sid = f"S{k:03d}"
+        second = org["组织类型"] in S.SECOND_LEVEL_TYPES
+        parent = org.get("上级组织编号", "")
+        meeting = "M00" if second else meeting_of[parent]
+        mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
+        limit = 1500 if second else 1000
+        total = rng.randint(int(limit * 0.66), int(limit * 0.8))
+        targets = {"duties": int(total * 0.42), "problems": int(total * 0.35), "plans": int(total * 0.23)}
+        fname = safe_filename(f"{org['组织名称']}-{org['书记姓名']}-述职报告.docx")
+        subs.append(
+            {
+                "述职编号": sid,
+                "组织编号": org["组织编号"],
+                "书记姓名": org["书记姓名"],
+                "述职类别": S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH,
+                "述职方式": "书面述职" if k % 9 == 0 else "现场述职",
+                "报告文件": f"reports/{fname}",
+                "讨论日期": mdate - dt.timedelta(days=12),
+                "审定日期": mdate - dt.timedelta(days=6),
+                "审定人": f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
+                "会议编号": meeting,
+                "_targets": targets,
+                "_file": reports_dir / fname,
+            }
+        )
+        if second:
+            grade = second_grades[org["组织编号"]]
+        else:
+            idx = branch_index.get(parent, 0)
+            branch_index[parent] = idx + 1
+            slots = fair_slots[parent]
+            grade = slots[idx] if idx < len(slots) else "好"
+        voters = 46 if second else rng.randint(18, 35)
+        good = voters - 4 if grade == "好" else voters // 3
+        grades.append(
+            {
+                "述职编号": sid,
+                "测评好票": good,
+                "测评较好票": voters - good - 2,
+                "测评一般票": 2,
+                "测评差票": 0,
+                "综合评价等次": grade,
+                "主要成绩": "理论学习扎实，履行第一责任人职责到位，组织生活规范，能够用具体数据说明工作成效。",
+                "不足之处": "党建与业务融合的办法不多，对党员的教育管理针对性有待加强。",
+                "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
+                "约谈提醒日期": mdate + dt.timedelta(days=5) if grade in S.GRADES_INTERVIEW else None,
+                "反馈日期": mdate + dt.timedelta(days=3),
+            }
+        )
+        for j, source in enumerate(("自身查摆", "领导点评")[: 1 + (grade != "好")], start=1):
+            deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
+            rects.append(
+                {
+                    "整改编号": f"R{k:03d}-{j}",
+                    "述职编号": sid,
+                    "问题来源": source,
+                    "存在问题": rng.choice(PROBLEMS).format(n=rng.randint(2, 9), m=rng.randint(1, 3)),
+                    "整改措施": rng.choice(PLANS).format(n=rng.randint(2, 6)),
+                    "整改时限": deadline,
+                    "责任人": org["书记姓名"],
+                    "整改状态": "已完成",
+                    "完成日期": deadline - dt.timedelta(days=rng.randint(3, 20)),
+                    "核验情况": "党委巡察办公室已核验",
+                }
+            )
+
+    planted: list[Planted] = []
+    sub_row = {s["述职编号"]: i + 2 for i, s in enumerate(subs)}
+    grade_row = {g["述职编号"]: i + 2 for i, g in enumerate(grades)}
+    rect_row = {r["整改编号"]: i + 2 for i, r in enumerate(rects)}
+    meeting_row = {m["会议编号"]: i + 2 for i, m in enumerate(meetings)}
+    sid_of = {s["组织编号"]: s["述职编号"] for s in subs}
+
+    def plant(code: str, sheet: S.Sheet, row: int | None, column: str | None, what: str) -> None:
+        planted.append(Planted(code, sheet.name, row, column, what))
+
+    # 1. a 二级党组织书记 report over 1500 字
+    s = next(x for x in subs if x["述职编号"] == sid_of["G02"])
+    s["_targets"] = {"duties": 700, "problems": 560, "plans": 380}
+    plant("report.too-long", S.SUBMISSIONS, sub_row[s["述职编号"]], "字数", "二级党组织书记报告超过1500字")
+    # 2. a branch report whose problems part is under 30 %
+    s = next(x for x in subs if x["述职编号"] == sid_of["G03-2"])
+    s["_targets"] = {"duties": 390, "problems": 150, "plans": 330}
+    plant("report.share-problems", S.SUBMISSIONS, sub_row[s["述职编号"]], "存在问题占比", "问题部分不足30%")
+    # 3. 较好 but 优秀
+    g = next(x for x in grades if x["述职编号"] == sid_of["G01-1"])
+    g["年度考核等次"] = "优秀"
+    plant("grade.linkage-excellent", S.GRADES_SHEET, grade_row[g["述职编号"]], "年度考核等次", "较好却评为优秀")
+    # 4. 一般 without 约谈提醒
+    g = next(x for x in grades if x["述职编号"] == sid_of["G04-1"])
+    g["约谈提醒日期"] = None
+    plant("grade.interview-missing", S.GRADES_SHEET, grade_row[g["述职编号"]], "约谈提醒日期", "一般未约谈提醒")
+    # 5. a branch meeting reported only two days ahead
+    m = next(x for x in meetings if x["会议编号"] == "M06")
+    m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
+    plant("meeting.notice-late", S.MEETINGS, meeting_row["M06"], "报备日期", "会议只提前2天报备")
+    # 6. approved before it was discussed
+    s = next(x for x in subs if x["述职编号"] == sid_of["G05-3"])
+    s["审定日期"] = s["讨论日期"] - dt.timedelta(days=2)
+    plant("approval.order", S.SUBMISSIONS, sub_row[s["述职编号"]], "审定日期", "审定早于讨论")
+    # 7. 已完成 without 完成日期
+    r = next(x for x in rects if x["述职编号"] == sid_of["G06-2"])
+    r["完成日期"] = None
+    plant("rect.done-without-date", S.RECTIFICATIONS, rect_row[r["整改编号"]], "完成日期", "已完成但无完成日期")
+    # 8. a rectification without deadline (its secretary is graded 好)
+    r = next(x for x in rects if x["述职编号"] == sid_of["G07-4"])
+    r["整改时限"] = None
+    plant("rect.deadline-missing", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "没有整改时限")
+    # 9. one 党总支 graded all its branch secretaries 好
+    plant("grade.distribution", S.GRADES_SHEET, None, "综合评价等次", "教师发展中心党总支全部评为好")
+    # 10. a feedback date typed as text that is no date
+    g = next(x for x in grades if x["述职编号"] == sid_of["G08-3"])
+    g["反馈日期"] = "2024年1月32日"
+    plant("schema.bad-date", S.GRADES_SHEET, grade_row[g["述职编号"]], "反馈日期", "日期写错（1月32日）")
+    # 11. a rectification still under way after its deadline (a warning)
+    r = next(x for x in rects if x["述职编号"] == sid_of["G08-1"] and x["问题来源"] == "领导点评")
+    r["整改状态"], r["完成日期"] = "整改中", None
+    plant("rect.overdue", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "整改逾期未完成")
+    # 12. 差 is flagged for 追责问责 review (a warning the notice asks for)
+    plant("grade.accountability", S.GRADES_SHEET, grade_row[sid_of["G08-1"]], "综合评价等次", "评为差，需研判追责问责")
+
+    # reports, then the figures import-reports would have typed; one left stale on purpose
+    for k, s in enumerate(subs):
+        second = s["述职类别"] == S.CAT_SECOND_LEVEL
+        write_report(s["_file"], year, by_id[s["组织编号"]]["组织名称"], s["书记姓名"], s["_targets"], rng, mandatory=second or k % 2 == 0)
+        a = analyze_file(s["_file"])
+        s["字数"] = a.words
+        s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (a.shares[p] for p in ("duties", "problems", "plans"))
+    s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
+    s["字数"] = int(s["字数"]) - 120
+    plant("report.stale-figures", S.SUBMISSIONS, sub_row[s["述职编号"]], "字数", "表中字数与报告文件不一致")
+    for s in subs:
+        del s["_targets"], s["_file"]
+
+    workbook = out_dir / "master.xlsx"
+    new_workbook(workbook, {"orgs": orgs, "subs": subs, "meetings": meetings, "grades": grades, "rects": rects})
+    return DemoResult(workbook, reports_dir, len(subs), planted)

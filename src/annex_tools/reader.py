@@ -1,0 +1,385 @@
+"""Reading the master workbook into frames that remember each row's Excel row number.
+
+python-calamine reads the values (it is several times faster than openpyxl and never relies on
+values Excel cached for formulas it did not compute itself: formulas come back as their cached
+value or empty). Columns are found by header text after NFKC and space removal, so a header
+typed with a stray full-width space still counts; columns staff added are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import python_calamine
+
+from . import schema as S
+from .findings import Finding, make
+from .text import BadValue, clean_text, normalize, parse_count, parse_date, parse_share
+
+ROW = "_row"  # the Excel row number of each data row
+MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class WorkbookError(Exception):
+    """The workbook cannot be read at all; the message is Chinese and names the file."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"无法打开“{self.path}”：{reason}。")
+
+
+@dataclass
+class Settings:
+    year: int = 2023
+    institute: str = "中共示例学院委员会"
+    min_share: float = 0.15
+    rounding: str = S.ROUND_UP
+    min_body: int = 5
+    limit_second: int = 1500
+    limit_branch: int = 1000
+    duties_max: float = 0.5
+    problems_min: float = 0.3
+    notice_days: int = 3
+    branch_deadline: dt.date = dt.date(2024, 1, 22)
+    report_deadline: dt.date = dt.date(2024, 1, 31)
+    exempt: tuple[str, ...] = ("安保后勤直属党支部", "学术资源部直属党支部")
+
+    def word_limit(self, category: str) -> int:
+        return self.limit_second if category == S.CAT_SECOND_LEVEL else self.limit_branch
+
+
+@dataclass
+class Workbook:
+    """The master's data: one frame per sheet (canonical headers + ROW), settings, and what
+    reading found wrong with the shape or the cell types."""
+
+    path: Path | None
+    frames: dict[str, pd.DataFrame]
+    settings: Settings
+    findings: list[Finding] = field(default_factory=list)
+    missing_sheets: set[str] = field(default_factory=set)
+    missing_columns: dict[str, set[str]] = field(default_factory=dict)
+    column_letters: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def has(self, sheet_key: str, *headers: str) -> bool:
+        if sheet_key in self.missing_sheets:
+            return False
+        return not (set(headers) & self.missing_columns.get(sheet_key, set()))
+
+
+# ---- opening -------------------------------------------------------------------------------
+
+
+def sniff(path: Path) -> None:
+    """Refuse what is no .xlsx/.xlsm before a parser sees it, with a reason staff understand."""
+    if not path.exists():
+        raise WorkbookError(path, "文件不存在")
+    if path.is_dir():
+        raise WorkbookError(path, "这是一个文件夹，不是工作簿")
+    size = path.stat().st_size
+    if size == 0:
+        raise WorkbookError(path, "文件是空的（0 字节）")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        if _is_encrypted(path):
+            raise WorkbookError(path, "工作簿设置了打开密码（已加密）。请在 Excel 中取消密码后另存，再运行")
+        raise WorkbookError(path, "这是旧版 .xls 格式。请在 Excel 中“另存为” .xlsx 或 .xlsm 后再运行")
+    if not head.startswith(b"PK"):
+        raise WorkbookError(path, "不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            total = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise WorkbookError(path, "这是 Word 文档，不是 Excel 工作簿（扩展名被改过）")
+        raise WorkbookError(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    if total > MAX_UNCOMPRESSED:
+        raise WorkbookError(path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取")
+
+
+def _is_encrypted(path: Path) -> bool:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
+    except OSError:
+        return False
+
+
+def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every bad file
+        raise WorkbookError(path, f"工作簿内容无法解析（{type(exc).__name__}）") from exc
+
+
+def sheet_rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+    """All rows of a sheet from row 1, so list index + 1 is the Excel row number."""
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False)
+    return [list(r) for r in rows]
+
+
+# ---- frames --------------------------------------------------------------------------------
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _who(sheet: S.Sheet, raw_id: object, row: int) -> str:
+    rid = clean_text(raw_id)
+    return f"“{sheet.name}”第{row}行" + (f"（{rid}）" if rid else "")
+
+
+def frame_from_rows(
+    sheet: S.Sheet, rows: list[list[Any]], findings: list[Finding]
+) -> tuple[pd.DataFrame, set[str], dict[str, str]]:
+    """Typed frame of one sheet. Bad dates and numbers become findings and empty cells."""
+    header_row = rows[0] if rows else []
+    positions: dict[str, int] = {}
+    wanted = {normalize(h): h for h in sheet.headers}
+    for idx, cell in enumerate(header_row):
+        key = normalize(cell)
+        if key in wanted and wanted[key] not in positions:
+            positions[wanted[key]] = idx
+    missing = {h for h in sheet.headers if h not in positions}
+    for h in sheet.headers:
+        if h in missing:
+            findings.append(make("schema.missing-column", sheet.name, 1, h, sheet=sheet.name, column=h))
+
+    id_pos = positions.get(sheet.id_column or sheet.headers[0])
+    data: dict[str, list[Any]] = {h: [] for h in sheet.headers}
+    data[ROW] = []
+    for offset, raw in enumerate(rows[1:]):
+        if not any(v not in ("", None) and clean_text(v) for v in raw):
+            continue  # blank rows (formatted but empty) are not data
+        excel_row = offset + 2
+        data[ROW].append(excel_row)
+        raw_id = raw[id_pos] if id_pos is not None and id_pos < len(raw) else ""
+        for col in sheet.columns:
+            pos = positions.get(col.header)
+            value = raw[pos] if pos is not None and pos < len(raw) else None
+            data[col.header].append(_convert(sheet, col, value, excel_row, raw_id, findings))
+    frame = pd.DataFrame(data)
+    for col in sheet.columns:
+        if col.kind is S.Kind.DATE:
+            frame[col.header] = pd.to_datetime(frame[col.header], errors="coerce")
+        elif col.kind in (S.Kind.COUNT, S.Kind.SHARE):
+            frame[col.header] = pd.to_numeric(frame[col.header], errors="coerce").astype(float)
+        else:
+            frame[col.header] = frame[col.header].astype(object)
+    frame[ROW] = frame[ROW].astype(int)
+    letters = {h: _col_letter(i) for h, i in positions.items()}
+    return frame, missing, letters
+
+
+_ERROR_VALUES = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+
+
+def _convert(
+    sheet: S.Sheet, col: S.Column, value: Any, row: int, raw_id: object, findings: list[Finding]
+) -> Any:
+    kind = col.kind
+    if isinstance(value, str) and value.strip() in _ERROR_VALUES:
+        findings.append(
+            make(
+                "schema.bad-value",
+                sheet.name,
+                row,
+                col.header,
+                who=_who(sheet, raw_id, row),
+                column=col.header,
+                value=value.strip(),
+                choices="有效的值（单元格为 Excel 错误值，请检查公式）",
+            )
+        )
+        return None if kind in (S.Kind.DATE, S.Kind.COUNT, S.Kind.SHARE) else ""
+    if kind is S.Kind.DATE:
+        try:
+            return parse_date(value)
+        except BadValue:
+            findings.append(
+                make(
+                    "schema.bad-date",
+                    sheet.name,
+                    row,
+                    col.header,
+                    who=_who(sheet, raw_id, row),
+                    column=col.header,
+                    value=clean_text(value),
+                )
+            )
+            return None
+    if kind in (S.Kind.COUNT, S.Kind.SHARE):
+        try:
+            number = parse_share(value) if kind is S.Kind.SHARE else parse_count(value)
+        except BadValue:
+            findings.append(
+                make(
+                    "schema.bad-number",
+                    sheet.name,
+                    row,
+                    col.header,
+                    who=_who(sheet, raw_id, row),
+                    column=col.header,
+                    value=clean_text(value),
+                    problem="不是数字",
+                )
+            )
+            return None
+        return number
+    if kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE):
+        return normalize(value)
+    return clean_text(value)
+
+
+# ---- settings ------------------------------------------------------------------------------
+
+
+def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settings:
+    """Settings from the 设置 sheet; a missing key keeps its default, a bad value is a finding."""
+    values: dict[str, tuple[str, int]] = {}
+    if frame is not None:
+        for key, value, row in zip(frame["项目"], frame["值"], frame[ROW], strict=True):
+            values[normalize(key)] = (clean_text(value), int(row))
+    st = Settings()
+
+    def get(key: str, parse: Any, attr: str, problem: str) -> None:
+        if key not in values or values[key][0] == "":
+            return
+        text, row = values[key]
+        try:
+            parsed = parse(text)
+            if parsed is None:
+                raise BadValue(text)
+        except (BadValue, ValueError):
+            code = "schema.bad-date" if parse is parse_date else "schema.bad-value"
+            if code == "schema.bad-date":
+                findings.append(make(code, S.SETTINGS.name, row, "值", who=f"设置“{key}”", column="值", value=text))
+            else:
+                findings.append(
+                    make(code, S.SETTINGS.name, row, "值", who=f"设置“{key}”", column="值", value=text, choices=problem)
+                )
+            return
+        setattr(st, attr, parsed)
+
+    def whole(text: str) -> int:
+        number = parse_count(text)
+        if number is None or number < 0 or not float(number).is_integer():
+            raise BadValue(text)
+        return int(number)
+
+    def share(text: str) -> float:
+        number = parse_share(text)
+        if number is None or not 0 <= number <= 1:
+            raise BadValue(text)
+        return number
+
+    def rounding(text: str) -> str:
+        if normalize(text) not in S.ROUNDINGS:
+            raise BadValue(text)
+        return normalize(text)
+
+    get(S.K_YEAR, whole, "year", "四位年份")
+    if S.K_INSTITUTE in values and values[S.K_INSTITUTE][0]:
+        st.institute = values[S.K_INSTITUTE][0]
+    get(S.K_MIN_SHARE, share, "min_share", "0%～100% 的比例，如 15%")
+    get(S.K_ROUNDING, rounding, "rounding", "、".join(S.ROUNDINGS))
+    get(S.K_MIN_BODY, whole, "min_body", "不小于 0 的整数")
+    get(S.K_LIMIT_SECOND, whole, "limit_second", "不小于 0 的整数")
+    get(S.K_LIMIT_BRANCH, whole, "limit_branch", "不小于 0 的整数")
+    get(S.K_DUTIES_MAX, share, "duties_max", "0%～100% 的比例，如 50%")
+    get(S.K_PROBLEMS_MIN, share, "problems_min", "0%～100% 的比例，如 30%")
+    get(S.K_NOTICE_DAYS, whole, "notice_days", "不小于 0 的整数")
+    get(S.K_BRANCH_DEADLINE, parse_date, "branch_deadline", "")
+    get(S.K_REPORT_DEADLINE, parse_date, "report_deadline", "")
+    if S.K_EXEMPT in values:
+        text = values[S.K_EXEMPT][0]
+        parts = [normalize(p) for p in text.replace("；", ";").replace("，", ",").replace(",", ";").split(";")]
+        st.exempt = tuple(p for p in parts if p)
+    return st
+
+
+# ---- the whole workbook ------------------------------------------------------------------
+
+
+def read_workbook(path: Path | str) -> Workbook:
+    """Read the master; raises WorkbookError only when the file cannot be read at all."""
+    path = Path(path)
+    sniff(path)
+    book = _calamine(path)
+    wanted = {normalize(s.name) for s in S.ALL_SHEETS}
+    sheets: dict[str, list[list[Any]]] = {}
+    try:
+        for name in book.sheet_names:
+            if normalize(name) not in wanted or normalize(name) in {normalize(n) for n in sheets}:
+                continue
+            try:
+                sheets[name] = sheet_rows(book, name)
+            except Exception as exc:
+                raise WorkbookError(path, f"工作表“{name}”无法读取（{type(exc).__name__}）") from exc
+    finally:
+        book.close()
+    return workbook_from_rows(sheets, path)
+
+
+def _empty_frame(sheet: S.Sheet) -> pd.DataFrame:
+    frame = pd.DataFrame({h: pd.Series(dtype=object) for h in sheet.headers})
+    frame[ROW] = pd.Series(dtype=int)
+    return frame
+
+
+def workbook_from_rows(sheets: dict[str, list[list[Any]]], path: Path | None = None) -> Workbook:
+    """The same Workbook from rows in memory (tests, and the Excel adapter reading the open book)."""
+    findings: list[Finding] = []
+    frames: dict[str, pd.DataFrame] = {}
+    missing_sheets: set[str] = set()
+    missing_columns: dict[str, set[str]] = {}
+    letters: dict[str, dict[str, str]] = {}
+    present = {normalize(n): n for n in sheets}
+    for sheet in S.ALL_SHEETS:
+        actual = present.get(normalize(sheet.name))
+        if actual is None:
+            missing_sheets.add(sheet.key)
+            findings.append(
+                make(
+                    "schema.missing-sheet",
+                    sheet.name,
+                    None,
+                    None,
+                    sheet=sheet.name,
+                    expected="、".join(s.name for s in S.ALL_SHEETS),
+                )
+            )
+            frames[sheet.key] = _empty_frame(sheet)
+            continue
+        frame, missing, cols = frame_from_rows(sheet, sheets[actual], findings)
+        frames[sheet.key] = frame
+        letters[sheet.key] = cols
+        if missing:
+            missing_columns[sheet.key] = missing
+    usable = "settings" not in missing_sheets and not missing_columns.get("settings")
+    settings = read_settings(frames["settings"] if usable else None, findings)
+    return Workbook(path, frames, settings, findings, missing_sheets, missing_columns, letters)

@@ -1,0 +1,194 @@
+"""The report analyzer: Annex 1's three parts, Word's 字数, 我, figures and the 必答 item.
+
+Notice, 三、2: 二级党组织书记 reports at most 1500 字, 党支部书记 at most 1000; three parts
+(履职主要情况, 问题, 思路), the first at most 50 %, the problems at least 30 %; written in the
+first person, with concrete examples and data. Notice, 二、(一)2 is 必答.
+
+`analyze_paragraphs` is pure (paragraph texts in, analysis out); `read_paragraphs` is the only
+code here that touches a file: it reads `word/document.xml` straight from the zip with lxml
+(entity expansion and network off), body paragraphs in order, table cells included, tracked
+deletions, comments, text boxes and field codes excluded, as Word's 字数 does.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .text import normalize, word_count
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W_NS}}}"
+MAX_DOCUMENT_XML = 64 * 1024 * 1024
+
+PARTS = ("duties", "problems", "plans")
+PART_ZH = {"duties": "履职主要情况", "problems": "存在的问题", "plans": "下一步工作思路"}
+
+_PREFIX = r"(?:[一二三1-3][、.．,，:：\s]?|第[一二三]部分[、.．,，:：]?)?"
+_TAIL = r"(?:[及和与、].{0,12})?[:：。.]?$"
+_HEADINGS = {
+    "duties": re.compile(
+        rf"^{_PREFIX}(?:履职主要情况|主要履职情况|履职情况|履职主要工作|主要工作情况|履职尽责情况|工作开展情况){_TAIL}"
+    ),
+    "problems": re.compile(
+        rf"^{_PREFIX}(?:存在的问题|存在问题|存在的主要问题|问题和不足|问题与不足|存在的不足|不足和问题|主要问题){_TAIL}"
+    ),
+    "plans": re.compile(
+        rf"^{_PREFIX}(?:下一步工作思路|下一步工作打算|下一步工作措施|下一步工作计划|下一步思路|下一步打算|下一步措施|下一步工作|工作思路|改进措施|努力方向){_TAIL}"
+    ),
+}
+_HEADING_MAX = 30
+_DIGIT = re.compile(r"[0-9０-９]")
+# 必答 item 2: 以高质量党建引领高质量发展. Both halves must be named somewhere in the report.
+_MANDATORY = (re.compile(r"高质量党建"), re.compile(r"高质量发展"))
+
+
+class ReportError(Exception):
+    """The file cannot be read as a .docx; the message is Chinese."""
+
+
+@dataclass
+class ReportAnalysis:
+    file: str
+    words: int = 0
+    parts: dict[str, int | None] = field(default_factory=lambda: dict.fromkeys(PARTS))
+    shares: dict[str, float | None] = field(default_factory=lambda: dict.fromkeys(PARTS))
+    first_person: bool = False
+    figures: bool = False
+    mandatory_item: bool = False
+
+    @property
+    def sections_found(self) -> bool:
+        return all(v is not None for v in self.parts.values())
+
+    @property
+    def missing_parts(self) -> list[str]:
+        return [p for p in PARTS if self.parts[p] is None]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "words": self.words,
+            "parts": dict(self.parts),
+            "shares": dict(self.shares),
+            "first_person": self.first_person,
+            "figures": self.figures,
+            "mandatory_item": self.mandatory_item,
+        }
+
+
+def heading_part(text: str) -> str | None:
+    """Which part a paragraph heads, if it is a part heading."""
+    key = normalize(text)
+    if not key or len(key) > _HEADING_MAX:
+        return None
+    for part, pattern in _HEADINGS.items():
+        if pattern.match(key):
+            return part
+    return None
+
+
+def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
+    result = ReportAnalysis(file=file)
+    counts = [word_count(p) for p in paragraphs]
+    result.words = sum(counts)
+
+    # The first heading of each part, in the order the template gives.
+    starts: dict[str, int] = {}
+    cursor = 0
+    for part in PARTS:
+        for i in range(cursor, len(paragraphs)):
+            if heading_part(paragraphs[i]) == part:
+                starts[part] = i
+                cursor = i + 1
+                break
+    if not starts:  # maybe out of order: accept any heading found at all
+        for i, p in enumerate(paragraphs):
+            part = heading_part(p)
+            if part and part not in starts:
+                starts[part] = i
+    bounds = sorted((i, part) for part, i in starts.items())
+    body_text: list[str] = []
+    for n, (i, part) in enumerate(bounds):
+        end = bounds[n + 1][0] if n + 1 < len(bounds) else len(paragraphs)
+        result.parts[part] = sum(counts[i + 1 : end])
+        body_text.extend(paragraphs[i + 1 : end])
+    if result.sections_found:
+        total = sum(v or 0 for v in result.parts.values())
+        for part in PARTS:
+            result.shares[part] = round((result.parts[part] or 0) / total, 4) if total else 0.0
+    # first person and figures are judged on the parts' text, not on the title and date lines
+    judged = "\n".join(body_text) if body_text else "\n".join(paragraphs[2:])
+    result.first_person = "我" in judged
+    result.figures = bool(_DIGIT.search(judged))
+    whole = normalize("".join(paragraphs))
+    result.mandatory_item = all(p.search(whole) for p in _MANDATORY)
+    return result
+
+
+# ---- the .docx adapter ---------------------------------------------------------------------
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+_SKIP = {f"{_W}txbxContent", f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText"}
+
+
+def _paragraph_text(p: etree._Element) -> str:
+    out: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP or tag == f"{_W}p":
+                continue
+            if tag == f"{_W}t":
+                out.append(child.text or "")
+            elif tag == f"{_W}tab":
+                out.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(out)
+
+
+def read_paragraphs(path: Path | str) -> list[str]:
+    path = Path(path)
+    if not path.exists():
+        raise ReportError("文件不存在")
+    if path.stat().st_size == 0:
+        raise ReportError("文件是空的（0 字节）")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            try:
+                info = zf.getinfo("word/document.xml")
+            except KeyError:
+                raise ReportError("不是 Word 文档（缺少 word/document.xml）") from None
+            if info.file_size > MAX_DOCUMENT_XML:
+                raise ReportError("文档正文解压后过大，疑似异常文件")
+            xml = zf.read(info)
+    except zipfile.BadZipFile:
+        raise ReportError("不是 .docx 文件或文件已损坏（旧版 .doc 请另存为 .docx）") from None
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReportError(f"文档内容无法解析（{exc.msg}）") from None
+    body = root.find(f"{_W}body")
+    if body is None:
+        return []
+    paragraphs: list[str] = []
+    for p in body.iter(f"{_W}p"):
+        if any(a.tag == f"{_W}txbxContent" for a in p.iterancestors()):
+            continue
+        paragraphs.append(_paragraph_text(p))
+    return paragraphs
+
+
+def analyze_file(path: Path | str, label: str | None = None) -> ReportAnalysis:
+    return analyze_paragraphs(read_paragraphs(path), file=label if label is not None else str(path))

@@ -1,0 +1,275 @@
+"""Data rules: required cells, value lists, numbers, ids, references, structure, who reports.
+
+Notice, 一(一): 述职评议考核对象 are the 二级党组织书记 and the 在职党支部书记; 一(二): the 党委
+organizes the former, each 二级党总支 the latter.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import schema as S
+from ..findings import Finding, make
+from ..reader import ROW
+from .base import Context, blank, emit, rule
+
+_REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
+    (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
+    (S.SUBMISSIONS, "组织编号", S.ORGS, "组织编号"),
+    (S.SUBMISSIONS, "会议编号", S.MEETINGS, "会议编号"),
+    (S.MEETINGS, "主办组织编号", S.ORGS, "组织编号"),
+    (S.GRADES_SHEET, "述职编号", S.SUBMISSIONS, "述职编号"),
+    (S.RECTIFICATIONS, "述职编号", S.SUBMISSIONS, "述职编号"),
+)
+
+
+def _who(sheet: S.Sheet, rec: dict[str, object]) -> str:
+    rid = rec.get(sheet.id_column or sheet.headers[0]) or ""
+    return f"“{sheet.name}”第{rec[ROW]}行" + (f"（{rid}）" if rid else "")
+
+
+@rule("schema.required")
+def required_cells(ctx: Context) -> list[Finding]:
+    """Cells every row needs, plus 上级组织编号 for all but the 党委, 书记姓名 for every organization
+    that reports, and 审定人 once a 审定日期 is given."""
+    out: list[Finding] = []
+    for sheet in S.DATA_SHEETS:
+        frame = ctx.wb.frames[sheet.key]
+        present = [c for c in sheet.columns if ctx.wb.has(sheet.key, c.header)]
+        for col in present:
+            conditions = {
+                (S.ORGS.key, "上级组织编号"): frame.get("组织类型", pd.Series(dtype=object)) != S.ORG_PARTY_COMMITTEE,
+                (S.ORGS.key, "书记姓名"): frame.get("组织类型", pd.Series(dtype=object)).isin(
+                    (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
+                ),
+                (S.SUBMISSIONS.key, "审定人"): frame.get("审定日期", pd.Series(dtype=object)).notna(),
+            }
+            condition = conditions.get((sheet.key, col.header))
+            if not col.required and condition is None:
+                continue
+            mask = blank(frame[col.header]) & ctx.not_bad(frame, sheet, col.header)
+            if condition is not None:
+                mask &= condition
+            out += emit(
+                "schema.required",
+                frame,
+                mask,
+                sheet.name,
+                col.header,
+                lambda r, s=sheet, c=col.header: {"who": _who(s, r), "column": c},
+            )
+    return out
+
+
+@rule("schema.bad-value")
+def values_in_lists(ctx: Context) -> list[Finding]:
+    """Values of list columns (类型, 类别, 方式, 等次, 来源, 状态) must come from their list."""
+    out: list[Finding] = []
+    for sheet in S.DATA_SHEETS:
+        frame = ctx.wb.frames[sheet.key]
+        for col in sheet.columns:
+            if col.kind is not S.Kind.CHOICE or not ctx.wb.has(sheet.key, col.header):
+                continue
+            mask = ~blank(frame[col.header]) & ~frame[col.header].isin(col.choices)
+            out += emit(
+                "schema.bad-value",
+                frame,
+                mask,
+                sheet.name,
+                col.header,
+                lambda r, s=sheet, c=col: {
+                    "who": _who(s, r),
+                    "column": c.header,
+                    "value": r[c.header],
+                    "choices": "、".join(c.choices),
+                },
+            )
+    return out
+
+
+@rule("schema.bad-number")
+def numbers_in_range(ctx: Context) -> list[Finding]:
+    """字数 may not be negative or fractional; shares lie between 0% and 100%.
+    (Negative ballots are grade.ballots, the more specific rule.)"""
+    out: list[Finding] = []
+    frame = ctx.wb.frames[S.SUBMISSIONS.key]
+    checks = [("字数", "不能为负数或小数", lambda s: (s < 0) | (s % 1 != 0))]
+    for share in ("履职情况占比", "存在问题占比", "工作思路占比"):
+        checks.append((share, "应在 0%～100% 之间", lambda s: (s < 0) | (s > 1)))
+    for header, problem, test in checks:
+        if not ctx.wb.has(S.SUBMISSIONS.key, header):
+            continue
+        series = frame[header]
+        mask = series.notna() & test(series)
+        out += emit(
+            "schema.bad-number",
+            frame,
+            mask,
+            S.SUBMISSIONS.name,
+            header,
+            lambda r, h=header, p=problem: {
+                "who": _who(S.SUBMISSIONS, r),
+                "column": h,
+                "value": f"{r[h]:g}",
+                "problem": p,
+            },
+        )
+    return out
+
+
+@rule("schema.duplicate-id")
+def unique_ids(ctx: Context) -> list[Finding]:
+    """组织编号, 述职编号, 会议编号 and 整改编号 identify one row each; 评议 has one row per 述职编号."""
+    out: list[Finding] = []
+    for sheet in S.DATA_SHEETS:
+        column = sheet.id_column
+        if column is None or not ctx.wb.has(sheet.key, column):
+            continue
+        frame = ctx.wb.frames[sheet.key]
+        ids = frame[column]
+        first_row = frame[ids != ""].drop_duplicates(column).set_index(column)[ROW]
+        mask = (ids != "") & ids.duplicated(keep="first")
+        out += emit(
+            "schema.duplicate-id",
+            frame,
+            mask,
+            sheet.name,
+            column,
+            lambda r, c=column, fr=first_row: {"column": c, "value": r[c], "first": int(fr[r[c]])},
+        )
+    return out
+
+
+@rule("schema.unknown-reference")
+def references_exist(ctx: Context) -> list[Finding]:
+    """Every 编号 that points at another sheet points at a row that exists."""
+    out: list[Finding] = []
+    for sheet, column, target, target_col in _REFERENCES:
+        if not (ctx.wb.has(sheet.key, column) and ctx.wb.has(target.key, target_col)):
+            continue
+        frame = ctx.wb.frames[sheet.key]
+        known = set(ctx.wb.frames[target.key][target_col])
+        mask = (frame[column] != "") & ~frame[column].isin(known)
+        out += emit(
+            "schema.unknown-reference",
+            frame,
+            mask,
+            sheet.name,
+            column,
+            lambda r, s=sheet, c=column, t=target: {
+                "who": _who(s, r),
+                "column": c,
+                "value": r[c],
+                "target": t.name,
+            },
+        )
+    return out
+
+
+@rule("org.structure", ("orgs", "组织编号", "组织类型", "上级组织编号", "组织名称"))
+def organization_tree(ctx: Context) -> list[Finding]:
+    """One 党委 at the root; 党总支 and 直属党支部 under it; 在职党支部 under a 党总支; no cycles."""
+    orgs = ctx.orgs[ctx.orgs["组织编号"] != ""]
+    out: list[Finding] = []
+    roots = orgs[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE]
+    sheet = S.ORGS.name
+    if len(roots) == 0:
+        out.append(make("org.structure", sheet, None, "组织类型", detail="“组织”表中没有组织类型为“党委”的根组织（必须恰好一个）。"))
+    for rec in roots.iloc[1:].to_dict("records"):
+        out.append(
+            make(
+                "org.structure",
+                sheet,
+                int(rec[ROW]),
+                "组织类型",
+                detail=f"{rec['组织名称']}：“组织”表中有多个“党委”，根组织必须恰好一个（第{int(roots.iloc[0][ROW])}行已是党委）。",
+            )
+        )
+    parent_type = orgs["上级组织编号"].map(ctx.org_type)
+    known_parent = orgs["上级组织编号"].isin(ctx.org_type.keys())
+    expectations = (
+        (orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "二级党组织（党总支、直属党支部）应直属党委"),
+        (orgs["组织类型"] == S.ORG_STAFF_BRANCH, S.ORG_GENERAL_BRANCH, "在职党支部应隶属于一个党总支"),
+    )
+    for selector, wanted, said in expectations:
+        mask = selector & known_parent & (parent_type != wanted)
+        out += emit(
+            "org.structure",
+            orgs,
+            mask,
+            sheet,
+            "上级组织编号",
+            lambda r, s=said: {
+                "detail": f"{r['组织名称']}（{r['组织类型']}）的上级组织是"
+                f"{ctx.org_name.get(r['上级组织编号'], r['上级组织编号'])}（{ctx.org_type.get(r['上级组织编号'], '')}）；{s}。"
+            },
+        )
+    root_with_parent = (orgs["组织类型"] == S.ORG_PARTY_COMMITTEE) & (orgs["上级组织编号"] != "")
+    out += emit(
+        "org.structure",
+        orgs,
+        root_with_parent,
+        sheet,
+        "上级组织编号",
+        lambda r: {"detail": f"{r['组织名称']}是党委（根组织），不应填写上级组织编号。"},
+    )
+    # cycles: follow each chain of parents; a chain that comes back to where it started is a cycle
+    in_cycle: set[str] = set()
+    for start in ctx.org_parent:
+        node, steps = ctx.org_parent[start], 0
+        while node and node != start and node in ctx.org_parent and steps < len(ctx.org_parent):
+            node, steps = ctx.org_parent[node], steps + 1
+        if node == start:
+            in_cycle.add(start)
+    mask = orgs["组织编号"].isin(in_cycle) & ~orgs["组织编号"].duplicated()
+    out += emit(
+        "org.structure",
+        orgs,
+        mask,
+        sheet,
+        "上级组织编号",
+        lambda r: {"detail": f"{r['组织名称']}的上级组织链形成了循环（上级组织编号互相指向），请更正。"},
+    )
+    return out
+
+
+@rule("submission.missing", ("orgs", "组织编号", "组织类型"), ("subs", "组织编号"))
+def every_secretary_reports(ctx: Context) -> list[Finding]:
+    """Notice, 一(一): every 二级党组织书记 and every 在职党支部书记 reports."""
+    orgs = ctx.orgs
+    must = orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & (orgs["组织编号"] != "")
+    mask = must & ~orgs["组织编号"].isin(set(ctx.subs["组织编号"])) & ~orgs["组织编号"].duplicated()
+    return emit(
+        "submission.missing",
+        orgs,
+        mask,
+        S.ORGS.name,
+        "组织编号",
+        lambda r: {"org": r["组织名称"], "otype": r["组织类型"], "name": r["书记姓名"] or ""},
+    )
+
+
+@rule("submission.category", ("subs", "述职类别", "组织编号"), ("orgs", "组织类型"))
+def category_matches_type(ctx: Context) -> list[Finding]:
+    """述职类别 follows from the organization: 二级党组织书记 for 党总支 and 直属党支部,
+    党支部书记 for 在职党支部; other branch types are not evaluated."""
+    subs = ctx.subs
+    expected = subs["org_type"].map(
+        {t: S.CAT_SECOND_LEVEL for t in S.SECOND_LEVEL_TYPES} | {S.ORG_STAFF_BRANCH: S.CAT_BRANCH}
+    ).fillna("不参加述职评议（只有二级党组织和在职党支部书记述职）")
+    mask = (subs["org_type"] != "") & subs["述职类别"].isin(S.CATEGORIES) & (subs["述职类别"] != expected)
+    frame = subs.assign(expected=expected)
+    return emit(
+        "submission.category",
+        frame,
+        mask,
+        S.SUBMISSIONS.name,
+        "述职类别",
+        lambda r: {
+            "who": r["who"],
+            "value": r["述职类别"],
+            "org": r["org_name"],
+            "otype": r["org_type"],
+            "expected": r["expected"],
+        },
+    )

@@ -1,0 +1,219 @@
+"""Grade rules. Notice, 三、5 (严格考核并强化结果运用):
+
+评价意见应肯定成绩，指出不足，按“好、较好、一般、差”确定等次，评价为“较好”或以下等次的应占一定比例。
+评价意见及等次要向本人反馈 … 综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次；
+对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改，问题严重的要依照有关规定严肃追责问责。
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import schema as S
+from ..findings import Finding, Severity, make
+from ..reader import ROW
+from .base import Context, blank, emit, fmt_date, pct, rule
+
+GRADE = S.GRADES_SHEET.name
+BALLOTS = ("测评好票", "测评较好票", "测评一般票", "测评差票")
+
+
+def minimum_at_most_fair(n: int, ratio: float, rounding: str) -> int:
+    """The least number of 较好-or-below grades among n graded secretaries."""
+    exact = n * ratio
+    if rounding == S.ROUND_HALF_UP:
+        return int(math.floor(exact + 0.5 + 1e-9))
+    return int(math.ceil(exact - 1e-9))
+
+
+@rule("grade.missing", ("subs", "会议编号"), ("meetings", "会议日期"), ("grades", "综合评价等次"))
+def graded_after_meeting(ctx: Context) -> list[Finding]:
+    """A secretary whose meeting has been held has a grade."""
+    subs = ctx.subs
+    grades = ctx.grades
+    graded_ids = set(grades.loc[grades["graded"], "述职编号"])
+    has_row = set(grades["述职编号"])
+    # with a 评议 row: point at its empty 等次 cell
+    row_mask = grades["held"].fillna(False).astype(bool) & blank(grades["综合评价等次"])
+    out = emit(
+        "grade.missing",
+        grades,
+        row_mask,
+        GRADE,
+        "综合评价等次",
+        lambda r: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"])},
+    )
+    # without one: point at the submission
+    sub_mask = subs["held"] & ~subs["述职编号"].isin(has_row | graded_ids) & (subs["述职编号"] != "")
+    sub_mask &= subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+    out += emit(
+        "grade.missing",
+        subs,
+        sub_mask & ~subs["述职编号"].duplicated(),
+        S.SUBMISSIONS.name,
+        "述职编号",
+        lambda r: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"])},
+    )
+    return out
+
+
+@rule("grade.distribution", ("grades", "综合评价等次", "述职编号"), ("subs", "组织编号"), ("orgs", "组织类型"))
+def share_at_most_fair(ctx: Context) -> list[Finding]:
+    """评价为“较好”或以下等次的应占一定比例, per evaluating body (the 党委 for 二级党组织书记,
+    the parent 党总支 for 在职党支部书记); a body below 比例适用最少人数 gets a warning."""
+    st = ctx.settings
+    graded = ctx.grades[ctx.grades["graded"] & ctx.grades["body"].notna() & (ctx.grades["body"] != "")]
+    graded = graded.drop_duplicates("述职编号")
+    out: list[Finding] = []
+    if graded.empty:
+        return out
+    graded = graded.assign(fair=graded["综合评价等次"].isin(S.GRADES_AT_MOST_FAIR))
+    summary = graded.groupby("body", sort=True).agg(n=("fair", "size"), k=("fair", "sum"))
+    for body, rec in summary.iterrows():
+        n, k = int(rec["n"]), int(rec["k"])
+        minimum = minimum_at_most_fair(n, st.min_share, st.rounding)
+        if k >= minimum:
+            continue
+        severity = Severity.ERROR if n >= st.min_body else Severity.WARNING
+        category = S.CAT_SECOND_LEVEL if body == ctx.root else S.CAT_BRANCH
+        out.append(
+            make(
+                "grade.distribution",
+                GRADE,
+                None,
+                "综合评价等次",
+                severity,
+                body=ctx.body_name(str(body)),
+                n=n,
+                category=category,
+                k=k,
+                share=pct(k / n),
+                ratio=pct(st.min_share),
+                rounding=st.rounding,
+                minimum=minimum,
+            )
+        )
+    return out
+
+
+@rule("grade.linkage-excellent", ("grades", "综合评价等次", "年度考核等次"))
+def no_excellent_without_good(ctx: Context) -> list[Finding]:
+    """综合评价等次未达到“好”的，其年度考核不得评定为“优秀”."""
+    g = ctx.grades
+    mask = (g["年度考核等次"] == S.APPRAISAL_EXCELLENT) & (g["综合评价等次"] != S.GRADE_GOOD)
+    return emit(
+        "grade.linkage-excellent",
+        g,
+        mask,
+        GRADE,
+        "年度考核等次",
+        lambda r: {"who": r["who"], "grade": r["综合评价等次"] or "未评定"},
+    )
+
+
+@rule("grade.interview-missing", ("grades", "综合评价等次", "约谈提醒日期"))
+def interview_for_weak(ctx: Context) -> list[Finding]:
+    """一般、差：要约谈提醒."""
+    g = ctx.grades
+    mask = g["综合评价等次"].isin(S.GRADES_INTERVIEW) & g["约谈提醒日期"].isna()
+    mask &= ctx.not_bad(g, S.GRADES_SHEET, "约谈提醒日期")
+    return emit(
+        "grade.interview-missing",
+        g,
+        mask,
+        GRADE,
+        "约谈提醒日期",
+        lambda r: {"who": r["who"], "grade": r["综合评价等次"]},
+    )
+
+
+@rule("grade.rectification-missing", ("grades", "综合评价等次", "述职编号"), ("rects", "述职编号", "整改措施", "整改时限"))
+def rectification_for_weak(ctx: Context) -> list[Finding]:
+    """一般、差：要限期整改 — at least one 整改 row with a measure and a deadline."""
+    g = ctx.grades
+    r = ctx.rects
+    complete = set(r.loc[~blank(r["整改措施"]) & r["整改时限"].notna(), "述职编号"])
+    mask = g["综合评价等次"].isin(S.GRADES_INTERVIEW) & ~g["述职编号"].isin(complete)
+    return emit(
+        "grade.rectification-missing",
+        g,
+        mask,
+        GRADE,
+        "综合评价等次",
+        lambda rec: {"who": rec["who"], "grade": rec["综合评价等次"]},
+    )
+
+
+@rule("grade.accountability", ("grades", "综合评价等次"))
+def accountability_review(ctx: Context) -> list[Finding]:
+    """差：问题严重的要严肃追责问责 — flagged for a person to judge."""
+    g = ctx.grades
+    return emit(
+        "grade.accountability",
+        g,
+        g["综合评价等次"] == "差",
+        GRADE,
+        "综合评价等次",
+        lambda r: {"who": r["who"]},
+    )
+
+
+@rule("grade.opinion-incomplete", ("grades", "综合评价等次", "主要成绩", "不足之处"))
+def opinion_complete(ctx: Context) -> list[Finding]:
+    """评价意见应肯定成绩，指出不足: both 主要成绩 and 不足之处 are written."""
+    g = ctx.grades
+    out: list[Finding] = []
+    for column in ("主要成绩", "不足之处"):
+        out += emit(
+            "grade.opinion-incomplete",
+            g,
+            g["graded"] & blank(g[column]),
+            GRADE,
+            column,
+            lambda r, c=column: {"who": r["who"], "column": c},
+        )
+    return out
+
+
+@rule("grade.feedback-missing", ("grades", "综合评价等次", "反馈日期"))
+def fed_back(ctx: Context) -> list[Finding]:
+    """评价意见及等次要向本人反馈."""
+    g = ctx.grades
+    mask = g["graded"] & g["反馈日期"].isna() & ctx.not_bad(g, S.GRADES_SHEET, "反馈日期")
+    return emit("grade.feedback-missing", g, mask, GRADE, "反馈日期", lambda r: {"who": r["who"]})
+
+
+@rule("grade.ballots", ("grades", *BALLOTS))
+def ballots_consistent(ctx: Context) -> list[Finding]:
+    """现场测评 ballots: whole numbers, not negative, all four given or none."""
+    g = ctx.grades
+    out: list[Finding] = []
+    bad_any = pd.Series(False, index=g.index)
+    for column in BALLOTS:
+        bad = g[column].notna() & ((g[column] < 0) | (g[column] % 1 != 0))
+        out += emit(
+            "grade.ballots",
+            g,
+            bad,
+            GRADE,
+            column,
+            lambda r, c=column: {"who": r["who"], "detail": f"“{c}”为{r[c]:g}，票数应为不小于0的整数"},
+        )
+        bad_any |= bad
+    empties = pd.concat([g[c].isna() & ctx.not_bad(g, S.GRADES_SHEET, c) for c in BALLOTS], axis=1, keys=list(BALLOTS))
+    partial = empties.any(axis=1) & ~empties.all(axis=1) & ~bad_any
+    first_empty = empties.idxmax(axis=1) if len(g) else pd.Series(dtype=object)
+    for rec, column in zip(g[partial].to_dict("records"), first_empty[partial], strict=True):
+        out.append(
+            make(
+                "grade.ballots",
+                GRADE,
+                int(rec[ROW]),
+                str(column),
+                who=rec["who"],
+                detail=f"测评票数只填了一部分，“{column}”为空；四项票数应全部填写或全部留空",
+            )
+        )
+    return out

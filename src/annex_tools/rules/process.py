@@ -1,0 +1,167 @@
+"""Process rules: approval before the meeting, the right host, meetings reported in time.
+
+Notice, 三、3 (述职报告审定): a report is discussed by its own organization, then approved
+(院领导 for 二级党组织书记, the 二级党组织 for 党支部书记). 一(二): branch-level meetings are
+organized by the 党总支 and reported to the 党委组织部 三天 ahead. 四、2(2): branch-level
+述职评议 is done by 2024-01-22 (设置).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import schema as S
+from ..findings import Finding
+from .base import Context, blank, emit, fmt_date, rule
+
+SUB = S.SUBMISSIONS.name
+MEET = S.MEETINGS.name
+
+
+@rule("approval.missing", ("subs", "讨论日期", "审定日期", "会议编号"), ("meetings", "会议日期"))
+def approved_before_meeting(ctx: Context) -> list[Finding]:
+    """Once the meeting has been held, the report must have been discussed and approved."""
+    subs = ctx.subs
+    out: list[Finding] = []
+    for column in ("讨论日期", "审定日期"):
+        mask = subs["held"] & subs[column].isna() & ctx.not_bad(subs, S.SUBMISSIONS, column)
+        out += emit(
+            "approval.missing",
+            subs,
+            mask,
+            SUB,
+            column,
+            lambda r, c=column: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"]), "column": c},
+        )
+    return out
+
+
+@rule("approval.order", ("subs", "讨论日期", "审定日期", "会议编号"), ("meetings", "会议日期"))
+def approval_order(ctx: Context) -> list[Finding]:
+    """审定 comes after 讨论 and no later than the meeting."""
+    subs = ctx.subs
+    before_discussion = subs["审定日期"] < subs["讨论日期"]
+    after_meeting = subs["审定日期"] > subs["meeting_date"]
+    out = emit(
+        "approval.order",
+        subs,
+        before_discussion,
+        SUB,
+        "审定日期",
+        lambda r: {
+            "who": r["who"],
+            "detail": f"审定日期{fmt_date(r['审定日期'])}早于讨论日期{fmt_date(r['讨论日期'])}",
+        },
+    )
+    out += emit(
+        "approval.order",
+        subs,
+        after_meeting & ~before_discussion,
+        SUB,
+        "审定日期",
+        lambda r: {
+            "who": r["who"],
+            "detail": f"审定日期{fmt_date(r['审定日期'])}晚于述职会日期{fmt_date(r['meeting_date'])}",
+        },
+    )
+    return out
+
+
+@rule("meeting.missing", ("subs", "会议编号"), ("meetings", "会议编号", "主办组织编号"), ("orgs", "上级组织编号"))
+def meeting_by_right_body(ctx: Context) -> list[Finding]:
+    """二级党组织书记 report at the 党委's meeting; 在职党支部书记 at their own 党总支's."""
+    subs = ctx.subs
+    expected = subs["parent"].where(subs["org_type"] == S.ORG_STAFF_BRANCH, ctx.root)
+    no_meeting = blank(subs["会议编号"])
+    known = subs["会议编号"].isin(set(ctx.meetings["会议编号"]))
+    evaluated = subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+    wrong_host = known & evaluated & (expected != "") & (subs["host"] != expected)
+    frame = subs.assign(expected=expected)
+    out = emit(
+        "meeting.missing",
+        frame,
+        no_meeting,
+        SUB,
+        "会议编号",
+        lambda r: {"detail": "没有填写述职会议编号，无法确认在哪次述职会上述职。", "who": r["who"]},
+    )
+    out += emit(
+        "meeting.missing",
+        frame,
+        wrong_host,
+        SUB,
+        "会议编号",
+        lambda r: {
+            "who": r["who"],
+            "detail": f"会议{r['会议编号']}由{ctx.org_name.get(r['host'], r['host'])}主办，"
+            f"但{r['述职类别'] or '该书记'}的述职会应由{ctx.body_name(r['expected'])}组织"
+            "（通知：二级党组织书记述职由学院党委组织，在职党支部书记述职由所属党总支组织）。",
+        },
+    )
+    return out
+
+
+def _branch_meetings(ctx: Context) -> pd.DataFrame:
+    meetings = ctx.meetings
+    host_type = meetings["主办组织编号"].map(ctx.org_type).fillna("")
+    frame = meetings.assign(
+        host_name=meetings["主办组织编号"].map(ctx.org_name).fillna(meetings["主办组织编号"])
+    )
+    return frame[host_type == S.ORG_GENERAL_BRANCH]
+
+
+@rule("meeting.notice-late", ("meetings", "会议日期", "报备日期", "主办组织编号"), ("orgs", "组织类型"))
+def reported_ahead(ctx: Context) -> list[Finding]:
+    """相关安排需提前三天报党委组织部 (设置: 会议报备提前天数)."""
+    days = ctx.settings.notice_days
+    meetings = _branch_meetings(ctx)
+    lead = (meetings["会议日期"] - meetings["报备日期"]).dt.days
+    due = meetings["会议日期"] - pd.Timedelta(days=days)
+    unreported = meetings["报备日期"].isna() & meetings["会议日期"].notna() & (due <= ctx.today_ts)
+    unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
+    late = lead.notna() & (lead < days)
+    frame = meetings.assign(lead=lead)
+    common = lambda r: {  # noqa: E731
+        "meeting": r["会议编号"],
+        "host": r["host_name"],
+        "meeting_date": fmt_date(r["会议日期"]),
+        "days": days,
+    }
+    out = emit(
+        "meeting.notice-late",
+        frame,
+        late,
+        MEET,
+        "报备日期",
+        lambda r: common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，只提前了{int(r['lead'])}天"},
+    )
+    out += emit(
+        "meeting.notice-late",
+        frame,
+        unreported,
+        MEET,
+        "报备日期",
+        lambda r: common(r) | {"detail": "没有报备日期（未报党委组织部）"},
+    )
+    return out
+
+
+@rule("meeting.after-deadline", ("meetings", "会议日期", "主办组织编号"), ("orgs", "组织类型"))
+def branch_meetings_in_time(ctx: Context) -> list[Finding]:
+    """四、2(2): 在职党支部书记述职评议考核 by 党支部述职完成截止日期."""
+    deadline = ctx.settings.branch_deadline
+    meetings = _branch_meetings(ctx)
+    mask = meetings["会议日期"] > pd.Timestamp(deadline)
+    return emit(
+        "meeting.after-deadline",
+        meetings,
+        mask,
+        MEET,
+        "会议日期",
+        lambda r: {
+            "meeting": r["会议编号"],
+            "host": r["host_name"],
+            "meeting_date": fmt_date(r["会议日期"]),
+            "deadline": fmt_date(deadline),
+        },
+    )

@@ -1,0 +1,82 @@
+"""Rectification rules. Notice, 三、4 and 三、6:
+
+要真点问题，点真问题 … 党组织书记要认真梳理自己查摆、领导点评、考核反馈指出的问题，列出整改清单，
+认真抓好整改落实。党委巡察办公室要把述职评议考核整改落实情况作为院内巡察的重要内容，加强跟踪问效。
+"""
+
+from __future__ import annotations
+
+from .. import schema as S
+from ..findings import Finding
+from .base import Context, blank, emit, fmt_date, rule
+
+RECT = S.RECTIFICATIONS.name
+
+
+def _short(text: object, limit: int = 20) -> str:
+    s = str(text or "")
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def _base(r: dict[str, object]) -> dict[str, object]:
+    return {"rid": r["整改编号"], "who": r["who"], "problem": _short(r["存在问题"])}
+
+
+@rule("rect.none", ("grades", "综合评价等次", "述职编号"), ("rects", "述职编号"))
+def problems_listed(ctx: Context) -> list[Finding]:
+    """Every graded secretary has at least one problem on the list."""
+    g = ctx.grades
+    mask = g["graded"] & ~g["述职编号"].isin(set(ctx.rects["述职编号"]))
+    return emit("rect.none", g, mask, S.GRADES_SHEET.name, "述职编号", lambda r: {"who": r["who"]})
+
+
+@rule("rect.measure-missing", ("rects", "整改措施"))
+def measure_given(ctx: Context) -> list[Finding]:
+    r = ctx.rects
+    return emit("rect.measure-missing", r, blank(r["整改措施"]), RECT, "整改措施", _base)
+
+
+@rule("rect.deadline-missing", ("rects", "整改时限"))
+def deadline_given(ctx: Context) -> list[Finding]:
+    r = ctx.rects
+    mask = r["整改时限"].isna() & ctx.not_bad(r, S.RECTIFICATIONS, "整改时限")
+    return emit("rect.deadline-missing", r, mask, RECT, "整改时限", _base)
+
+
+@rule("rect.deadline-before-meeting", ("rects", "整改时限", "述职编号"), ("subs", "会议编号"), ("meetings", "会议日期"))
+def deadline_after_meeting(ctx: Context) -> list[Finding]:
+    """A deadline set at the meeting lies after it."""
+    r = ctx.rects
+    mask = r["整改时限"].notna() & r["meeting_date"].notna() & (r["整改时限"] <= r["meeting_date"])
+    return emit(
+        "rect.deadline-before-meeting",
+        r,
+        mask,
+        RECT,
+        "整改时限",
+        lambda rec: _base(rec)
+        | {"deadline": fmt_date(rec["整改时限"]), "meeting_date": fmt_date(rec["meeting_date"])},
+    )
+
+
+@rule("rect.overdue", ("rects", "整改时限", "整改状态"))
+def not_overdue(ctx: Context) -> list[Finding]:
+    """加强跟踪问效: a deadline passed (against the run's date) and the item not 已完成."""
+    r = ctx.rects
+    mask = r["整改时限"].notna() & (r["整改时限"] < ctx.today_ts) & (r["整改状态"] != S.STATUS_DONE)
+    return emit(
+        "rect.overdue",
+        r,
+        mask,
+        RECT,
+        "整改时限",
+        lambda rec: _base(rec)
+        | {"deadline": fmt_date(rec["整改时限"]), "status": rec["整改状态"] or "未填写"},
+    )
+
+
+@rule("rect.done-without-date", ("rects", "整改状态", "完成日期"))
+def done_has_date(ctx: Context) -> list[Finding]:
+    r = ctx.rects
+    mask = (r["整改状态"] == S.STATUS_DONE) & r["完成日期"].isna() & ctx.not_bad(r, S.RECTIFICATIONS, "完成日期")
+    return emit("rect.done-without-date", r, mask, RECT, "完成日期", _base)

@@ -1,0 +1,100 @@
+"""The one way to change the master workbook.
+
+Refuse while Excel holds the file open (its `~$` owner file beside it), change a copy in memory,
+write it to a temporary file in the same folder, check that file reads back, keep a timestamped
+backup of the previous version in `备份/`, then replace the master atomically. The VBA project,
+the ribbon part, tables, validations, defined names and every sheet and column staff added
+survive, because the change is made on the loaded workbook, never on a rebuilt one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+
+from .reader import WorkbookError, sniff
+
+T = TypeVar("T")
+BACKUP_DIR = "备份"
+
+
+class LockedError(Exception):
+    def __init__(self, path: Path, lock: Path) -> None:
+        self.path, self.lock = path, lock
+        super().__init__(
+            f"“{path}”正在被 Excel 打开（发现锁文件“{lock.name}”）。请先在 Excel 中保存并关闭它，再运行。"
+        )
+
+
+def excel_lock(path: Path) -> Path | None:
+    """Excel's owner file: `~$name`, or `~$` over the first two characters for long names."""
+    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def ensure_unlocked(path: Path) -> None:
+    lock = excel_lock(path)
+    if lock is not None:
+        raise LockedError(path, lock)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def atomic_save(wb: XlWorkbook, path: Path) -> None:
+    """Save to a temporary file beside `path`, flush it to disk, then replace `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        _fsync(tmp)
+        sniff(tmp)  # it must read back as a workbook before it replaces anything
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path:
+    now = now or dt.datetime.now()
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.stem}-{now:%Y%m%d-%H%M%S-%f}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+def load_master(path: Path) -> XlWorkbook:
+    sniff(path)
+    try:
+        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True)
+    except Exception as exc:
+        raise WorkbookError(path, f"工作簿无法载入以写入（{type(exc).__name__}）") from exc
+
+
+def update_master(path: Path | str, change: Callable[[XlWorkbook], T]) -> tuple[T, Path]:
+    """Apply `change` to the master safely; returns what `change` returned and the backup path."""
+    path = Path(path)
+    ensure_unlocked(path)
+    wb = load_master(path)
+    result = change(wb)
+    ensure_unlocked(path)  # Excel may have opened it meanwhile
+    saved = backup(path)
+    atomic_save(wb, path)
+    return result, saved

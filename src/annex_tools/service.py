@@ -1,0 +1,194 @@
+"""Service functions: what each CLI command and each ribbon button calls.
+
+They take paths, dates and settings and return values; rendering stays in cli.py (rich) and
+excel.py (Excel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema as S
+from .findings import Finding, counts
+from .reader import ROW, Workbook, read_workbook
+from .report import PARTS, ReportAnalysis, ReportError, analyze_file
+from .rules import Context, run_rules
+from .rules.reports import missing_parts_text, report_findings
+
+Analyzer = Callable[[Path], ReportAnalysis]
+
+
+@dataclass
+class CheckResult:
+    workbook: Workbook
+    findings: list[Finding]
+    analyses: dict[str, ReportAnalysis] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return counts(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return counts(self.findings)[1]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def resolve_report(folder: Path, name: str) -> Path:
+    p = Path(name.replace("\\", "/"))
+    return p if p.is_absolute() else folder / p
+
+
+_FACT_COLUMNS = [
+    "_sheet", ROW, "who", "category", "file", "source", "error", "words", "missing",
+    *PARTS, "first_person", "figures", "mandatory",
+    "sheet_words", *(f"sheet_{p}" for p in PARTS),
+]  # fmt: skip
+
+
+def report_facts(
+    subs: pd.DataFrame, folder: Path, analyze: Analyzer = analyze_file
+) -> tuple[pd.DataFrame, dict[str, ReportAnalysis]]:
+    """One row per submission: what its report says, from the .docx when one is named,
+    otherwise from the figures typed on the 述职 sheet."""
+    records: list[dict[str, object]] = []
+    analyses: dict[str, ReportAnalysis] = {}
+    sheet_shares = {"duties": "履职情况占比", "problems": "存在问题占比", "plans": "工作思路占比"}
+    for rec in subs.to_dict("records"):
+        typed = {f"sheet_{p}": rec[h] for p, h in sheet_shares.items()}
+        row: dict[str, object] = {
+            "_sheet": S.SUBMISSIONS.name,
+            ROW: rec[ROW],
+            "who": rec["who"],
+            "category": rec["述职类别"],
+            "file": rec["报告文件"],
+            "source": "",
+            "error": "",
+            "words": None,
+            "missing": "",
+            "first_person": None,
+            "figures": None,
+            "mandatory": None,
+            "sheet_words": rec["字数"],
+            **typed,
+            **dict.fromkeys(PARTS),
+        }
+        if rec["报告文件"]:
+            path = resolve_report(folder, str(rec["报告文件"]))
+            try:
+                analysis = analyze(path)
+            except ReportError as exc:
+                row["error"] = str(exc)
+            else:
+                analyses[str(rec["述职编号"])] = analysis
+                row.update(fact_values(analysis))
+        elif pd.notna(rec["字数"]) or any(pd.notna(v) for v in typed.values()):
+            row["source"] = "sheet"
+            row["words"] = rec["字数"]
+            row.update({p: typed[f"sheet_{p}"] for p in PARTS})
+        records.append(row)
+    facts = pd.DataFrame.from_records(records, columns=_FACT_COLUMNS)
+    for column in ("words", *PARTS, "sheet_words", *(f"sheet_{p}" for p in PARTS)):
+        facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
+    return facts, analyses
+
+
+def fact_values(analysis: ReportAnalysis) -> dict[str, object]:
+    return {
+        "source": "file",
+        "words": analysis.words,
+        "missing": missing_parts_text(analysis.missing_parts),
+        "first_person": analysis.first_person,
+        "figures": analysis.figures,
+        "mandatory": analysis.mandatory_item,
+        **analysis.shares,
+    }
+
+
+def check(path: Path | str, today: dt.date, analyze: Analyzer = analyze_file) -> CheckResult:
+    """`annex-tools check` and the 全面校验 button. Raises WorkbookError when unreadable."""
+    return check_workbook(read_workbook(path), today, analyze)
+
+
+def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer = analyze_file) -> CheckResult:
+    ctx = Context(wb, today, reports=pd.DataFrame())
+    ctx.reports, analyses = report_facts(ctx.subs, wb.folder, analyze)
+    findings = wb.findings + run_rules(ctx)
+    unique = list(dict.fromkeys(findings))
+    unique.sort(key=lambda f: f.sort_key())
+    return CheckResult(wb, unique, analyses)
+
+
+@dataclass
+class AnalyzeResult:
+    file: str
+    analysis: ReportAnalysis | None
+    error: str
+    findings: list[Finding]
+
+    def as_json(self) -> dict[str, object]:
+        base = (
+            self.analysis.as_dict()
+            if self.analysis
+            else {
+                "file": self.file,
+                "words": None,
+                "parts": dict.fromkeys(PARTS),
+                "shares": dict.fromkeys(PARTS),
+                "first_person": None,
+                "figures": None,
+                "mandatory_item": None,
+            }
+        )
+        return base | {"findings": [f.as_dict() for f in self.findings]}
+
+
+def analyze_reports(
+    files: list[Path], category: str | None, wb_settings: object = None
+) -> list[AnalyzeResult]:
+    """`annex-tools analyze`: the report rules applied to files, with default settings."""
+    from .reader import Settings
+
+    settings = wb_settings if isinstance(wb_settings, Settings) else Settings()
+    out: list[AnalyzeResult] = []
+    for file in files:
+        row: dict[str, object] = {
+            "_sheet": None,
+            ROW: None,
+            "who": f"“{file.name}”",
+            "category": category or "",
+            "file": str(file),
+            "source": "",
+            "error": "",
+            "words": None,
+            "missing": "",
+            "first_person": None,
+            "figures": None,
+            "mandatory": None,
+            **dict.fromkeys(PARTS),
+        }
+        analysis: ReportAnalysis | None = None
+        try:
+            analysis = analyze_file(file)
+            row.update(fact_values(analysis))
+        except ReportError as exc:
+            row["error"] = str(exc)
+        facts = pd.DataFrame.from_records([row], columns=_FACT_COLUMNS[: -4])
+        for column in ("words", *PARTS):
+            facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
+        findings = report_findings(facts, settings)
+        if not category:  # without a category the word limit cannot be known
+            findings = [f for f in findings if f.code != "report.too-long"]
+        out.append(AnalyzeResult(str(file), analysis, str(row["error"]), findings))
+    return out
