@@ -45,6 +45,11 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna()
 
 
+def lookup(keys: pd.Series, mapping: dict[str, Any]) -> pd.Series:
+    """Map ids to text through `mapping`; unknown ids give ''."""
+    return keys.map(mapping).astype(object).where(lambda s: s.notna(), "")
+
+
 def emit(
     code: str,
     frame: pd.DataFrame,
@@ -128,12 +133,12 @@ class Context:
         meeting_host = dict(zip(meetings["会议编号"], meetings["主办组织编号"], strict=True))
 
         subs = self.wb.frames["subs"].copy()
-        subs["org_type"] = subs["组织编号"].map(self.org_type).fillna("")
-        subs["org_name"] = subs["组织编号"].map(self.org_name).fillna(subs["组织编号"])
-        subs["parent"] = subs["组织编号"].map(self.org_parent).fillna("")
+        subs["org_type"] = lookup(subs["组织编号"], self.org_type)
+        subs["org_name"] = lookup(subs["组织编号"], self.org_name).where(lambda s: s != "", subs["组织编号"])
+        subs["parent"] = lookup(subs["组织编号"], self.org_parent)
         subs["body"] = subs["parent"].where(subs["org_type"] == S.ORG_STAFF_BRANCH, self.root)
         subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
-        subs["host"] = subs["会议编号"].map(meeting_host).fillna("")
+        subs["host"] = lookup(subs["会议编号"], meeting_host)
         subs["held"] = subs["meeting_date"].notna() & (subs["meeting_date"] <= self.today_ts)
         subs["who"] = [
             f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"

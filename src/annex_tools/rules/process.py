@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..findings import Finding
-from .base import Context, blank, emit, fmt_date, rule
+from .base import Context, blank, emit, fmt_date, lookup, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -103,10 +103,8 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
 
 def _branch_meetings(ctx: Context) -> pd.DataFrame:
     meetings = ctx.meetings
-    host_type = meetings["主办组织编号"].map(ctx.org_type).fillna("")
-    frame = meetings.assign(
-        host_name=meetings["主办组织编号"].map(ctx.org_name).fillna(meetings["主办组织编号"])
-    )
+    host_type = lookup(meetings["主办组织编号"], ctx.org_type)
+    frame = meetings.assign(host_name=lookup(meetings["主办组织编号"], ctx.org_name))
     return frame[host_type == S.ORG_GENERAL_BRANCH]
 
 
