@@ -41,13 +41,23 @@ def with_tracked_changes_and_textbox(path: Path) -> Path:
     for text in BASIC:
         p = doc.add_paragraph(text)
         if text == "我开展了12次学习。":
-            p._p.append(parse_xml(f'<w:del {W} w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>删除的十个字删除的字</w:delText></w:r></w:del>'))
-            p._p.append(parse_xml(f'<w:ins {W} w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:t>新增</w:t></w:r></w:ins>'))
-            p._p.append(parse_xml(
-                f'<w:r {W}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
-                f'<w:txbxContent><w:p><w:r><w:t>文本框里的字不算</w:t></w:r></w:p></w:txbxContent>'
-                "</v:textbox></v:shape></w:pict></w:r>"
-            ))
+            p._p.append(
+                parse_xml(
+                    f'<w:del {W} w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>删除的十个字删除的字</w:delText></w:r></w:del>'
+                )
+            )
+            p._p.append(
+                parse_xml(
+                    f'<w:ins {W} w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:t>新增</w:t></w:r></w:ins>'
+                )
+            )
+            p._p.append(
+                parse_xml(
+                    f'<w:r {W}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+                    f"<w:txbxContent><w:p><w:r><w:t>文本框里的字不算</w:t></w:r></w:p></w:txbxContent>"
+                    "</v:textbox></v:shape></w:pict></w:r>"
+                )
+            )
     doc.save(str(path))
     return path
 

@@ -17,7 +17,11 @@ def test_basic_report_counts_as_word(tmp_path: Path) -> None:
     a = analyze_file(make_docx(tmp_path / "r.docx", BASIC))
     assert a.words == 77
     assert a.parts == {"duties": 9, "problems": 8, "plans": 10}
-    assert a.shares == {"duties": round(9 / 27, 4), "problems": round(8 / 27, 4), "plans": round(10 / 27, 4)}
+    assert a.shares == {
+        "duties": round(9 / 27, 4),
+        "problems": round(8 / 27, 4),
+        "plans": round(10 / 27, 4),
+    }
     assert (a.first_person, a.figures, a.mandatory_item) == (True, True, False)
 
 
@@ -28,7 +32,9 @@ def test_heading_styles_give_the_same_result(tmp_path: Path) -> None:
 
 def test_tracked_deletions_and_text_boxes_do_not_count(tmp_path: Path) -> None:
     a = analyze_file(with_tracked_changes_and_textbox(tmp_path / "r.docx"))
-    assert a.parts["duties"] == 9 + 2  # the insertion 新增 counts, the deletion and the text box do not
+    assert (
+        a.parts["duties"] == 9 + 2
+    )  # the insertion 新增 counts, the deletion and the text box do not
     assert a.words == 79
 
 
@@ -86,7 +92,9 @@ def test_figures_in_the_date_line_do_not_count() -> None:
     ("content", "reason"),
     [(b"", "空的"), (b"not a zip", "不是 .docx"), (b"PK\x03\x04broken", "不是 .docx")],
 )
-def test_unreadable_files_raise_a_chinese_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_unreadable_files_raise_a_chinese_reason(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     path = tmp_path / "bad.docx"
     path.write_bytes(content)
     with pytest.raises(ReportError, match=reason):
@@ -98,14 +106,35 @@ def test_analyze_cli_json(tmp_path: Path) -> None:
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"")
     proc = subprocess.run(
-        [sys.executable, "-m", "annex_tools", "analyze", str(good), str(bad), "--category", "党支部书记", "--json"],
-        capture_output=True, text=True, encoding="utf-8",
+        [
+            sys.executable,
+            "-m",
+            "annex_tools",
+            "analyze",
+            str(good),
+            str(bad),
+            "--category",
+            "党支部书记",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert proc.returncode == 1  # one file cannot be read
     out = json.loads(proc.stdout)
     assert [o["file"] for o in out] == [str(good), str(bad)]
     first = out[0]
-    assert set(first) == {"file", "words", "parts", "shares", "first_person", "figures", "mandatory_item", "findings"}
+    assert set(first) == {
+        "file",
+        "words",
+        "parts",
+        "shares",
+        "first_person",
+        "figures",
+        "mandatory_item",
+        "findings",
+    }
     assert first["words"] == 77 and first["parts"] == {"duties": 9, "problems": 8, "plans": 10}
     # problems 29.6% < 30%: an error; duties 33% is fine
     assert [f["code"] for f in first["findings"]] == ["report.share-problems"]

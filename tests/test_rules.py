@@ -58,53 +58,181 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
     ("schema.required", org("G1", 组织名称=""), ("schema.required", "组织", 3, "组织名称")),
     ("schema.required", org("B1", 上级组织编号=""), ("schema.required", "组织", 5, "上级组织编号")),
     ("schema.required", sub("S1", 审定人=""), ("schema.required", "述职", 2, "审定人")),
-    ("schema.bad-value", grade("S1", 综合评价等次="优"), ("schema.bad-value", "评议", 2, "综合评价等次")),
-    ("schema.bad-value", rect("R2", 整改状态="完成了"), ("schema.bad-value", "整改", 3, "整改状态")),
+    (
+        "schema.bad-value",
+        grade("S1", 综合评价等次="优"),
+        ("schema.bad-value", "评议", 2, "综合评价等次"),
+    ),
+    (
+        "schema.bad-value",
+        rect("R2", 整改状态="完成了"),
+        ("schema.bad-value", "整改", 3, "整改状态"),
+    ),
     ("schema.bad-date", sub("S1", 讨论日期="上周五"), ("schema.bad-date", "述职", 2, "讨论日期")),
-    ("schema.bad-date", rect("R1", 整改时限="2024-02-30"), ("schema.bad-date", "整改", 2, "整改时限")),
+    (
+        "schema.bad-date",
+        rect("R1", 整改时限="2024-02-30"),
+        ("schema.bad-date", "整改", 2, "整改时限"),
+    ),
     ("schema.bad-number", sub("S1", 字数="一千二"), ("schema.bad-number", "述职", 2, "字数")),
     ("schema.bad-number", sub("S2", 字数=-5), ("schema.bad-number", "述职", 3, "字数")),
-    ("schema.duplicate-id", rect("R2", 整改编号="R1"), ("schema.duplicate-id", "整改", 3, "整改编号")),
-    ("schema.unknown-reference", sub("S1", 会议编号="M9"), ("schema.unknown-reference", "述职", 2, "会议编号")),
-    ("schema.unknown-reference", org("B1", 上级组织编号="G9"), ("schema.unknown-reference", "组织", 5, "上级组织编号")),
+    (
+        "schema.duplicate-id",
+        rect("R2", 整改编号="R1"),
+        ("schema.duplicate-id", "整改", 3, "整改编号"),
+    ),
+    (
+        "schema.unknown-reference",
+        sub("S1", 会议编号="M9"),
+        ("schema.unknown-reference", "述职", 2, "会议编号"),
+    ),
+    (
+        "schema.unknown-reference",
+        org("B1", 上级组织编号="G9"),
+        ("schema.unknown-reference", "组织", 5, "上级组织编号"),
+    ),
     ("org.structure", org("B1", 上级组织编号="G2"), ("org.structure", "组织", 5, "上级组织编号")),
-    ("org.structure", org("P", 组织类型="党总支", 上级组织编号="G1"), ("org.structure", "组织", None, "组织类型")),
-    ("submission.missing", drop_row("subs", "述职编号", "S4"), ("submission.missing", "组织", 6, "组织编号")),
-    ("submission.category", sub("S3", 述职类别="二级党组织书记"), ("submission.category", "述职", 4, "述职类别")),
-    ("report.missing-file", sub("S1", 报告文件="/nonexistent/report.docx"), ("report.missing-file", "述职", 2, "报告文件")),
+    (
+        "org.structure",
+        org("P", 组织类型="党总支", 上级组织编号="G1"),
+        ("org.structure", "组织", None, "组织类型"),
+    ),
+    (
+        "submission.missing",
+        drop_row("subs", "述职编号", "S4"),
+        ("submission.missing", "组织", 6, "组织编号"),
+    ),
+    (
+        "submission.category",
+        sub("S3", 述职类别="二级党组织书记"),
+        ("submission.category", "述职", 4, "述职类别"),
+    ),
+    (
+        "report.missing-file",
+        sub("S1", 报告文件="/nonexistent/report.docx"),
+        ("report.missing-file", "述职", 2, "报告文件"),
+    ),
     ("report.too-long", sub("S1", 字数=1600), ("report.too-long", "述职", 2, "字数")),
     ("report.too-long", sub("S3", 字数=1001), ("report.too-long", "述职", 4, "字数")),
-    ("report.share-duties", sub("S1", 履职情况占比="55%"), ("report.share-duties", "述职", 2, "履职情况占比")),
-    ("report.share-problems", sub("S2", 存在问题占比=0.29), ("report.share-problems", "述职", 3, "存在问题占比")),
-    ("approval.missing", sub("S1", 审定日期=None, 审定人=""), ("approval.missing", "述职", 2, "审定日期")),
+    (
+        "report.share-duties",
+        sub("S1", 履职情况占比="55%"),
+        ("report.share-duties", "述职", 2, "履职情况占比"),
+    ),
+    (
+        "report.share-problems",
+        sub("S2", 存在问题占比=0.29),
+        ("report.share-problems", "述职", 3, "存在问题占比"),
+    ),
+    (
+        "approval.missing",
+        sub("S1", 审定日期=None, 审定人=""),
+        ("approval.missing", "述职", 2, "审定日期"),
+    ),
     ("approval.missing", sub("S3", 讨论日期=None), ("approval.missing", "述职", 4, "讨论日期")),
-    ("approval.order", sub("S1", 审定日期=D(2023, 12, 30)), ("approval.order", "述职", 2, "审定日期")),
-    ("approval.order", sub("S3", 审定日期=D(2024, 1, 11)), ("approval.order", "述职", 4, "审定日期")),
+    (
+        "approval.order",
+        sub("S1", 审定日期=D(2023, 12, 30)),
+        ("approval.order", "述职", 2, "审定日期"),
+    ),
+    (
+        "approval.order",
+        sub("S3", 审定日期=D(2024, 1, 11)),
+        ("approval.order", "述职", 4, "审定日期"),
+    ),
     ("meeting.missing", sub("S3", 会议编号=""), ("meeting.missing", "述职", 4, "会议编号")),
     ("meeting.missing", sub("S3", 会议编号="M0"), ("meeting.missing", "述职", 4, "会议编号")),
     ("meeting.missing", sub("S1", 会议编号="M1"), ("meeting.missing", "述职", 2, "会议编号")),
-    ("meeting.notice-late", meeting("M1", 报备日期=D(2024, 1, 8)), ("meeting.notice-late", "会议", 3, "报备日期")),
-    ("meeting.notice-late", meeting("M1", 报备日期=None), ("meeting.notice-late", "会议", 3, "报备日期")),
-    ("meeting.after-deadline", meeting("M1", 会议日期=D(2024, 1, 23)), ("meeting.after-deadline", "会议", 3, "会议日期")),
+    (
+        "meeting.notice-late",
+        meeting("M1", 报备日期=D(2024, 1, 8)),
+        ("meeting.notice-late", "会议", 3, "报备日期"),
+    ),
+    (
+        "meeting.notice-late",
+        meeting("M1", 报备日期=None),
+        ("meeting.notice-late", "会议", 3, "报备日期"),
+    ),
+    (
+        "meeting.after-deadline",
+        meeting("M1", 会议日期=D(2024, 1, 23)),
+        ("meeting.after-deadline", "会议", 3, "会议日期"),
+    ),
     ("grade.missing", grade("S1", 综合评价等次=""), ("grade.missing", "评议", 2, "综合评价等次")),
-    ("grade.missing", drop_row("grades", "述职编号", "S2"), ("grade.missing", "述职", 3, "述职编号")),
-    ("grade.distribution", grade("S3", 综合评价等次="好"), ("grade.distribution", "评议", None, "综合评价等次")),
-    ("grade.linkage-excellent", grade("S2", 年度考核等次="优秀"), ("grade.linkage-excellent", "评议", 3, "年度考核等次")),
-    ("grade.interview-missing", grade("S4", 综合评价等次="一般"), ("grade.interview-missing", "评议", 5, "约谈提醒日期")),
-    ("grade.rectification-missing", chain(weak("一般"), rect("R4", 整改时限=None)), ("grade.rectification-missing", "评议", 5, "综合评价等次")),
-    ("grade.rectification-missing", chain(weak("差"), drop_row("rects", "整改编号", "R4")), ("grade.rectification-missing", "评议", 5, "综合评价等次")),
+    (
+        "grade.missing",
+        drop_row("grades", "述职编号", "S2"),
+        ("grade.missing", "述职", 3, "述职编号"),
+    ),
+    (
+        "grade.distribution",
+        grade("S3", 综合评价等次="好"),
+        ("grade.distribution", "评议", None, "综合评价等次"),
+    ),
+    (
+        "grade.linkage-excellent",
+        grade("S2", 年度考核等次="优秀"),
+        ("grade.linkage-excellent", "评议", 3, "年度考核等次"),
+    ),
+    (
+        "grade.interview-missing",
+        grade("S4", 综合评价等次="一般"),
+        ("grade.interview-missing", "评议", 5, "约谈提醒日期"),
+    ),
+    (
+        "grade.rectification-missing",
+        chain(weak("一般"), rect("R4", 整改时限=None)),
+        ("grade.rectification-missing", "评议", 5, "综合评价等次"),
+    ),
+    (
+        "grade.rectification-missing",
+        chain(weak("差"), drop_row("rects", "整改编号", "R4")),
+        ("grade.rectification-missing", "评议", 5, "综合评价等次"),
+    ),
     ("grade.accountability", weak("差"), ("grade.accountability", "评议", 5, "综合评价等次")),
-    ("grade.opinion-incomplete", grade("S1", 不足之处=""), ("grade.opinion-incomplete", "评议", 2, "不足之处")),
-    ("grade.opinion-incomplete", grade("S3", 主要成绩=""), ("grade.opinion-incomplete", "评议", 4, "主要成绩")),
-    ("grade.feedback-missing", grade("S1", 反馈日期=None), ("grade.feedback-missing", "评议", 2, "反馈日期")),
+    (
+        "grade.opinion-incomplete",
+        grade("S1", 不足之处=""),
+        ("grade.opinion-incomplete", "评议", 2, "不足之处"),
+    ),
+    (
+        "grade.opinion-incomplete",
+        grade("S3", 主要成绩=""),
+        ("grade.opinion-incomplete", "评议", 4, "主要成绩"),
+    ),
+    (
+        "grade.feedback-missing",
+        grade("S1", 反馈日期=None),
+        ("grade.feedback-missing", "评议", 2, "反馈日期"),
+    ),
     ("grade.ballots", grade("S1", 测评差票=None), ("grade.ballots", "评议", 2, "测评差票")),
     ("grade.ballots", grade("S2", 测评好票=-1), ("grade.ballots", "评议", 3, "测评好票")),
     ("rect.none", drop_row("rects", "整改编号", "R1"), ("rect.none", "评议", 2, "述职编号")),
-    ("rect.measure-missing", rect("R1", 整改措施=""), ("rect.measure-missing", "整改", 2, "整改措施")),
-    ("rect.deadline-missing", rect("R2", 整改时限=None), ("rect.deadline-missing", "整改", 3, "整改时限")),
-    ("rect.deadline-before-meeting", rect("R1", 整改时限=D(2024, 1, 16)), ("rect.deadline-before-meeting", "整改", 2, "整改时限")),
-    ("rect.overdue", rect("R1", 整改状态="整改中", 完成日期=None), ("rect.overdue", "整改", 2, "整改时限")),
-    ("rect.done-without-date", rect("R3", 完成日期=None), ("rect.done-without-date", "整改", 4, "完成日期")),
+    (
+        "rect.measure-missing",
+        rect("R1", 整改措施=""),
+        ("rect.measure-missing", "整改", 2, "整改措施"),
+    ),
+    (
+        "rect.deadline-missing",
+        rect("R2", 整改时限=None),
+        ("rect.deadline-missing", "整改", 3, "整改时限"),
+    ),
+    (
+        "rect.deadline-before-meeting",
+        rect("R1", 整改时限=D(2024, 1, 16)),
+        ("rect.deadline-before-meeting", "整改", 2, "整改时限"),
+    ),
+    (
+        "rect.overdue",
+        rect("R1", 整改状态="整改中", 完成日期=None),
+        ("rect.overdue", "整改", 2, "整改时限"),
+    ),
+    (
+        "rect.done-without-date",
+        rect("R3", 完成日期=None),
+        ("rect.done-without-date", "整改", 4, "完成日期"),
+    ),
 ]
 IDS = [f"{code}-{i}" for i, (code, _, _) in enumerate(CASES)]
 
@@ -114,7 +242,9 @@ def test_valid_institute_has_no_findings() -> None:
 
 
 @pytest.mark.parametrize(("code", "mutate", "expected"), CASES, ids=IDS)
-def test_each_rule_fires_at_its_place(code: str, mutate: Callable[[Data], None], expected: tuple) -> None:
+def test_each_rule_fires_at_its_place(
+    code: str, mutate: Callable[[Data], None], expected: tuple
+) -> None:
     data = valid()
     mutate(data)
     found = check_data(data)
@@ -141,7 +271,9 @@ def test_every_catalog_code_has_a_case_or_a_dedicated_test() -> None:
 def test_overdue_depends_on_the_run_date() -> None:
     data = valid()
     rect("R1", 整改状态="整改中", 完成日期=None)(data)
-    assert ("rect.overdue", "整改", 2, "整改时限") not in places(check_data(data, today=D(2024, 4, 30)))
+    assert ("rect.overdue", "整改", 2, "整改时限") not in places(
+        check_data(data, today=D(2024, 4, 30))
+    )
     assert ("rect.overdue", "整改", 2, "整改时限") in places(check_data(data, today=D(2024, 5, 1)))
 
 
@@ -181,9 +313,28 @@ def test_distribution_below_minimum_body_size_is_a_warning_and_at_five_an_error(
     f = next(f for f in check_data(data) if f.code == "grade.distribution")
     assert f.severity.value == "warning" and "示例党总支" in f.message and "2名" in f.message
     for i in range(3, 6):  # three more branches under G1, all graded 好 -> n = 5
-        data["orgs"].append({"组织编号": f"B{i}", "组织名称": f"示例第{i}党支部", "组织类型": "在职党支部", "上级组织编号": "G1", "书记姓名": f"人{i}"})
-        data["subs"].append(dict(row_of(data, "subs", "述职编号", "S4"), 述职编号=f"S{i + 2}", 组织编号=f"B{i}", 书记姓名=f"人{i}"))
+        data["orgs"].append(
+            {
+                "组织编号": f"B{i}",
+                "组织名称": f"示例第{i}党支部",
+                "组织类型": "在职党支部",
+                "上级组织编号": "G1",
+                "书记姓名": f"人{i}",
+            }
+        )
+        data["subs"].append(
+            dict(
+                row_of(data, "subs", "述职编号", "S4"),
+                述职编号=f"S{i + 2}",
+                组织编号=f"B{i}",
+                书记姓名=f"人{i}",
+            )
+        )
         data["grades"].append(dict(row_of(data, "grades", "述职编号", "S4"), 述职编号=f"S{i + 2}"))
-        data["rects"].append(dict(row_of(data, "rects", "整改编号", "R4"), 整改编号=f"R{i + 2}", 述职编号=f"S{i + 2}"))
+        data["rects"].append(
+            dict(
+                row_of(data, "rects", "整改编号", "R4"), 整改编号=f"R{i + 2}", 述职编号=f"S{i + 2}"
+            )
+        )
     f = next(f for f in check_data(data) if f.code == "grade.distribution")
     assert f.severity.value == "error" and "5名" in f.message

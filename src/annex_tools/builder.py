@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,23 +34,56 @@ THIN = Side(style="thin", color="BFBFBF")
 
 GUIDE = (
     ("基层党组织书记抓党建述职评议考核 主表", "title"),
-    ("本工作簿是述职评议考核的唯一台账。各工作表都是 Excel 表格（第1行为表头），可以增加自己的列，工具按表头文字查找列，不会删除您添加的内容。", ""),
+    (
+        "本工作簿是述职评议考核的唯一台账。各工作表都是 Excel 表格（第1行为表头），可以增加自己的列，工具按表头文字查找列，不会删除您添加的内容。",
+        "",
+    ),
     ("工作流程", "h"),
     ("1. 设置：确认年度、单位名称、比例和各项期限（默认值来自通知）。", ""),
-    ("2. 组织：录入党委、二级党组织（党总支、直属党支部）和在职党支部，填写上级组织编号、书记姓名和工号。", ""),
-    ("3. 会议：登记述职评议会议。党委主办二级党组织书记述职会；各党总支主办所属在职党支部书记述职会，须提前三天报党委组织部（填写报备日期）。", ""),
-    ("4. 述职：每位述职的书记一行，填写述职类别、方式、报告文件路径、讨论日期、审定日期和审定人。字数和三部分占比由工具从报告文件中计算。", ""),
-    ("5. 评议：按“好、较好、一般、差”评定综合评价等次，填写主要成绩和不足之处（评价意见），年度考核等次、约谈提醒日期和反馈日期。", ""),
-    ("6. 整改：列出每位书记自身查摆、领导点评、考核反馈指出的问题，写明整改措施、整改时限和状态。", ""),
-    ("7. 校验：运行“全面校验”（功能区按钮，或命令 annex-tools check 主表.xlsx --write），结果写入“校验结果”表，出错的单元格标色并加批注。", ""),
+    (
+        "2. 组织：录入党委、二级党组织（党总支、直属党支部）和在职党支部，填写上级组织编号、书记姓名和工号。",
+        "",
+    ),
+    (
+        "3. 会议：登记述职评议会议。党委主办二级党组织书记述职会；各党总支主办所属在职党支部书记述职会，须提前三天报党委组织部（填写报备日期）。",
+        "",
+    ),
+    (
+        "4. 述职：每位述职的书记一行，填写述职类别、方式、报告文件路径、讨论日期、审定日期和审定人。字数和三部分占比由工具从报告文件中计算。",
+        "",
+    ),
+    (
+        "5. 评议：按“好、较好、一般、差”评定综合评价等次，填写主要成绩和不足之处（评价意见），年度考核等次、约谈提醒日期和反馈日期。",
+        "",
+    ),
+    (
+        "6. 整改：列出每位书记自身查摆、领导点评、考核反馈指出的问题，写明整改措施、整改时限和状态。",
+        "",
+    ),
+    (
+        "7. 校验：运行“全面校验”（功能区按钮，或命令 annex-tools check 主表.xlsx --write），结果写入“校验结果”表，出错的单元格标色并加批注。",
+        "",
+    ),
     ("通知中的主要规则", "h"),
-    ("· 二级党组织书记述职报告不超过1500字，在职党支部书记不超过1000字；履职主要情况不超过50%，问题部分不少于30%；以第一人称写，用事例和数据说话。", ""),
-    ("· 报告先经本级组织讨论，再报审定（二级党组织书记报院领导审定，党支部书记报所在二级党组织审定）。", ""),
+    (
+        "· 二级党组织书记述职报告不超过1500字，在职党支部书记不超过1000字；履职主要情况不超过50%，问题部分不少于30%；以第一人称写，用事例和数据说话。",
+        "",
+    ),
+    (
+        "· 报告先经本级组织讨论，再报审定（二级党组织书记报院领导审定，党支部书记报所在二级党组织审定）。",
+        "",
+    ),
     ("· 评价为“较好”或以下等次的应占一定比例（设置：较好及以下最低比例）。", ""),
-    ("· 综合评价等次未达到“好”的，年度考核不得评为“优秀”；“一般”和“差”的要约谈提醒、限期整改。", ""),
+    (
+        "· 综合评价等次未达到“好”的，年度考核不得评为“优秀”；“一般”和“差”的要约谈提醒、限期整改。",
+        "",
+    ),
     ("· 安保后勤直属党支部、学术资源部直属党支部不需填写附件2。", ""),
     ("颜色提示", "h"),
-    ("红色底纹：与通知规则冲突（例如等次不是“好”却评为“优秀”，“一般/差”未约谈，审定早于讨论）；黄色底纹：整改时限已过而未完成。", ""),
+    (
+        "红色底纹：与通知规则冲突（例如等次不是“好”却评为“优秀”，“一般/差”未约谈，审定早于讨论）；黄色底纹：整改时限已过而未完成。",
+        "",
+    ),
 )
 
 
@@ -189,7 +222,8 @@ def _conditional_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
         rules += [(rd, f'AND(${rd}2<>"",${md}2-${rd}2<{_setting(S.K_NOTICE_DAYS)})', RED)]
     for letter, formula, fill in rules:
         ws.conditional_formatting.add(
-            f"{letter}2:{letter}{last_row}", FormulaRule(formula=[formula], fill=fill, stopIfTrue=False)
+            f"{letter}2:{letter}{last_row}",
+            FormulaRule(formula=[formula], fill=fill, stopIfTrue=False),
         )
 
 
@@ -265,7 +299,9 @@ def build_workbook(
             _column_formats(ws, sheet, last_row)
             _validations(ws, sheet, last_row)
             _conditional_formats(ws, sheet, last_row)
-        table = Table(displayName=sheet.table_name, ref=f"A1:{get_column_letter(len(headers))}{last_data}")
+        table = Table(
+            displayName=sheet.table_name, ref=f"A1:{get_column_letter(len(headers))}{last_data}"
+        )
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
     _lists_sheet(wb)

@@ -27,7 +27,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -59,7 +59,11 @@ def render_findings(findings: list[Finding], console: Console = out) -> None:
         group = [f for f in findings if f.severity is severity]
         if not group:
             continue
-        table = Table(title=f"{SEVERITY_ZH[severity]}（{len(group)}）", title_style=_STYLE[severity], show_lines=False)
+        table = Table(
+            title=f"{SEVERITY_ZH[severity]}（{len(group)}）",
+            title_style=_STYLE[severity],
+            show_lines=False,
+        )
         table.add_column("规则", style="dim", no_wrap=True)
         table.add_column("位置", no_wrap=True)
         table.add_column("说明", overflow="fold")
@@ -71,17 +75,23 @@ def render_findings(findings: list[Finding], console: Console = out) -> None:
 @app.command()
 def new(
     path: Annotated[Path, typer.Argument(help="新主表的路径（.xlsx）")],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件（旧文件先备份）")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已存在的文件（旧文件先备份）")
+    ] = False,
 ) -> None:
     """新建一个空白主表（含说明、设置和各工作表）。"""
     from .builder import new_workbook
     from .safewrite import backup, ensure_unlocked
 
     if path.suffix.lower() not in (".xlsx",):
-        raise CannotRun(f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。")
+        raise CannotRun(
+            f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。"
+        )
     if path.exists():
         if not force:
-            raise CannotRun(f"“{path}”已存在，未做任何修改。如确需覆盖，请加 --force（旧文件会先备份）。")
+            raise CannotRun(
+                f"“{path}”已存在，未做任何修改。如确需覆盖，请加 --force（旧文件会先备份）。"
+            )
         ensure_unlocked(path)
         backup(path)
     new_workbook(path)
@@ -92,8 +102,12 @@ def new(
 def check(
     workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
-    today: Annotated[str | None, typer.Option("--today", help="按此日期校验（YYYY-MM-DD），默认今天")] = None,
-    write: Annotated[bool, typer.Option("--write", help="把结果写入“校验结果”表并标记出错单元格")] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="按此日期校验（YYYY-MM-DD），默认今天")
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="把结果写入“校验结果”表并标记出错单元格")
+    ] = False,
 ) -> None:
     """全面校验主表：数据、述职报告、流程、等次和整改。有错误时退出码为 1。"""
     from .service import check as run_check
@@ -104,7 +118,9 @@ def check(
         from .marking import write_findings
         from .safewrite import update_master
 
-        marked, saved = update_master(workbook, lambda wb: write_findings(wb, result.findings, dt.datetime.now()))
+        marked, saved = update_master(
+            workbook, lambda wb: write_findings(wb, result.findings, dt.datetime.now())
+        )
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -112,14 +128,24 @@ def check(
         summary = f"校验完成（{workbook.name}，按 {day:%Y-%m-%d}）：错误 {result.errors} 个，警告 {result.warnings} 个。"
         out.print(summary, style="bold red" if result.errors else "bold green")
         if write:
-            out.print(f"结果已写入“{S.RESULTS_SHEET}”表，标记了 {marked} 个单元格；原文件已备份到 {saved}")
+            out.print(
+                f"结果已写入“{S.RESULTS_SHEET}”表，标记了 {marked} 个单元格；原文件已备份到 {saved}"
+            )
     raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
+
+
+def _part_cell(words: int | None, share: float | None) -> str:
+    if words is None:
+        return "未找到"
+    return f"{words}字" + (f" {share * 100:.1f}%" if share is not None else "")
 
 
 @app.command()
 def analyze(
     files: Annotated[list[Path], typer.Argument(help="述职报告 .docx 文件")],
-    category: Annotated[str | None, typer.Option("--category", help="二级党组织书记 或 党支部书记（决定字数上限）")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="二级党组织书记 或 党支部书记（决定字数上限）")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
@@ -130,7 +156,9 @@ def analyze(
         raise CannotRun(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
     results = analyze_reports(files, category)
     if as_json:
-        sys.stdout.write(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2) + "\n"
+        )
     else:
         table = Table(title="述职报告分析")
         table.add_column("文件")
@@ -146,21 +174,29 @@ def analyze(
             if a is None:
                 table.add_row(Path(r.file).name, f"[red]{r.error}[/red]", "", "", "", "", "", "")
                 continue
-            cells = [
-                f"{a.parts[p]}字 {a.shares[p] * 100:.1f}%" if a.shares[p] is not None else (f"{a.parts[p]}字" if a.parts[p] is not None else "未找到")
-                for p in PART_ZH
-            ]
-            table.add_row(Path(r.file).name, str(a.words), *cells, yes(a.first_person), yes(a.figures), yes(a.mandatory_item))
+            cells = [_part_cell(a.parts[p], a.shares[p]) for p in PART_ZH]
+            table.add_row(
+                Path(r.file).name,
+                str(a.words),
+                *cells,
+                yes(a.first_person),
+                yes(a.figures),
+                yes(a.mandatory_item),
+            )
         out.print(table)
         render_findings([f for r in results for f in r.findings])
-    has_error = any(r.error for r in results) or any(f.severity is Severity.ERROR for r in results for f in r.findings)
+    has_error = any(r.error for r in results) or any(
+        f.severity is Severity.ERROR for r in results for f in r.findings
+    )
     raise typer.Exit(EXIT_FINDINGS if has_error else EXIT_OK)
 
 
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="演示文件输出目录")] = Path("demo"),
-    today: Annotated[str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
+    ] = None,
 ) -> None:
     """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
     from .demo import make_demo
@@ -176,7 +212,9 @@ def demo(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
         style="bold",
     )
-    out.print(f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。")
+    out.print(
+        f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。"
+    )
 
 
 @app.command()
@@ -188,7 +226,9 @@ def version() -> None:
 def _log_crash() -> Path:
     log = Path(tempfile.gettempdir()) / "annex-tools-error.log"
     with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {sys.argv}\n{traceback.format_exc()}\n")
+        fh.write(
+            f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {sys.argv}\n{traceback.format_exc()}\n"
+        )
     return log
 
 
@@ -201,7 +241,9 @@ def main() -> None:
         err.print(f"[bold red]无法运行：[/bold red]{exc}")
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:
-        err.print(f"[bold red]无法运行：[/bold red]没有权限读写“{exc.filename}”（文件可能被其他程序占用）。")
+        err.print(
+            f"[bold red]无法运行：[/bold red]没有权限读写“{exc.filename}”（文件可能被其他程序占用）。"
+        )
         sys.exit(EXIT_CANNOT_RUN)
     except KeyboardInterrupt:
         err.print("已取消。")
@@ -215,6 +257,8 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(130)
         log = _log_crash()
-        err.print(f"[bold red]内部错误：[/bold red]{type(exc).__name__}: {exc}。详细信息已写入 {log}。")
+        err.print(
+            f"[bold red]内部错误：[/bold red]{type(exc).__name__}: {exc}。详细信息已写入 {log}。"
+        )
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(code if isinstance(code, int) else 0)

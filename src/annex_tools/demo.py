@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -76,7 +77,11 @@ PLANS = (
 )
 MANDATORY_SENTENCE = "我坚持以高质量党建引领高质量发展，推动党建工作与中心工作深度融合。"
 SUBHEADS = {
-    "duties": ("（一）坚持政治引领，加强理论武装", "（二）履行主体责任，夯实基层基础", "（三）强化监督管理，推动从严治党"),
+    "duties": (
+        "（一）坚持政治引领，加强理论武装",
+        "（二）履行主体责任，夯实基层基础",
+        "（三）强化监督管理，推动从严治党",
+    ),
     "problems": ("（一）党建与业务融合方面", "（二）组织建设方面", "（三）责任落实方面"),
     "plans": ("（一）在融合发展上下功夫", "（二）在组织建设上下功夫", "（三）在责任落实上下功夫"),
 }
@@ -142,11 +147,15 @@ def write_report(
     style.font.size = Pt(16)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     title = doc.add_paragraph(f"{year}年度基层党建工作述职报告")
-    title.alignment = 1
-    doc.add_paragraph(f"{org} {name}").alignment = 1
-    doc.add_paragraph(f"（{year + 1}年1月）").alignment = 1
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(f"{org} {name}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(f"（{year + 1}年1月）").alignment = WD_ALIGN_PARAGRAPH.CENTER
     pools = {"duties": DUTIES, "problems": PROBLEMS, "plans": PLANS}
-    headings = {"duties": "一、履职主要情况", "problems": "二、存在的问题", "plans": "三、下一步工作思路"}
+    headings = {
+        "duties": "一、履职主要情况",
+        "problems": "二、存在的问题",
+        "plans": "三、下一步工作思路",
+    }
     for part in ("duties", "problems", "plans"):
         doc.add_heading(headings[part], level=1)
         pool = pools[part]
@@ -174,13 +183,26 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     used: set[str] = set()
 
     orgs: list[dict[str, Any]] = [
-        {"组织编号": "P00", "组织名称": "中共示例学院委员会", "组织类型": S.ORG_PARTY_COMMITTEE, "书记姓名": _person(rng, used), "书记工号": "T10001"}
+        {
+            "组织编号": "P00",
+            "组织名称": "中共示例学院委员会",
+            "组织类型": S.ORG_PARTY_COMMITTEE,
+            "书记姓名": _person(rng, used),
+            "书记工号": "T10001",
+        }
     ]
     staff_no = 10100
     for gid, gname, gtype in SECOND_LEVEL:
         staff_no += 1
         orgs.append(
-            {"组织编号": gid, "组织名称": gname, "组织类型": gtype, "上级组织编号": "P00", "书记姓名": _person(rng, used), "书记工号": f"T{staff_no}"}
+            {
+                "组织编号": gid,
+                "组织名称": gname,
+                "组织类型": gtype,
+                "上级组织编号": "P00",
+                "书记姓名": _person(rng, used),
+                "书记工号": f"T{staff_no}",
+            }
         )
     for gid, gname, gtype in SECOND_LEVEL:
         if gtype != S.ORG_GENERAL_BRANCH:
@@ -189,10 +211,35 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
         for i, label in enumerate(BRANCH_NAMES, start=1):
             staff_no += 1
             orgs.append(
-                {"组织编号": f"{gid}-{i}", "组织名称": f"{base}{label}党支部", "组织类型": S.ORG_STAFF_BRANCH, "上级组织编号": gid, "书记姓名": _person(rng, used), "书记工号": f"T{staff_no}"}
+                {
+                    "组织编号": f"{gid}-{i}",
+                    "组织名称": f"{base}{label}党支部",
+                    "组织类型": S.ORG_STAFF_BRANCH,
+                    "上级组织编号": gid,
+                    "书记姓名": _person(rng, used),
+                    "书记工号": f"T{staff_no}",
+                }
             )
-    orgs.append({"组织编号": "G07-R", "组织名称": "机关离退休党支部", "组织类型": S.ORG_RETIRED_BRANCH, "上级组织编号": "G07", "书记姓名": _person(rng, used), "备注": "不参加本次述职评议"})
-    orgs.append({"组织编号": "G05-S", "组织名称": "职业教育学院学生党支部", "组织类型": S.ORG_STUDENT_BRANCH, "上级组织编号": "G05", "书记姓名": _person(rng, used), "备注": "不参加本次述职评议"})
+    orgs.append(
+        {
+            "组织编号": "G07-R",
+            "组织名称": "机关离退休党支部",
+            "组织类型": S.ORG_RETIRED_BRANCH,
+            "上级组织编号": "G07",
+            "书记姓名": _person(rng, used),
+            "备注": "不参加本次述职评议",
+        }
+    )
+    orgs.append(
+        {
+            "组织编号": "G05-S",
+            "组织名称": "职业教育学院学生党支部",
+            "组织类型": S.ORG_STUDENT_BRANCH,
+            "上级组织编号": "G05",
+            "书记姓名": _person(rng, used),
+            "备注": "不参加本次述职评议",
+        }
+    )
 
     leaders = [_person(rng, used) for _ in range(3)]
     meetings: list[dict[str, Any]] = [
@@ -229,8 +276,28 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     rects: list[dict[str, Any]] = []
     reporting = [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
     # grades: per evaluating body, one or two at 较好 or below, the rest 好
-    fair_slots = {"G01": ["较好"], "G02": ["较好"], "G03": [], "G04": ["一般", "较好"], "G05": ["较好"], "G06": ["较好"], "G07": ["较好"], "G08": ["差", "较好"]}
-    second_grades = {"G01": "好", "G02": "较好", "G03": "好", "G04": "好", "G05": "较好", "G06": "好", "G07": "好", "G08": "好", "G09": "好", "G10": "一般"}
+    fair_slots = {
+        "G01": ["较好"],
+        "G02": ["较好"],
+        "G03": [],
+        "G04": ["一般", "较好"],
+        "G05": ["较好"],
+        "G06": ["较好"],
+        "G07": ["较好"],
+        "G08": ["差", "较好"],
+    }
+    second_grades = {
+        "G01": "好",
+        "G02": "较好",
+        "G03": "好",
+        "G04": "好",
+        "G05": "较好",
+        "G06": "好",
+        "G07": "好",
+        "G08": "好",
+        "G09": "好",
+        "G10": "一般",
+    }
     branch_index: dict[str, int] = {}
     for k, org in enumerate(reporting, start=1):
         sid = f"S{k:03d}"
@@ -240,7 +307,11 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
         mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
         limit = 1500 if second else 1000
         total = rng.randint(int(limit * 0.66), int(limit * 0.8))
-        targets = {"duties": int(total * 0.42), "problems": int(total * 0.35), "plans": int(total * 0.23)}
+        targets = {
+            "duties": int(total * 0.42),
+            "problems": int(total * 0.35),
+            "plans": int(total * 0.23),
+        }
         fname = safe_filename(f"{org['组织名称']}-{org['书记姓名']}-述职报告.docx")
         subs.append(
             {
@@ -278,7 +349,9 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
                 "主要成绩": "理论学习扎实，履行第一责任人职责到位，组织生活规范，能够用具体数据说明工作成效。",
                 "不足之处": "党建与业务融合的办法不多，对党员的教育管理针对性有待加强。",
                 "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
-                "约谈提醒日期": mdate + dt.timedelta(days=5) if grade in S.GRADES_INTERVIEW else None,
+                "约谈提醒日期": mdate + dt.timedelta(days=5)
+                if grade in S.GRADES_INTERVIEW
+                else None,
                 "反馈日期": mdate + dt.timedelta(days=3),
             }
         )
@@ -289,7 +362,9 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
                     "整改编号": f"R{k:03d}-{j}",
                     "述职编号": sid,
                     "问题来源": source,
-                    "存在问题": rng.choice(PROBLEMS).format(n=rng.randint(2, 9), m=rng.randint(1, 3)),
+                    "存在问题": rng.choice(PROBLEMS).format(
+                        n=rng.randint(2, 9), m=rng.randint(1, 3)
+                    ),
                     "整改措施": rng.choice(PLANS).format(n=rng.randint(2, 6)),
                     "整改时限": deadline,
                     "责任人": org["书记姓名"],
@@ -312,19 +387,43 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     # 1. a 二级党组织书记 report over 1500 字
     s = next(x for x in subs if x["述职编号"] == sid_of["G02"])
     s["_targets"] = {"duties": 700, "problems": 560, "plans": 380}
-    plant("report.too-long", S.SUBMISSIONS, sub_row[s["述职编号"]], "字数", "二级党组织书记报告超过1500字")
+    plant(
+        "report.too-long",
+        S.SUBMISSIONS,
+        sub_row[s["述职编号"]],
+        "字数",
+        "二级党组织书记报告超过1500字",
+    )
     # 2. a branch report whose problems part is under 30 %
     s = next(x for x in subs if x["述职编号"] == sid_of["G03-2"])
     s["_targets"] = {"duties": 390, "problems": 150, "plans": 330}
-    plant("report.share-problems", S.SUBMISSIONS, sub_row[s["述职编号"]], "存在问题占比", "问题部分不足30%")
+    plant(
+        "report.share-problems",
+        S.SUBMISSIONS,
+        sub_row[s["述职编号"]],
+        "存在问题占比",
+        "问题部分不足30%",
+    )
     # 3. 较好 but 优秀
     g = next(x for x in grades if x["述职编号"] == sid_of["G01-1"])
     g["年度考核等次"] = "优秀"
-    plant("grade.linkage-excellent", S.GRADES_SHEET, grade_row[g["述职编号"]], "年度考核等次", "较好却评为优秀")
+    plant(
+        "grade.linkage-excellent",
+        S.GRADES_SHEET,
+        grade_row[g["述职编号"]],
+        "年度考核等次",
+        "较好却评为优秀",
+    )
     # 4. 一般 without 约谈提醒
     g = next(x for x in grades if x["述职编号"] == sid_of["G04-1"])
     g["约谈提醒日期"] = None
-    plant("grade.interview-missing", S.GRADES_SHEET, grade_row[g["述职编号"]], "约谈提醒日期", "一般未约谈提醒")
+    plant(
+        "grade.interview-missing",
+        S.GRADES_SHEET,
+        grade_row[g["述职编号"]],
+        "约谈提醒日期",
+        "一般未约谈提醒",
+    )
     # 5. a branch meeting reported only two days ahead
     m = next(x for x in meetings if x["会议编号"] == "M06")
     m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
@@ -336,37 +435,82 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     # 7. 已完成 without 完成日期
     r = next(x for x in rects if x["述职编号"] == sid_of["G06-2"])
     r["完成日期"] = None
-    plant("rect.done-without-date", S.RECTIFICATIONS, rect_row[r["整改编号"]], "完成日期", "已完成但无完成日期")
+    plant(
+        "rect.done-without-date",
+        S.RECTIFICATIONS,
+        rect_row[r["整改编号"]],
+        "完成日期",
+        "已完成但无完成日期",
+    )
     # 8. a rectification without deadline (its secretary is graded 好)
     r = next(x for x in rects if x["述职编号"] == sid_of["G07-4"])
     r["整改时限"] = None
-    plant("rect.deadline-missing", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "没有整改时限")
+    plant(
+        "rect.deadline-missing",
+        S.RECTIFICATIONS,
+        rect_row[r["整改编号"]],
+        "整改时限",
+        "没有整改时限",
+    )
     # 9. one 党总支 graded all its branch secretaries 好
-    plant("grade.distribution", S.GRADES_SHEET, None, "综合评价等次", "教师发展中心党总支全部评为好")
+    plant(
+        "grade.distribution", S.GRADES_SHEET, None, "综合评价等次", "教师发展中心党总支全部评为好"
+    )
     # 10. a feedback date typed as text that is no date
     g = next(x for x in grades if x["述职编号"] == sid_of["G08-3"])
     g["反馈日期"] = "2024年1月32日"
-    plant("schema.bad-date", S.GRADES_SHEET, grade_row[g["述职编号"]], "反馈日期", "日期写错（1月32日）")
+    plant(
+        "schema.bad-date",
+        S.GRADES_SHEET,
+        grade_row[g["述职编号"]],
+        "反馈日期",
+        "日期写错（1月32日）",
+    )
     # 11. a rectification still under way after its deadline (a warning)
     r = next(x for x in rects if x["述职编号"] == sid_of["G08-1"] and x["问题来源"] == "领导点评")
     r["整改状态"], r["完成日期"] = "整改中", None
     plant("rect.overdue", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "整改逾期未完成")
     # 12. 差 is flagged for 追责问责 review (a warning the notice asks for)
-    plant("grade.accountability", S.GRADES_SHEET, grade_row[sid_of["G08-1"]], "综合评价等次", "评为差，需研判追责问责")
+    plant(
+        "grade.accountability",
+        S.GRADES_SHEET,
+        grade_row[sid_of["G08-1"]],
+        "综合评价等次",
+        "评为差，需研判追责问责",
+    )
 
     # reports, then the figures import-reports would have typed; one left stale on purpose
     for k, s in enumerate(subs):
         second = s["述职类别"] == S.CAT_SECOND_LEVEL
-        write_report(s["_file"], year, by_id[s["组织编号"]]["组织名称"], s["书记姓名"], s["_targets"], rng, mandatory=second or k % 2 == 0)
+        write_report(
+            s["_file"],
+            year,
+            by_id[s["组织编号"]]["组织名称"],
+            s["书记姓名"],
+            s["_targets"],
+            rng,
+            mandatory=second or k % 2 == 0,
+        )
         a = analyze_file(s["_file"])
         s["字数"] = a.words
-        s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (a.shares[p] for p in ("duties", "problems", "plans"))
+        s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (
+            a.shares[p] for p in ("duties", "problems", "plans")
+        )
     s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
     s["字数"] = int(s["字数"]) - 120
-    plant("report.stale-figures", S.SUBMISSIONS, sub_row[s["述职编号"]], "字数", "表中字数与报告文件不一致")
+    plant(
+        "report.stale-figures",
+        S.SUBMISSIONS,
+        sub_row[s["述职编号"]],
+        "字数",
+        "表中字数与报告文件不一致",
+    )
     for s in subs:
         del s["_targets"], s["_file"]
 
     workbook = out_dir / "master.xlsx"
-    new_workbook(workbook, {"orgs": orgs, "subs": subs, "meetings": meetings, "grades": grades, "rects": rects})
+    new_workbook(
+        workbook,
+        {"orgs": orgs, "subs": subs, "meetings": meetings, "grades": grades, "rects": rects},
+    )
     return DemoResult(workbook, reports_dir, len(subs), planted)

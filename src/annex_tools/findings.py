@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -52,7 +52,10 @@ E, W = Severity.ERROR, Severity.WARNING
 CATALOG: dict[str, tuple[Severity, str]] = {
     # data
     "schema.missing-sheet": (E, "缺少工作表“{sheet}”。主表必须包含：{expected}。"),
-    "schema.missing-column": (E, "工作表“{sheet}”缺少列“{column}”（第1行为表头，按表头文字查找列）。"),
+    "schema.missing-column": (
+        E,
+        "工作表“{sheet}”缺少列“{column}”（第1行为表头，按表头文字查找列）。",
+    ),
     "schema.required": (E, "{who}：“{column}”不能为空。"),
     "schema.bad-value": (E, "{who}：“{column}”的值“{value}”不在可选范围内（可选：{choices}）。"),
     "schema.bad-date": (
@@ -67,26 +70,47 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "{org}（{otype}）没有述职记录。通知：二级党组织书记和在职党支部书记都要述职评议考核，请在“述职”表中添加书记{name}的述职。",
     ),
-    "submission.category": (E, "{who}：述职类别为“{value}”，但{org}的组织类型是“{otype}”，应为“{expected}”。"),
+    "submission.category": (
+        E,
+        "{who}：述职类别为“{value}”，但{org}的组织类型是“{otype}”，应为“{expected}”。",
+    ),
     # reports
-    "report.missing-file": (E, "{who}：报告文件“{value}”无法作为 Word 文档（.docx）打开：{reason}。"),
+    "report.missing-file": (
+        E,
+        "{who}：报告文件“{value}”无法作为 Word 文档（.docx）打开：{reason}。",
+    ),
     "report.too-long": (E, "{who}：述职报告{words}字，超过{category}的字数上限{limit}字。"),
     "report.sections": (
         E,
         "{who}：述职报告中找不到{missing}部分。通知要求报告分为履职主要情况、问题、思路三部分（附件1：一、履职主要情况 二、存在的问题 三、下一步工作思路）。",
     ),
-    "report.share-duties": (E, "{who}：履职主要情况部分占{share}，超过上限{limit}（通知：履职主要情况部分不超过50%）。"),
-    "report.share-problems": (E, "{who}：存在的问题部分只占{share}，低于下限{limit}（通知：问题部分不少于30%）。"),
+    "report.share-duties": (
+        E,
+        "{who}：履职主要情况部分占{share}，超过上限{limit}（通知：履职主要情况部分不超过50%）。",
+    ),
+    "report.share-problems": (
+        E,
+        "{who}：存在的问题部分只占{share}，低于下限{limit}（通知：问题部分不少于30%）。",
+    ),
     "report.first-person": (W, "{who}：述职报告中没有出现“我”。通知要求以第一人称写，突出述“我”。"),
     "report.no-figures": (W, "{who}：述职报告中没有任何数字。通知要求注重用具体事例和数据说话。"),
     "report.mandatory-item": (
         W,
         "{who}：二级党组织书记述职报告未涉及必答内容“以高质量党建引领高质量发展”（通知第二部分第2项，必答）。",
     ),
-    "report.stale-figures": (W, "{who}：表中“{column}”为{sheet_value}，但报告文件现在给出{file_value}；请重新导入述职报告。"),
+    "report.stale-figures": (
+        W,
+        "{who}：表中“{column}”为{sheet_value}，但报告文件现在给出{file_value}；请重新导入述职报告。",
+    ),
     # process
-    "approval.missing": (E, "{who}：述职会已于{meeting_date}召开，但“{column}”为空。通知：报告须先经讨论、再报审定。"),
-    "approval.order": (E, "{who}：{detail}。通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。"),
+    "approval.missing": (
+        E,
+        "{who}：述职会已于{meeting_date}召开，但“{column}”为空。通知：报告须先经讨论、再报审定。",
+    ),
+    "approval.order": (
+        E,
+        "{who}：{detail}。通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。",
+    ),
     "meeting.missing": (E, "{who}：{detail}"),
     "meeting.notice-late": (
         E,
@@ -97,7 +121,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         "会议{meeting}（{host}）于{meeting_date}召开，晚于在职党支部书记述职评议考核的完成期限{deadline}。",
     ),
     # grades
-    "grade.missing": (E, "{who}：述职会已于{meeting_date}召开，尚未评定综合评价等次（好、较好、一般、差）。"),
+    "grade.missing": (
+        E,
+        "{who}：述职会已于{meeting_date}召开，尚未评定综合评价等次（好、较好、一般、差）。",
+    ),
     "grade.distribution": (
         E,
         "{body}评议{n}名{category}，“较好”及以下{k}名，占{share}；按最低比例{ratio}（{rounding}）至少应有{minimum}名。通知：评价为“较好”或以下等次的应占一定比例。",
@@ -106,25 +133,46 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "{who}：综合评价等次为“{grade}”，年度考核却为“优秀”。通知：综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。",
     ),
-    "grade.interview-missing": (E, "{who}：综合评价等次为“{grade}”，但没有约谈提醒日期。通知：对“一般”和“差”的要约谈提醒、限期整改。"),
+    "grade.interview-missing": (
+        E,
+        "{who}：综合评价等次为“{grade}”，但没有约谈提醒日期。通知：对“一般”和“差”的要约谈提醒、限期整改。",
+    ),
     "grade.rectification-missing": (
         E,
         "{who}：综合评价等次为“{grade}”，但“整改”表中没有同时写明整改措施和整改时限的整改项。通知：要限期整改。",
     ),
-    "grade.accountability": (W, "{who}：综合评价等次为“差”。通知：问题严重的要依照有关规定严肃追责问责，请研判。"),
-    "grade.opinion-incomplete": (E, "{who}：已评定等次，但“{column}”为空。通知：评价意见应肯定成绩，指出不足。"),
-    "grade.feedback-missing": (W, "{who}：已评定等次，但没有反馈日期。通知：评价意见及等次要向本人反馈。"),
+    "grade.accountability": (
+        W,
+        "{who}：综合评价等次为“差”。通知：问题严重的要依照有关规定严肃追责问责，请研判。",
+    ),
+    "grade.opinion-incomplete": (
+        E,
+        "{who}：已评定等次，但“{column}”为空。通知：评价意见应肯定成绩，指出不足。",
+    ),
+    "grade.feedback-missing": (
+        W,
+        "{who}：已评定等次，但没有反馈日期。通知：评价意见及等次要向本人反馈。",
+    ),
     "grade.ballots": (E, "{who}：{detail}。"),
     # rectifications
-    "rect.none": (E, "{who}：已评定等次，但“整改”表中没有列出任何问题。通知：要真点问题，点真问题，列出整改清单。"),
+    "rect.none": (
+        E,
+        "{who}：已评定等次，但“整改”表中没有列出任何问题。通知：要真点问题，点真问题，列出整改清单。",
+    ),
     "rect.measure-missing": (E, "整改{rid}（{who}）：问题“{problem}”没有整改措施。"),
     "rect.deadline-missing": (E, "整改{rid}（{who}）：问题“{problem}”没有整改时限。"),
-    "rect.deadline-before-meeting": (E, "整改{rid}（{who}）：整改时限{deadline}不在述职会（{meeting_date}）之后。"),
+    "rect.deadline-before-meeting": (
+        E,
+        "整改{rid}（{who}）：整改时限{deadline}不在述职会（{meeting_date}）之后。",
+    ),
     "rect.overdue": (W, "整改{rid}（{who}）：整改时限{deadline}已过，状态为“{status}”。"),
     "rect.done-without-date": (E, "整改{rid}（{who}）：状态为“已完成”，但没有完成日期。"),
     # run-level
     "file.unreadable": (E, "无法打开“{file}”：{reason}。"),
-    "file.locked": (E, "“{file}”正在被 Excel 打开（发现锁文件“{lock}”）。请先在 Excel 中保存并关闭它，再运行。"),
+    "file.locked": (
+        E,
+        "“{file}”正在被 Excel 打开（发现锁文件“{lock}”）。请先在 Excel 中保存并关闭它，再运行。",
+    ),
 }
 
 

@@ -104,7 +104,9 @@ def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -
             ws.cell(row=r, column=c, value=value)
         if location and f.sheet:
             link = ws.cell(row=r, column=7)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(f.sheet)}!{location}")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"{quote_sheetname(f.sheet)}!{location}"
+            )
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=r, column=8).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=2).fill = MARK_FILLS[f.severity]

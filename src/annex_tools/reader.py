@@ -94,8 +94,12 @@ def sniff(path: Path) -> None:
         head = fh.read(8)
     if head == OLE_MAGIC:
         if _is_encrypted(path):
-            raise WorkbookError(path, "工作簿设置了打开密码（已加密）。请在 Excel 中取消密码后另存，再运行")
-        raise WorkbookError(path, "这是旧版 .xls 格式。请在 Excel 中“另存为” .xlsx 或 .xlsm 后再运行")
+            raise WorkbookError(
+                path, "工作簿设置了打开密码（已加密）。请在 Excel 中取消密码后另存，再运行"
+            )
+        raise WorkbookError(
+            path, "这是旧版 .xls 格式。请在 Excel 中“另存为” .xlsx 或 .xlsm 后再运行"
+        )
     if not head.startswith(b"PK"):
         raise WorkbookError(path, "不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件")
     try:
@@ -109,7 +113,9 @@ def sniff(path: Path) -> None:
             raise WorkbookError(path, "这是 Word 文档，不是 Excel 工作簿（扩展名被改过）")
         raise WorkbookError(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
     if total > MAX_UNCOMPRESSED:
-        raise WorkbookError(path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取")
+        raise WorkbookError(
+            path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取"
+        )
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -167,7 +173,9 @@ def frame_from_rows(
     missing = {h for h in sheet.headers if h not in positions}
     for h in sheet.headers:
         if h in missing:
-            findings.append(make("schema.missing-column", sheet.name, 1, h, sheet=sheet.name, column=h))
+            findings.append(
+                make("schema.missing-column", sheet.name, 1, h, sheet=sheet.name, column=h)
+            )
 
     id_pos = positions.get(sheet.id_column or sheet.headers[0])
     data: dict[str, list[Any]] = {h: [] for h in sheet.headers}
@@ -195,7 +203,17 @@ def frame_from_rows(
     return frame, missing, letters
 
 
-_ERROR_VALUES = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+_ERROR_VALUES = {
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+}
 
 
 def _convert(
@@ -277,10 +295,29 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
         except (BadValue, ValueError):
             code = "schema.bad-date" if parse is parse_date else "schema.bad-value"
             if code == "schema.bad-date":
-                findings.append(make(code, S.SETTINGS.name, row, "值", who=f"设置“{key}”", column="值", value=text))
+                findings.append(
+                    make(
+                        code,
+                        S.SETTINGS.name,
+                        row,
+                        "值",
+                        who=f"设置“{key}”",
+                        column="值",
+                        value=text,
+                    )
+                )
             else:
                 findings.append(
-                    make(code, S.SETTINGS.name, row, "值", who=f"设置“{key}”", column="值", value=text, choices=problem)
+                    make(
+                        code,
+                        S.SETTINGS.name,
+                        row,
+                        "值",
+                        who=f"设置“{key}”",
+                        column="值",
+                        value=text,
+                        choices=problem,
+                    )
                 )
             return
         setattr(st, attr, parsed)
@@ -317,7 +354,10 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
     get(S.K_REPORT_DEADLINE, parse_date, "report_deadline", "")
     if S.K_EXEMPT in values:
         text = values[S.K_EXEMPT][0]
-        parts = [normalize(p) for p in text.replace("；", ";").replace("，", ",").replace(",", ";").split(";")]
+        parts = [
+            normalize(p)
+            for p in text.replace("；", ";").replace("，", ",").replace(",", ";").split(";")
+        ]
         st.exempt = tuple(p for p in parts if p)
     return st
 
@@ -339,7 +379,9 @@ def read_workbook(path: Path | str) -> Workbook:
             try:
                 sheets[name] = sheet_rows(book, name)
             except Exception as exc:
-                raise WorkbookError(path, f"工作表“{name}”无法读取（{type(exc).__name__}）") from exc
+                raise WorkbookError(
+                    path, f"工作表“{name}”无法读取（{type(exc).__name__}）"
+                ) from exc
     finally:
         book.close()
     return workbook_from_rows(sheets, path)

@@ -109,9 +109,9 @@ def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
                 break
     if not starts:  # maybe out of order: accept any heading found at all
         for i, p in enumerate(paragraphs):
-            part = heading_part(p)
-            if part and part not in starts:
-                starts[part] = i
+            found = heading_part(p)
+            if found and found not in starts:
+                starts[found] = i
     bounds = sorted((i, part) for part, i in starts.items())
     body_text: list[str] = []
     for n, (i, part) in enumerate(bounds):

@@ -83,7 +83,9 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
 def load_master(path: Path) -> XlWorkbook:
     sniff(path)
     try:
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True)
+        return openpyxl.load_workbook(
+            path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True
+        )
     except Exception as exc:
         raise WorkbookError(path, f"工作簿无法载入以写入（{type(exc).__name__}）") from exc
 

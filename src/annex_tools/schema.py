@@ -7,10 +7,10 @@ the builder, the reader, the rules and the documents all import them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "text"
     NAME = "name"  # a person's name: compared after NFKC and with all spaces removed
     ID = "id"  # an identifier: compared after NFKC, spaces stripped
@@ -226,7 +226,11 @@ ROUNDINGS = (ROUND_UP, ROUND_HALF_UP)
 SETTING_ROWS: tuple[tuple[str, str, str], ...] = (
     (K_YEAR, "2023", "考核年度；标题和文件名都使用它"),
     (K_INSTITUTE, "中共示例学院委员会", "学院党委全称"),
-    (K_MIN_SHARE, "15%", "同一评议主体评定的书记中，“较好”及以下等次的最低占比（通知：应占一定比例）"),
+    (
+        K_MIN_SHARE,
+        "15%",
+        "同一评议主体评定的书记中，“较好”及以下等次的最低占比（通知：应占一定比例）",
+    ),
     (K_ROUNDING, ROUND_UP, "最低人数的取整方式：向上取整 或 四舍五入"),
     (K_MIN_BODY, "5", "评议人数少于此数的评议主体，比例不足只作提醒（警告），不作错误"),
     (K_LIMIT_SECOND, "1500", "通知：二级党组织书记述职报告严格控制在1500字以内"),

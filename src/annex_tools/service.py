@@ -184,7 +184,7 @@ def analyze_reports(
             row.update(fact_values(analysis))
         except ReportError as exc:
             row["error"] = str(exc)
-        facts = pd.DataFrame.from_records([row], columns=_FACT_COLUMNS[: -4])
+        facts = pd.DataFrame.from_records([row], columns=_FACT_COLUMNS[:-4])
         for column in ("words", *PARTS):
             facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
         findings = report_findings(facts, settings)

@@ -56,7 +56,7 @@ def emit(
     mask: pd.Series,
     sheet: str | None,
     column: str | None,
-    fmt: Callable[[dict[str, Any]], dict[str, Any]],
+    fmt: Callable[..., dict[str, Any]],
     severity: Severity | None = None,
 ) -> list[Finding]:
     """Turn the rows where `mask` holds into findings, one per row, placed at (sheet, row, column)."""
@@ -134,7 +134,9 @@ class Context:
 
         subs = self.wb.frames["subs"].copy()
         subs["org_type"] = lookup(subs["组织编号"], self.org_type)
-        subs["org_name"] = lookup(subs["组织编号"], self.org_name).where(lambda s: s != "", subs["组织编号"])
+        subs["org_name"] = lookup(subs["组织编号"], self.org_name).where(
+            lambda s: s != "", subs["组织编号"]
+        )
         subs["parent"] = lookup(subs["组织编号"], self.org_parent)
         subs["body"] = subs["parent"].where(subs["org_type"] == S.ORG_STAFF_BRANCH, self.root)
         subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
@@ -142,7 +144,9 @@ class Context:
         subs["held"] = subs["meeting_date"].notna() & (subs["meeting_date"] <= self.today_ts)
         subs["who"] = [
             f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
-            for org, name, sid in zip(subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True)
+            for org, name, sid in zip(
+                subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True
+            )
         ]
         self.subs = subs
         first = subs.drop_duplicates("述职编号").set_index("述职编号")

@@ -38,11 +38,14 @@ def required_cells(ctx: Context) -> list[Finding]:
         present = [c for c in sheet.columns if ctx.wb.has(sheet.key, c.header)]
         for col in present:
             conditions = {
-                (S.ORGS.key, "上级组织编号"): frame.get("组织类型", pd.Series(dtype=object)) != S.ORG_PARTY_COMMITTEE,
+                (S.ORGS.key, "上级组织编号"): frame.get("组织类型", pd.Series(dtype=object))
+                != S.ORG_PARTY_COMMITTEE,
                 (S.ORGS.key, "书记姓名"): frame.get("组织类型", pd.Series(dtype=object)).isin(
                     (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
                 ),
-                (S.SUBMISSIONS.key, "审定人"): frame.get("审定日期", pd.Series(dtype=object)).notna(),
+                (S.SUBMISSIONS.key, "审定人"): frame.get(
+                    "审定日期", pd.Series(dtype=object)
+                ).notna(),
             }
             condition = conditions.get((sheet.key, col.header))
             if not col.required and condition is None:
@@ -174,7 +177,15 @@ def organization_tree(ctx: Context) -> list[Finding]:
     roots = orgs[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE]
     sheet = S.ORGS.name
     if len(roots) == 0:
-        out.append(make("org.structure", sheet, None, "组织类型", detail="“组织”表中没有组织类型为“党委”的根组织（必须恰好一个）。"))
+        out.append(
+            make(
+                "org.structure",
+                sheet,
+                None,
+                "组织类型",
+                detail="“组织”表中没有组织类型为“党委”的根组织（必须恰好一个）。",
+            )
+        )
     for rec in roots.iloc[1:].to_dict("records"):
         out.append(
             make(
@@ -188,8 +199,16 @@ def organization_tree(ctx: Context) -> list[Finding]:
     parent_type = orgs["上级组织编号"].map(ctx.org_type)
     known_parent = orgs["上级组织编号"].isin(ctx.org_type.keys())
     expectations = (
-        (orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "二级党组织（党总支、直属党支部）应直属党委"),
-        (orgs["组织类型"] == S.ORG_STAFF_BRANCH, S.ORG_GENERAL_BRANCH, "在职党支部应隶属于一个党总支"),
+        (
+            orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES),
+            S.ORG_PARTY_COMMITTEE,
+            "二级党组织（党总支、直属党支部）应直属党委",
+        ),
+        (
+            orgs["组织类型"] == S.ORG_STAFF_BRANCH,
+            S.ORG_GENERAL_BRANCH,
+            "在职党支部应隶属于一个党总支",
+        ),
     )
     for selector, wanted, said in expectations:
         mask = selector & known_parent & (parent_type != wanted)
@@ -228,7 +247,9 @@ def organization_tree(ctx: Context) -> list[Finding]:
         mask,
         sheet,
         "上级组织编号",
-        lambda r: {"detail": f"{r['组织名称']}的上级组织链形成了循环（上级组织编号互相指向），请更正。"},
+        lambda r: {
+            "detail": f"{r['组织名称']}的上级组织链形成了循环（上级组织编号互相指向），请更正。"
+        },
     )
     return out
 
@@ -237,7 +258,9 @@ def organization_tree(ctx: Context) -> list[Finding]:
 def every_secretary_reports(ctx: Context) -> list[Finding]:
     """Notice, 一(一): every 二级党组织书记 and every 在职党支部书记 reports."""
     orgs = ctx.orgs
-    must = orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & (orgs["组织编号"] != "")
+    must = orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & (
+        orgs["组织编号"] != ""
+    )
     mask = must & ~orgs["组织编号"].isin(set(ctx.subs["组织编号"])) & ~orgs["组织编号"].duplicated()
     return emit(
         "submission.missing",
@@ -254,10 +277,19 @@ def category_matches_type(ctx: Context) -> list[Finding]:
     """述职类别 follows from the organization: 二级党组织书记 for 党总支 and 直属党支部,
     党支部书记 for 在职党支部; other branch types are not evaluated."""
     subs = ctx.subs
-    expected = subs["org_type"].map(
-        {t: S.CAT_SECOND_LEVEL for t in S.SECOND_LEVEL_TYPES} | {S.ORG_STAFF_BRANCH: S.CAT_BRANCH}
-    ).fillna("不参加述职评议（只有二级党组织和在职党支部书记述职）")
-    mask = (subs["org_type"] != "") & subs["述职类别"].isin(S.CATEGORIES) & (subs["述职类别"] != expected)
+    expected = (
+        subs["org_type"]
+        .map(
+            {t: S.CAT_SECOND_LEVEL for t in S.SECOND_LEVEL_TYPES}
+            | {S.ORG_STAFF_BRANCH: S.CAT_BRANCH}
+        )
+        .fillna("不参加述职评议（只有二级党组织和在职党支部书记述职）")
+    )
+    mask = (
+        (subs["org_type"] != "")
+        & subs["述职类别"].isin(S.CATEGORIES)
+        & (subs["述职类别"] != expected)
+    )
     frame = subs.assign(expected=expected)
     return emit(
         "submission.category",

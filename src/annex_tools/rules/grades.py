@@ -46,7 +46,9 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
         lambda r: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"])},
     )
     # without one: point at the submission
-    sub_mask = subs["held"] & ~subs["述职编号"].isin(has_row | graded_ids) & (subs["述职编号"] != "")
+    sub_mask = (
+        subs["held"] & ~subs["述职编号"].isin(has_row | graded_ids) & (subs["述职编号"] != "")
+    )
     sub_mask &= subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
     out += emit(
         "grade.missing",
@@ -59,12 +61,19 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
     return out
 
 
-@rule("grade.distribution", ("grades", "综合评价等次", "述职编号"), ("subs", "组织编号"), ("orgs", "组织类型"))
+@rule(
+    "grade.distribution",
+    ("grades", "综合评价等次", "述职编号"),
+    ("subs", "组织编号"),
+    ("orgs", "组织类型"),
+)
 def share_at_most_fair(ctx: Context) -> list[Finding]:
     """评价为“较好”或以下等次的应占一定比例, per evaluating body (the 党委 for 二级党组织书记,
     the parent 党总支 for 在职党支部书记); a body below 比例适用最少人数 gets a warning."""
     st = ctx.settings
-    graded = ctx.grades[ctx.grades["graded"] & ctx.grades["body"].notna() & (ctx.grades["body"] != "")]
+    graded = ctx.grades[
+        ctx.grades["graded"] & ctx.grades["body"].notna() & (ctx.grades["body"] != "")
+    ]
     graded = graded.drop_duplicates("述职编号")
     out: list[Finding] = []
     if graded.empty:
@@ -129,7 +138,11 @@ def interview_for_weak(ctx: Context) -> list[Finding]:
     )
 
 
-@rule("grade.rectification-missing", ("grades", "综合评价等次", "述职编号"), ("rects", "述职编号", "整改措施", "整改时限"))
+@rule(
+    "grade.rectification-missing",
+    ("grades", "综合评价等次", "述职编号"),
+    ("rects", "述职编号", "整改措施", "整改时限"),
+)
 def rectification_for_weak(ctx: Context) -> list[Finding]:
     """一般、差：要限期整改 — at least one 整改 row with a measure and a deadline."""
     g = ctx.grades
@@ -199,10 +212,17 @@ def ballots_consistent(ctx: Context) -> list[Finding]:
             bad,
             GRADE,
             column,
-            lambda r, c=column: {"who": r["who"], "detail": f"“{c}”为{r[c]:g}，票数应为不小于0的整数"},
+            lambda r, c=column: {
+                "who": r["who"],
+                "detail": f"“{c}”为{r[c]:g}，票数应为不小于0的整数",
+            },
         )
         bad_any |= bad
-    empties = pd.concat([g[c].isna() & ctx.not_bad(g, S.GRADES_SHEET, c) for c in BALLOTS], axis=1, keys=list(BALLOTS))
+    empties = pd.concat(
+        [g[c].isna() & ctx.not_bad(g, S.GRADES_SHEET, c) for c in BALLOTS],
+        axis=1,
+        keys=list(BALLOTS),
+    )
     partial = empties.any(axis=1) & ~empties.all(axis=1) & ~bad_any
     first_empty = empties.idxmax(axis=1) if len(g) else pd.Series(dtype=object)
     for rec, column in zip(g[partial].to_dict("records"), first_empty[partial], strict=True):

@@ -31,7 +31,11 @@ def approved_before_meeting(ctx: Context) -> list[Finding]:
             mask,
             SUB,
             column,
-            lambda r, c=column: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"]), "column": c},
+            lambda r, c=column: {
+                "who": r["who"],
+                "meeting_date": fmt_date(r["meeting_date"]),
+                "column": c,
+            },
         )
     return out
 
@@ -67,7 +71,12 @@ def approval_order(ctx: Context) -> list[Finding]:
     return out
 
 
-@rule("meeting.missing", ("subs", "会议编号"), ("meetings", "会议编号", "主办组织编号"), ("orgs", "上级组织编号"))
+@rule(
+    "meeting.missing",
+    ("subs", "会议编号"),
+    ("meetings", "会议编号", "主办组织编号"),
+    ("orgs", "上级组织编号"),
+)
 def meeting_by_right_body(ctx: Context) -> list[Finding]:
     """二级党组织书记 report at the 党委's meeting; 在职党支部书记 at their own 党总支's."""
     subs = ctx.subs
@@ -108,7 +117,11 @@ def _branch_meetings(ctx: Context) -> pd.DataFrame:
     return frame[host_type == S.ORG_GENERAL_BRANCH]
 
 
-@rule("meeting.notice-late", ("meetings", "会议日期", "报备日期", "主办组织编号"), ("orgs", "组织类型"))
+@rule(
+    "meeting.notice-late",
+    ("meetings", "会议日期", "报备日期", "主办组织编号"),
+    ("orgs", "组织类型"),
+)
 def reported_ahead(ctx: Context) -> list[Finding]:
     """相关安排需提前三天报党委组织部 (设置: 会议报备提前天数)."""
     days = ctx.settings.notice_days
@@ -131,7 +144,9 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         late,
         MEET,
         "报备日期",
-        lambda r: common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，只提前了{int(r['lead'])}天"},
+        lambda r: (
+            common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，只提前了{int(r['lead'])}天"}
+        ),
     )
     out += emit(
         "meeting.notice-late",

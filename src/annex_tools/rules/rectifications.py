@@ -43,7 +43,12 @@ def deadline_given(ctx: Context) -> list[Finding]:
     return emit("rect.deadline-missing", r, mask, RECT, "整改时限", _base)
 
 
-@rule("rect.deadline-before-meeting", ("rects", "整改时限", "述职编号"), ("subs", "会议编号"), ("meetings", "会议日期"))
+@rule(
+    "rect.deadline-before-meeting",
+    ("rects", "整改时限", "述职编号"),
+    ("subs", "会议编号"),
+    ("meetings", "会议日期"),
+)
 def deadline_after_meeting(ctx: Context) -> list[Finding]:
     """A deadline set at the meeting lies after it."""
     r = ctx.rects
@@ -54,8 +59,10 @@ def deadline_after_meeting(ctx: Context) -> list[Finding]:
         mask,
         RECT,
         "整改时限",
-        lambda rec: _base(rec)
-        | {"deadline": fmt_date(rec["整改时限"]), "meeting_date": fmt_date(rec["meeting_date"])},
+        lambda rec: (
+            _base(rec)
+            | {"deadline": fmt_date(rec["整改时限"]), "meeting_date": fmt_date(rec["meeting_date"])}
+        ),
     )
 
 
@@ -70,13 +77,19 @@ def not_overdue(ctx: Context) -> list[Finding]:
         mask,
         RECT,
         "整改时限",
-        lambda rec: _base(rec)
-        | {"deadline": fmt_date(rec["整改时限"]), "status": rec["整改状态"] or "未填写"},
+        lambda rec: (
+            _base(rec)
+            | {"deadline": fmt_date(rec["整改时限"]), "status": rec["整改状态"] or "未填写"}
+        ),
     )
 
 
 @rule("rect.done-without-date", ("rects", "整改状态", "完成日期"))
 def done_has_date(ctx: Context) -> list[Finding]:
     r = ctx.rects
-    mask = (r["整改状态"] == S.STATUS_DONE) & r["完成日期"].isna() & ctx.not_bad(r, S.RECTIFICATIONS, "完成日期")
+    mask = (
+        (r["整改状态"] == S.STATUS_DONE)
+        & r["完成日期"].isna()
+        & ctx.not_bad(r, S.RECTIFICATIONS, "完成日期")
+    )
     return emit("rect.done-without-date", r, mask, RECT, "完成日期", _base)

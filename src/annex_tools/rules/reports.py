@@ -135,10 +135,17 @@ def mandatory_item(facts: pd.DataFrame, st: Settings) -> list[Finding]:
     return emit("report.mandatory-item", facts, mask, SUB, "报告文件", lambda r: {"who": r["who"]})
 
 
-_STALE = (("字数", "words", "sheet_words"), *(
-    (header, part, f"sheet_{part}")
-    for header, part in (("履职情况占比", "duties"), ("存在问题占比", "problems"), ("工作思路占比", "plans"))
-))
+_STALE = (
+    ("字数", "words", "sheet_words"),
+    *(
+        (header, part, f"sheet_{part}")
+        for header, part in (
+            ("履职情况占比", "duties"),
+            ("存在问题占比", "problems"),
+            ("工作思路占比", "plans"),
+        )
+    ),
+)
 
 
 @report_rule("report.stale-figures")
@@ -185,5 +192,3 @@ def report_findings(facts: pd.DataFrame, st: Settings) -> list[Finding]:
     for _, fn in REPORT_RULES:
         out += fn(facts, st)
     return out
-
-
