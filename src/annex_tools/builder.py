@@ -240,7 +240,11 @@ def _lists_sheet(wb: Workbook) -> None:
 
 
 def _guide_sheet(wb: Workbook) -> None:
-    ws = wb.create_sheet(S.GUIDE_SHEET)
+    if wb.sheetnames:  # a workbook from pyOpenVBA's template: its first sheet becomes 说明
+        ws = wb.worksheets[0]
+        ws.title = S.GUIDE_SHEET
+    else:
+        ws = wb.create_sheet(S.GUIDE_SHEET)
     ws.column_dimensions["A"].width = 110
     for r, (text, kind) in enumerate(GUIDE, start=1):
         cell = ws.cell(row=r, column=1, value=text)
@@ -258,11 +262,15 @@ def _guide_sheet(wb: Workbook) -> None:
 def build_workbook(
     data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
+    into: Workbook | None = None,
 ) -> Workbook:
-    """An openpyxl Workbook of the master: 说明, 设置 and the data sheets with `data` rows."""
+    """An openpyxl Workbook of the master: 说明, 设置 and the data sheets with `data` rows.
+
+    `into` is a workbook to build in (the .xlsm build passes pyOpenVBA's new workbook)."""
     data = data or {}
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = into if into is not None else Workbook()
+    if into is None:
+        wb.remove(wb.active)
     _guide_sheet(wb)
     overrides = dict(settings or {})
     rows_by_sheet: dict[str, list[Mapping[str, Any]]] = {

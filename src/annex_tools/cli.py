@@ -217,6 +217,27 @@ def demo(
     )
 
 
+@app.command("build-workbook")
+def build_workbook_cmd(
+    out_path: Annotated[Path, typer.Option("--out", help="输出的带宏主表（.xlsm）")] = Path(
+        "xlsm/annex-master.xlsm"
+    ),
+    macros: Annotated[
+        Path | None, typer.Option("--macros", help="VBA 源码和 customUI.xml 所在文件夹")
+    ] = None,
+) -> None:
+    """从源码生成带宏主表（功能区、按钮宏、xlwings 模块、自定义函数）。"""
+    from .xlbuild import BuildError, build_master
+
+    if out_path.suffix.lower() != ".xlsm":
+        raise CannotRun(f"“{out_path}”：带宏主表必须使用 .xlsm 扩展名。")
+    try:
+        built = build_master(out_path, macros)
+    except BuildError as exc:
+        raise CannotRun(str(exc)) from None
+    out.print(f"已生成带宏主表：{built}")
+
+
 @app.command()
 def version() -> None:
     """显示版本。"""

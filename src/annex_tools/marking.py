@@ -7,6 +7,7 @@ the tool's own colours, so a fixed mistake loses its mark on the next run.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -27,6 +28,7 @@ MARK_FILLS = {
 }
 _MARK_RGB = {f.fgColor.rgb for f in MARK_FILLS.values()}
 RESULT_HEADERS = ("序号", "严重程度", "规则代码", "工作表", "行", "列", "单元格", "说明")
+RESULT_WIDTHS = (6, 9, 28, 9, 6, 14, 9, 90)
 
 
 def _header_columns(ws: object) -> dict[str, int]:
@@ -58,70 +60,101 @@ def clear_marks(wb: XlWorkbook) -> int:
     return cleared
 
 
-def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -> int:
-    """Record findings in 校验结果 and mark their cells; returns the number of cells marked."""
-    clear_marks(wb)
-    marked: dict[tuple[str, int, int], list[Finding]] = {}
-    locations: list[str | None] = []
-    for f in findings:
-        location = None
-        if f.sheet and f.sheet in wb.sheetnames and f.row:
-            ws = wb[f.sheet]
-            col = _header_columns(ws).get(normalize(f.column)) if f.column else None
-            col = col or 1
+@dataclass(frozen=True)
+class CellMark:
+    sheet: str
+    row: int
+    column: int  # 1-based
+    severity: Severity
+    text: str
+
+
+@dataclass(frozen=True)
+class MarkPlan:
+    """What `check --write` and the 全面校验 button put into a workbook, planned from values."""
+
+    cells: list[CellMark]
+    rows: list[tuple[object, ...]]  # the 校验结果 rows, RESULT_HEADERS order
+    links: list[tuple[int, str]]  # (results row, "'sheet'!A1") for the 单元格 column
+    summary: str
+
+
+def plan_marks(
+    findings: list[Finding], headers: dict[str, dict[str, int]], when: dt.datetime
+) -> MarkPlan:
+    """`headers`: for each sheet present, normalized header text -> 1-based column."""
+    grouped: dict[tuple[str, int, int], list[Finding]] = {}
+    rows: list[tuple[object, ...]] = []
+    links: list[tuple[int, str]] = []
+    for n, f in enumerate(findings, start=1):
+        location = ""
+        if f.sheet and f.sheet in headers and f.row:
+            col = (headers[f.sheet].get(normalize(f.column)) if f.column else None) or 1
             location = f"{get_column_letter(col)}{f.row}"
-            marked.setdefault((f.sheet, f.row, col), []).append(f)
-        locations.append(location)
-    for (sheet, row, col), items in marked.items():
-        cell = wb[sheet].cell(row=row, column=col)
-        worst = min(items, key=lambda f: f.sort_key()).severity
-        cell.fill = MARK_FILLS[worst]
-        text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in items)
-        comment = Comment(text, AUTHOR)
-        comment.width, comment.height = 320, 40 + 60 * len(items)
+            grouped.setdefault((f.sheet, f.row, col), []).append(f)
+            links.append((n + 1, f"{quote_sheetname(f.sheet)}!{location}"))
+        rows.append(
+            (
+                n,
+                SEVERITY_ZH[f.severity],
+                f.code,
+                f.sheet or "",
+                f.row,
+                f.column or "",
+                location,
+                f.message,
+            )
+        )
+    cells = [
+        CellMark(
+            sheet,
+            row,
+            col,
+            min(items, key=lambda f: f.sort_key()).severity,
+            "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in items),
+        )
+        for (sheet, row, col), items in grouped.items()
+    ]
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    summary = f"校验时间 {when:%Y-%m-%d %H:%M}：错误 {errors} 个，警告 {warnings} 个。"
+    return MarkPlan(cells, rows, links, summary)
+
+
+def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -> int:
+    """Record findings in 校验结果 and mark their cells (openpyxl); returns cells marked."""
+    clear_marks(wb)
+    headers = {ws.title: _header_columns(ws) for ws in wb.worksheets if ws.title != S.RESULTS_SHEET}
+    plan = plan_marks(findings, headers, when)
+    for mark in plan.cells:
+        cell = wb[mark.sheet].cell(row=mark.row, column=mark.column)
+        cell.fill = MARK_FILLS[mark.severity]
+        comment = Comment(mark.text, AUTHOR)
+        comment.width, comment.height = 320, 40 + 60 * (mark.text.count("\n") + 1)
         cell.comment = comment
 
     if S.RESULTS_SHEET in wb.sheetnames:
         del wb[S.RESULTS_SHEET]
     ws = wb.create_sheet(S.RESULTS_SHEET)
     ws.sheet_properties.tabColor = "C00000"
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = sum(f.severity is Severity.WARNING for f in findings)
     for idx, header in enumerate(RESULT_HEADERS, start=1):
         ws.cell(row=1, column=idx, value=header).font = Font(bold=True)
-    for r, (f, location) in enumerate(zip(findings, locations, strict=True), start=2):
-        values = (
-            r - 1,
-            SEVERITY_ZH[f.severity],
-            f.code,
-            f.sheet or "",
-            f.row,
-            f.column or "",
-            location or "",
-            f.message,
-        )
+    for r, values in enumerate(plan.rows, start=2):
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=value)
-        if location and f.sheet:
-            link = ws.cell(row=r, column=7)
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=f"{quote_sheetname(f.sheet)}!{location}"
-            )
-            link.font = Font(color="0563C1", underline="single")
         ws.cell(row=r, column=8).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=r, column=2).fill = MARK_FILLS[f.severity]
+        ws.cell(row=r, column=2).fill = MARK_FILLS[findings[r - 2].severity]
+    for r, location in plan.links:
+        link = ws.cell(row=r, column=7)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=location)
+        link.font = Font(color="0563C1", underline="single")
     last = len(findings) + 1
-    summary_row = last + 2
-    ws.cell(
-        row=summary_row,
-        column=1,
-        value=f"校验时间 {when:%Y-%m-%d %H:%M}：错误 {errors} 个，警告 {warnings} 个。",
-    ).font = Font(bold=True)
+    ws.cell(row=last + 2, column=1, value=plan.summary).font = Font(bold=True)
     if findings:
         table = Table(displayName="tblCheckResults", ref=f"A1:H{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
-    for letter, width in zip("ABCDEFGH", (6, 9, 28, 9, 6, 14, 9, 90), strict=True):
+    for letter, width in zip("ABCDEFGH", RESULT_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    return len(marked)
+    return len(plan.cells)

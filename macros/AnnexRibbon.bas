@@ -1,0 +1,20 @@
+Attribute VB_Name = "AnnexRibbon"
+' Ribbon callbacks of the master workbook. ASCII only: labels live in customUI.xml.
+' Every button runs the same Python service as its annex-tools CLI twin.
+Option Explicit
+
+Public Sub OnRunCheck(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.run_check()"
+End Sub
+
+Public Sub OnClearMarks(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.clear_marks()"
+End Sub
+
+Public Sub OnShowGuide(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.show_guide()"
+End Sub
+
+Public Sub OnEnvCheck(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.env_check()"
+End Sub

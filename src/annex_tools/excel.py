@@ -1,0 +1,275 @@
+"""The Excel side: ribbon entry points (RunPython) and UDFs. The only module that imports xlwings.
+
+Each button reads the open book (edits not yet saved included) into the same frames the headless
+reader gives, calls the same service function as its CLI twin, and writes back only after
+everything has been computed. The pure cores (`check_rows`, `environment_report`) take and return
+values and are tested without Excel; the xlwings calls around them are kept few and plain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import platform
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from . import __version__
+from . import formulas as F
+from . import schema as S
+from .marking import MARK_FILLS, RESULT_HEADERS, RESULT_WIDTHS, MarkPlan, plan_marks
+from .reader import workbook_from_rows
+from .service import CheckResult, check_workbook
+from .text import normalize
+
+BUILD_NAME = "ANNEX_BUILD"  # defined name written by build-workbook: "annex-tools|xlwings"
+TITLE = "述职评议"
+_MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
+
+
+def log_path() -> Path:
+    base = os.environ.get("LOCALAPPDATA") or str(Path.home())
+    folder = Path(base) / "annex-tools"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "annex-tools.log"
+
+
+def _logger() -> logging.Logger:
+    log = logging.getLogger("annex_tools.excel")
+    if not log.handlers:
+        handler = logging.FileHandler(log_path(), encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    return log
+
+
+# ---- pure cores ------------------------------------------------------------------------
+
+
+def check_rows(
+    sheets: dict[str, list[list[Any]]], fullname: str, today: dt.date, now: dt.datetime
+) -> tuple[CheckResult, MarkPlan, str]:
+    """全面校验 on rows read from the open book: the result, the marks to make, the message."""
+    wb = workbook_from_rows(sheets, Path(fullname))
+    result = check_workbook(wb, today)
+    headers = {
+        name: {
+            normalize(h): i for i, h in enumerate(rows[0] if rows else [], start=1) if normalize(h)
+        }
+        for name, rows in sheets.items()
+        if name != S.RESULTS_SHEET
+    }
+    plan = plan_marks(result.findings, headers, now)
+    if result.errors or result.warnings:
+        message = (
+            f"校验完成：错误 {result.errors} 个，警告 {result.warnings} 个。\n"
+            f"详见“{S.RESULTS_SHEET}”表；出错的单元格已标色并加批注。"
+        )
+    else:
+        message = "校验完成：没有发现问题。"
+    return result, plan, message
+
+
+def environment_report(
+    build_info: str | None, xlwings_version: str = xw.__version__
+) -> tuple[bool, str]:
+    """环境检查: this Python's versions against the ones the workbook was built with."""
+    built_tools, _, built_xlwings = (build_info or "").partition("|")
+    lines = [
+        f"Python：{platform.python_version()}（{sys.executable}）",
+        f"xlwings：{xlwings_version}（工作簿内置 {built_xlwings or '未知'}）",
+        f"annex-tools：{__version__}（工作簿生成于 {built_tools or '未知'}）",
+    ]
+    ok = built_xlwings == xlwings_version and built_tools == __version__
+    if built_xlwings and built_xlwings != xlwings_version:
+        lines.append(
+            f"xlwings 版本不一致：请运行 pip install xlwings=={built_xlwings}，或使用与本版本配套的主表。"
+        )
+    if built_tools and built_tools != __version__:
+        lines.append(
+            "annex-tools 版本与主表不一致：请安装配套版本，或用 annex-tools build-workbook 重新生成主表。"
+        )
+    lines.append("环境正常。" if ok else "请按上面的提示处理后再使用功能区按钮。")
+    return ok, "\n".join(lines)
+
+
+# ---- xlwings adapter -------------------------------------------------------------------
+
+
+def _caller() -> Any:
+    return xw.Book.caller()
+
+
+def read_sheets(book: Any) -> dict[str, list[list[Any]]]:
+    """Every sheet's values from A1 to its last used cell, as the headless reader sees them."""
+    out: dict[str, list[list[Any]]] = {}
+    for sheet in book.sheets:
+        last = sheet.used_range.last_cell
+        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        out[sheet.name] = values or []
+    return out
+
+
+def _rgb(severity: Any) -> str:
+    return "#" + MARK_FILLS[severity].fgColor.rgb[-6:]
+
+
+def _clear_previous(book: Any) -> None:
+    names = [s.name for s in book.sheets]
+    if S.RESULTS_SHEET not in names:
+        return
+    results = book.sheets[S.RESULTS_SHEET]
+    rows = results.used_range.options(ndim=2).value or []
+    for row in rows[1:]:
+        if len(row) < 7 or not row[3] or not row[6] or row[3] not in names:
+            continue
+        cell = book.sheets[row[3]].range(row[6])
+        cell.color = None
+        note = cell.note
+        if note is not None and str(note.text).startswith(_MARK_PREFIXES):
+            note.delete()
+    results.delete()
+
+
+def _apply_plan(book: Any, plan: MarkPlan) -> None:
+    app = book.app
+    app.screen_updating = False
+    try:
+        _clear_previous(book)
+        for mark in plan.cells:
+            cell = book.sheets[mark.sheet].range((mark.row, mark.column))
+            cell.color = _rgb(mark.severity)
+            if cell.note is not None:
+                cell.note.delete()
+            cell.api.AddComment(mark.text)
+        sheet = book.sheets.add(S.RESULTS_SHEET, after=book.sheets[-1])
+        sheet.range("A1").value = [
+            list(RESULT_HEADERS),
+            *[list(r) for r in plan.rows],
+            [],
+            [plan.summary],
+        ]
+        sheet.range("A1").expand("right").font.bold = True
+        for r, location in plan.links:
+            anchor = sheet.range((r, 7))
+            sheet.api.Hyperlinks.Add(
+                Anchor=anchor.api, Address="", SubAddress=location, TextToDisplay=anchor.value
+            )
+        for i, width in enumerate(RESULT_WIDTHS, start=1):
+            sheet.range((1, i)).column_width = width
+        sheet.activate()
+    finally:
+        app.screen_updating = True
+
+
+def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
+    """A ribbon entry point: find the calling book, run, tell the user; never a traceback."""
+
+    def run() -> None:
+        book = None
+        try:
+            book = _caller()
+            message = fn(book)
+            if message:
+                book.app.alert(message, title=TITLE)
+        except Exception as exc:  # shown in Chinese, logged in full
+            _logger().error("%s failed:\n%s", fn.__name__, traceback.format_exc())
+            text = f"操作没有完成：{type(exc).__name__}: {exc}\n主表未被修改。详细信息见日志：{log_path()}"
+            if book is not None:
+                book.app.alert(text, title=TITLE, mode="critical")
+            else:
+                raise
+
+    run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return run
+
+
+@button
+def run_check(book: Any) -> str:
+    """全面校验."""
+    _, plan, message = check_rows(
+        read_sheets(book), book.fullname, dt.date.today(), dt.datetime.now()
+    )
+    _apply_plan(book, plan)
+    return message
+
+
+@button
+def clear_marks(book: Any) -> str:
+    """清除标记."""
+    _clear_previous(book)
+    return "已清除上次校验的标记和“校验结果”表。"
+
+
+@button
+def show_guide(book: Any) -> None:
+    """使用说明."""
+    book.sheets[S.GUIDE_SHEET].activate()
+
+
+@button
+def env_check(book: Any) -> str:
+    """环境检查."""
+    try:
+        build_info = str(book.names[BUILD_NAME].refers_to).lstrip("=").strip('"')
+    except Exception:
+        build_info = None
+    return environment_report(build_info)[1]
+
+
+# ---- UDFs ------------------------------------------------------------------------------
+
+
+def _folder(caller: Any) -> Path | None:
+    try:
+        return Path(caller.sheet.book.fullname).parent
+    except Exception:
+        return None
+
+
+@xw.func
+@xw.arg("paths", ndim=2, doc="述职报告文件路径（可选一列）")
+@xw.arg("caller", doc="")
+@xw.ret(doc="述职报告的字数（与 Word 的字数统计一致）")
+def ANNEX_WORDS(paths: Any, caller: Any) -> Any:
+    return F.report_words(paths, _folder(caller))
+
+
+@xw.func
+@xw.arg("paths", ndim=2, doc="述职报告文件路径（可选一列）")
+@xw.arg("part", doc="履职主要情况、存在的问题 或 下一步工作思路")
+@xw.arg("caller", doc="")
+@xw.ret(doc="该部分字数占三部分字数之和的比例")
+def ANNEX_SHARE(paths: Any, part: str, caller: Any) -> Any:
+    return F.report_share(paths, part, _folder(caller))
+
+
+@xw.func
+@xw.arg("n", ndim=2, doc="评议人数")
+@xw.arg("ratio", doc="最低比例，如 15%")
+@xw.arg("rounding", doc="向上取整 或 四舍五入")
+@xw.ret(doc="“较好”及以下的最少人数")
+def ANNEX_MIN_FAIR(n: Any, ratio: Any = 0.15, rounding: str = S.ROUND_UP) -> Any:
+    return F.min_at_most_fair(n, ratio, rounding)
+
+
+@xw.func
+@xw.arg("grades", ndim=2, doc="综合评价等次所在区域")
+@xw.ret(doc="“较好”及以下所占比例")
+def ANNEX_FAIR_SHARE(grades: Any) -> Any:
+    return F.share_at_most_fair(grades)
+
+
+@xw.func
+@xw.arg("grade", ndim=2, doc="综合评价等次")
+@xw.arg("appraisal", ndim=2, doc="年度考核等次")
+@xw.ret(doc="是否符合“未达到好不得评优秀”")
+def ANNEX_LINKAGE(grade: Any, appraisal: Any) -> Any:
+    return F.linkage(grade, appraisal)
