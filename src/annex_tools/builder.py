@@ -259,10 +259,30 @@ def _guide_sheet(wb: Workbook) -> None:
     ws.sheet_properties.tabColor = "C00000"
 
 
+def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
+    """报告正文: the paragraphs of the summary report that staff write themselves."""
+    from .documents import NARRATIVE_KEYS, NARRATIVE_SHEET
+
+    ws = wb.create_sheet(NARRATIVE_SHEET)
+    for c, header in enumerate(("部分", "内容"), start=1):
+        cell = ws.cell(row=1, column=c, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for r, key in enumerate(NARRATIVE_KEYS, start=2):
+        ws.cell(row=r, column=1, value=key).font = Font(name="微软雅黑", bold=True, size=10)
+        cell = ws.cell(row=r, column=2, value=texts.get(key) or None)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 120
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 100
+    ws.freeze_panes = "A2"
+    ws.sheet_properties.tabColor = "548235"
+
+
 def build_workbook(
     data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
     into: Workbook | None = None,
+    narrative: Mapping[str, str] | None = None,
 ) -> Workbook:
     """An openpyxl Workbook of the master: 说明, 设置 and the data sheets with `data` rows.
 
@@ -312,15 +332,20 @@ def build_workbook(
         )
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
+    _narrative_sheet(wb, narrative or {})
     _lists_sheet(wb)
     wb.active = 0
     return wb
 
 
-def new_workbook(path: Path, data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None) -> Path:
+def new_workbook(
+    path: Path,
+    data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    narrative: Mapping[str, str] | None = None,
+) -> Path:
     """Write a master workbook to `path` (atomically: a temp file beside it, then replace)."""
     from .safewrite import atomic_save
 
-    wb = build_workbook(data)
+    wb = build_workbook(data, narrative=narrative)
     atomic_save(wb, path)
     return path

@@ -18,6 +18,7 @@ from . import __version__
 from . import schema as S
 from .findings import SEVERITY_ZH, Finding, Severity
 from .reader import WorkbookError
+from .documents import TemplateError
 from .safewrite import LockedError
 
 app = typer.Typer(
@@ -217,6 +218,116 @@ def demo(
     )
 
 
+def _progress(items, label: str):  # type: ignore[no-untyped-def]
+    from rich.progress import track
+
+    return track(list(items), description=label, console=err, transient=True)
+
+
+def _list_files(title: str, paths: list[Path]) -> None:
+    out.print(f"{title}（{len(paths)} 个）：")
+    for p in paths:
+        out.print(f"  {p}")
+
+
+@app.command()
+def templates(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("述职报告模板"),
+) -> None:
+    """为每位需要述职的书记生成述职报告模板（附件1，.docx）。"""
+    from .docservice import make_templates
+
+    _list_files("已生成述职报告模板", make_templates(workbook, out_dir, _progress))
+
+
+@app.command("import-reports")
+def import_reports_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    folder: Annotated[Path | None, typer.Argument(help="报告所在文件夹（按组织名称和姓名匹配），可省略")] = None,
+) -> None:
+    """读取述职报告，把字数和三部分占比写入“述职”表。"""
+    from .docservice import import_reports
+
+    if folder is not None and not folder.is_dir():
+        raise CannotRun(f"“{folder}”不是文件夹。")
+    s = import_reports(workbook, folder, _progress)
+    out.print(f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。")
+    for title, items in (("缺少报告", s.missing), ("无法读取", s.unreadable)):
+        for item in items:
+            out.print(f"  {title}：{item}")
+    if s.backup:
+        out.print(f"原文件已备份到 {s.backup}")
+
+
+@app.command()
+def annex2(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("附件2"),
+) -> None:
+    """为每个有在职党支部的二级党组织生成附件2（评议考核结果和问题整改清单，.xlsx）。"""
+    from .docservice import make_annex2
+
+    _list_files("已生成附件2", make_annex2(workbook, out_dir, _progress))
+
+
+@app.command("import-returns")
+def import_returns_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    files: Annotated[list[Path], typer.Argument(help="各党总支交回的附件2（.xlsx）")],
+    apply: Annotated[bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")] = False,
+) -> None:
+    """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表。"""
+    from .docservice import import_returns
+
+    r = import_returns(workbook, files, apply)
+    for e in r.errors:
+        err.print(f"[red]{e}[/red]")
+    if r.changes:
+        table = Table(title="附件2回执中的变化")
+        for h in ("类型", "文件", "行", "书记", "内容"):
+            table.add_column(h, overflow="fold")
+        for c in r.changes:
+            table.add_row(c.kind, c.file, str(c.row), c.who, c.detail)
+        out.print(table)
+    pending = sum(c.applies for c in r.changes)
+    conflicts = sum(not c.applies for c in r.changes)
+    if apply:
+        out.print(f"已写入 {r.applied} 项变化；{conflicts} 项冲突或无法对应，未写入。")
+        if r.backup:
+            out.print(f"原文件已备份到 {r.backup}")
+    else:
+        out.print(f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。确认无误后加 --apply 写入主表。")
+    raise typer.Exit(EXIT_CANNOT_RUN if r.errors and not r.changes else EXIT_OK)
+
+
+@app.command()
+def summary(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_file: Annotated[Path, typer.Option("--out", help="输出的 .docx")] = Path("汇总报告.docx"),
+    today: Annotated[str | None, typer.Option("--today", help="报告日期（YYYY-MM-DD），默认今天")] = None,
+) -> None:
+    """生成向市委教育工委报送的述职评议工作情况报告（公文格式）。"""
+    from .docservice import make_summary
+
+    path, plan = make_summary(workbook, out_file, _today(today))
+    out.print(f"已生成汇总报告：{path}")
+    if plan["bodies_short"]:
+        out.print(f"注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求，报告中已写明。", style="yellow")  # type: ignore[arg-type]
+
+
+@app.command()
+def feedback(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("反馈意见"),
+    today: Annotated[str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")] = None,
+) -> None:
+    """为每位已评定等次的书记生成评价意见反馈（.docx）。"""
+    from .docservice import make_feedback
+
+    _list_files("已生成反馈意见", make_feedback(workbook, out_dir, _today(today), _progress))
+
+
 @app.command("build-workbook")
 def build_workbook_cmd(
     out_path: Annotated[Path, typer.Option("--out", help="输出的带宏主表（.xlsm）")] = Path(
@@ -258,7 +369,7 @@ def main() -> None:
         code = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (CannotRun, WorkbookError, LockedError) as exc:
+    except (CannotRun, WorkbookError, LockedError, TemplateError) as exc:
         err.print(f"[bold red]无法运行：[/bold red]{exc}")
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:

@@ -87,6 +87,13 @@ SUBHEADS = {
 }
 
 
+NARRATIVE = {
+    "主要做法和成效": "学院党委把述职评议考核作为落实全面从严治党主体责任的重要抓手，坚持“一述一评”，逐一点评、真点问题，推动各级党组织书记履行第一责任人职责。（演示文字）",
+    "存在的问题": "一是党建与业务融合的办法还不够多；二是个别党支部组织生活质量不高；三是问题整改的长效机制仍需完善。（演示文字）",
+    "下一步工作": "持续抓好问题整改，把整改落实情况纳入院内巡察；加强支部书记培训；以高质量党建引领学院高质量发展。（演示文字）",
+}
+
+
 @dataclass
 class Planted:
     code: str
@@ -355,6 +362,7 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
                 "反馈日期": mdate + dt.timedelta(days=3),
             }
         )
+        picked = rng.sample(PROBLEMS, 2)
         for j, source in enumerate(("自身查摆", "领导点评")[: 1 + (grade != "好")], start=1):
             deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
             rects.append(

@@ -71,6 +71,22 @@ def atomic_save(wb: XlWorkbook, path: Path) -> None:
             tmp.unlink()
 
 
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a generated file whole or not at all: a temporary file beside it, then replace."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
 def backup(path: Path, now: dt.datetime | None = None) -> Path:
     now = now or dt.datetime.now()
     folder = path.parent / BACKUP_DIR

@@ -1,0 +1,385 @@
+"""Annex 2 (附件2): 在职党支部书记评议考核结果和问题整改清单, one per 二级党组织.
+
+Out: `plan_table` lays out the notice's table from the master (pure); `write_xlsx` and
+`add_sheet` render it print-ready. Back in: `read_return` reads a file a 党总支 filled and sent
+back (rows added, blank rows, merged cells, any numbering, dates typed as text, saved by WPS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import schema as S
+from .records import Institute, Organization, Secretary, format_date
+from .text import normalize, safe_filename
+
+HEADERS = ("序号", "党支部名称", "姓名及述职方式", "评议考核等次", "抓党建工作中存在的问题", "整改措施和整改时限")
+WIDTHS = (6, 22, 14, 12, 46, 52)
+FIRST_DATA_ROW = 7
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass
+class Annex2Row:
+    seq: int
+    branch: str
+    name: str
+    mode: str
+    grade: str
+    problems: list[str]
+    measures: list[str]  # each with its deadline, as printed
+
+
+@dataclass
+class Annex2Table:
+    org_id: str
+    org_name: str
+    title: str
+    time_place: str
+    attendees: str
+    rows: list[Annex2Row]
+    notes: list[str]
+
+    @property
+    def filename(self) -> str:
+        return safe_filename(f"附件2-{self.org_name}.xlsx")
+
+
+def measure_text(measure: str, deadline: dt.date | None) -> str:
+    return f"{measure}（{format_date(deadline)}前）" if deadline else measure
+
+
+def numbered(items: list[str]) -> str:
+    return "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
+
+
+def plan_table(inst: Institute, body: Organization, exempt: tuple[str, ...]) -> Annex2Table:
+    subs = {s.org_id: s for s in inst.secretaries}
+    rows: list[Annex2Row] = []
+    for seq, branch in enumerate(inst.children(body.oid, S.ORG_STAFF_BRANCH), start=1):
+        sec: Secretary | None = subs.get(branch.oid)
+        problems = sec.problems if sec else []
+        rows.append(
+            Annex2Row(
+                seq=seq,
+                branch=branch.name,
+                name=sec.name if sec else branch.secretary,
+                mode=sec.mode if sec else "",
+                grade=sec.grade if sec else "",
+                problems=[p.problem for p in problems],
+                measures=[measure_text(p.measure, p.deadline) for p in problems],
+            )
+        )
+    hosted = sorted(
+        (m for m in inst.meetings.values() if m.host == body.oid and m.date),
+        key=lambda m: m.date or dt.date.min,
+    )
+    meeting = hosted[0] if hosted else None
+    time_place = "，".join(x for x in (format_date(meeting.date), meeting.place) if x) if meeting else ""
+    exempt_text = "、".join(exempt) if exempt else "（无）"
+    return Annex2Table(
+        org_id=body.oid,
+        org_name=body.name,
+        title=f"{inst.year}年度在职党支部书记评议考核结果和问题整改清单",
+        time_place=time_place,
+        attendees=meeting.attendees if meeting else "",
+        rows=rows,
+        notes=["注：1.可自行添加行；", f"2.{exempt_text}不需填写附件2。"],
+    )
+
+
+# ---- rendering ---------------------------------------------------------------------------
+
+
+def _text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"  # stays text, never a formula
+    return cell
+
+
+def _lines(items: list[str], per_line: int) -> int:
+    """Printed lines of numbered items in a wrapped cell about `per_line` CJK characters wide."""
+    return sum(-(-(len(t) + 3) // per_line) for t in items)
+
+
+def render(ws: Worksheet, table: Annex2Table) -> None:
+    """The notice's layout, print-ready: A4 landscape, borders, wrapped, header row repeated."""
+    song = "宋体"
+    fang = "仿宋"
+    ws["A1"] = "附件2"
+    ws["A1"].font = Font(name="黑体", size=12)
+    ws.merge_cells("A2:F2")
+    ws["A2"] = table.title
+    ws["A2"].font = Font(name=song, size=16, bold=True)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 36
+    ws.merge_cells("A3:C3")
+    ws.merge_cells("D3:F3")
+    _text_cell(ws, 3, 1, f"填表部门：{table.org_name}")
+    ws["D3"] = "填表人："
+    ws.merge_cells("A4:F4")
+    _text_cell(ws, 4, 1, f"考核时间、地点：{table.time_place}")
+    ws.merge_cells("A5:F5")
+    _text_cell(ws, 5, 1, f"参会人员：{table.attendees}")
+    ws.row_dimensions[5].height = 32
+    for r in (3, 4, 5):
+        for c in range(1, 7):
+            ws.cell(row=r, column=c).font = Font(name=fang, size=12)
+            ws.cell(row=r, column=c).alignment = Alignment(vertical="center", wrap_text=True)
+    for c, header in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=6, column=c, value=header)
+        cell.font = Font(name=song, size=12, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BORDER
+    ws.row_dimensions[6].height = 32
+    r = FIRST_DATA_ROW
+    for row in table.rows:
+        values = (
+            row.seq,
+            row.branch,
+            "\n".join(x for x in (row.name, row.mode) if x),
+            row.grade,
+            numbered(row.problems),
+            numbered(row.measures),
+        )
+        for c, value in enumerate(values, start=1):
+            cell = _text_cell(ws, r, c, value)
+            cell.font = Font(name=fang, size=11)
+            cell.border = _BORDER
+            cell.alignment = Alignment(
+                horizontal="center" if c in (1, 3, 4) else "left", vertical="center", wrap_text=True
+            )
+        lines = max(2, _lines(row.problems, WIDTHS[4] // 2 - 1), _lines(row.measures, WIDTHS[5] // 2 - 1))
+        ws.row_dimensions[r].height = min(409, 15 * lines + 4)
+        r += 1
+    for note in table.notes:
+        _text_cell(ws, r, 1, note).font = Font(name=fang, size=11)
+        r += 1
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "6:6"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+def write_xlsx(table: Annex2Table, path: Path) -> Path:
+    from .safewrite import atomic_save
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件2"
+    render(ws, table)
+    atomic_save(wb, path)
+    return path
+
+
+def add_sheet(wb: openpyxl.Workbook, table: Annex2Table) -> str:
+    """The same table as a sheet of the master (replacing an earlier one of the same name)."""
+    name = f"附件2-{table.org_name}"[:31]
+    if name in wb.sheetnames:
+        del wb[name]
+    render(wb.create_sheet(name), table)
+    return name
+
+
+# ---- reading returns ---------------------------------------------------------------------
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,2}\s*、)\s*")
+_DEADLINE_TAIL = re.compile(r"[（(]\s*(?:整改时限[:：]?\s*)?([^（）()]+?)\s*[）)]\s*$")
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?"), "day"),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末|份)?"), "month"),
+    (re.compile(r"(\d{4})\s*[./-]\s*(\d{1,2})(?!\s*[./-]?\s*\d)"), "month"),
+    (re.compile(r"(\d{4})\s*年\s*(?:年底|年末|底)"), "year"),
+)
+
+
+def parse_deadline(text: str) -> dt.date | None:
+    """Deadlines as people type them: 2024年3月31日前, 2024.3.31, 2024年3月底前, 2024年底."""
+    t = normalize(text)
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.search(t)
+        if not m:
+            continue
+        try:
+            year = int(m.group(1))
+            if kind == "day":
+                return dt.date(year, int(m.group(2)), int(m.group(3)))
+            if kind == "month":
+                month = int(m.group(2))
+                nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+                return nxt - dt.timedelta(days=1)
+            return dt.date(year, 12, 31)
+        except ValueError:
+            return None
+    return None
+
+
+def split_items(text: str) -> list[str]:
+    """A cell of numbered items (1. 1、 （1） ① 一、 or none) into the items, numbering removed."""
+    lines = [ln.strip() for ln in str(text or "").replace("\r", "\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return []
+    numbered_lines = [bool(_NUMBERING.match(ln)) for ln in lines]
+    if not any(numbered_lines):
+        if len(lines) == 1:  # one line may still hold several numbered items: 1.xx 2.xx
+            parts = re.split(r"\s*(?=(?:[（(]\d{1,2}[）)]|(?<!\d)\d{1,2}[.、．](?!\d)))", lines[0])
+            parts = [p for p in parts if p.strip()]
+            if len(parts) > 1 and all(_NUMBERING.match(p) for p in parts):
+                return [_NUMBERING.sub("", p).strip() for p in parts]
+        return lines
+    items: list[str] = []
+    for line, is_new in zip(lines, numbered_lines, strict=True):
+        if is_new or not items:
+            items.append(_NUMBERING.sub("", line).strip())
+        else:
+            items[-1] += line  # a wrapped continuation of the previous item
+    return items
+
+
+def split_measure(item: str) -> tuple[str, dt.date | None, str]:
+    """'措施（2024年4月30日前）' -> ('措施', date, raw deadline text)."""
+    m = _DEADLINE_TAIL.search(item)
+    if m:
+        deadline = parse_deadline(m.group(1))
+        if deadline:
+            return item[: m.start()].strip(), deadline, m.group(1)
+    deadline = parse_deadline(item)
+    if deadline:  # a date written without parentheses: keep the text whole, take the date
+        trimmed = re.sub(r"[，,；;]?\s*(?:整改时限[:：]?)?\s*\d{4}[年./-][^，,；;]*$", "", item).strip()
+        return (trimmed or item), deadline, item
+    return item.strip(), None, ""
+
+
+@dataclass
+class ReturnedRow:
+    row: int  # Excel row of the first line of this secretary in the returned file
+    branch: str
+    name: str
+    mode: str
+    grade: str
+    problems: list[str] = field(default_factory=list)
+    measures: list[tuple[str, dt.date | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class ReturnedTable:
+    file: Path
+    org_name: str
+    rows: list[ReturnedRow]
+
+
+class ReturnError(Exception):
+    """A returned file that cannot be read as Annex 2; the message names the file and place."""
+
+
+def _grid(ws: Worksheet) -> list[list[Any]]:
+    """Cell values with every merged range filled from its top-left cell."""
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        value = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else None
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
+                    grid[r - 1][c - 1] = value
+    return grid
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return format_date(value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value.date())
+    return str(value).strip()
+
+
+def read_return(path: Path) -> ReturnedTable:
+    from .reader import WorkbookError, sniff
+
+    try:
+        sniff(path)
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except WorkbookError as exc:
+        raise ReturnError(str(exc)) from None
+    except Exception as exc:
+        raise ReturnError(f"无法打开“{path}”：{type(exc).__name__}") from None
+    for ws in wb.worksheets:
+        grid = _grid(ws)
+        header_at = None
+        cols: dict[str, int] = {}
+        for i, row in enumerate(grid[:30]):
+            keys = [normalize(v) for v in row]
+            if any("党支部名称" in k for k in keys) and any("等次" in k for k in keys):
+                header_at = i
+                for j, k in enumerate(keys):
+                    for h in HEADERS:
+                        if h not in cols and (k == normalize(h) or (h[:4] in k and k)):
+                            cols[h] = j
+                break
+        if header_at is None:
+            continue
+        missing = [h for h in HEADERS[1:] if h not in cols]
+        if missing:
+            raise ReturnError(f"“{path.name}”工作表“{ws.title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}")
+        org_name = ""
+        for row in grid[:header_at]:
+            for v in row:
+                m = re.search(r"填表部门[:：]\s*(\S+)", _cell_text(v))
+                if m:
+                    org_name = m.group(1)
+        rows: list[ReturnedRow] = []
+        for i in range(header_at + 1, len(grid)):
+            row = grid[i]
+            get = lambda h, row=row: _cell_text(row[cols[h]]) if cols[h] < len(row) else ""  # noqa: E731
+            first = normalize(_cell_text(row[0]) if row else "")
+            if first.startswith("注"):
+                break
+            if not any(_cell_text(v) for v in row):
+                continue
+            branch, who = get("党支部名称"), get("姓名及述职方式")
+            lines = [x.strip() for x in who.replace("\r", "\n").split("\n") if x.strip()]
+            name = lines[0] if lines else ""
+            mode = next((x for x in lines[1:] if x in S.MODES), "")
+            if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
+                name, _, rest = name.partition(" ")
+                mode = rest.strip() if rest.strip() in S.MODES else mode
+            continuing = rows and (not branch or normalize(branch) == normalize(rows[-1].branch)) and (
+                not name or normalize(name) == normalize(rows[-1].name)
+            )
+            if continuing:
+                target = rows[-1]
+                if get("评议考核等次") and not target.grade:
+                    target.grade = normalize(get("评议考核等次"))
+            else:
+                target = ReturnedRow(i + 1, branch, name, mode, normalize(get("评议考核等次")))
+                rows.append(target)
+            problems = split_items(get("抓党建工作中存在的问题"))
+            measures = [split_measure(m) for m in split_items(get("整改措施和整改时限"))]
+            if continuing and problems and problems == target.problems[-len(problems):]:
+                problems = []  # a merged problems cell repeated over continuation rows
+            if continuing and measures and measures == target.measures[-len(measures):]:
+                measures = []
+            target.problems.extend(problems)
+            target.measures.extend(measures)
+        return ReturnedTable(path, org_name, rows)
+    raise ReturnError(f"“{path.name}”中找不到附件2的表头（应含“党支部名称”“评议考核等次”等列）")

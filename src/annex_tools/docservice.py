@@ -1,0 +1,174 @@
+"""Service functions for the documents: what the CLI commands and the ribbon buttons call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+
+from . import annex2 as A2
+from . import documents as D
+from . import schema as S
+from .reader import Workbook, read_workbook
+from .records import Institute, Secretary, annex2_bodies, institute
+from .report import ReportError, analyze_file
+from .returns import Change, apply_changes, header_columns, plan_changes, set_text
+from .safewrite import update_master
+from .service import resolve_report
+from .text import normalize
+
+Progress = Callable[[Iterable[object], str], Iterable[object]]
+
+
+def _plain(items: Iterable[object], label: str) -> Iterable[object]:
+    return items
+
+
+def load(path: Path) -> tuple[Workbook, Institute]:
+    wb = read_workbook(path)
+    return wb, institute(wb)
+
+
+def must_report(inst: Institute) -> list[Secretary]:
+    """Every secretary who reports: each 二级党组织 and 在职党支部, from its 述职 row when there is
+    one, otherwise from the 组织 sheet."""
+    by_org = {s.org_id: s for s in inst.secretaries}
+    out: list[Secretary] = []
+    for org in sorted(inst.orgs.values(), key=lambda o: o.row):
+        if org.otype not in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH):
+            continue
+        sec = by_org.get(org.oid)
+        if sec is None:
+            category = S.CAT_BRANCH if org.otype == S.ORG_STAFF_BRANCH else S.CAT_SECOND_LEVEL
+            sec = Secretary("", org.oid, org.name, org.otype, org.secretary, org.staff_no, category, "", "", org.parent, "", None)
+        out.append(sec)
+    return out
+
+
+def make_templates(workbook: Path, out_dir: Path, progress: Progress = _plain) -> list[Path]:
+    wb, inst = load(workbook)
+    made = []
+    for sec in progress(must_report(inst), "述职报告模板"):
+        assert isinstance(sec, Secretary)
+        path = out_dir / D.report_filename(sec)
+        made.append(D.render_docx("annex1-report.docx", D.plan_annex1(sec, wb.settings), path))
+    return made
+
+
+@dataclass
+class ImportSummary:
+    filled: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    backup: Path | None = None
+
+
+def _find_report(folder: Path, sec: Secretary) -> Path | None:
+    org, name = normalize(sec.org_name), normalize(sec.name)
+    for candidate in sorted(folder.rglob("*.docx")):
+        stem = normalize(candidate.stem)
+        if org in stem and name in stem and not candidate.name.startswith("~$"):
+            return candidate
+    return None
+
+
+def import_reports(workbook: Path, folder: Path | None = None, progress: Progress = _plain) -> ImportSummary:
+    """Analyze each 述职 row's report (or the matching file in `folder`) and write 字数 and shares."""
+    wb, inst = load(workbook)
+    base = wb.folder
+    summary = ImportSummary()
+    updates: list[tuple[int, dict[str, object]]] = []
+    for sec in progress(inst.secretaries, "导入述职报告"):
+        assert isinstance(sec, Secretary)
+        who = f"{sec.org_name} {sec.name}"
+        path = resolve_report(base, sec.report_file) if sec.report_file else None
+        values: dict[str, object] = {}
+        if (path is None or not path.exists()) and folder is not None:
+            found = _find_report(folder, sec)
+            if found is not None:
+                path = found
+                try:
+                    values["报告文件"] = str(found.resolve().relative_to(base.resolve())).replace("\\", "/")
+                except ValueError:
+                    values["报告文件"] = str(found.resolve())
+        if path is None or not path.exists():
+            summary.missing.append(who)
+            continue
+        try:
+            a = analyze_file(path)
+        except ReportError as exc:
+            summary.unreadable.append(f"{who}：{exc}")
+            continue
+        values |= {"字数": a.words, "履职情况占比": a.shares["duties"], "存在问题占比": a.shares["problems"], "工作思路占比": a.shares["plans"]}
+        updates.append((sec.sub_row, values))
+        summary.filled.append(f"{who}：{a.words}字")
+
+    def change(book: XlWorkbook) -> None:
+        ws = book[S.SUBMISSIONS.name]
+        cols = header_columns(ws)
+        for row, values in updates:
+            for header, value in values.items():
+                col = cols.get(normalize(header))
+                if col is None:
+                    continue
+                if value is None:
+                    ws.cell(row=row, column=col).value = None
+                else:
+                    set_text(ws, row, col, value)
+                if header.endswith("占比"):
+                    ws.cell(row=row, column=col).number_format = "0.0%"
+
+    if updates:
+        _, summary.backup = update_master(workbook, change)
+    return summary
+
+
+def annex2_tables(workbook: Path) -> list[A2.Annex2Table]:
+    wb, inst = load(workbook)
+    return [A2.plan_table(inst, body, wb.settings.exempt) for body in annex2_bodies(inst, wb.settings.exempt)]
+
+
+def make_annex2(workbook: Path, out_dir: Path, progress: Progress = _plain) -> list[Path]:
+    return [A2.write_xlsx(t, out_dir / t.filename) for t in progress(annex2_tables(workbook), "附件2") if isinstance(t, A2.Annex2Table)]
+
+
+@dataclass
+class ReturnsResult:
+    changes: list[Change]
+    errors: list[str]
+    applied: int = 0
+    backup: Path | None = None
+
+
+def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
+    _, inst = load(workbook)
+    tables, errors = [], []
+    for f in files:
+        try:
+            tables.append(A2.read_return(f))
+        except A2.ReturnError as exc:
+            errors.append(str(exc))
+    changes = plan_changes(inst, tables)
+    result = ReturnsResult(changes, errors)
+    if apply and any(c.applies for c in changes):
+        result.applied, result.backup = update_master(workbook, lambda book: apply_changes(book, changes))
+    return result
+
+
+def make_summary(workbook: Path, out: Path, today: dt.date) -> tuple[Path, dict[str, object]]:
+    wb, inst = load(workbook)
+    plan = D.plan_summary(inst, wb.settings, D.read_narrative(workbook), today)
+    D.render_docx("summary.docx", dict(plan), out, images={"chart": D.grade_chart(inst)})
+    return out, plan
+
+
+def make_feedback(workbook: Path, out_dir: Path, today: dt.date, progress: Progress = _plain) -> list[Path]:
+    wb, inst = load(workbook)
+    made = []
+    for sec in progress([s for s in inst.secretaries if s.grade], "反馈意见"):
+        assert isinstance(sec, Secretary)
+        made.append(D.render_docx("feedback.docx", D.plan_feedback(inst, sec, wb.settings, today), out_dir / D.feedback_filename(sec)))
+    return made

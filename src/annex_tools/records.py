@@ -1,0 +1,196 @@
+"""The master's rows joined into what documents speak of: secretaries with their organization,
+evaluating body, meeting, grade and problems. Pure: a Workbook in, plain records out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import schema as S
+from .reader import ROW, Workbook
+from .text import normalize
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or value is pd.NaT:
+        return None
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+@dataclass
+class Problem:
+    rid: str
+    source: str
+    problem: str
+    measure: str
+    deadline: dt.date | None
+    owner: str
+    status: str
+    done: dt.date | None
+    row: int
+
+
+@dataclass
+class Meeting:
+    mid: str
+    host: str
+    date: dt.date | None
+    place: str
+    attendees: str
+    reported: dt.date | None
+    observers: str
+
+
+@dataclass
+class Secretary:
+    sid: str
+    org_id: str
+    org_name: str
+    org_type: str
+    name: str
+    staff_no: str
+    category: str
+    mode: str
+    report_file: str
+    parent_id: str
+    body_id: str  # the evaluating body
+    meeting: Meeting | None
+    grade: str = ""
+    achievements: str = ""
+    shortcomings: str = ""
+    appraisal: str = ""
+    interview: dt.date | None = None
+    feedback: dt.date | None = None
+    ballots: tuple[float | None, ...] = ()
+    grade_row: int | None = None
+    sub_row: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Organization:
+    oid: str
+    name: str
+    otype: str
+    parent: str
+    secretary: str
+    staff_no: str
+    row: int
+
+
+@dataclass
+class Institute:
+    year: int
+    name: str
+    root: str
+    orgs: dict[str, Organization]
+    meetings: dict[str, Meeting]
+    secretaries: list[Secretary]
+
+    def children(self, oid: str, otype: str | None = None) -> list[Organization]:
+        return [o for o in self.orgs.values() if o.parent == oid and (otype is None or o.otype == otype)]
+
+    def by_sid(self) -> dict[str, Secretary]:
+        return {s.sid: s for s in self.secretaries}
+
+
+def institute(wb: Workbook) -> Institute:
+    f = wb.frames
+    orgs: dict[str, Organization] = {}
+    for r in f["orgs"].to_dict("records"):
+        if r["组织编号"] and r["组织编号"] not in orgs:
+            orgs[r["组织编号"]] = Organization(
+                r["组织编号"], _text(r["组织名称"]), r["组织类型"], r["上级组织编号"], r["书记姓名"], r["书记工号"], int(r[ROW])
+            )
+    roots = [o.oid for o in orgs.values() if o.otype == S.ORG_PARTY_COMMITTEE]
+    root = roots[0] if roots else ""
+    meetings: dict[str, Meeting] = {}
+    for r in f["meetings"].to_dict("records"):
+        if r["会议编号"] and r["会议编号"] not in meetings:
+            meetings[r["会议编号"]] = Meeting(
+                r["会议编号"], r["主办组织编号"], _date(r["会议日期"]), _text(r["会议地点"]),
+                _text(r["参会人员"]), _date(r["报备日期"]), _text(r["列席人员"]),
+            )  # fmt: skip
+    grades = {r["述职编号"]: r for r in f["grades"].to_dict("records") if r["述职编号"]}
+    problems: dict[str, list[Problem]] = {}
+    for r in f["rects"].to_dict("records"):
+        problems.setdefault(r["述职编号"], []).append(
+            Problem(
+                r["整改编号"], r["问题来源"], _text(r["存在问题"]), _text(r["整改措施"]), _date(r["整改时限"]),
+                r["责任人"], r["整改状态"], _date(r["完成日期"]), int(r[ROW]),
+            )  # fmt: skip
+        )
+    secretaries: list[Secretary] = []
+    seen: set[str] = set()
+    for r in f["subs"].to_dict("records"):
+        sid = r["述职编号"]
+        if not sid or sid in seen:
+            continue
+        seen.add(sid)
+        org = orgs.get(r["组织编号"])
+        otype = org.otype if org else ""
+        parent = org.parent if org else ""
+        g = grades.get(sid, {})
+        secretaries.append(
+            Secretary(
+                sid=sid,
+                org_id=r["组织编号"],
+                org_name=org.name if org else r["组织编号"],
+                org_type=otype,
+                name=r["书记姓名"],
+                staff_no=org.staff_no if org else "",
+                category=r["述职类别"],
+                mode=r["述职方式"],
+                report_file=_text(r["报告文件"]),
+                parent_id=parent,
+                body_id=parent if otype == S.ORG_STAFF_BRANCH else root,
+                meeting=meetings.get(r["会议编号"]),
+                grade=g.get("综合评价等次", "") if g.get("综合评价等次", "") in S.GRADES else "",
+                achievements=_text(g.get("主要成绩")),
+                shortcomings=_text(g.get("不足之处")),
+                appraisal=g.get("年度考核等次", ""),
+                interview=_date(g.get("约谈提醒日期")),
+                feedback=_date(g.get("反馈日期")),
+                ballots=tuple(
+                    None if pd.isna(g.get(c)) else g.get(c)  # type: ignore[arg-type]
+                    for c in ("测评好票", "测评较好票", "测评一般票", "测评差票")
+                )
+                if g
+                else (),
+                grade_row=int(g[ROW]) if g else None,
+                sub_row=int(r[ROW]),
+                problems=problems.get(sid, []),
+            )
+        )
+    return Institute(wb.settings.year, wb.settings.institute, root, orgs, meetings, secretaries)
+
+
+def annex2_bodies(inst: Institute, exempt: tuple[str, ...]) -> list[Organization]:
+    """二级党组织 that file Annex 2: those with 在职党支部, less the exempt ones (by name)."""
+    exempt_keys = {normalize(e) for e in exempt}
+    return [
+        o
+        for o in inst.orgs.values()
+        if o.otype in S.SECOND_LEVEL_TYPES
+        and inst.children(o.oid, S.ORG_STAFF_BRANCH)
+        and normalize(o.name) not in exempt_keys
+    ]
+
+
+def format_date(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
