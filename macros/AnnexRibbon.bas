@@ -11,6 +11,30 @@ Public Sub OnClearMarks(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.clear_marks()"
 End Sub
 
+Public Sub OnMakeTemplates(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_templates()"
+End Sub
+
+Public Sub OnMakeAnnex2(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_annex2()"
+End Sub
+
+Public Sub OnMakeSummary(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_summary()"
+End Sub
+
+Public Sub OnMakeFeedback(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_feedback()"
+End Sub
+
+Public Sub OnImportReports(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.import_reports()"
+End Sub
+
+Public Sub OnImportReturns(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.import_returns()"
+End Sub
+
 Public Sub OnShowGuide(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.show_guide()"
 End Sub

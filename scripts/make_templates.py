@@ -81,7 +81,15 @@ def page_number_footer(doc: Document) -> None:
             run._r.addnext(fld)
 
 
-def para(doc: Document, text: str, font: str = BODY_FONT, size: float = 16, align=None, indent: bool = True, bold: bool = False):
+def para(
+    doc: Document,
+    text: str,
+    font: str = BODY_FONT,
+    size: float = 16,
+    align=None,
+    indent: bool = True,
+    bold: bool = False,
+):
     p = doc.add_paragraph()
     run = p.add_run(text)
     set_font(run, font, size, bold)
@@ -104,7 +112,14 @@ def table(doc: Document, headers: list[str], loop: str, cells: list[str]) -> Non
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for row_cells, texts in zip(
-        t.rows, (headers, [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1), cells, ["{%tr endfor %}"] + [""] * (len(headers) - 1)), strict=True
+        t.rows,
+        (
+            headers,
+            [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1),
+            cells,
+            ["{%tr endfor %}"] + [""] * (len(headers) - 1),
+        ),
+        strict=True,
     ):
         for cell, text in zip(row_cells.cells, texts, strict=True):
             cell.text = ""
@@ -142,17 +157,28 @@ def feedback() -> Document:
     doc = gongwen_document()
     title(doc, "{{ year }}年度抓基层党建述职评议考核评价意见反馈")
     para(doc, "{{ name }}同志（{{ org }}）：", indent=False)
-    para(doc, "经{{ body }}综合平时掌握、调研了解和现场测评等情况，你{{ year }}年度抓基层党建工作的综合评价等次为“{{ grade }}”。现将评价意见反馈如下。")
+    para(
+        doc,
+        "经{{ body }}综合平时掌握、调研了解和现场测评等情况，你{{ year }}年度抓基层党建工作的综合评价等次为“{{ grade }}”。现将评价意见反馈如下。",
+    )
     para(doc, "一、主要成绩", H1_FONT)
     para(doc, "{{ achievements }}")
     para(doc, "二、不足之处", H1_FONT)
     para(doc, "{{ shortcomings }}")
     para(doc, "三、问题整改清单", H1_FONT)
     para(doc, "请认真梳理自己查摆、领导点评、考核反馈指出的问题，抓好整改落实：")
-    table(doc, ["序号", "存在问题", "整改措施", "整改时限"], "p in problems", ["{{ p.seq }}", "{{ p.problem }}", "{{ p.measure }}", "{{ p.deadline }}"])
+    table(
+        doc,
+        ["序号", "存在问题", "整改措施", "整改时限"],
+        "p in problems",
+        ["{{ p.seq }}", "{{ p.problem }}", "{{ p.measure }}", "{{ p.deadline }}"],
+    )
     para(doc, "{%p if interview %}", indent=False)
     para(doc, "四、约谈提醒", H1_FONT)
-    para(doc, "根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。{{ interview }}请对照上述问题，按期完成整改，并将整改情况报{{ body }}。")
+    para(
+        doc,
+        "根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。{{ interview }}请对照上述问题，按期完成整改，并将整改情况报{{ body }}。",
+    )
     para(doc, "{%p endif %}", indent=False)
     para(doc, "{{ linkage }}")
     doc.add_paragraph()
@@ -169,14 +195,41 @@ def summary() -> Document:
     para(doc, "一、基本情况", H1_FONT)
     para(doc, "{{ basics }}")
     para(doc, "{{ meetings_text }}")
-    table(doc, ["会议", "主办单位", "日期", "地点", "参会人员"], "m in meetings", ["{{ m.mid }}", "{{ m.host }}", "{{ m.date }}", "{{ m.place }}", "{{ m.attendees }}"])
+    table(
+        doc,
+        ["会议", "主办单位", "日期", "地点", "参会人员"],
+        "m in meetings",
+        ["{{ m.mid }}", "{{ m.host }}", "{{ m.date }}", "{{ m.place }}", "{{ m.attendees }}"],
+    )
     para(doc, "二、评议结果", H1_FONT)
     para(doc, "{{ grades_text }}")
     table(
         doc,
-        ["评议主体", "评议对象", "人数", "好", "较好", "一般", "差", "较好及以下占比", "最低人数", "比例要求"],
+        [
+            "评议主体",
+            "评议对象",
+            "人数",
+            "好",
+            "较好",
+            "一般",
+            "差",
+            "较好及以下占比",
+            "最低人数",
+            "比例要求",
+        ],
         "b in bodies",
-        ["{{ b.name }}", "{{ b.category }}", "{{ b.n }}", "{{ b.good }}", "{{ b.fair }}", "{{ b.average }}", "{{ b.poor }}", "{{ b.share }}", "{{ b.minimum }}", "{{ b.verdict }}"],
+        [
+            "{{ b.name }}",
+            "{{ b.category }}",
+            "{{ b.n }}",
+            "{{ b.good }}",
+            "{{ b.fair }}",
+            "{{ b.average }}",
+            "{{ b.poor }}",
+            "{{ b.share }}",
+            "{{ b.minimum }}",
+            "{{ b.verdict }}",
+        ],
     )
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "{{ linkage_text }}")
@@ -185,7 +238,9 @@ def summary() -> Document:
     para(doc, "{{ problems_text }}")
     table(doc, ["问题来源", "问题数"], "s in sources", ["{{ s.name }}", "{{ s.count }}"])
     para(doc, "{{ areas_text }}")
-    table(doc, ["方面（工作方案第二部分）", "问题数"], "a in areas", ["{{ a.name }}", "{{ a.count }}"])
+    table(
+        doc, ["方面（工作方案第二部分）", "问题数"], "a in areas", ["{{ a.name }}", "{{ a.count }}"]
+    )
     para(doc, "四、主要做法和成效", H1_FONT)
     para(doc, "{{ practices }}")
     para(doc, "五、存在的问题", H1_FONT)
@@ -200,7 +255,11 @@ def summary() -> Document:
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for name, build in (("annex1-report.docx", annex1), ("feedback.docx", feedback), ("summary.docx", summary)):
+    for name, build in (
+        ("annex1-report.docx", annex1),
+        ("feedback.docx", feedback),
+        ("summary.docx", summary),
+    ):
         build().save(str(OUT / name))
         print(OUT / name)
 

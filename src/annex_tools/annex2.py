@@ -21,7 +21,14 @@ from . import schema as S
 from .records import Institute, Organization, Secretary, format_date
 from .text import normalize, safe_filename
 
-HEADERS = ("序号", "党支部名称", "姓名及述职方式", "评议考核等次", "抓党建工作中存在的问题", "整改措施和整改时限")
+HEADERS = (
+    "序号",
+    "党支部名称",
+    "姓名及述职方式",
+    "评议考核等次",
+    "抓党建工作中存在的问题",
+    "整改措施和整改时限",
+)
 WIDTHS = (6, 22, 14, 12, 46, 52)
 FIRST_DATA_ROW = 7
 _THIN = Side(style="thin", color="000000")
@@ -84,7 +91,9 @@ def plan_table(inst: Institute, body: Organization, exempt: tuple[str, ...]) -> 
         key=lambda m: m.date or dt.date.min,
     )
     meeting = hosted[0] if hosted else None
-    time_place = "，".join(x for x in (format_date(meeting.date), meeting.place) if x) if meeting else ""
+    time_place = (
+        "，".join(x for x in (format_date(meeting.date), meeting.place) if x) if meeting else ""
+    )
     exempt_text = "、".join(exempt) if exempt else "（无）"
     return Annex2Table(
         org_id=body.oid,
@@ -160,7 +169,9 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
             cell.alignment = Alignment(
                 horizontal="center" if c in (1, 3, 4) else "left", vertical="center", wrap_text=True
             )
-        lines = max(2, _lines(row.problems, WIDTHS[4] // 2 - 1), _lines(row.measures, WIDTHS[5] // 2 - 1))
+        lines = max(
+            2, _lines(row.problems, WIDTHS[4] // 2 - 1), _lines(row.measures, WIDTHS[5] // 2 - 1)
+        )
         ws.row_dimensions[r].height = min(409, 15 * lines + 4)
         r += 1
     for note in table.notes:
@@ -201,7 +212,9 @@ def add_sheet(wb: openpyxl.Workbook, table: Annex2Table) -> str:
 
 # ---- reading returns ---------------------------------------------------------------------
 
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,2}\s*、)\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,2}\s*、)\s*"
+)
 _DEADLINE_TAIL = re.compile(r"[（(]\s*(?:整改时限[:：]?\s*)?([^（）()]+?)\s*[）)]\s*$")
 _DATE_PATTERNS = (
     (re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?"), "day"),
@@ -264,7 +277,9 @@ def split_measure(item: str) -> tuple[str, dt.date | None, str]:
             return item[: m.start()].strip(), deadline, m.group(1)
     deadline = parse_deadline(item)
     if deadline:  # a date written without parentheses: keep the text whole, take the date
-        trimmed = re.sub(r"[，,；;]?\s*(?:整改时限[:：]?)?\s*\d{4}[年./-][^，,；;]*$", "", item).strip()
+        trimmed = re.sub(
+            r"[，,；;]?\s*(?:整改时限[:：]?)?\s*\d{4}[年./-][^，,；;]*$", "", item
+        ).strip()
         return (trimmed or item), deadline, item
     return item.strip(), None, ""
 
@@ -309,7 +324,11 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
-        return format_date(value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value.date())
+        return format_date(
+            value
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+            else value.date()
+        )
     return str(value).strip()
 
 
@@ -340,7 +359,9 @@ def read_return(path: Path) -> ReturnedTable:
             continue
         missing = [h for h in HEADERS[1:] if h not in cols]
         if missing:
-            raise ReturnError(f"“{path.name}”工作表“{ws.title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}")
+            raise ReturnError(
+                f"“{path.name}”工作表“{ws.title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}"
+            )
         org_name = ""
         for row in grid[:header_at]:
             for v in row:
@@ -350,7 +371,9 @@ def read_return(path: Path) -> ReturnedTable:
         rows: list[ReturnedRow] = []
         for i in range(header_at + 1, len(grid)):
             row = grid[i]
-            get = lambda h, row=row: _cell_text(row[cols[h]]) if cols[h] < len(row) else ""  # noqa: E731
+            def get(h: str, row: list[Any] = row, cols: dict[str, int] = cols) -> str:
+                return _cell_text(row[cols[h]]) if cols[h] < len(row) else ""
+
             first = normalize(_cell_text(row[0]) if row else "")
             if first.startswith("注"):
                 break
@@ -363,8 +386,10 @@ def read_return(path: Path) -> ReturnedTable:
             if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
                 name, _, rest = name.partition(" ")
                 mode = rest.strip() if rest.strip() in S.MODES else mode
-            continuing = rows and (not branch or normalize(branch) == normalize(rows[-1].branch)) and (
-                not name or normalize(name) == normalize(rows[-1].name)
+            continuing = (
+                rows
+                and (not branch or normalize(branch) == normalize(rows[-1].branch))
+                and (not name or normalize(name) == normalize(rows[-1].name))
             )
             if continuing:
                 target = rows[-1]
@@ -375,9 +400,9 @@ def read_return(path: Path) -> ReturnedTable:
                 rows.append(target)
             problems = split_items(get("抓党建工作中存在的问题"))
             measures = [split_measure(m) for m in split_items(get("整改措施和整改时限"))]
-            if continuing and problems and problems == target.problems[-len(problems):]:
+            if continuing and problems and problems == target.problems[-len(problems) :]:
                 problems = []  # a merged problems cell repeated over continuation rows
-            if continuing and measures and measures == target.measures[-len(measures):]:
+            if continuing and measures and measures == target.measures[-len(measures) :]:
                 measures = []
             target.problems.extend(problems)
             target.measures.extend(measures)

@@ -7,6 +7,7 @@ import json
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +17,9 @@ from rich.table import Table
 
 from . import __version__
 from . import schema as S
+from .documents import TemplateError
 from .findings import SEVERITY_ZH, Finding, Severity
 from .reader import WorkbookError
-from .documents import TemplateError
 from .safewrite import LockedError
 
 app = typer.Typer(
@@ -218,7 +219,7 @@ def demo(
     )
 
 
-def _progress(items, label: str):  # type: ignore[no-untyped-def]
+def _progress(items: Iterable[object], label: str) -> Iterable[object]:
     from rich.progress import track
 
     return track(list(items), description=label, console=err, transient=True)
@@ -244,7 +245,9 @@ def templates(
 @app.command("import-reports")
 def import_reports_cmd(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    folder: Annotated[Path | None, typer.Argument(help="报告所在文件夹（按组织名称和姓名匹配），可省略")] = None,
+    folder: Annotated[
+        Path | None, typer.Argument(help="报告所在文件夹（按组织名称和姓名匹配），可省略")
+    ] = None,
 ) -> None:
     """读取述职报告，把字数和三部分占比写入“述职”表。"""
     from .docservice import import_reports
@@ -252,7 +255,9 @@ def import_reports_cmd(
     if folder is not None and not folder.is_dir():
         raise CannotRun(f"“{folder}”不是文件夹。")
     s = import_reports(workbook, folder, _progress)
-    out.print(f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。")
+    out.print(
+        f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。"
+    )
     for title, items in (("缺少报告", s.missing), ("无法读取", s.unreadable)):
         for item in items:
             out.print(f"  {title}：{item}")
@@ -275,7 +280,9 @@ def annex2(
 def import_returns_cmd(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     files: Annotated[list[Path], typer.Argument(help="各党总支交回的附件2（.xlsx）")],
-    apply: Annotated[bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
+    ] = False,
 ) -> None:
     """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表。"""
     from .docservice import import_returns
@@ -297,7 +304,9 @@ def import_returns_cmd(
         if r.backup:
             out.print(f"原文件已备份到 {r.backup}")
     else:
-        out.print(f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。确认无误后加 --apply 写入主表。")
+        out.print(
+            f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。确认无误后加 --apply 写入主表。"
+        )
     raise typer.Exit(EXIT_CANNOT_RUN if r.errors and not r.changes else EXIT_OK)
 
 
@@ -305,7 +314,9 @@ def import_returns_cmd(
 def summary(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_file: Annotated[Path, typer.Option("--out", help="输出的 .docx")] = Path("汇总报告.docx"),
-    today: Annotated[str | None, typer.Option("--today", help="报告日期（YYYY-MM-DD），默认今天")] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="报告日期（YYYY-MM-DD），默认今天")
+    ] = None,
 ) -> None:
     """生成向市委教育工委报送的述职评议工作情况报告（公文格式）。"""
     from .docservice import make_summary
@@ -313,14 +324,19 @@ def summary(
     path, plan = make_summary(workbook, out_file, _today(today))
     out.print(f"已生成汇总报告：{path}")
     if plan["bodies_short"]:
-        out.print(f"注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求，报告中已写明。", style="yellow")  # type: ignore[arg-type]
+        out.print(
+            f"注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求，报告中已写明。",
+            style="yellow",
+        )
 
 
 @app.command()
 def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("反馈意见"),
-    today: Annotated[str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
+    ] = None,
 ) -> None:
     """为每位已评定等次的书记生成评价意见反馈（.docx）。"""
     from .docservice import make_feedback

@@ -362,7 +362,7 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
                 "反馈日期": mdate + dt.timedelta(days=3),
             }
         )
-        picked = rng.sample(PROBLEMS, 2)
+        rng.sample(PROBLEMS, 2)
         for j, source in enumerate(("自身查摆", "领导点评")[: 1 + (grade != "好")], start=1):
             deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
             rects.append(

@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from openpyxl.workbook.workbook import Workbook as XlWorkbook
+from typing import Any
 
 from . import annex2 as A2
 from . import documents as D
@@ -15,7 +14,7 @@ from . import schema as S
 from .reader import Workbook, read_workbook
 from .records import Institute, Secretary, annex2_bodies, institute
 from .report import ReportError, analyze_file
-from .returns import Change, apply_changes, header_columns, plan_changes, set_text
+from .returns import Change, OpenpyxlWriter, SheetWriter, apply_changes, plan_changes
 from .safewrite import update_master
 from .service import resolve_report
 from .text import normalize
@@ -27,8 +26,11 @@ def _plain(items: Iterable[object], label: str) -> Iterable[object]:
     return items
 
 
-def load(path: Path) -> tuple[Workbook, Institute]:
-    wb = read_workbook(path)
+Source = Path | Workbook  # a master on disk, or one read from the open book by the Excel button
+
+
+def load(source: Source) -> tuple[Workbook, Institute]:
+    wb = source if isinstance(source, Workbook) else read_workbook(source)
     return wb, institute(wb)
 
 
@@ -43,12 +45,25 @@ def must_report(inst: Institute) -> list[Secretary]:
         sec = by_org.get(org.oid)
         if sec is None:
             category = S.CAT_BRANCH if org.otype == S.ORG_STAFF_BRANCH else S.CAT_SECOND_LEVEL
-            sec = Secretary("", org.oid, org.name, org.otype, org.secretary, org.staff_no, category, "", "", org.parent, "", None)
+            sec = Secretary(
+                "",
+                org.oid,
+                org.name,
+                org.otype,
+                org.secretary,
+                org.staff_no,
+                category,
+                "",
+                "",
+                org.parent,
+                "",
+                None,
+            )
         out.append(sec)
     return out
 
 
-def make_templates(workbook: Path, out_dir: Path, progress: Progress = _plain) -> list[Path]:
+def make_templates(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
     wb, inst = load(workbook)
     made = []
     for sec in progress(must_report(inst), "述职报告模板"):
@@ -75,12 +90,18 @@ def _find_report(folder: Path, sec: Secretary) -> Path | None:
     return None
 
 
-def import_reports(workbook: Path, folder: Path | None = None, progress: Progress = _plain) -> ImportSummary:
-    """Analyze each 述职 row's report (or the matching file in `folder`) and write 字数 and shares."""
+Update = tuple[int, dict[str, object]]  # (述职 row, {header: value})
+
+
+def plan_report_import(
+    workbook: Source, folder: Path | None = None, progress: Progress = _plain
+) -> tuple[ImportSummary, list[Update]]:
+    """What import-reports would write: each 述职 row's 字数 and shares from its report (or from
+    the matching file in `folder`, whose path is then recorded too)."""
     wb, inst = load(workbook)
     base = wb.folder
     summary = ImportSummary()
-    updates: list[tuple[int, dict[str, object]]] = []
+    updates: list[Update] = []
     for sec in progress(inst.secretaries, "导入述职报告"):
         assert isinstance(sec, Secretary)
         who = f"{sec.org_name} {sec.name}"
@@ -91,7 +112,9 @@ def import_reports(workbook: Path, folder: Path | None = None, progress: Progres
             if found is not None:
                 path = found
                 try:
-                    values["报告文件"] = str(found.resolve().relative_to(base.resolve())).replace("\\", "/")
+                    values["报告文件"] = str(found.resolve().relative_to(base.resolve())).replace(
+                        "\\", "/"
+                    )
                 except ValueError:
                     values["报告文件"] = str(found.resolve())
         if path is None or not path.exists():
@@ -102,37 +125,51 @@ def import_reports(workbook: Path, folder: Path | None = None, progress: Progres
         except ReportError as exc:
             summary.unreadable.append(f"{who}：{exc}")
             continue
-        values |= {"字数": a.words, "履职情况占比": a.shares["duties"], "存在问题占比": a.shares["problems"], "工作思路占比": a.shares["plans"]}
+        values |= {
+            "字数": a.words,
+            "履职情况占比": a.shares["duties"],
+            "存在问题占比": a.shares["problems"],
+            "工作思路占比": a.shares["plans"],
+        }
         updates.append((sec.sub_row, values))
         summary.filled.append(f"{who}：{a.words}字")
+    return summary, updates
 
-    def change(book: XlWorkbook) -> None:
-        ws = book[S.SUBMISSIONS.name]
-        cols = header_columns(ws)
-        for row, values in updates:
-            for header, value in values.items():
-                col = cols.get(normalize(header))
-                if col is None:
-                    continue
-                if value is None:
-                    ws.cell(row=row, column=col).value = None
-                else:
-                    set_text(ws, row, col, value)
-                if header.endswith("占比"):
-                    ws.cell(row=row, column=col).number_format = "0.0%"
 
+def write_report_figures(writer: SheetWriter, updates: list[Update]) -> None:
+    for row, values in updates:
+        for header, value in values.items():
+            writer.put(
+                S.SUBMISSIONS, row, header, value, "0.0%" if header.endswith("占比") else None
+            )
+
+
+def import_reports(
+    workbook: Path, folder: Path | None = None, progress: Progress = _plain
+) -> ImportSummary:
+    """`import-reports`: the figures written into 述职 through the safe-write helper."""
+    summary, updates = plan_report_import(workbook, folder, progress)
     if updates:
-        _, summary.backup = update_master(workbook, change)
+        _, summary.backup = update_master(
+            workbook, lambda book: write_report_figures(OpenpyxlWriter(book), updates)
+        )
     return summary
 
 
-def annex2_tables(workbook: Path) -> list[A2.Annex2Table]:
+def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
     wb, inst = load(workbook)
-    return [A2.plan_table(inst, body, wb.settings.exempt) for body in annex2_bodies(inst, wb.settings.exempt)]
+    return [
+        A2.plan_table(inst, body, wb.settings.exempt)
+        for body in annex2_bodies(inst, wb.settings.exempt)
+    ]
 
 
-def make_annex2(workbook: Path, out_dir: Path, progress: Progress = _plain) -> list[Path]:
-    return [A2.write_xlsx(t, out_dir / t.filename) for t in progress(annex2_tables(workbook), "附件2") if isinstance(t, A2.Annex2Table)]
+def make_annex2(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
+    return [
+        A2.write_xlsx(t, out_dir / t.filename)
+        for t in progress(annex2_tables(workbook), "附件2")
+        if isinstance(t, A2.Annex2Table)
+    ]
 
 
 @dataclass
@@ -143,7 +180,7 @@ class ReturnsResult:
     backup: Path | None = None
 
 
-def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
+def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
     _, inst = load(workbook)
     tables, errors = [], []
     for f in files:
@@ -151,24 +188,40 @@ def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsRes
             tables.append(A2.read_return(f))
         except A2.ReturnError as exc:
             errors.append(str(exc))
-    changes = plan_changes(inst, tables)
-    result = ReturnsResult(changes, errors)
+    return ReturnsResult(plan_changes(inst, tables), errors)
+
+
+def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
+    """`import-returns`: show the changes; with `apply`, merge them through the safe-write helper."""
+    result = plan_returns(workbook, files)
+    changes = result.changes
     if apply and any(c.applies for c in changes):
-        result.applied, result.backup = update_master(workbook, lambda book: apply_changes(book, changes))
+        result.applied, result.backup = update_master(
+            workbook, lambda book: apply_changes(OpenpyxlWriter(book), changes)
+        )
     return result
 
 
-def make_summary(workbook: Path, out: Path, today: dt.date) -> tuple[Path, dict[str, object]]:
+def make_summary(workbook: Source, out: Path, today: dt.date) -> tuple[Path, dict[str, Any]]:
     wb, inst = load(workbook)
-    plan = D.plan_summary(inst, wb.settings, D.read_narrative(workbook), today)
+    narrative = D.read_narrative(wb.path) if wb.narrative is None else wb.narrative
+    plan = D.plan_summary(inst, wb.settings, narrative, today)
     D.render_docx("summary.docx", dict(plan), out, images={"chart": D.grade_chart(inst)})
     return out, plan
 
 
-def make_feedback(workbook: Path, out_dir: Path, today: dt.date, progress: Progress = _plain) -> list[Path]:
+def make_feedback(
+    workbook: Source, out_dir: Path, today: dt.date, progress: Progress = _plain
+) -> list[Path]:
     wb, inst = load(workbook)
     made = []
     for sec in progress([s for s in inst.secretaries if s.grade], "反馈意见"):
         assert isinstance(sec, Secretary)
-        made.append(D.render_docx("feedback.docx", D.plan_feedback(inst, sec, wb.settings, today), out_dir / D.feedback_filename(sec)))
+        made.append(
+            D.render_docx(
+                "feedback.docx",
+                D.plan_feedback(inst, sec, wb.settings, today),
+                out_dir / D.feedback_filename(sec),
+            )
+        )
     return made

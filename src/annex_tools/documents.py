@@ -30,10 +30,32 @@ NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
 # The notice's six areas of content (二(一) 1-6), with the words that place a problem in one.
 # A problem goes to the area with most keyword hits (ties: the earlier area); none: 其他.
 AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("1. 理论武装和政治建设", ("学习", "理论", "思想", "政治", "二十大", "主题教育", "两个确立", "两个维护", "武装")),
-    ("2. 党建引领高质量发展", ("融合", "业务", "中心工作", "两张皮", "引领", "高质量", "政治功能", "组织功能", "发展")),
-    ("3. 全面从严治党和意识形态责任", ("主体责任", "一岗双责", "监督", "廉政", "腐", "意识形态", "责任", "从严治党", "阵地")),
-    ("4. 党员队伍和组织生活", ("党员", "组织生活", "三会一课", "主题党日", "换届", "支部书记", "积极分子", "教育管理", "支部")),
+    (
+        "1. 理论武装和政治建设",
+        ("学习", "理论", "思想", "政治", "二十大", "主题教育", "两个确立", "两个维护", "武装"),
+    ),
+    (
+        "2. 党建引领高质量发展",
+        ("融合", "业务", "中心工作", "两张皮", "引领", "高质量", "政治功能", "组织功能", "发展"),
+    ),
+    (
+        "3. 全面从严治党和意识形态责任",
+        ("主体责任", "一岗双责", "监督", "廉政", "腐", "意识形态", "责任", "从严治党", "阵地"),
+    ),
+    (
+        "4. 党员队伍和组织生活",
+        (
+            "党员",
+            "组织生活",
+            "三会一课",
+            "主题党日",
+            "换届",
+            "支部书记",
+            "积极分子",
+            "教育管理",
+            "支部",
+        ),
+    ),
     ("5. 立德树人和思想政治工作", ("思政", "立德树人", "育人", "学生", "心理", "课程", "青年教师")),
     ("6. 问题整改落实", ("整改", "巡视", "巡察", "上年度", "检查", "反馈", "长效机制")),
 )
@@ -55,10 +77,14 @@ def templates_dir() -> Path:
     for c in candidates:
         if c is not None and (c / "annex1-report.docx").exists():
             return c
-    raise TemplateError("找不到文档模板文件夹 templates/（应包含 annex1-report.docx 等）。请在项目目录中运行")
+    raise TemplateError(
+        "找不到文档模板文件夹 templates/（应包含 annex1-report.docx 等）。请在项目目录中运行"
+    )
 
 
-def render_docx(template: str, context: dict[str, Any], path: Path, images: dict[str, bytes] | None = None) -> Path:
+def render_docx(
+    template: str, context: dict[str, Any], path: Path, images: dict[str, bytes] | None = None
+) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
@@ -73,7 +99,9 @@ def render_docx(template: str, context: dict[str, Any], path: Path, images: dict
         buffer = io.BytesIO()
         doc.save(buffer)
     except Exception as exc:
-        raise TemplateError(f"模板“{source.name}”无法生成文档：{type(exc).__name__}: {exc}") from exc
+        raise TemplateError(
+            f"模板“{source.name}”无法生成文档：{type(exc).__name__}: {exc}"
+        ) from exc
     atomic_write_bytes(path, buffer.getvalue())
     return path
 
@@ -112,7 +140,9 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
     interview = ""
     if weak:
         interview = (
-            f"已于{format_date(sec.interview)}进行约谈提醒。" if sec.interview else "组织将安排约谈提醒。"
+            f"已于{format_date(sec.interview)}进行约谈提醒。"
+            if sec.interview
+            else "组织将安排约谈提醒。"
         )
     linkage = (
         "综合评价等次为“好”，可作为评先评优的重要依据。"
@@ -128,7 +158,12 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
         "achievements": sec.achievements or "（未填写）",
         "shortcomings": sec.shortcomings or "（未填写）",
         "problems": [
-            {"seq": i, "problem": p.problem, "measure": p.measure or "（待明确）", "deadline": format_date(p.deadline) or "（待明确）"}
+            {
+                "seq": i,
+                "problem": p.problem,
+                "measure": p.measure or "（待明确）",
+                "deadline": format_date(p.deadline) or "（待明确）",
+            }
             for i, p in enumerate(sec.problems, start=1)
         ],
         "interview": interview,
@@ -179,7 +214,9 @@ def body_rows(inst: Institute, st: Settings) -> list[BodyRow]:
         if s.grade and s.body_id:
             groups.setdefault(s.body_id, []).append(s)
     rows: list[BodyRow] = []
-    order = sorted(groups, key=lambda b: (b != inst.root, inst.orgs[b].row if b in inst.orgs else 0))
+    order = sorted(
+        groups, key=lambda b: (b != inst.root, inst.orgs[b].row if b in inst.orgs else 0)
+    )
     for body in order:
         secs = groups[body]
         c = Counter(s.grade for s in secs)
@@ -190,7 +227,14 @@ def body_rows(inst: Institute, st: Settings) -> list[BodyRow]:
             BodyRow(
                 inst.orgs[body].name if body in inst.orgs else body,
                 S.CAT_SECOND_LEVEL if body == inst.root else S.CAT_BRANCH,
-                n, c["好"], c["较好"], c["一般"], c["差"], f"{k / n:.1%}", minimum, k >= minimum,
+                n,
+                c["好"],
+                c["较好"],
+                c["一般"],
+                c["差"],
+                f"{k / n:.1%}",
+                minimum,
+                k >= minimum,
             )  # fmt: skip
         )
     return rows
@@ -213,10 +257,14 @@ def read_narrative(path: Path | None) -> dict[str, str]:
         rows = book.get_sheet_by_name(names[normalize(NARRATIVE_SHEET)]).to_python()
     except Exception:
         return {}
-    return {normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and str(r[1]).strip()}
+    return {
+        normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and str(r[1]).strip()
+    }
 
 
-def plan_summary(inst: Institute, st: Settings, narrative: dict[str, str], today: dt.date) -> dict[str, Any]:
+def plan_summary(
+    inst: Institute, st: Settings, narrative: dict[str, str], today: dt.date
+) -> dict[str, Any]:
     secs = inst.secretaries
     second = [s for s in secs if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in secs if s.category == S.CAT_BRANCH]
@@ -259,7 +307,9 @@ def plan_summary(inst: Institute, st: Settings, narrative: dict[str, str], today
             f"由学院党委组织述职评议；在职党支部书记{len(branch)}人（{modes(branch)}），由所属二级党组织具体组织。"
         ),
         "meetings_text": (
-            f"共召开述职评议会议{len(held)}场" + (f"，参会人员共{sum(people)}人次" if people else "") + "，情况如下表。"
+            f"共召开述职评议会议{len(held)}场"
+            + (f"，参会人员共{sum(people)}人次" if people else "")
+            + "，情况如下表。"
         ),
         "meetings": [
             {
@@ -298,17 +348,28 @@ def plan_summary(inst: Institute, st: Settings, narrative: dict[str, str], today
             f"各级党组织书记共查摆、点评、反馈问题{len(problems)}个，制定有明确整改措施和时限的{len(with_measure)}个，"
             f"已完成整改{len(done)}个。按问题来源统计如下。"
         ),
-        "sources": [{"name": k, "count": v} for k, v in sorted(sources.items(), key=lambda kv: -kv[1])],
+        "sources": [
+            {"name": k, "count": v} for k, v in sorted(sources.items(), key=lambda kv: -kv[1])
+        ],
         "areas_text": "按工作方案第二部分的六个方面（按问题表述中的关键词归类）统计如下。",
-        "areas": [{"name": a, "count": areas[a]} for a, _ in AREAS] + ([{"name": OTHER_AREA, "count": areas[OTHER_AREA]}] if areas[OTHER_AREA] else []),
+        "areas": [{"name": a, "count": areas[a]} for a, _ in AREAS]
+        + ([{"name": OTHER_AREA, "count": areas[OTHER_AREA]}] if areas[OTHER_AREA] else []),
         "practices": narrative.get("主要做法和成效") or placeholder.format("主要做法和成效"),
         "issues": narrative.get("存在的问题") or placeholder.format("存在的问题"),
         "next_steps": narrative.get("下一步工作") or placeholder.format("下一步工作"),
         "counts": {
-            "secretaries": len(secs), "second": len(second), "branch": len(branch), "meetings": len(held),
-            "attendees": sum(people), "excellent": len(excellent), "excellent_breaking": len(breaking),
-            "weak": len(weak), "interviewed": len(interviewed), "problems": len(problems),
-            "with_measure": len(with_measure), "done": len(done),
+            "secretaries": len(secs),
+            "second": len(second),
+            "branch": len(branch),
+            "meetings": len(held),
+            "attendees": sum(people),
+            "excellent": len(excellent),
+            "excellent_breaking": len(breaking),
+            "weak": len(weak),
+            "interviewed": len(interviewed),
+            "problems": len(problems),
+            "with_measure": len(with_measure),
+            "done": len(done),
         },  # fmt: skip
     }
 
@@ -322,7 +383,17 @@ def grade_chart(inst: Institute) -> bytes:
     from matplotlib import font_manager
 
     available = {f.name for f in font_manager.fontManager.ttflist}
-    preferred = [f for f in ("Microsoft YaHei", "SimHei", "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei") if f in available]
+    preferred = [
+        f
+        for f in (
+            "Microsoft YaHei",
+            "SimHei",
+            "Noto Sans CJK SC",
+            "Noto Sans CJK JP",
+            "WenQuanYi Zen Hei",
+        )
+        if f in available
+    ]
     plt.rcParams["font.sans-serif"] = [*preferred, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=150)

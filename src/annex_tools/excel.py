@@ -21,10 +21,13 @@ from typing import Any
 import xlwings as xw
 
 from . import __version__
+from . import docservice as DS
 from . import formulas as F
 from . import schema as S
+from .documents import NARRATIVE_SHEET
 from .marking import MARK_FILLS, RESULT_HEADERS, RESULT_WIDTHS, MarkPlan, plan_marks
-from .reader import workbook_from_rows
+from .reader import Workbook, workbook_from_rows
+from .returns import apply_changes
 from .service import CheckResult, check_workbook
 from .text import normalize
 
@@ -191,6 +194,74 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
     return run
 
 
+def open_workbook(book: Any) -> Workbook:
+    """The open book, unsaved edits included, as the same Workbook the headless reader gives."""
+    sheets = read_sheets(book)
+    wb = workbook_from_rows(sheets, Path(book.fullname))
+    rows = sheets.get(NARRATIVE_SHEET, [])
+    wb.narrative = {normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and r[1]}
+    return wb
+
+
+class XlwingsWriter:
+    """The SheetWriter of returns.py on the open book: same edits, through Excel."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    def _cols(self, sheet: S.Sheet) -> dict[str, int]:
+        header = self.book.sheets[sheet.name].range("A1").expand("right").value or []
+        return {normalize(h): i for i, h in enumerate(header, start=1) if normalize(h)}
+
+    def put(
+        self, sheet: S.Sheet, row: int, header: str, value: Any, number_format: str | None = None
+    ) -> None:
+        col = self._cols(sheet).get(normalize(header))
+        if col is None:
+            return
+        cell = self.book.sheets[sheet.name].range((row, col))
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+            cell.number_format = "@"  # text that looks like a formula stays text
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        if number_format:
+            cell.number_format = number_format
+        cell.value = value
+
+    def append(self, sheet: S.Sheet, values: dict[str, Any]) -> int:
+        sht = self.book.sheets[sheet.name]
+        cols = self._cols(sheet)
+        id_col = cols[normalize(sheet.id_column or sheet.headers[0])]
+        last = sht.range((sht.cells.last_cell.row, id_col)).end("up").row
+        row = last + 1
+        for header, value in values.items():
+            if value not in (None, ""):
+                self.put(
+                    sheet, row, header, value, "yyyy-mm-dd" if isinstance(value, dt.date) else None
+                )
+        for table in sht.tables:
+            rng = table.range
+            if row > rng.last_cell.row:
+                table.resize(sht.range(rng[0, 0], (row, rng.last_cell.column)))
+        return row
+
+    def ids(self, sheet: S.Sheet) -> set[str]:
+        sht = self.book.sheets[sheet.name]
+        col = self._cols(sheet)[normalize(sheet.id_column or sheet.headers[0])]
+        values = (
+            sht.range((2, col), (max(2, sht.used_range.last_cell.row), col)).options(ndim=1).value
+        )
+        return {str(v) for v in values if v}
+
+
+def _folder(book: Any) -> Path:
+    return Path(book.fullname).parent
+
+
+def _files_message(title: str, paths: list[Path], folder: Path) -> str:
+    return f"{title}：共 {len(paths)} 个文件，已保存到\n{folder}"
+
+
 @button
 def run_check(book: Any) -> str:
     """全面校验."""
@@ -206,6 +277,105 @@ def clear_marks(book: Any) -> str:
     """清除标记."""
     _clear_previous(book)
     return "已清除上次校验的标记和“校验结果”表。"
+
+
+@button
+def make_templates(book: Any) -> str:
+    """述职报告模板."""
+    out = _folder(book) / "述职报告模板"
+    return _files_message("述职报告模板", DS.make_templates(open_workbook(book), out), out)
+
+
+@button
+def make_annex2(book: Any) -> str:
+    """附件2: the files, and the same tables as sheets of this book."""
+    out = _folder(book) / "附件2"
+    paths = DS.make_annex2(open_workbook(book), out)
+    app = book.app
+    app.screen_updating = False
+    try:
+        for path in paths:
+            name = f"附件2-{path.stem.removeprefix('附件2-')}"[:31]
+            if name in [s.name for s in book.sheets]:
+                book.sheets[name].delete()
+            source = app.books.open(str(path), read_only=True)
+            try:
+                source.sheets[0].copy(after=book.sheets[-1], name=name)
+            finally:
+                source.close()
+    finally:
+        app.screen_updating = True
+    return _files_message("附件2", paths, out) + "\n并已作为工作表加入本主表。"
+
+
+@button
+def make_summary(book: Any) -> str:
+    """汇总报告."""
+    wb = open_workbook(book)
+    out = _folder(book) / f"{wb.settings.year}年度述职评议工作情况报告.docx"
+    path, plan = DS.make_summary(wb, out, dt.date.today())
+    warn = (
+        f"\n注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求。"
+        if plan["bodies_short"]
+        else ""
+    )
+    return f"汇总报告已生成：\n{path}{warn}"
+
+
+@button
+def make_feedback(book: Any) -> str:
+    """反馈意见."""
+    out = _folder(book) / "反馈意见"
+    return _files_message(
+        "评价意见反馈", DS.make_feedback(open_workbook(book), out, dt.date.today()), out
+    )
+
+
+@button
+def import_reports(book: Any) -> str:
+    """导入述职报告: figures from each report into 述职 (reports found in 述职报告/ too)."""
+    folder = _folder(book) / "述职报告"
+    summary, updates = DS.plan_report_import(
+        open_workbook(book), folder if folder.is_dir() else None
+    )
+    DS.write_report_figures(XlwingsWriter(book), updates)
+    lines = [
+        f"已填写 {len(summary.filled)} 份，缺少报告 {len(summary.missing)} 份，无法读取 {len(summary.unreadable)} 份。"
+    ]
+    lines += [f"缺少：{x}" for x in summary.missing[:10]] + [
+        f"无法读取：{x}" for x in summary.unreadable[:10]
+    ]
+    return "\n".join(lines)
+
+
+@button
+def import_returns(book: Any) -> str | None:
+    """导入附件2回执: every .xlsx in 附件2回执/ beside the book; preview, then confirm."""
+    folder = _folder(book) / "附件2回执"
+    files = (
+        sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+        if folder.is_dir()
+        else []
+    )
+    if not files:
+        return f"请把各党总支交回的附件2（.xlsx）放到文件夹\n{folder}\n再点击本按钮。"
+    result = DS.plan_returns(open_workbook(book), files)
+    applicable = [c for c in result.changes if c.applies]
+    others = [c for c in result.changes if not c.applies]
+    preview = [f"{c.kind}｜{c.who}｜{c.detail}" for c in result.changes[:15]]
+    text = "\n".join(
+        [
+            *result.errors,
+            *preview,
+            f"共 {len(applicable)} 项可写入，{len(others)} 项冲突或无法对应（不写入）。",
+        ]
+    )
+    if not applicable:
+        return text
+    if book.app.alert(text + "\n\n确定写入主表吗？", title=TITLE, buttons="ok_cancel") != "ok":
+        return "已取消，主表未修改。"
+    applied = apply_changes(XlwingsWriter(book), result.changes)
+    return f"已写入 {applied} 项。冲突 {len(others)} 项请核实后手工处理。"
 
 
 @button
@@ -227,7 +397,7 @@ def env_check(book: Any) -> str:
 # ---- UDFs ------------------------------------------------------------------------------
 
 
-def _folder(caller: Any) -> Path | None:
+def _caller_folder(caller: Any) -> Path | None:
     try:
         return Path(caller.sheet.book.fullname).parent
     except Exception:
@@ -239,7 +409,7 @@ def _folder(caller: Any) -> Path | None:
 @xw.arg("caller", doc="")
 @xw.ret(doc="述职报告的字数（与 Word 的字数统计一致）")
 def ANNEX_WORDS(paths: Any, caller: Any) -> Any:
-    return F.report_words(paths, _folder(caller))
+    return F.report_words(paths, _caller_folder(caller))
 
 
 @xw.func
@@ -248,7 +418,7 @@ def ANNEX_WORDS(paths: Any, caller: Any) -> Any:
 @xw.arg("caller", doc="")
 @xw.ret(doc="该部分字数占三部分字数之和的比例")
 def ANNEX_SHARE(paths: Any, part: str, caller: Any) -> Any:
-    return F.report_share(paths, part, _folder(caller))
+    return F.report_share(paths, part, _caller_folder(caller))
 
 
 @xw.func

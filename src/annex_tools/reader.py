@@ -67,6 +67,7 @@ class Workbook:
     missing_sheets: set[str] = field(default_factory=set)
     missing_columns: dict[str, set[str]] = field(default_factory=dict)
     column_letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    narrative: dict[str, str] | None = None  # 报告正文, when read from the open book
 
     @property
     def folder(self) -> Path:

@@ -17,7 +17,7 @@ def _date(value: object) -> dt.date | None:
     if value is None or value is pd.NaT:
         return None
     try:
-        if pd.isna(value):  # type: ignore[call-overload]
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass
@@ -103,7 +103,9 @@ class Institute:
     secretaries: list[Secretary]
 
     def children(self, oid: str, otype: str | None = None) -> list[Organization]:
-        return [o for o in self.orgs.values() if o.parent == oid and (otype is None or o.otype == otype)]
+        return [
+            o for o in self.orgs.values() if o.parent == oid and (otype is None or o.otype == otype)
+        ]
 
     def by_sid(self) -> dict[str, Secretary]:
         return {s.sid: s for s in self.secretaries}
@@ -115,7 +117,13 @@ def institute(wb: Workbook) -> Institute:
     for r in f["orgs"].to_dict("records"):
         if r["组织编号"] and r["组织编号"] not in orgs:
             orgs[r["组织编号"]] = Organization(
-                r["组织编号"], _text(r["组织名称"]), r["组织类型"], r["上级组织编号"], r["书记姓名"], r["书记工号"], int(r[ROW])
+                r["组织编号"],
+                _text(r["组织名称"]),
+                r["组织类型"],
+                r["上级组织编号"],
+                r["书记姓名"],
+                r["书记工号"],
+                int(r[ROW]),
             )
     roots = [o.oid for o in orgs.values() if o.otype == S.ORG_PARTY_COMMITTEE]
     root = roots[0] if roots else ""
@@ -131,8 +139,15 @@ def institute(wb: Workbook) -> Institute:
     for r in f["rects"].to_dict("records"):
         problems.setdefault(r["述职编号"], []).append(
             Problem(
-                r["整改编号"], r["问题来源"], _text(r["存在问题"]), _text(r["整改措施"]), _date(r["整改时限"]),
-                r["责任人"], r["整改状态"], _date(r["完成日期"]), int(r[ROW]),
+                r["整改编号"],
+                r["问题来源"],
+                _text(r["存在问题"]),
+                _text(r["整改措施"]),
+                _date(r["整改时限"]),
+                r["责任人"],
+                r["整改状态"],
+                _date(r["完成日期"]),
+                int(r[ROW]),
             )  # fmt: skip
         )
     secretaries: list[Secretary] = []
@@ -167,7 +182,7 @@ def institute(wb: Workbook) -> Institute:
                 interview=_date(g.get("约谈提醒日期")),
                 feedback=_date(g.get("反馈日期")),
                 ballots=tuple(
-                    None if pd.isna(g.get(c)) else g.get(c)  # type: ignore[arg-type]
+                    None if pd.isna(g.get(c)) else g.get(c)
                     for c in ("测评好票", "测评较好票", "测评一般票", "测评差票")
                 )
                 if g

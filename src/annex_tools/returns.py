@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -47,11 +46,17 @@ class Change:
         return self.kind in APPLIED_KINDS
 
 
-def _match(inst: Institute, table: ReturnedTable) -> tuple[dict[str, Secretary], dict[str, Secretary]]:
+def _match(
+    inst: Institute, table: ReturnedTable
+) -> tuple[dict[str, Secretary], dict[str, Secretary]]:
     """Secretaries of the returning body (or of every body), by branch name and by name."""
-    body = next((o for o in inst.orgs.values() if normalize(o.name) == normalize(table.org_name)), None)
+    body = next(
+        (o for o in inst.orgs.values() if normalize(o.name) == normalize(table.org_name)), None
+    )
     branches = {
-        o.oid for o in inst.orgs.values() if o.otype == S.ORG_STAFF_BRANCH and (body is None or o.parent == body.oid)
+        o.oid
+        for o in inst.orgs.values()
+        if o.otype == S.ORG_STAFF_BRANCH and (body is None or o.parent == body.oid)
     }
     secs = [s for s in inst.secretaries if s.org_id in branches]
     return {normalize(s.org_name): s for s in secs}, {normalize(s.name): s for s in secs}
@@ -65,15 +70,53 @@ def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> list[Change]:
         for r in table.rows:
             sec = by_branch.get(normalize(r.branch)) or by_name.get(normalize(r.name))
             if sec is None:
-                out.append(Change(UNMATCHED, file, r.row, "", r.branch or r.name, f"“{r.branch} {r.name}”在主表中找不到对应的在职党支部书记，未导入"))
+                out.append(
+                    Change(
+                        UNMATCHED,
+                        file,
+                        r.row,
+                        "",
+                        r.branch or r.name,
+                        f"“{r.branch} {r.name}”在主表中找不到对应的在职党支部书记，未导入",
+                    )
+                )
                 continue
             who = f"{sec.org_name} {sec.name}"
             if r.grade and r.grade not in S.GRADES:
-                out.append(Change(BAD_GRADE, file, r.row, sec.sid, who, f"等次“{r.grade}”不是 好/较好/一般/差，未导入"))
+                out.append(
+                    Change(
+                        BAD_GRADE,
+                        file,
+                        r.row,
+                        sec.sid,
+                        who,
+                        f"等次“{r.grade}”不是 好/较好/一般/差，未导入",
+                    )
+                )
             elif r.grade and not sec.grade:
-                out.append(Change(GRADE_NEW, file, r.row, sec.sid, who, f"等次：{r.grade}", grade=r.grade, grade_row=sec.grade_row))
+                out.append(
+                    Change(
+                        GRADE_NEW,
+                        file,
+                        r.row,
+                        sec.sid,
+                        who,
+                        f"等次：{r.grade}",
+                        grade=r.grade,
+                        grade_row=sec.grade_row,
+                    )
+                )
             elif r.grade and r.grade != sec.grade:
-                out.append(Change(GRADE_CONFLICT, file, r.row, sec.sid, who, f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改"))
+                out.append(
+                    Change(
+                        GRADE_CONFLICT,
+                        file,
+                        r.row,
+                        sec.sid,
+                        who,
+                        f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改",
+                    )
+                )
             unmatched = list(sec.problems)  # each master problem answers one returned problem
             for i, text in enumerate(r.problems):
                 measure, deadline, _raw = r.measures[i] if i < len(r.measures) else ("", None, "")
@@ -85,22 +128,51 @@ def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> list[Change]:
                 if p is not None:
                     unmatched.remove(p)
                 if p is None:
-                    out.append(Change(NEW_PROBLEM, file, r.row, sec.sid, who, f"问题：{text}；措施：{measure or '（空）'}；时限：{format_date(deadline) or '（空）'}", text, measure, deadline))
+                    out.append(
+                        Change(
+                            NEW_PROBLEM,
+                            file,
+                            r.row,
+                            sec.sid,
+                            who,
+                            f"问题：{text}；措施：{measure or '（空）'}；时限：{format_date(deadline) or '（空）'}",
+                            text,
+                            measure,
+                            deadline,
+                        )
+                    )
                     continue
                 measure_changed = bool(measure) and normalize(measure) != normalize(p.measure)
                 deadline_changed = deadline is not None and deadline != p.deadline
                 if measure_changed or deadline_changed:
                     out.append(
                         Change(
-                            MEASURE, file, r.row, sec.sid, who,
+                            MEASURE,
+                            file,
+                            r.row,
+                            sec.sid,
+                            who,
                             f"问题“{text[:20]}”：措施 {p.measure or '（空）'} → {measure or p.measure}；时限 {format_date(p.deadline) or '（空）'} → {format_date(deadline or p.deadline)}",
-                            text, measure or p.measure, deadline or p.deadline, rect_row=p.row,
+                            text,
+                            measure or p.measure,
+                            deadline or p.deadline,
+                            rect_row=p.row,
                         )  # fmt: skip
                     )
     return out
 
 
-# ---- writing into the loaded master -------------------------------------------------------
+# ---- writing into the master: the same edits through openpyxl (CLI) or xlwings (button) ----
+
+
+class SheetWriter(Protocol):
+    def put(
+        self, sheet: S.Sheet, row: int, header: str, value: Any, number_format: str | None = None
+    ) -> None: ...
+
+    def append(self, sheet: S.Sheet, values: dict[str, Any]) -> int: ...
+
+    def ids(self, sheet: S.Sheet) -> set[str]: ...
 
 
 def header_columns(ws: Worksheet) -> dict[str, int]:
@@ -121,23 +193,51 @@ def set_text(ws: Worksheet, row: int, col: int, value: Any) -> None:
         cell.data_type = "s"  # text that looks like a formula is stored as text
 
 
-def append_record(ws: Worksheet, sheet: S.Sheet, values: dict[str, Any]) -> int:
-    """Write a record below the last data row and grow the sheet's table to cover it."""
-    cols = header_columns(ws)
-    id_col = cols[normalize(sheet.id_column or sheet.headers[0])]
-    row = last_data_row(ws, id_col) + 1
-    for header, value in values.items():
-        if normalize(header) in cols and value not in (None, ""):
-            set_text(ws, row, cols[normalize(header)], value)
-    for table in ws.tables.values():
-        start, end = table.ref.split(":")
-        end_col = "".join(ch for ch in end if ch.isalpha())
-        end_row = int("".join(ch for ch in end if ch.isdigit()))
-        if row > end_row:
-            table.ref = f"{start}:{end_col}{row}"
-            if table.autoFilter is not None:
-                table.autoFilter.ref = table.ref
-    return row
+class OpenpyxlWriter:
+    """Edits on a workbook loaded by the safe-write helper."""
+
+    def __init__(self, wb: XlWorkbook) -> None:
+        self.wb = wb
+
+    def _cols(self, sheet: S.Sheet) -> dict[str, int]:
+        return header_columns(self.wb[sheet.name])
+
+    def put(
+        self, sheet: S.Sheet, row: int, header: str, value: Any, number_format: str | None = None
+    ) -> None:
+        ws = self.wb[sheet.name]
+        col = self._cols(sheet).get(normalize(header))
+        if col is None:
+            return
+        set_text(ws, row, col, value)
+        if number_format:
+            ws.cell(row=row, column=col).number_format = number_format
+
+    def append(self, sheet: S.Sheet, values: dict[str, Any]) -> int:
+        """Write a record below the last data row and grow the sheet's table to cover it."""
+        ws = self.wb[sheet.name]
+        cols = self._cols(sheet)
+        id_col = cols[normalize(sheet.id_column or sheet.headers[0])]
+        row = last_data_row(ws, id_col) + 1
+        for header, value in values.items():
+            if normalize(header) in cols and value not in (None, ""):
+                set_text(ws, row, cols[normalize(header)], value)
+                if isinstance(value, dt.date):
+                    ws.cell(row=row, column=cols[normalize(header)]).number_format = "yyyy-mm-dd"
+        for table in ws.tables.values():
+            start, end = table.ref.split(":")
+            end_col = "".join(ch for ch in end if ch.isalpha())
+            end_row = int("".join(ch for ch in end if ch.isdigit()))
+            if row > end_row:
+                table.ref = f"{start}:{end_col}{row}"
+                if table.autoFilter is not None:
+                    table.autoFilter.ref = table.ref
+        return row
+
+    def ids(self, sheet: S.Sheet) -> set[str]:
+        ws = self.wb[sheet.name]
+        col = self._cols(sheet)[normalize(sheet.id_column or sheet.headers[0])]
+        return {str(ws.cell(row=r, column=col).value) for r in range(2, ws.max_row + 1)}
 
 
 def _unique_id(existing: set[str], base: str) -> str:
@@ -148,25 +248,21 @@ def _unique_id(existing: set[str], base: str) -> str:
     return f"{base}-{n}"
 
 
-def apply_changes(wb: XlWorkbook, changes: list[Change]) -> int:
-    grades, rects = wb[S.GRADES_SHEET.name], wb[S.RECTIFICATIONS.name]
-    gcols, rcols = header_columns(grades), header_columns(rects)
-    rid_col = rcols[normalize("整改编号")]
-    ids = {str(rects.cell(row=r, column=rid_col).value) for r in range(2, rects.max_row + 1)}
+def apply_changes(writer: SheetWriter, changes: list[Change]) -> int:
+    """Merge the applicable changes into 评议 and 整改; conflicts are never written."""
+    ids = writer.ids(S.RECTIFICATIONS)
     applied = 0
     for c in changes:
         if c.kind == GRADE_NEW:
             if c.grade_row:
-                set_text(grades, c.grade_row, gcols[normalize("综合评价等次")], c.grade)
+                writer.put(S.GRADES_SHEET, c.grade_row, "综合评价等次", c.grade)
             else:
-                append_record(grades, S.GRADES_SHEET, {"述职编号": c.sid, "综合评价等次": c.grade})
+                writer.append(S.GRADES_SHEET, {"述职编号": c.sid, "综合评价等次": c.grade})
         elif c.kind == MEASURE and c.rect_row:
-            set_text(rects, c.rect_row, rcols[normalize("整改措施")], c.measure)
-            cell = rects.cell(row=c.rect_row, column=rcols[normalize("整改时限")], value=c.deadline)
-            cell.number_format = "yyyy-mm-dd"
+            writer.put(S.RECTIFICATIONS, c.rect_row, "整改措施", c.measure)
+            writer.put(S.RECTIFICATIONS, c.rect_row, "整改时限", c.deadline, "yyyy-mm-dd")
         elif c.kind == NEW_PROBLEM:
-            row = append_record(
-                rects,
+            writer.append(
                 S.RECTIFICATIONS,
                 {
                     "整改编号": _unique_id(ids, f"{c.sid}-R"),
@@ -174,17 +270,11 @@ def apply_changes(wb: XlWorkbook, changes: list[Change]) -> int:
                     "问题来源": RETURN_SOURCE,
                     "存在问题": c.problem,
                     "整改措施": c.measure,
+                    "整改时限": c.deadline,
                     "整改状态": "未开始",
                 },
             )
-            if c.deadline:
-                cell = rects.cell(row=row, column=rcols[normalize("整改时限")], value=c.deadline)
-                cell.number_format = "yyyy-mm-dd"
         else:
             continue
         applied += 1
     return applied
-
-
-def column_letter(ws: Worksheet, header: str) -> str:
-    return get_column_letter(header_columns(ws)[normalize(header)])
