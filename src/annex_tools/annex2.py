@@ -245,23 +245,25 @@ def parse_deadline(text: str) -> dt.date | None:
     return None
 
 
+_INLINE_NUMBER = re.compile(r"\s+(?=(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]))")
+
+
 def split_items(text: str) -> list[str]:
     """A cell of numbered items (1. 1、 （1） ① 一、 or none) into the items, numbering removed."""
-    lines = [ln.strip() for ln in str(text or "").replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
+    lines: list[str] = []
+    for raw in str(text or "").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        # "1.甲 2.乙" typed on one line: split where the next number starts
+        lines.extend(_INLINE_NUMBER.split(line) if _NUMBERING.match(line) else [line])
     if not lines:
         return []
-    numbered_lines = [bool(_NUMBERING.match(ln)) for ln in lines]
-    if not any(numbered_lines):
-        if len(lines) == 1:  # one line may still hold several numbered items: 1.xx 2.xx
-            parts = re.split(r"\s*(?=(?:[（(]\d{1,2}[）)]|(?<!\d)\d{1,2}[.、．](?!\d)))", lines[0])
-            parts = [p for p in parts if p.strip()]
-            if len(parts) > 1 and all(_NUMBERING.match(p) for p in parts):
-                return [_NUMBERING.sub("", p).strip() for p in parts]
+    if not any(_NUMBERING.match(ln) for ln in lines):
         return lines
     items: list[str] = []
-    for line, is_new in zip(lines, numbered_lines, strict=True):
-        if is_new or not items:
+    for line in lines:
+        if _NUMBERING.match(line) or not items:
             items.append(_NUMBERING.sub("", line).strip())
         else:
             items[-1] += line  # a wrapped continuation of the previous item
@@ -371,6 +373,7 @@ def read_return(path: Path) -> ReturnedTable:
         rows: list[ReturnedRow] = []
         for i in range(header_at + 1, len(grid)):
             row = grid[i]
+
             def get(h: str, row: list[Any] = row, cols: dict[str, int] = cols) -> str:
                 return _cell_text(row[cols[h]]) if cols[h] < len(row) else ""
 

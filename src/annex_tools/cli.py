@@ -214,6 +214,16 @@ def demo(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
         style="bold",
     )
+    from .docservice import make_annex2, make_feedback, make_summary, make_templates
+
+    folder = made.workbook.parent
+    _list_files(
+        "述职报告模板（附件1）", make_templates(made.workbook, folder / "述职报告模板", _progress)
+    )
+    _list_files("附件2", make_annex2(made.workbook, folder / "附件2", _progress))
+    _list_files("评价意见反馈", make_feedback(made.workbook, folder / "反馈意见", day, _progress))
+    summary_path, _ = make_summary(made.workbook, folder / "汇总报告.docx", day)
+    out.print(f"汇总报告：{summary_path}")
     out.print(
         f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。"
     )

@@ -520,5 +520,6 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     new_workbook(
         workbook,
         {"orgs": orgs, "subs": subs, "meetings": meetings, "grades": grades, "rects": rects},
+        narrative=NARRATIVE,
     )
     return DemoResult(workbook, reports_dir, len(subs), planted)
