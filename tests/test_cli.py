@@ -103,7 +103,7 @@ def test_unreadable_workbooks_exit_2_with_a_chinese_message(
 
 
 def _docx_as_xlsx(d: Path) -> Path:
-    from docs import BASIC, make_docx
+    from docx_builders import BASIC, make_docx
 
     return make_docx(d / "report.xlsx", BASIC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docs import BASIC, make_docx
+from docx_builders import BASIC, make_docx
 
 from annex_tools import formulas as F
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from docs import BASIC, in_table, make_docx, with_tracked_changes_and_textbox
+from docx_builders import BASIC, in_table, make_docx, with_tracked_changes_and_textbox
 
 from annex_tools.report import ReportError, analyze_file, analyze_paragraphs, heading_part
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from builders import TODAY, check_data, places, row_of, valid
-from docs import BASIC, make_docx
+from docx_builders import BASIC, make_docx
 
 # a 二级党组织书记 report that passes every report rule
 GOOD = [
