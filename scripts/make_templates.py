@@ -187,6 +187,29 @@ def feedback() -> Document:
     return doc
 
 
+def opinion() -> Document:
+    """The evaluation opinion filed in the cadre personnel file (干部人事档案)."""
+    doc = gongwen_document()
+    title(doc, "{{ year }}年度抓基层党建述职评议考核评价意见")
+    for label in (
+        "姓　　名：{{ name }}",
+        "工　　号：{{ staff_no }}",
+        "单位职务：{{ org }}书记",
+        "综合评价等次：{{ grade }}",
+    ):
+        para(doc, label, indent=False)
+    para(doc, "一、主要成绩", H1_FONT)
+    para(doc, "{{ achievements }}")
+    para(doc, "二、不足之处", H1_FONT)
+    para(doc, "{{ shortcomings }}")
+    para(doc, "三、结果运用", H1_FONT)
+    para(doc, "{{ linkage }}")
+    doc.add_paragraph()
+    para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return doc
+
+
 def summary() -> Document:
     doc = gongwen_document()
     title(doc, "关于{{ year }}年度基层党组织书记抓党建述职评议考核工作开展情况的报告")
@@ -259,6 +282,7 @@ def main() -> None:
         ("annex1-report.docx", annex1),
         ("feedback.docx", feedback),
         ("summary.docx", summary),
+        ("opinion.docx", opinion),
     ):
         build().save(str(OUT / name))
         print(OUT / name)

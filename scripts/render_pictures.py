@@ -3,7 +3,7 @@ template, an Annex 2, a feedback letter and the summary report.
 
     python scripts/render_pictures.py   # needs LibreOffice and pdftoppm (poppler-utils)
 
-LibreOffice renders with docs/fontconfig/fonts.conf, which maps the 公文 fonts to Noto CJK SC.
+LibreOffice renders with src/annex_tools/fonts.conf, which maps the 公文 fonts to Noto CJK SC.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, FONTCONFIG_FILE=str(ROOT / "docs" / "fontconfig" / "fonts.conf"))
+    env = dict(os.environ, FONTCONFIG_FILE=str(ROOT / "src" / "annex_tools" / "fonts.conf"))
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         run("annex-tools", "demo", "--out", t / "demo", "--today", "2024-01-30")

@@ -354,6 +354,64 @@ def feedback(
     _list_files("已生成反馈意见", make_feedback(workbook, out_dir, _today(today), _progress))
 
 
+@app.command()
+def archive(
+    target: Annotated[
+        str,
+        typer.Argument(help="主表路径；或写 verify 表示校验已有归档", metavar="WORKBOOK|verify"),
+    ],
+    archive_dir: Annotated[Path | None, typer.Argument(help="verify 时：归档文件夹")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="归档文件夹")] = None,
+    pdf: Annotated[
+        bool | None,
+        typer.Option("--pdf/--no-pdf", help="同时生成 PDF/A-2b（默认：装有 LibreOffice 时生成）"),
+    ] = None,
+    all_levels: Annotated[
+        bool, typer.Option("--all", help="同时归档已评定等次的党支部书记")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示将要写入的文件，不写入")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
+    ] = None,
+) -> None:
+    """把二级党组织书记的评价意见归入人事档案（BagIt + SHA-256，只写一次）；archive verify 目录 校验归档。"""
+    from .archive import ArchiveError, verify
+    from .archive import archive as run_archive
+
+    try:
+        if target == "verify":
+            folder = archive_dir or out_dir
+            if folder is None:
+                raise CannotRun("请指定要校验的归档文件夹：annex-tools archive verify 归档文件夹")
+            checked, problems = verify(folder)
+            for p in problems:
+                out.print(f"[red]✗[/red] {p}")
+            if problems:
+                out.print(f"校验 {checked} 个文件，发现 {len(problems)} 个问题。", style="bold red")
+                raise typer.Exit(EXIT_FINDINGS)
+            out.print(f"校验 {checked} 个文件，全部完好。", style="bold green")
+            return
+        if out_dir is None:
+            raise CannotRun("请用 --out 指定归档文件夹。")
+        r = run_archive(
+            Path(target), out_dir, _today(today), pdf, all_levels, dry_run, progress=_progress
+        )
+    except ArchiveError as exc:
+        raise CannotRun(str(exc)) from None
+    for who, why in r.skipped:
+        out.print(f"[yellow]未归档[/yellow] {who}：{why}")
+    for line in r.new_versions:
+        out.print(f"[cyan]新版本[/cyan] {line}")
+    if dry_run:
+        _list_files("将写入（--dry-run，未写入）", [Path(p) for p in r.planned])
+    else:
+        out.print(
+            f"归档完成：新写入 {len(r.written)} 个文件，内容未变 {len(r.unchanged)} 人，未归档 {len(r.skipped)} 人。归档：{r.bag}"
+        )
+
+
 @app.command("build-workbook")
 def build_workbook_cmd(
     out_path: Annotated[Path, typer.Option("--out", help="输出的带宏主表（.xlsm）")] = Path(
@@ -407,12 +465,12 @@ def main() -> None:
         err.print("已取消。")
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unforeseen: no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
+            err.print(
+                f"[bold red]命令用法有误：[/bold red]{exc.format_message()}（运行 annex-tools --help 查看用法）"
+            )
             sys.exit(EXIT_CANNOT_RUN)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(130)
         log = _log_crash()
         err.print(
