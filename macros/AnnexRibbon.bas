@@ -35,6 +35,10 @@ Public Sub OnImportReturns(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.import_returns()"
 End Sub
 
+Public Sub OnArchive(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.archive_opinions()"
+End Sub
+
 Public Sub OnShowGuide(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.show_guide()"
 End Sub

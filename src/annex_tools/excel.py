@@ -379,6 +379,23 @@ def import_returns(book: Any) -> str | None:
 
 
 @button
+def archive_opinions(book: Any) -> str:
+    """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
+    from .archive import archive
+
+    if not book.api.Saved:
+        return "归档以已保存的主表为准：请先保存主表，再点击“人事档案归档”。"
+    r = archive(Path(book.fullname), _folder(book) / "人事档案归档", dt.date.today())
+    lines = [
+        f"归档完成：新写入 {len(r.written)} 个文件，内容未变 {len(r.unchanged)} 人。",
+        f"归档位置：{r.bag}",
+    ]
+    lines += [f"未归档：{who}（{why}）" for who, why in r.skipped[:10]]
+    lines += [f"新版本：{x}" for x in r.new_versions[:10]]
+    return "\n".join(lines)
+
+
+@button
 def show_guide(book: Any) -> None:
     """使用说明."""
     book.sheets[S.GUIDE_SHEET].activate()

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
 from .findings import SEVERITY_ZH, Finding, Severity
@@ -40,6 +42,16 @@ def _header_columns(ws: object) -> dict[str, int]:
     return out
 
 
+def _writable(ws: Worksheet, row: int, column: int) -> Cell:
+    """The cell itself, or the top-left cell of the merged range that covers it."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if rng.min_row <= row <= rng.max_row and rng.min_col <= column <= rng.max_col:
+                return ws.cell(row=rng.min_row, column=rng.min_col)
+    return cell
+
+
 def clear_marks(wb: XlWorkbook) -> int:
     """Remove this tool's comments and fills; returns how many cells were cleared."""
     cleared = 0
@@ -48,6 +60,8 @@ def clear_marks(wb: XlWorkbook) -> int:
             continue
         for row in ws.iter_rows():
             for cell in row:
+                if isinstance(cell, MergedCell):
+                    continue  # its range's top-left cell carries any mark
                 touched = False
                 if cell.comment is not None and cell.comment.author == AUTHOR:
                     cell.comment = None
@@ -127,7 +141,7 @@ def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -
     headers = {ws.title: _header_columns(ws) for ws in wb.worksheets if ws.title != S.RESULTS_SHEET}
     plan = plan_marks(findings, headers, when)
     for mark in plan.cells:
-        cell = wb[mark.sheet].cell(row=mark.row, column=mark.column)
+        cell = _writable(wb[mark.sheet], mark.row, mark.column)
         cell.fill = MARK_FILLS[mark.severity]
         comment = Comment(mark.text, AUTHOR)
         comment.width, comment.height = 320, 40 + 60 * (mark.text.count("\n") + 1)

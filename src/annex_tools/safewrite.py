@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import os
+import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -96,8 +99,51 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
     return target
 
 
+MAX_WRITE_ROWS = (
+    200_000  # openpyxl builds every stored row: past this a write takes minutes and GBs
+)
+
+
+def _sheet_files(zf: zipfile.ZipFile) -> dict[str, str]:
+    """worksheet part -> sheet name, from workbook.xml and its relationships."""
+    wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
+        if rid and target:
+            t = target.group(1).lstrip("/")
+            targets[rid.group(1)] = t if t.startswith("xl/") else f"xl/{t}"
+    out = {}
+    for sheet in re.findall(r"<sheet\b[^>]*>", wb):
+        name, rid = re.search(r'name="([^"]*)"', sheet), re.search(r'r:id="([^"]+)"', sheet)
+        if name and rid and rid.group(1) in targets:
+            out[targets[rid.group(1)]] = html.unescape(name.group(1))
+    return out
+
+
+def check_writable(path: Path, limit: int = MAX_WRITE_ROWS) -> None:
+    """Refuse, before loading, a workbook whose sheets store more rows than a write can handle
+    (typically whole columns formatted down to row 1,048,576)."""
+    with zipfile.ZipFile(path) as zf:
+        for part, name in _sheet_files(zf).items():
+            rows = 0
+            with zf.open(part) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                    tail = chunk[-5:]
+                    if rows > limit:
+                        raise WorkbookError(
+                            path,
+                            f"工作表“{name}”存有超过 {limit} 行（多为整列设置格式留下的空行），写入会非常慢。"
+                            "请在 Excel 中选中数据下方的空行并删除，保存后再运行",
+                        )
+
+
 def load_master(path: Path) -> XlWorkbook:
     sniff(path)
+    check_writable(path)
     try:
         return openpyxl.load_workbook(
             path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True

@@ -1,0 +1,165 @@
+"""Every command that reads files, against the bad-input corpus: a clear Chinese message naming
+the file (exit 2) or findings, within a time and memory bound, no traceback, nothing half-written,
+the master unchanged."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from corpus import ODD, UNREADABLE
+
+TIME_LIMIT_S = 60
+MEMORY_LIMIT = 3 * 1024**3  # address space of the child process
+
+
+def limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run(*args: object) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = dict(os.environ, COLUMNS="200", PYTHONIOENCODING="utf-8")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "annex_tools", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=TIME_LIMIT_S, preexec_fn=limited,
+    )  # fmt: skip
+    return proc, time.perf_counter() - start
+
+
+def commands(workbook: Path, out: Path) -> dict[str, list[object]]:
+    return {
+        "check": ["check", workbook, "--json", "--today", "2024-06-01"],
+        "check-write": ["check", workbook, "--write", "--today", "2024-06-01"],
+        "templates": ["templates", workbook, "--out", out / "t"],
+        "annex2": ["annex2", workbook, "--out", out / "a2"],
+        "summary": ["summary", workbook, "--out", out / "s.docx"],
+        "feedback": ["feedback", workbook, "--out", out / "fb"],
+        "import-reports": ["import-reports", workbook],
+        "archive": ["archive", workbook, "--out", out / "arch", "--no-pdf"],
+    }
+
+
+COMMANDS = list(commands(Path("x"), Path("y")))
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.name.startswith((".annex-", ".staging-", ".build-")) or p.suffix == ".zip-tmp"
+    ]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("corpus")
+    made = {name: make(d) for name, (make, _) in UNREADABLE.items()}
+    made |= {name: make(d) for name, make in ODD.items()}
+    return made
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_unreadable_workbook(
+    corpus: dict[str, Path], tmp_path: Path, case: str, command: str
+) -> None:
+    path = corpus[case]
+    before = path.read_bytes()
+    proc, seconds = run(*commands(path, tmp_path)[command])
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert path.name in proc.stderr and UNREADABLE[case][1] in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert path.read_bytes() == before
+    assert leftovers(tmp_path) == [] and leftovers(path.parent) == []
+    assert seconds < TIME_LIMIT_S
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", list(ODD))
+def test_odd_workbook(corpus: dict[str, Path], tmp_path: Path, case: str, command: str) -> None:
+    import shutil
+
+    path = tmp_path / corpus[case].name
+    shutil.copy(corpus[case], path)
+    if (corpus[case].parent / "reports").exists():
+        shutil.copytree(corpus[case].parent / "reports", tmp_path / "reports", dirs_exist_ok=True)
+    before = path.read_bytes()
+    proc, _ = run(*commands(path, tmp_path / "out")[command])
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    if proc.returncode == 2:  # refused: says why, names the file, changes nothing
+        assert path.name in proc.stderr and proc.stderr.strip()
+        assert path.read_bytes() == before
+    if command != "check-write" and command != "import-reports":
+        assert path.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_odd_workbooks_give_the_expected_findings(corpus: dict[str, Path]) -> None:
+    import json
+
+    def places(case: str) -> set[tuple]:
+        proc, _ = run("check", corpus[case], "--json", "--today", "2024-06-01")
+        return {
+            (f["code"], f["sheet"], f["row"], f["column"])
+            for f in json.loads(proc.stdout)["findings"]
+        }
+
+    assert places("fullwidth-headers") == set()
+    assert places("hidden-sheets") == set()
+    assert places("million-rows") == set()
+    assert ("schema.required", "述职", 3, "组织编号") in places("merged-cells")
+    assert ("schema.required", "组织", 3, "组织名称") in places("formulas")
+    assert ("grade.missing", "评议", 2, "综合评价等次") in places("error-values")
+    reports = places("bad-report-files")
+    assert ("report.missing-file", "述职", 2, "报告文件") in reports
+    assert ("report.sections", "述职", 3, "报告文件") in reports
+    assert not any(p[2] == 4 and p[0].startswith("report.missing") for p in reports)
+
+
+def test_million_rows_write_is_refused_quickly(corpus: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "million.xlsx"
+    shutil.copy(corpus["million-rows"], path)
+    before = path.read_bytes()
+    proc, seconds = run("check", path, "--write")
+    assert proc.returncode == 2 and "整改" in proc.stderr and "空行" in proc.stderr
+    assert path.read_bytes() == before and seconds < 20
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(b"", "空的"), (b"PK\x03\x04 truncated", "不是 .docx"), (b"a,b\n", "不是 .docx")],
+    ids=["empty", "truncated", "csv"],
+)
+def test_analyze_bad_reports(tmp_path: Path, content: bytes, says: str) -> None:
+    import json
+
+    path = tmp_path / "报告.docx"
+    path.write_bytes(content)
+    proc, _ = run("analyze", path, "--json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    finding = json.loads(proc.stdout)[0]["findings"][0]
+    assert finding["code"] == "report.missing-file" and says in finding["message"]
+
+
+@pytest.mark.parametrize("case", ["empty", "truncated", "docx-renamed", "csv-renamed", "password"])
+def test_import_returns_bad_files(corpus: dict[str, Path], tmp_path: Path, case: str) -> None:
+    import shutil
+
+    from corpus import good
+
+    master = good(tmp_path / "m.xlsx")
+    before = master.read_bytes()
+    bad = tmp_path / f"回执-{corpus[case].name}"
+    shutil.copy(corpus[case], bad)
+    proc, _ = run("import-returns", master, bad, "--apply")
+    assert proc.returncode == 2 and bad.name in proc.stderr and "Traceback" not in proc.stderr
+    assert master.read_bytes() == before
