@@ -100,7 +100,7 @@ def zip_bomb(d: Path) -> Path:
 
 def entity_bomb(d: Path) -> Path:
     """Billion laughs in a sheet's XML."""
-    levels = "".join(f'<!ENTITY e{i} "{"&e%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    levels = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
     dtd = f'<!DOCTYPE worksheet [<!ENTITY e0 "ha">{levels}]>'
 
     def edit(data: bytes) -> bytes:
