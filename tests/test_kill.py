@@ -1,0 +1,61 @@
+"""Kill `check --write` for real, at many moments of its run: the master is always either the old
+file or the new one, never broken, and once it has changed its backup is there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import python_calamine
+
+from annex_tools.demo import make_demo
+from annex_tools.safewrite import BACKUP_DIR
+
+
+def start(master: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "annex_tools", "check", str(master), "--write", "--today", "2026-11-26"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_killed_write_leaves_old_or_new_master(tmp_path: Path) -> None:
+    made = make_demo(tmp_path / "demo")
+    pristine = made.workbook.read_bytes()
+    t0 = time.perf_counter()
+    proc = start(made.workbook)
+    proc.wait(timeout=120)
+    full = time.perf_counter() - t0
+    made.workbook.write_bytes(pristine)
+    shutil.rmtree(made.workbook.parent / BACKUP_DIR)
+
+    outcomes = {"old": 0, "new": 0}
+    for i in range(12):
+        master = made.workbook
+        master.write_bytes(pristine)
+        backups = master.parent / BACKUP_DIR
+        if backups.exists():
+            shutil.rmtree(backups)
+        proc = start(master)
+        time.sleep(full * (0.35 + 0.6 * i / 11))  # reading and checking come first; writing last
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        data = master.read_bytes()
+        if data == pristine:
+            outcomes["old"] += 1
+            continue
+        # a new master: complete, readable by two independent readers, and backed up
+        wb = openpyxl.load_workbook(master)
+        assert "校验结果" in wb.sheetnames
+        python_calamine.CalamineWorkbook.from_path(str(master)).close()
+        saved = list(backups.glob("master-*.xlsx"))
+        assert len(saved) == 1 and saved[0].read_bytes() == pristine
+        outcomes["new"] += 1
+    print("kill outcomes", outcomes)
+    assert outcomes["old"] + outcomes["new"] == 12
