@@ -24,17 +24,48 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     secretaries: list[tuple[str, str, str, str]] = []  # (org id, category, meeting, body)
     for g in range(draw(st.integers(1, 3))):
         gid = f"G{g}"
-        orgs.append({"组织编号": gid, "组织名称": f"总支{g}", "组织类型": "党总支", "上级组织编号": "P", "书记姓名": f"总支书记{g}"})
+        orgs.append(
+            {
+                "组织编号": gid,
+                "组织名称": f"总支{g}",
+                "组织类型": "党总支",
+                "上级组织编号": "P",
+                "书记姓名": f"总支书记{g}",
+            }
+        )
         secretaries.append((gid, "二级党组织书记", "M0", "P"))
         day = D(2024, 1, 8) + dt.timedelta(days=draw(st.integers(0, 10)))
         lead = draw(st.integers(3, 10))
-        meetings.append({"会议编号": f"M{gid}", "主办组织编号": gid, "会议日期": day, "报备日期": day - dt.timedelta(days=lead)})
+        meetings.append(
+            {
+                "会议编号": f"M{gid}",
+                "主办组织编号": gid,
+                "会议日期": day,
+                "报备日期": day - dt.timedelta(days=lead),
+            }
+        )
         for b in range(draw(st.integers(1, 6))):
             bid = f"{gid}B{b}"
-            orgs.append({"组织编号": bid, "组织名称": f"支部{gid}{b}", "组织类型": "在职党支部", "上级组织编号": gid, "书记姓名": f"支部书记{gid}{b}"})
+            orgs.append(
+                {
+                    "组织编号": bid,
+                    "组织名称": f"支部{gid}{b}",
+                    "组织类型": "在职党支部",
+                    "上级组织编号": gid,
+                    "书记姓名": f"支部书记{gid}{b}",
+                }
+            )
             secretaries.append((bid, "党支部书记", f"M{gid}", gid))
     for k in range(draw(st.integers(0, 2))):
-        orgs.append({"组织编号": f"Z{k}", "组织名称": f"直属{k}", "组织类型": "直属党支部", "上级组织编号": "P", "书记姓名": f"直属书记{k}"})
+        orgs.append(
+            {
+                "组织编号": f"Z{k}",
+                "组织名称": f"直属{k}",
+                "组织类型": "直属党支部",
+                "上级组织编号": "P",
+                "书记姓名": f"直属书记{k}",
+            }
+        )
         secretaries.append((f"Z{k}", "二级党组织书记", "M0", "P"))
     meeting_day = {m["会议编号"]: m["会议日期"] for m in meetings}
     by_body: dict[str, list[int]] = {}
@@ -91,10 +122,25 @@ def test_valid_institutes_have_no_errors(data: dict[str, list[dict[str, Any]]]) 
 
 MUTATIONS = {
     # code: (sheet key, mutation of the record, expected sheet, expected column)
-    "grade.linkage-excellent": ("grades", lambda r: r.update(综合评价等次="较好", 年度考核等次="优秀", 约谈提醒日期=None), "评议", "年度考核等次"),
-    "grade.interview-missing": ("grades", lambda r: r.update(综合评价等次="一般", 年度考核等次="合格", 约谈提醒日期=None), "评议", "约谈提醒日期"),
+    "grade.linkage-excellent": (
+        "grades",
+        lambda r: r.update(综合评价等次="较好", 年度考核等次="优秀", 约谈提醒日期=None),
+        "评议",
+        "年度考核等次",
+    ),
+    "grade.interview-missing": (
+        "grades",
+        lambda r: r.update(综合评价等次="一般", 年度考核等次="合格", 约谈提醒日期=None),
+        "评议",
+        "约谈提醒日期",
+    ),
     "grade.opinion-incomplete": ("grades", lambda r: r.update(不足之处=""), "评议", "不足之处"),
-    "approval.order": ("subs", lambda r: r.update(审定日期=r["讨论日期"] - dt.timedelta(days=1)), "述职", "审定日期"),
+    "approval.order": (
+        "subs",
+        lambda r: r.update(审定日期=r["讨论日期"] - dt.timedelta(days=1)),
+        "述职",
+        "审定日期",
+    ),
     "report.too-long": ("subs", lambda r: r.update(字数=1501), "述职", "字数"),
     "report.share-problems": ("subs", lambda r: r.update(存在问题占比=0.1), "述职", "存在问题占比"),
     "rect.done-without-date": ("rects", lambda r: r.update(完成日期=None), "整改", "完成日期"),
@@ -106,10 +152,16 @@ MUTATIONS = {
 
 @FAST
 @given(institutes(), st.sampled_from(sorted(MUTATIONS)), st.data())
-def test_one_mutation_gives_its_code_at_its_row(data: dict[str, list[dict[str, Any]]], code: str, pick: st.DataObject) -> None:
+def test_one_mutation_gives_its_code_at_its_row(
+    data: dict[str, list[dict[str, Any]]], code: str, pick: st.DataObject
+) -> None:
     key, mutate, sheet, column = MUTATIONS[code]
     rows = data[key]
-    index = pick.draw(st.integers(1 if code == "schema.duplicate-id" else 0, len(rows) - 1)) if len(rows) > 1 else 0
+    index = (
+        pick.draw(st.integers(1 if code == "schema.duplicate-id" else 0, len(rows) - 1))
+        if len(rows) > 1
+        else 0
+    )
     if code == "schema.duplicate-id" and len(rows) < 2:
         return
     mutate(rows[index])
@@ -124,7 +176,18 @@ cell_values = st.one_of(
 
 
 @FAST
-@given(institutes(), st.lists(st.tuples(st.sampled_from(["orgs", "subs", "meetings", "grades", "rects"]), st.integers(0, 50), st.integers(0, 20), cell_values), max_size=12))
+@given(
+    institutes(),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["orgs", "subs", "meetings", "grades", "rects"]),
+            st.integers(0, 50),
+            st.integers(0, 20),
+            cell_values,
+        ),
+        max_size=12,
+    ),
+)
 def test_engine_never_raises(data: dict[str, list[dict[str, Any]]], edits: list[tuple]) -> None:
     from annex_tools import schema as S
 

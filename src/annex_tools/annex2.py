@@ -69,8 +69,14 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
 
 
-def plan_table(inst: Institute, body: Organization, exempt: tuple[str, ...]) -> Annex2Table:
-    subs = {s.org_id: s for s in inst.secretaries}
+def plan_table(
+    inst: Institute,
+    body: Organization,
+    exempt: tuple[str, ...],
+    subs: dict[str, Secretary] | None = None,
+) -> Annex2Table:
+    """`subs`: secretaries by organization id (pass it when planning many tables)."""
+    subs = subs if subs is not None else {s.org_id: s for s in inst.secretaries}
     rows: list[Annex2Row] = []
     for seq, branch in enumerate(inst.children(body.oid, S.ORG_STAFF_BRANCH), start=1):
         sec: Secretary | None = subs.get(branch.oid)
@@ -87,8 +93,7 @@ def plan_table(inst: Institute, body: Organization, exempt: tuple[str, ...]) -> 
             )
         )
     hosted = sorted(
-        (m for m in inst.meetings.values() if m.host == body.oid and m.date),
-        key=lambda m: m.date or dt.date.min,
+        (m for m in inst.hosted(body.oid) if m.date), key=lambda m: m.date or dt.date.min
     )
     meeting = hosted[0] if hosted else None
     time_place = (
@@ -335,7 +340,8 @@ def _cell_text(value: Any) -> str:
 
 
 def read_return(path: Path) -> ReturnedTable:
-    from .reader import WorkbookError, sniff
+    from .errors import WorkbookError
+    from .reader import sniff
 
     try:
         sniff(path)

@@ -17,10 +17,8 @@ from rich.table import Table
 
 from . import __version__
 from . import schema as S
-from .documents import TemplateError
+from .errors import LockedError, TemplateError, WorkbookError
 from .findings import SEVERITY_ZH, Finding, Severity
-from .reader import WorkbookError
-from .safewrite import LockedError
 
 app = typer.Typer(
     add_completion=False,

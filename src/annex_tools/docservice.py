@@ -158,8 +158,9 @@ def import_reports(
 
 def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
     wb, inst = load(workbook)
+    subs = {s.org_id: s for s in inst.secretaries}
     return [
-        A2.plan_table(inst, body, wb.settings.exempt)
+        A2.plan_table(inst, body, wb.settings.exempt, subs)
         for body in annex2_bodies(inst, wb.settings.exempt)
     ]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
+from .errors import TemplateError
 from .reader import Settings
 from .records import Institute, Secretary, format_date
 from .rules.grades import minimum_at_most_fair
@@ -60,10 +61,6 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("6. 问题整改落实", ("整改", "巡视", "巡察", "上年度", "检查", "反馈", "长效机制")),
 )
 OTHER_AREA = "其他"
-
-
-class TemplateError(Exception):
-    """A template is missing or cannot be rendered; the message says which and why."""
 
 
 def templates_dir() -> Path:

@@ -18,21 +18,13 @@ import pandas as pd
 import python_calamine
 
 from . import schema as S
+from .errors import WorkbookError
 from .findings import Finding, make
 from .text import BadValue, clean_text, normalize, parse_count, parse_date, parse_share
 
 ROW = "_row"  # the Excel row number of each data row
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class WorkbookError(Exception):
-    """The workbook cannot be read at all; the message is Chinese and names the file."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"无法打开“{self.path}”：{reason}。")
 
 
 @dataclass
@@ -139,8 +131,8 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
 def sheet_rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
     """All rows of a sheet from row 1, so list index + 1 is the Excel row number."""
     sheet = book.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False)
-    return [list(r) for r in rows]
+    rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    return rows
 
 
 # ---- frames --------------------------------------------------------------------------------
@@ -179,19 +171,29 @@ def frame_from_rows(
             )
 
     id_pos = positions.get(sheet.id_column or sheet.headers[0])
-    data: dict[str, list[Any]] = {h: [] for h in sheet.headers}
-    data[ROW] = []
-    for offset, raw in enumerate(rows[1:]):
-        if not any(v not in ("", None) and clean_text(v) for v in raw):
-            continue  # blank rows (formatted but empty) are not data
-        excel_row = offset + 2
-        data[ROW].append(excel_row)
-        raw_id = raw[id_pos] if id_pos is not None and id_pos < len(raw) else ""
-        for col in sheet.columns:
-            pos = positions.get(col.header)
-            value = raw[pos] if pos is not None and pos < len(raw) else None
-            data[col.header].append(_convert(sheet, col, value, excel_row, raw_id, findings))
-    frame = pd.DataFrame(data)
+    width = max((len(r) for r in rows), default=0)
+    body = (
+        [list(r) + [""] * (width - len(r)) for r in rows[1:]]
+        if any(len(r) != width for r in rows[1:])
+        else rows[1:]
+    )
+    raw = (
+        pd.DataFrame(body, dtype=object)
+        if body
+        else pd.DataFrame(columns=range(width), dtype=object)
+    )
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # Excel row numbers
+    if len(raw):
+        arr = raw.to_numpy()
+        filled = (pd.notna(arr) & (arr != "")).any(axis=1)
+        raw = raw[filled]  # blank rows (formatted but empty) are not data
+    ids = raw[id_pos] if id_pos is not None else pd.Series("", index=raw.index, dtype=object)
+    data: dict[str, Any] = {}
+    for col in sheet.columns:
+        pos = positions.get(col.header)
+        source = raw[pos] if pos is not None else pd.Series("", index=raw.index, dtype=object)
+        data[col.header] = _convert_column(sheet, col, source, ids, findings)
+    frame = pd.DataFrame(data, index=raw.index)
     for col in sheet.columns:
         if col.kind is S.Kind.DATE:
             frame[col.header] = pd.to_datetime(frame[col.header], errors="coerce")
@@ -199,9 +201,52 @@ def frame_from_rows(
             frame[col.header] = pd.to_numeric(frame[col.header], errors="coerce").astype(float)
         else:
             frame[col.header] = frame[col.header].astype(object)
-    frame[ROW] = frame[ROW].astype(int)
+    frame[ROW] = frame.index.astype(int)
+    frame = frame.reset_index(drop=True)
     letters = {h: _col_letter(i) for h, i in positions.items()}
     return frame, missing, letters
+
+
+def _convert_column(
+    sheet: S.Sheet, col: S.Column, source: pd.Series, ids: pd.Series, findings: list[Finding]
+) -> pd.Series:
+    """Convert a column by its distinct values (dates, choices and numbers repeat a lot); cells
+    whose value is not of the column's kind become findings that name them."""
+    distinct = pd.unique(source.to_numpy())
+    problems: dict[Any, str] = {}
+    if col.kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE, S.Kind.TEXT):  # the bulk: one call each
+        convert = clean_text if col.kind is S.Kind.TEXT else normalize
+        mapping = {v: convert(v) for v in distinct}
+        for err in _ERROR_VALUES & mapping.keys():  # an error value typed or pasted as text
+            mapping[err], problems[err] = "", "error"
+    else:
+        mapping = {}
+        for value in distinct:
+            converted, problem = _convert(col, value)
+            mapping[value] = converted
+            if problem:
+                problems[value] = problem
+    values = [mapping[v] for v in source.to_numpy()]
+    if problems:
+        failing = source[source.isin(list(problems))]
+        for row, value in failing.items():
+            who = _who(sheet, ids.get(row, ""), int(row))
+            problem = problems[value]
+            if problem == "error":
+                findings.append(
+                    make("schema.bad-value", sheet.name, int(row), col.header, who=who, column=col.header,
+                         value=str(value).strip(), choices="有效的值（单元格为 Excel 错误值，请检查公式）")
+                )  # fmt: skip
+            elif problem == "date":
+                findings.append(
+                    make("schema.bad-date", sheet.name, int(row), col.header, who=who, column=col.header, value=clean_text(value))
+                )  # fmt: skip
+            else:
+                findings.append(
+                    make("schema.bad-number", sheet.name, int(row), col.header, who=who, column=col.header,
+                         value=clean_text(value), problem="不是数字")
+                )  # fmt: skip
+    return pd.Series(values, index=source.index, dtype=object)
 
 
 _ERROR_VALUES = {
@@ -217,61 +262,25 @@ _ERROR_VALUES = {
 }
 
 
-def _convert(
-    sheet: S.Sheet, col: S.Column, value: Any, row: int, raw_id: object, findings: list[Finding]
-) -> Any:
+def _convert(col: S.Column, value: Any) -> tuple[Any, str | None]:
+    """One cell's value in its column's kind, and what is wrong with it, if anything."""
     kind = col.kind
+    numeric = kind in (S.Kind.DATE, S.Kind.COUNT, S.Kind.SHARE)
     if isinstance(value, str) and value.strip() in _ERROR_VALUES:
-        findings.append(
-            make(
-                "schema.bad-value",
-                sheet.name,
-                row,
-                col.header,
-                who=_who(sheet, raw_id, row),
-                column=col.header,
-                value=value.strip(),
-                choices="有效的值（单元格为 Excel 错误值，请检查公式）",
-            )
-        )
-        return None if kind in (S.Kind.DATE, S.Kind.COUNT, S.Kind.SHARE) else ""
+        return (None if numeric else ""), "error"
     if kind is S.Kind.DATE:
         try:
-            return parse_date(value)
+            return parse_date(value), None
         except BadValue:
-            findings.append(
-                make(
-                    "schema.bad-date",
-                    sheet.name,
-                    row,
-                    col.header,
-                    who=_who(sheet, raw_id, row),
-                    column=col.header,
-                    value=clean_text(value),
-                )
-            )
-            return None
+            return None, "date"
     if kind in (S.Kind.COUNT, S.Kind.SHARE):
         try:
-            number = parse_share(value) if kind is S.Kind.SHARE else parse_count(value)
+            return (parse_share(value) if kind is S.Kind.SHARE else parse_count(value)), None
         except BadValue:
-            findings.append(
-                make(
-                    "schema.bad-number",
-                    sheet.name,
-                    row,
-                    col.header,
-                    who=_who(sheet, raw_id, row),
-                    column=col.header,
-                    value=clean_text(value),
-                    problem="不是数字",
-                )
-            )
-            return None
-        return number
+            return None, "number"
     if kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE):
-        return normalize(value)
-    return clean_text(value)
+        return normalize(value), None
+    return clean_text(value), None
 
 
 # ---- settings ------------------------------------------------------------------------------

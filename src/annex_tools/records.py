@@ -102,10 +102,21 @@ class Institute:
     meetings: dict[str, Meeting]
     secretaries: list[Secretary]
 
+    def __post_init__(self) -> None:
+        self._children: dict[str, list[Organization]] = {}
+        for o in self.orgs.values():
+            self._children.setdefault(o.parent, []).append(o)
+        self._hosted: dict[str, list[Meeting]] = {}
+        for m in self.meetings.values():
+            self._hosted.setdefault(m.host, []).append(m)
+
     def children(self, oid: str, otype: str | None = None) -> list[Organization]:
-        return [
-            o for o in self.orgs.values() if o.parent == oid and (otype is None or o.otype == otype)
-        ]
+        """Organizations directly under `oid` (of one type), in the order of the 组织 sheet."""
+        return [o for o in self._children.get(oid, []) if otype is None or o.otype == otype]
+
+    def hosted(self, oid: str) -> list[Meeting]:
+        """Meetings the organization hosts, in the order of the 会议 sheet."""
+        return list(self._hosted.get(oid, []))
 
     def by_sid(self) -> dict[str, Secretary]:
         return {s.sid: s for s in self.secretaries}

@@ -44,6 +44,7 @@ _HEADINGS = {
 }
 _HEADING_MAX = 30
 _DIGIT = re.compile(r"[0-9０-９]")
+_SPACES = re.compile(r"\s+")
 # 必答 item 2: 以高质量党建引领高质量发展. Both halves must be named somewhere in the report.
 _MANDATORY = (re.compile(r"高质量党建"), re.compile(r"高质量发展"))
 
@@ -84,6 +85,8 @@ class ReportAnalysis:
 
 def heading_part(text: str) -> str | None:
     """Which part a paragraph heads, if it is a part heading."""
+    if len(text) > 3 * _HEADING_MAX:  # long paragraphs are body text: skip normalizing them
+        return None
     key = normalize(text)
     if not key or len(key) > _HEADING_MAX:
         return None
@@ -126,7 +129,9 @@ def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
     judged = "\n".join(body_text) if body_text else "\n".join(paragraphs[2:])
     result.first_person = "我" in judged
     result.figures = bool(_DIGIT.search(judged))
-    whole = normalize("".join(paragraphs))
+    whole = _SPACES.sub(
+        "", "".join(paragraphs)
+    )  # the key words are plain ideographs: no NFKC needed
     result.mandatory_item = all(p.search(whole) for p in _MANDATORY)
     return result
 
@@ -137,25 +142,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _SKIP = {f"{_W}txbxContent", f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText"}
 
 
+_TEXT_TAGS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr")
+
+
 def _paragraph_text(p: etree._Element) -> str:
-    out: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP or tag == f"{_W}p":
-                continue
-            if tag == f"{_W}t":
-                out.append(child.text or "")
-            elif tag == f"{_W}tab":
-                out.append("\t")
-            elif tag in (f"{_W}br", f"{_W}cr"):
-                out.append("\n")
-            else:
-                walk(child)
-
-    walk(p)
-    return "".join(out)
+    """Visible text of one paragraph: w:t, with tabs and breaks as spaces."""
+    return "".join((el.text or "") if el.tag == f"{_W}t" else " " for el in p.iter(*_TEXT_TAGS))
 
 
 def read_paragraphs(path: Path | str) -> list[str]:
@@ -182,12 +174,12 @@ def read_paragraphs(path: Path | str) -> list[str]:
     body = root.find(f"{_W}body")
     if body is None:
         return []
-    paragraphs: list[str] = []
-    for p in body.iter(f"{_W}p"):
-        if any(a.tag == f"{_W}txbxContent" for a in p.iterancestors()):
-            continue
-        paragraphs.append(_paragraph_text(p))
-    return paragraphs
+    # what Word's 字数 leaves out: tracked deletions, moved-from text, text boxes, field codes
+    for el in list(body.iter(*_SKIP)):
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+    return [_paragraph_text(p) for p in body.iter(f"{_W}p")]
 
 
 def analyze_file(path: Path | str, label: str | None = None) -> ReportAnalysis:

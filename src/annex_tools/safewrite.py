@@ -24,18 +24,11 @@ from typing import TypeVar
 import openpyxl
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
-from .reader import WorkbookError, sniff
+from .errors import LockedError, WorkbookError
+from .reader import sniff
 
 T = TypeVar("T")
 BACKUP_DIR = "备份"
-
-
-class LockedError(Exception):
-    def __init__(self, path: Path, lock: Path) -> None:
-        self.path, self.lock = path, lock
-        super().__init__(
-            f"“{path}”正在被 Excel 打开（发现锁文件“{lock.name}”）。请先在 Excel 中保存并关闭它，再运行。"
-        )
 
 
 def excel_lock(path: Path) -> Path | None:

@@ -62,46 +62,45 @@ def report_facts(
 ) -> tuple[pd.DataFrame, dict[str, ReportAnalysis]]:
     """One row per submission: what its report says, from the .docx when one is named,
     otherwise from the figures typed on the 述职 sheet."""
-    records: list[dict[str, object]] = []
-    analyses: dict[str, ReportAnalysis] = {}
     sheet_shares = {"duties": "履职情况占比", "problems": "存在问题占比", "plans": "工作思路占比"}
-    for rec in subs.to_dict("records"):
-        typed = {f"sheet_{p}": rec[h] for p, h in sheet_shares.items()}
-        row: dict[str, object] = {
+    facts = pd.DataFrame(
+        {
             "_sheet": S.SUBMISSIONS.name,
-            ROW: rec[ROW],
-            "who": rec["who"],
-            "category": rec["述职类别"],
-            "file": rec["报告文件"],
+            ROW: subs[ROW],
+            "who": subs["who"],
+            "category": subs["述职类别"],
+            "file": subs["报告文件"],
             "source": "",
             "error": "",
-            "words": None,
+            "words": subs["字数"].astype(float),
             "missing": "",
             "first_person": None,
             "figures": None,
             "mandatory": None,
-            "sheet_words": rec["字数"],
-            **typed,
-            **dict.fromkeys(PARTS),
-        }
-        if rec["报告文件"]:
-            path = resolve_report(folder, str(rec["报告文件"]))
-            try:
-                analysis = analyze(path)
-            except ReportError as exc:
-                row["error"] = str(exc)
-            else:
-                analyses[str(rec["述职编号"])] = analysis
-                row.update(fact_values(analysis))
-        elif pd.notna(rec["字数"]) or any(pd.notna(v) for v in typed.values()):
-            row["source"] = "sheet"
-            row["words"] = rec["字数"]
-            row.update({p: typed[f"sheet_{p}"] for p in PARTS})
-        records.append(row)
-    facts = pd.DataFrame.from_records(records, columns=_FACT_COLUMNS)
-    for column in ("words", *PARTS, "sheet_words", *(f"sheet_{p}" for p in PARTS)):
+            "sheet_words": subs["字数"].astype(float),
+            **{p: subs[h].astype(float) for p, h in sheet_shares.items()},
+            **{f"sheet_{p}": subs[h].astype(float) for p, h in sheet_shares.items()},
+        },
+        index=subs.index,
+        columns=_FACT_COLUMNS,
+    ).astype({"first_person": object, "figures": object, "mandatory": object})
+    typed = facts[["sheet_words", *(f"sheet_{p}" for p in PARTS)]].notna().any(axis=1)
+    has_file = subs["报告文件"] != ""
+    facts.loc[typed & ~has_file, "source"] = "sheet"
+    analyses: dict[str, ReportAnalysis] = {}
+    for idx in subs.index[has_file]:
+        facts.loc[idx, ["words", *PARTS]] = float("nan")
+        try:
+            analysis = analyze(resolve_report(folder, str(subs.at[idx, "报告文件"])))
+        except ReportError as exc:
+            facts.loc[idx, "error"] = str(exc)
+            continue
+        analyses[str(subs.at[idx, "述职编号"])] = analysis
+        for key, value in fact_values(analysis).items():
+            facts.at[idx, key] = value
+    for column in ("words", *PARTS):
         facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
-    return facts, analyses
+    return facts.reset_index(drop=True), analyses
 
 
 def fact_values(analysis: ReportAnalysis) -> dict[str, object]:

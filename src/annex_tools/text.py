@@ -10,8 +10,13 @@ import unicodedata
 _SPACES = re.compile(r"\s+", re.UNICODE)
 
 
+_HAS_SPACE = re.compile(r"\s").search
+
+
 def normalize(value: object) -> str:
     """NFKC, then every space removed (U+3000 included): `张　三` == `张三`."""
+    if type(value) is str and unicodedata.is_normalized("NFKC", value) and not _HAS_SPACE(value):
+        return value  # the common case, already normal: no copy
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -23,6 +28,8 @@ def normalize(value: object) -> str:
 
 def clean_text(value: object) -> str:
     """Text as typed, trimmed (inner spaces kept), '' for empty."""
+    if type(value) is str:
+        return value.strip().strip("\u3000").strip()
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -41,7 +41,7 @@ def rule(code: str, *needs: Need) -> Callable[[RuleFn], RuleFn]:
 def blank(series: pd.Series) -> pd.Series:
     """Empty cells: '' for text, NaN/NaT for numbers and dates."""
     if series.dtype == object:
-        return series.isna() | (series.astype(str) == "")
+        return series.isna() | (series == "")
     return series.isna()
 
 
@@ -115,8 +115,9 @@ class Context:
         return pd.Timestamp(self.today)
 
     def not_bad(self, frame: pd.DataFrame, sheet: S.Sheet, column: str) -> pd.Series:
-        rows = frame[ROW]
-        return ~rows.map(lambda r: (sheet.name, int(r), column) in self.bad_cells).astype(bool)
+        """Rows whose cell in `column` was not already reported as unreadable (bad date, number)."""
+        bad_rows = [r for s, r, c in self.bad_cells if s == sheet.name and c == column]
+        return ~frame[ROW].isin(bad_rows)
 
     def _enrich(self) -> None:
         orgs = self.orgs.drop_duplicates("组织编号")

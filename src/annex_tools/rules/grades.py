@@ -80,11 +80,16 @@ def share_at_most_fair(ctx: Context) -> list[Finding]:
         return out
     graded = graded.assign(fair=graded["综合评价等次"].isin(S.GRADES_AT_MOST_FAIR))
     summary = graded.groupby("body", sort=True).agg(n=("fair", "size"), k=("fair", "sum"))
-    for body, rec in summary.iterrows():
+    exact = summary["n"] * st.min_share
+    rounded = (
+        (exact + 0.5 + 1e-9).map(math.floor)
+        if st.rounding == S.ROUND_HALF_UP
+        else (exact - 1e-9).map(math.ceil)
+    )
+    short = summary[summary["k"] < rounded]
+    for body, rec in short.iterrows():
         n, k = int(rec["n"]), int(rec["k"])
         minimum = minimum_at_most_fair(n, st.min_share, st.rounding)
-        if k >= minimum:
-            continue
         severity = Severity.ERROR if n >= st.min_body else Severity.WARNING
         category = S.CAT_SECOND_LEVEL if body == ctx.root else S.CAT_BRANCH
         out.append(

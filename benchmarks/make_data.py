@@ -1,0 +1,150 @@
+"""Realistic master workbooks (and report .docx files) at chosen scales, for the benchmarks.
+
+    python benchmarks/make_data.py institute|large|city|tiny --out DIR
+
+| scale     | 二级党组织 | 在职党支部 | secretaries | rectification rows |
+| --------- | ---------- | ---------- | ----------- | ------------------ |
+| tiny      | 3          | 12         | 15          | ~30                |
+| institute | 15         | 150        | 165         | ~330               |
+| large     | 136        | 1,364      | 1,500       | ~3,000             |
+| city      | 2,727      | 27,273     | 30,000      | ~60,000            |
+
+The data is valid except for a few realistic mistakes (a 优秀 that should not be, a missing
+约谈提醒 date), so `check` does the work of a real run. Written with XlsxWriter in constant-memory
+mode: the generator itself stays fast and small at city scale. Report files: a fixed sample of
+.docx reports (the same files are referenced again, as the analyzer is measured per file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+from pathlib import Path
+
+import xlsxwriter
+
+from annex_tools import schema as S
+from annex_tools.demo import write_report
+
+SCALES = {
+    "tiny": (3, 4),
+    "institute": (15, 10),
+    "large": (136, 10),
+    "city": (2727, 10),
+}  # (二级, branches each)
+REPORT_SAMPLE = 40
+
+
+def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE) -> Path:
+    second, per = SCALES[scale]
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    report_dir = out / "reports"
+    report_dir.mkdir(exist_ok=True)
+    for i in range(reports):
+        path = report_dir / f"r{i:03d}.docx"
+        if not path.exists():
+            write_report(
+                path,
+                2023,
+                f"示例党组织{i}",
+                f"书记{i}",
+                {"duties": 300, "problems": 240, "plans": 160},
+                rng,
+            )
+
+    orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
+    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员共40人", None, ""]]
+    subs, grades, rects = [], [], []
+
+    def add_secretary(
+        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool
+    ) -> None:
+        sid = f"S{len(subs) + 1:06d}"
+        words = rng.randint(500, 1400 if category == S.CAT_SECOND_LEVEL else 950)
+        subs.append([sid, oid, name, category, "现场述职", "",
+                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), "审定人", mid])  # fmt: skip
+        grade = rng.choice(["较好", "较好", "一般"]) if fair else "好"
+        appraisal = "优秀" if grade == "好" and rng.random() < 0.3 else "合格"
+        if rng.random() < 0.001:
+            appraisal = "优秀"  # a realistic mistake now and then
+        interview = day + dt.timedelta(days=5) if grade == "一般" else None
+        grades.append(
+            [
+                sid,
+                30,
+                5,
+                1,
+                0,
+                grade,
+                "成绩",
+                "不足",
+                appraisal,
+                interview,
+                day + dt.timedelta(days=3),
+            ]
+        )
+        for j in range(2):
+            deadline = day + dt.timedelta(days=60 + 30 * j)
+            rects.append([f"{sid}-{j}", sid, "自身查摆", "党建与业务融合不够", "加强融合", deadline, name, "已完成",
+                          deadline - dt.timedelta(days=5), "已核验"])  # fmt: skip
+
+    for g in range(second):
+        gid = f"G{g:04d}"
+        orgs.append(
+            [gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}", ""]
+        )
+        add_secretary(
+            gid, f"总支书记{g}", S.CAT_SECOND_LEVEL, "M0", dt.datetime(2024, 1, 16), g % 5 == 0
+        )
+        day = dt.datetime(2024, 1, 8) + dt.timedelta(days=g % 10)
+        mid = f"M{gid}"
+        meetings.append(
+            [mid, gid, day, "会议室", "党员代表共20人", day - dt.timedelta(days=5), "组织部"]
+        )
+        for b in range(per):
+            bid = f"{gid}-{b}"
+            orgs.append(
+                [
+                    bid,
+                    f"第{g}总支第{b}支部",
+                    S.ORG_STAFF_BRANCH,
+                    gid,
+                    f"支部书记{g}-{b}",
+                    f"B{g:05d}{b:02d}",
+                    "",
+                ]
+            )
+            add_secretary(bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2)
+
+    path = out / f"master-{scale}.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    settings = [[k, v, note] for k, v, note in S.SETTING_ROWS]
+    for sheet, rows in ((S.SETTINGS, settings), (S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
+                        (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
+        ws = book.add_worksheet(sheet.name)
+        ws.write_row(0, 0, list(sheet.headers))
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, dt.datetime):
+                    ws.write_datetime(r, c, value, date_fmt)
+                else:
+                    ws.write(r, c, value)
+    book.close()
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scale", choices=sorted(SCALES))
+    ap.add_argument("--out", type=Path, default=Path("bench-data"))
+    args = ap.parse_args()
+    print(generate(args.scale, args.out))
+
+
+if __name__ == "__main__":
+    main()
