@@ -88,16 +88,23 @@ def report_facts(
     has_file = subs["报告文件"] != ""
     facts.loc[typed & ~has_file, "source"] = "sheet"
     analyses: dict[str, ReportAnalysis] = {}
-    for idx in subs.index[has_file]:
-        facts.loc[idx, ["words", *PARTS]] = float("nan")
+    rows = list(subs.index[has_file])
+    records: list[dict[str, object]] = []
+    for idx in rows:
+        values: dict[str, object] = dict.fromkeys(["words", *PARTS], float("nan"))
         try:
             analysis = analyze(resolve_report(folder, str(subs.at[idx, "报告文件"])))
         except ReportError as exc:
-            facts.loc[idx, "error"] = str(exc)
-            continue
-        analyses[str(subs.at[idx, "述职编号"])] = analysis
-        for key, value in fact_values(analysis).items():
-            facts.at[idx, key] = value
+            values["error"] = str(exc)
+        else:
+            analyses[str(subs.at[idx, "述职编号"])] = analysis
+            values |= fact_values(analysis)
+        records.append(values)
+    if rows:  # one assignment per column, not one per cell
+        found = pd.DataFrame.from_records(records, index=rows)
+        for key in found.columns:
+            facts[key] = facts[key].astype(object)
+            facts.loc[rows, key] = found[key].astype(object)
     for column in ("words", *PARTS):
         facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
     return facts.reset_index(drop=True), analyses
