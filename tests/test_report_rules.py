@@ -59,3 +59,9 @@ def test_current_figures_are_not_stale(tmp_path: Path) -> None:
     make_docx(tmp_path / "g.docx", GOOD)
     a = analyze_file(tmp_path / "g.docx")
     assert run(tmp_path, GOOD, 字数=a.words, 履职情况占比=a.shares["duties"]) == set()
+
+
+def test_a_readable_report_is_never_reported_as_missing(tmp_path: Path) -> None:
+    """Regression: facts of readable reports once carried a NaN error and looked unreadable."""
+    found = run(tmp_path, GOOD, 字数=10)
+    assert not any(code == "report.missing-file" for code, *_ in found)

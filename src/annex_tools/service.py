@@ -91,7 +91,7 @@ def report_facts(
     rows = list(subs.index[has_file])
     records: list[dict[str, object]] = []
     for idx in rows:
-        values: dict[str, object] = dict.fromkeys(["words", *PARTS], float("nan"))
+        values: dict[str, object] = {"error": "", **dict.fromkeys(["words", *PARTS], float("nan"))}
         try:
             analysis = analyze(resolve_report(folder, str(subs.at[idx, "报告文件"])))
         except ReportError as exc:
