@@ -338,3 +338,21 @@ def test_distribution_below_minimum_body_size_is_a_warning_and_at_five_an_error(
         )
     f = next(f for f in check_data(data) if f.code == "grade.distribution")
     assert f.severity.value == "error" and "5名" in f.message
+
+
+def test_bad_settings_are_findings_and_defaults_stand() -> None:
+    from builders import to_rows
+
+    from annex_tools.reader import workbook_from_rows
+
+    rows = to_rows(valid())
+    keys = [r[0] for r in rows["设置"]]
+    rows["设置"][keys.index("比例适用最少人数")][1] = "五个"
+    rows["设置"][keys.index("党支部述职完成截止日期")][1] = "明年"
+    rows["设置"][keys.index("较好及以下最低比例")][1] = "20%"
+    wb = workbook_from_rows(rows)
+    assert {f.place for f in wb.findings} == {
+        ("schema.bad-value", "设置", keys.index("比例适用最少人数") + 1, "值"),
+        ("schema.bad-date", "设置", keys.index("党支部述职完成截止日期") + 1, "值"),
+    }
+    assert wb.settings.min_body == 5 and wb.settings.min_share == 0.2

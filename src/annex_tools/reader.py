@@ -304,31 +304,18 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
                 raise BadValue(text)
         except (BadValue, ValueError):
             code = "schema.bad-date" if parse is parse_date else "schema.bad-value"
-            if code == "schema.bad-date":
-                findings.append(
-                    make(
-                        code,
-                        S.SETTINGS.name,
-                        row,
-                        "值",
-                        who=f"设置“{key}”",
-                        column="值",
-                        value=text,
-                    )
+            findings.append(  # the date message has no {choices}: format ignores it there
+                make(
+                    code,
+                    S.SETTINGS.name,
+                    row,
+                    "值",
+                    who=f"设置“{key}”",
+                    column="值",
+                    value=text,
+                    choices=problem,
                 )
-            else:
-                findings.append(
-                    make(
-                        code,
-                        S.SETTINGS.name,
-                        row,
-                        "值",
-                        who=f"设置“{key}”",
-                        column="值",
-                        value=text,
-                        choices=problem,
-                    )
-                )
+            )
             return
         setattr(st, attr, parsed)
 
