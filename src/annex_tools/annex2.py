@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
+from .cells import put
 from .records import Institute, Organization, Secretary, format_date
 from .text import normalize, safe_filename
 
@@ -114,14 +115,6 @@ def plan_table(
 # ---- rendering ---------------------------------------------------------------------------
 
 
-def _text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Any:
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"  # stays text, never a formula
-    return cell
-
-
 def _lines(items: list[str], per_line: int) -> int:
     """Printed lines of numbered items in a wrapped cell about `per_line` CJK characters wide."""
     return sum(-(-(len(t) + 3) // per_line) for t in items)
@@ -140,12 +133,12 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
     ws.row_dimensions[2].height = 36
     ws.merge_cells("A3:C3")
     ws.merge_cells("D3:F3")
-    _text_cell(ws, 3, 1, f"填表部门：{table.org_name}")
+    put(ws, 3, 1, f"填表部门：{table.org_name}")
     ws["D3"] = "填表人："
     ws.merge_cells("A4:F4")
-    _text_cell(ws, 4, 1, f"考核时间、地点：{table.time_place}")
+    put(ws, 4, 1, f"考核时间、地点：{table.time_place}")
     ws.merge_cells("A5:F5")
-    _text_cell(ws, 5, 1, f"参会人员：{table.attendees}")
+    put(ws, 5, 1, f"参会人员：{table.attendees}")
     ws.row_dimensions[5].height = 32
     for r in (3, 4, 5):
         for c in range(1, 7):
@@ -168,7 +161,7 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
             numbered(row.measures),
         )
         for c, value in enumerate(values, start=1):
-            cell = _text_cell(ws, r, c, value)
+            cell = put(ws, r, c, value)
             cell.font = Font(name=fang, size=11)
             cell.border = _BORDER
             cell.alignment = Alignment(
@@ -180,7 +173,7 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
         ws.row_dimensions[r].height = min(409, 15 * lines + 4)
         r += 1
     for note in table.notes:
-        _text_cell(ws, r, 1, note).font = Font(name=fang, size=11)
+        put(ws, r, 1, note).font = Font(name=fang, size=11)
         r += 1
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[chr(64 + i)].width = width

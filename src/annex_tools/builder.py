@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
+from .cells import put
 from .text import parse_date, parse_share
 
 FORMATTED_ROWS = 500  # validations and formats reach this far below the header (or further)
@@ -111,15 +112,6 @@ def _style_header(ws: Worksheet, sheet: S.Sheet, headers: list[str]) -> None:
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = sheet.tab_color
-
-
-def _write_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.value = value
-        cell.data_type = "s"  # text that looks like a formula stays text
-    else:
-        cell.value = value
 
 
 def _column_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
@@ -310,7 +302,7 @@ def build_workbook(
             for c, header in enumerate(headers, start=1):
                 value = rec.get(header)
                 if value is not None and value != "":
-                    _write_cell(ws, r, c, value)
+                    put(ws, r, c, value)
         last_data = max(2, len(rows) + 1)
         last_row = max(FORMATTED_ROWS, len(rows) + 200)
         if sheet is S.SETTINGS:

@@ -24,6 +24,7 @@ from . import __version__
 from . import docservice as DS
 from . import formulas as F
 from . import schema as S
+from .cells import looks_like_formula
 from .documents import NARRATIVE_SHEET
 from .marking import MARK_FILLS, RESULT_HEADERS, RESULT_WIDTHS, MarkPlan, plan_marks
 from .reader import Workbook, workbook_from_rows
@@ -220,7 +221,7 @@ class XlwingsWriter:
         if col is None:
             return
         cell = self.book.sheets[sheet.name].range((row, col))
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        if looks_like_formula(value):
             cell.number_format = "@"  # text that looks like a formula stays text
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             value = dt.datetime.combine(value, dt.time())

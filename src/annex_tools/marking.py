@@ -19,6 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
+from .cells import header_columns
 from .findings import SEVERITY_ZH, Finding, Severity
 from .text import normalize
 
@@ -31,15 +32,6 @@ MARK_FILLS = {
 _MARK_RGB = {f.fgColor.rgb for f in MARK_FILLS.values()}
 RESULT_HEADERS = ("序号", "严重程度", "规则代码", "工作表", "行", "列", "单元格", "说明")
 RESULT_WIDTHS = (6, 9, 28, 9, 6, 14, 9, 90)
-
-
-def _header_columns(ws: object) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):  # type: ignore[attr-defined]
-        key = normalize(cell.value)
-        if key and key not in out:
-            out[key] = cell.column
-    return out
 
 
 def _writable(ws: Worksheet, row: int, column: int) -> Cell:
@@ -138,7 +130,7 @@ def plan_marks(
 def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -> int:
     """Record findings in 校验结果 and mark their cells (openpyxl); returns cells marked."""
     clear_marks(wb)
-    headers = {ws.title: _header_columns(ws) for ws in wb.worksheets if ws.title != S.RESULTS_SHEET}
+    headers = {ws.title: header_columns(ws) for ws in wb.worksheets if ws.title != S.RESULTS_SHEET}
     plan = plan_marks(findings, headers, when)
     for mark in plan.cells:
         cell = _writable(wb[mark.sheet], mark.row, mark.column)

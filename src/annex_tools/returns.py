@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
 from .annex2 import ReturnedTable
+from .cells import header_columns, put
 from .records import Institute, Secretary, format_date
 from .text import normalize
 
@@ -175,22 +176,11 @@ class SheetWriter(Protocol):
     def ids(self, sheet: S.Sheet) -> set[str]: ...
 
 
-def header_columns(ws: Worksheet) -> dict[str, int]:
-    return {normalize(c.value): c.column for c in ws[1] if normalize(c.value)}
-
-
 def last_data_row(ws: Worksheet, id_col: int) -> int:
     for r in range(ws.max_row, 1, -1):
         if ws.cell(row=r, column=id_col).value not in (None, ""):
             return r
     return 1
-
-
-def set_text(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"  # text that looks like a formula is stored as text
 
 
 class OpenpyxlWriter:
@@ -209,7 +199,7 @@ class OpenpyxlWriter:
         col = self._cols(sheet).get(normalize(header))
         if col is None:
             return
-        set_text(ws, row, col, value)
+        put(ws, row, col, value)
         if number_format:
             ws.cell(row=row, column=col).number_format = number_format
 
@@ -221,7 +211,7 @@ class OpenpyxlWriter:
         row = last_data_row(ws, id_col) + 1
         for header, value in values.items():
             if normalize(header) in cols and value not in (None, ""):
-                set_text(ws, row, cols[normalize(header)], value)
+                put(ws, row, cols[normalize(header)], value)
                 if isinstance(value, dt.date):
                     ws.cell(row=row, column=cols[normalize(header)]).number_format = "yyyy-mm-dd"
         for table in ws.tables.values():
