@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import io
 import os
 import re
 import shutil
@@ -45,30 +46,11 @@ def ensure_unlocked(path: Path) -> None:
         raise LockedError(path, lock)
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def atomic_save(wb: XlWorkbook, path: Path) -> None:
-    """Save to a temporary file beside `path`, flush it to disk, then replace `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        wb.save(tmp)
-        _fsync(tmp)
-        sniff(tmp)  # it must read back as a workbook before it replaces anything
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a generated file whole or not at all: a temporary file beside it, then replace."""
+def atomic_write_bytes(
+    path: Path, data: bytes, verify: Callable[[Path], None] | None = None
+) -> None:
+    """Write a file whole or not at all: a temporary file beside it, flushed to disk, checked by
+    `verify` (which raises to refuse it), then put in place with one atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
@@ -77,10 +59,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if verify is not None:
+            verify(Path(tmp_name))
         os.replace(tmp_name, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+
+
+def atomic_save(wb: XlWorkbook, path: Path) -> None:
+    """Save a workbook atomically; it must read back as a workbook before it replaces anything."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
 
 
 def backup(path: Path, now: dt.datetime | None = None) -> Path:
