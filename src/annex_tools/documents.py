@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from . import schema as S
 from .errors import TemplateError
 from .reader import Settings
 from .records import Institute, Secretary, format_date
+from .resources import data_dir
 from .rules.grades import minimum_at_most_fair
 from .text import normalize, safe_filename
 
@@ -65,18 +64,12 @@ OTHER_AREA = "其他"
 
 def templates_dir() -> Path:
     """templates/ beside the project, or the copy pip installed under share/annex-tools."""
-    candidates = [
-        Path(os.environ["ANNEX_TEMPLATES"]) if os.environ.get("ANNEX_TEMPLATES") else None,
-        Path.cwd() / "templates",
-        Path(__file__).resolve().parents[2] / "templates",
-        Path(sys.prefix) / "share" / "annex-tools" / "templates",
-    ]
-    for c in candidates:
-        if c is not None and (c / "annex1-report.docx").exists():
-            return c
-    raise TemplateError(
-        "找不到文档模板文件夹 templates/（应包含 annex1-report.docx 等）。请在项目目录中运行"
-    )
+    found = data_dir("templates", "annex1-report.docx")
+    if found is None:
+        raise TemplateError(
+            "找不到文档模板文件夹 templates/（应包含 annex1-report.docx 等）。请在项目目录中运行"
+        )
+    return found
 
 
 def render_docx(

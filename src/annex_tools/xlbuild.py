@@ -31,6 +31,7 @@ from pyopenvba import VBAModuleKind
 
 from . import __version__
 from .builder import build_workbook
+from .resources import data_dir
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -144,17 +145,12 @@ def udf_module() -> str:
 
 
 def find_macros_dir(explicit: Path | None = None) -> Path:
-    candidates = (
-        [explicit]
-        if explicit
-        else [Path.cwd() / "macros", Path(__file__).resolve().parents[2] / "macros"]
-    )
-    for c in candidates:
-        if c is not None and (c / "customUI.xml").exists():
-            return c
-    raise BuildError(
-        "找不到 macros/ 文件夹（VBA 源码和 customUI.xml）。请在项目目录中运行，或用 --macros 指定"
-    )
+    found = data_dir("macros", "customUI.xml", explicit)
+    if found is None or (explicit is not None and found != explicit):
+        raise BuildError(
+            "找不到 macros/ 文件夹（VBA 源码和 customUI.xml）。请在项目目录中运行，或用 --macros 指定"
+        )
+    return found
 
 
 def modules(macros_dir: Path) -> list[tuple[str, str, VBAModuleKind]]:
