@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
 from .cells import put
-from .records import Institute, Organization, Secretary, format_date
-from .text import normalize, safe_filename
+from .records import Institute, Organization, Secretary
+from .text import format_date, normalize, safe_filename
 
 HEADERS = (
     "序号",

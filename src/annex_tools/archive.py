@@ -26,8 +26,8 @@ from . import __version__
 from . import schema as S
 from .documents import render_docx
 from .reader import Settings, read_workbook
-from .records import Institute, Secretary, format_date, institute
-from .text import safe_filename
+from .records import Institute, Secretary, institute
+from .text import format_date, safe_filename
 
 MANIFEST = "manifest.json"
 DOC_STEM = "评价意见"

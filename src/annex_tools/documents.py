@@ -19,10 +19,10 @@ from typing import Any
 from . import schema as S
 from .errors import TemplateError
 from .reader import Settings
-from .records import Institute, Secretary, format_date
+from .records import Institute, Secretary
 from .resources import data_dir
 from .rules.grades import minimum_at_most_fair
-from .text import normalize, safe_filename
+from .text import format_date, normalize, safe_filename
 
 NARRATIVE_SHEET = "报告正文"
 NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")

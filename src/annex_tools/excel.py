@@ -32,7 +32,6 @@ from .returns import apply_changes
 from .service import CheckResult, check_workbook
 from .text import normalize
 
-BUILD_NAME = "ANNEX_BUILD"  # defined name written by build-workbook: "annex-tools|xlwings"
 TITLE = "述职评议"
 _MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
 
@@ -406,7 +405,7 @@ def show_guide(book: Any) -> None:
 def env_check(book: Any) -> str:
     """环境检查."""
     try:
-        build_info = str(book.names[BUILD_NAME].refers_to).lstrip("=").strip('"')
+        build_info = str(book.names[S.BUILD_NAME].refers_to).lstrip("=").strip('"')
     except Exception:
         build_info = None
     return environment_report(build_info)[1]

@@ -216,7 +216,3 @@ def annex2_bodies(inst: Institute, exempt: tuple[str, ...]) -> list[Organization
         and inst.children(o.oid, S.ORG_STAFF_BRANCH)
         and normalize(o.name) not in exempt_keys
     ]
-
-
-def format_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import schema as S
 from .annex2 import ReturnedTable
 from .cells import header_columns, put
-from .records import Institute, Secretary, format_date
-from .text import normalize
+from .records import Institute, Secretary
+from .text import format_date, normalize
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
     "新增问题", "修改整改措施", "新增等次", "等次冲突", "无法对应", "等次无效",

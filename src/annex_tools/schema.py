@@ -199,6 +199,9 @@ SHEETS_BY_KEY = {s.key: s for s in ALL_SHEETS}
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}
 
 RESULTS_SHEET = "校验结果"
+BUILD_NAME = (
+    "ANNEX_BUILD"  # defined name set by build-workbook: "annex-tools version|xlwings version"
+)
 GUIDE_SHEET = "说明"
 LISTS_SHEET = "列表"
 

@@ -50,11 +50,12 @@ def resolve_report(folder: Path, name: str) -> Path:
     return p if p.is_absolute() else folder / p
 
 
-_FACT_COLUMNS = [
+_FILE_FACT_COLUMNS = [
     "_sheet", ROW, "who", "category", "file", "source", "error", "words", "missing",
     *PARTS, "first_person", "figures", "mandatory",
-    "sheet_words", *(f"sheet_{p}" for p in PARTS),
 ]  # fmt: skip
+_SHEET_FACT_COLUMNS = ["sheet_words", *(f"sheet_{p}" for p in PARTS)]  # what the 述职 sheet says
+_FACT_COLUMNS = [*_FILE_FACT_COLUMNS, *_SHEET_FACT_COLUMNS]
 
 
 def report_facts(
@@ -84,7 +85,7 @@ def report_facts(
         index=subs.index,
         columns=_FACT_COLUMNS,
     ).astype({"first_person": object, "figures": object, "mandatory": object})
-    typed = facts[["sheet_words", *(f"sheet_{p}" for p in PARTS)]].notna().any(axis=1)
+    typed = facts[_SHEET_FACT_COLUMNS].notna().any(axis=1)
     has_file = subs["报告文件"] != ""
     facts.loc[typed & ~has_file, "source"] = "sheet"
     analyses: dict[str, ReportAnalysis] = {}
@@ -190,7 +191,7 @@ def analyze_reports(
             row.update(fact_values(analysis))
         except ReportError as exc:
             row["error"] = str(exc)
-        facts = pd.DataFrame.from_records([row], columns=_FACT_COLUMNS[:-4])
+        facts = pd.DataFrame.from_records([row], columns=_FILE_FACT_COLUMNS)
         for column in ("words", *PARTS):
             facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
         findings = report_findings(facts, settings)

@@ -170,3 +170,7 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     if not cleaned or cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
         cleaned = f"_{cleaned}"
     return cleaned[:max_len]
+
+
+def format_date(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""

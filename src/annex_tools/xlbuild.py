@@ -30,6 +30,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from pyopenvba import VBAModuleKind
 
 from . import __version__
+from . import schema as S
 from .builder import build_workbook
 from .resources import data_dir
 
@@ -39,7 +40,6 @@ RIBBON_PART = "customUI/customUI.xml"
 UDF_MODULE = "annex_tools.excel"
 UDF_VBA_NAME = "xlwings_udfs"
 CONF_SHEET = "xlwings.conf"
-BUILD_NAME = "ANNEX_BUILD"
 DEFAULT_OUT = Path("xlsm") / "annex-master.xlsm"
 FIXED_DATE = (2023, 12, 15, 0, 0, 0)  # the notice's date: zip entries carry no build time
 FIXED_W3CDTF = "2023-12-15T00:00:00Z"
@@ -224,8 +224,8 @@ def build_master(out: Path = DEFAULT_OUT, macros_dir: Path | None = None) -> Pat
         wb = openpyxl.load_workbook(work, keep_vba=True)
         build_workbook(into=wb)
         _conf_sheet(wb)
-        wb.defined_names[BUILD_NAME] = DefinedName(
-            BUILD_NAME, attr_text=f'"{__version__}|{xlwings.__version__}"'
+        wb.defined_names[S.BUILD_NAME] = DefinedName(
+            S.BUILD_NAME, attr_text=f'"{__version__}|{xlwings.__version__}"'
         )
         wb.properties.creator = "annex-tools"
         wb.save(work)

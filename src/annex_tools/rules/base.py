@@ -12,6 +12,7 @@ import pandas as pd
 from .. import schema as S
 from ..findings import Finding, Severity, make
 from ..reader import ROW, Settings, Workbook
+from ..text import format_date
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
@@ -78,11 +79,12 @@ def emit(
 
 
 def fmt_date(value: Any) -> str:
+    """A date (or pandas Timestamp / NaT) as 2024年1月22日; an empty cell as （空）."""
     if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
         return "（空）"
     if isinstance(value, pd.Timestamp):
         value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return format_date(value)
 
 
 def pct(value: float) -> str:
