@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from annex_tools import schema as S
-from annex_tools.builder import new_workbook
+from annex_tools.contract import schema as S
 from annex_tools.demo import make_demo
-from annex_tools.reader import read_workbook
-from annex_tools.service import check
+from annex_tools.usecases.check import check
+from annex_tools.workbook.builder import new_workbook
+from annex_tools.workbook.reader import read_workbook
 
 TODAY = dt.date(2026, 11, 26)
 ID_COLUMNS = {"组织编号", "上级组织编号", "主办组织编号", "会议编号", "述职编号", "整改编号"}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from annex_tools import schema as S
+from annex_tools.contract import schema as S
 from annex_tools.demo import write_report
 
 SCALES = {

@@ -5,7 +5,7 @@
 | what                      | ours                                  | baseline (the floor)                              |
 | ------------------------- | ------------------------------------- | ------------------------------------------------- |
 | check                     | read + rules (reports excluded)       | python-calamine reading the same sheets' values   |
-| report analysis (per file)| annex_tools.report.analyze_file       | unzip + lxml parse of word/document.xml           |
+| report analysis (per file)| annex_tools.analysis.analyze_file       | unzip + lxml parse of word/document.xml           |
 | Annex 2                   | annex2 generation (openpyxl, styled)  | XlsxWriter constant-memory writing the same cells |
 | PDF/A (archive)           | one LibreOffice call for the batch    | one LibreOffice call per file                     |
 | check, whole process      | `annex-tools check` incl. start-up    | —                                                 |
@@ -42,7 +42,7 @@ TODAY = "2026-11-26"
 def op_floor_read(path: str):  # type: ignore[no-untyped-def]
     import python_calamine
 
-    from annex_tools import schema as S
+    from annex_tools.contract import schema as S
 
     def work() -> None:
         book = python_calamine.CalamineWorkbook.from_path(path)
@@ -55,13 +55,13 @@ def op_floor_read(path: str):  # type: ignore[no-untyped-def]
 def op_check(path: str):  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from annex_tools.service import check
+    from annex_tools.usecases.check import check
 
     return lambda: check(path, dt.date.fromisoformat(TODAY))
 
 
 def op_annex2(path: str, out: str):  # type: ignore[no-untyped-def]
-    from annex_tools.docservice import make_annex2
+    from annex_tools.usecases.documents import make_annex2
 
     return lambda: make_annex2(Path(path), Path(out))
 
@@ -71,8 +71,8 @@ def op_annex2_floor(path: str, out: str):  # type: ignore[no-untyped-def]
     (the tables are planned before the clock starts: only the writing is the floor)."""
     import xlsxwriter
 
-    from annex_tools.annex2 import HEADERS, numbered
-    from annex_tools.docservice import annex2_tables
+    from annex_tools.documents.annex2 import HEADERS, numbered
+    from annex_tools.usecases.documents import annex2_tables
 
     tables = annex2_tables(Path(path))
 
@@ -108,7 +108,7 @@ def op_annex2_floor(path: str, out: str):  # type: ignore[no-untyped-def]
 
 
 def op_analyze(folder: str):  # type: ignore[no-untyped-def]
-    from annex_tools.report import analyze_file
+    from annex_tools.analysis import analyze_file
 
     files = sorted(Path(folder).glob("*.docx"))
     return lambda: [analyze_file(p) for p in files]

@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from annex_tools import schema as S
-from annex_tools.findings import Finding
-from annex_tools.reader import workbook_from_rows
-from annex_tools.service import check_workbook
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.usecases.check import check_workbook
+from annex_tools.workbook.reader import workbook_from_rows
 
 TODAY = dt.date(2024, 6, 1)
 D = dt.date

@@ -14,7 +14,7 @@ from builders import valid
 from docx import Document
 from docx_builders import BASIC, make_docx, with_tracked_changes_and_textbox
 
-from annex_tools.builder import build_workbook
+from annex_tools.workbook.builder import build_workbook
 
 
 def good(path: Path) -> Path:

@@ -32,7 +32,7 @@ def test_generator_makes_a_valid_master(tmp_path: Path) -> None:
 
     from make_data import generate
 
-    from annex_tools.service import check
+    from annex_tools.usecases.check import check
 
     path = generate("tiny", tmp_path, reports=2)
     result = check(path, dt.date(2026, 11, 26))

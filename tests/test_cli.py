@@ -10,9 +10,9 @@ import pytest
 from builders import to_rows, valid
 from cli_helpers import annex, check_json, places
 
-from annex_tools import schema as S
-from annex_tools.builder import build_workbook
+from annex_tools.contract import schema as S
 from annex_tools.demo import make_demo
+from annex_tools.workbook.builder import build_workbook
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from builders import valid
 from cli_helpers import annex
 from docx import Document
 
-from annex_tools.annex2 import HEADERS, parse_deadline, split_items, split_measure
-from annex_tools.builder import new_workbook
+from annex_tools.analysis import analyze_file
 from annex_tools.demo import make_demo
-from annex_tools.report import analyze_file
+from annex_tools.documents.annex2 import HEADERS, parse_deadline, split_items, split_measure
+from annex_tools.workbook.builder import new_workbook
 
 TODAY = "2026-11-26"
 
@@ -318,7 +318,7 @@ def independent_counts(master: Path, today: dt.date) -> dict[str, int]:
 
 
 def test_summary_numbers_equal_an_independent_count(tmp_path: Path, demo) -> None:
-    from annex_tools.docservice import make_summary
+    from annex_tools.usecases.documents import make_summary
 
     out, plan = make_summary(demo.workbook, tmp_path / "s.docx", dt.date(2026, 11, 26))
     assert plan["counts"] == independent_counts(demo.workbook, dt.date(2026, 11, 26))
@@ -342,7 +342,7 @@ def test_summary_numbers_equal_an_independent_count(tmp_path: Path, demo) -> Non
 
 
 def test_summary_placeholder_when_staff_have_not_written(tmp_path: Path) -> None:
-    from annex_tools.docservice import make_summary
+    from annex_tools.usecases.documents import make_summary
 
     master = new_workbook(tmp_path / "m.xlsx", valid())
     out, _ = make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docx_builders import BASIC, make_docx
 
-from annex_tools import formulas as F
+from annex_tools.workbook import formulas as F
 
 
 def test_words_and_shares_for_a_column_of_paths(tmp_path: Path) -> None:

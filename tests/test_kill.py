@@ -15,7 +15,7 @@ import openpyxl
 import python_calamine
 
 from annex_tools.demo import make_demo
-from annex_tools.safewrite import BACKUP_DIR
+from annex_tools.workbook.safewrite import BACKUP_DIR
 
 
 def start(master: Path) -> subprocess.Popen[bytes]:

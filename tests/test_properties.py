@@ -189,7 +189,7 @@ cell_values = st.one_of(
     ),
 )
 def test_engine_never_raises(data: dict[str, list[dict[str, Any]]], edits: list[tuple]) -> None:
-    from annex_tools import schema as S
+    from annex_tools.contract import schema as S
 
     for key, row, col, value in edits:
         rows = data[key]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx_builders import BASIC, in_table, make_docx, with_tracked_changes_and_textbox
 
-from annex_tools.report import ReportError, analyze_file, analyze_paragraphs, heading_part
+from annex_tools.analysis import ReportError, analyze_file, analyze_paragraphs, heading_part
 
 
 def test_basic_report_counts_as_word(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_stale_figures_when_sheet_differs_from_file(tmp_path: Path) -> None:
 
 
 def test_current_figures_are_not_stale(tmp_path: Path) -> None:
-    from annex_tools.report import analyze_file
+    from annex_tools.analysis import analyze_file
 
     make_docx(tmp_path / "g.docx", GOOD)
     a = analyze_file(tmp_path / "g.docx")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from builders import D, check_data, places, row_of, valid
 
-from annex_tools.findings import CATALOG
+from annex_tools.contract.findings import CATALOG
 
 Data = dict[str, list[dict[str, Any]]]
 
@@ -343,7 +343,7 @@ def test_distribution_below_minimum_body_size_is_a_warning_and_at_five_an_error(
 def test_bad_settings_are_findings_and_defaults_stand() -> None:
     from builders import to_rows
 
-    from annex_tools.reader import workbook_from_rows
+    from annex_tools.workbook.reader import workbook_from_rows
 
     rows = to_rows(valid())
     keys = [r[0] for r in rows["设置"]]

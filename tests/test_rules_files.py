@@ -8,9 +8,9 @@ import pytest
 from builders import TODAY, places, valid
 from test_rules import CASES, IDS
 
-from annex_tools import schema as S
-from annex_tools.builder import build_workbook
-from annex_tools.service import check
+from annex_tools.contract import schema as S
+from annex_tools.usecases.check import check
+from annex_tools.workbook.builder import build_workbook
 
 
 def write(data: dict, path: Path) -> Path:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annex_tools.text import word_count
+from annex_tools.contract.text import word_count
 
 CASES = [
     ("Hello、World。", 4),

@@ -13,9 +13,9 @@ from cli_helpers import annex
 from openpyxl.workbook.defined_name import DefinedName
 from xlsm_helpers import RIBBON_REL, make_xlsm, parts
 
-from annex_tools.builder import build_workbook
-from annex_tools.errors import LockedError
-from annex_tools.safewrite import BACKUP_DIR, update_master
+from annex_tools.contract.errors import LockedError
+from annex_tools.workbook.builder import build_workbook
+from annex_tools.workbook.safewrite import BACKUP_DIR, update_master
 
 
 def broken_data() -> dict:

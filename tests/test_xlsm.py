@@ -16,7 +16,13 @@ from lxml import etree
 from oletools.olevba import VBA_Parser
 
 from annex_tools import excel
-from annex_tools.xlbuild import CONF_SHEET, RIBBON_PART, RIBBON_REL, build_master, xlwings_dir
+from annex_tools.workbook.xlbuild import (
+    CONF_SHEET,
+    RIBBON_PART,
+    RIBBON_REL,
+    build_master,
+    xlwings_dir,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "xlsm" / "annex-master.xlsm"

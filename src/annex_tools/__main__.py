@@ -1,3 +1,3 @@
-from .cli import main
+from annex_tools.cli import main
 
 main()

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import schema as S
-from .documents import render_docx
-from .reader import Settings, read_workbook
-from .records import Institute, Secretary, institute
-from .text import format_date, safe_filename
+from annex_tools import __version__
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import format_date, safe_filename
+from annex_tools.documents.plans import render_docx
+from annex_tools.institute import Institute, Secretary, institute
+from annex_tools.workbook.reader import Settings, read_workbook
 
 MANIFEST = "manifest.json"
 DOC_STEM = "评价意见"

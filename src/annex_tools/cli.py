@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from . import schema as S
-from .errors import LockedError, TemplateError, WorkbookError
-from .findings import SEVERITY_ZH, Finding, Severity
+from annex_tools import __version__
+from annex_tools.contract import schema as S
+from annex_tools.contract.errors import LockedError, TemplateError, WorkbookError
+from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
 app = typer.Typer(
     add_completion=False,
@@ -80,8 +80,8 @@ def new(
     ] = False,
 ) -> None:
     """新建一个空白主表（含说明、设置和各工作表）。"""
-    from .builder import new_workbook
-    from .safewrite import backup, ensure_unlocked
+    from annex_tools.workbook.builder import new_workbook
+    from annex_tools.workbook.safewrite import backup, ensure_unlocked
 
     if path.suffix.lower() not in (".xlsx",):
         raise CannotRun(
@@ -110,13 +110,13 @@ def check(
     ] = False,
 ) -> None:
     """全面校验主表：数据、述职报告、流程、等次和整改。有错误时退出码为 1。"""
-    from .service import check as run_check
+    from annex_tools.usecases.check import check as run_check
 
     day = _today(today)
     result = run_check(workbook, day)
     if write:
-        from .marking import write_findings
-        from .safewrite import update_master
+        from annex_tools.workbook.marking import write_findings
+        from annex_tools.workbook.safewrite import update_master
 
         marked, saved = update_master(
             workbook, lambda wb: write_findings(wb, result.findings, dt.datetime.now())
@@ -149,8 +149,8 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
-    from .report import PART_ZH
-    from .service import analyze_reports
+    from annex_tools.analysis import PART_ZH
+    from annex_tools.usecases.check import analyze_reports
 
     if category is not None and category not in S.CATEGORIES:
         raise CannotRun(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
@@ -199,8 +199,8 @@ def demo(
     ] = None,
 ) -> None:
     """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
-    from .demo import make_demo
-    from .service import check as run_check
+    from annex_tools.demo import make_demo
+    from annex_tools.usecases.check import check as run_check
 
     day = _today(today)
     made = make_demo(out_dir)
@@ -212,7 +212,12 @@ def demo(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
         style="bold",
     )
-    from .docservice import make_annex2, make_feedback, make_summary, make_templates
+    from annex_tools.usecases.documents import (
+        make_annex2,
+        make_feedback,
+        make_summary,
+        make_templates,
+    )
 
     folder = made.workbook.parent
     _list_files(
@@ -245,7 +250,7 @@ def templates(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("述职报告模板"),
 ) -> None:
     """为每位需要述职的书记生成述职报告模板（附件1，.docx）。"""
-    from .docservice import make_templates
+    from annex_tools.usecases.documents import make_templates
 
     _list_files("已生成述职报告模板", make_templates(workbook, out_dir, _progress))
 
@@ -258,7 +263,7 @@ def import_reports_cmd(
     ] = None,
 ) -> None:
     """读取述职报告，把字数和三部分占比写入“述职”表。"""
-    from .docservice import import_reports
+    from annex_tools.usecases.documents import import_reports
 
     if folder is not None and not folder.is_dir():
         raise CannotRun(f"“{folder}”不是文件夹。")
@@ -279,7 +284,7 @@ def annex2(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("附件2"),
 ) -> None:
     """为每个有在职党支部的二级党组织生成附件2（评议考核结果和问题整改清单，.xlsx）。"""
-    from .docservice import make_annex2
+    from annex_tools.usecases.documents import make_annex2
 
     _list_files("已生成附件2", make_annex2(workbook, out_dir, _progress))
 
@@ -293,7 +298,7 @@ def import_returns_cmd(
     ] = False,
 ) -> None:
     """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表。"""
-    from .docservice import import_returns
+    from annex_tools.usecases.documents import import_returns
 
     r = import_returns(workbook, files, apply)
     for e in r.errors:
@@ -327,7 +332,7 @@ def summary(
     ] = None,
 ) -> None:
     """生成向市委教育工委报送的述职评议工作情况报告（公文格式）。"""
-    from .docservice import make_summary
+    from annex_tools.usecases.documents import make_summary
 
     path, plan = make_summary(workbook, out_file, _today(today))
     out.print(f"已生成汇总报告：{path}")
@@ -347,7 +352,7 @@ def feedback(
     ] = None,
 ) -> None:
     """为每位已评定等次的书记生成评价意见反馈（.docx）。"""
-    from .docservice import make_feedback
+    from annex_tools.usecases.documents import make_feedback
 
     _list_files("已生成反馈意见", make_feedback(workbook, out_dir, _today(today), _progress))
 
@@ -375,8 +380,8 @@ def archive(
     ] = None,
 ) -> None:
     """把二级党组织书记的评价意见归入人事档案（BagIt + SHA-256，只写一次）；archive verify 目录 校验归档。"""
-    from .archive import ArchiveError, verify
-    from .archive import archive as run_archive
+    from annex_tools.archive import ArchiveError, verify
+    from annex_tools.archive import archive as run_archive
 
     try:
         if target == "verify":
@@ -420,7 +425,7 @@ def build_workbook_cmd(
     ] = None,
 ) -> None:
     """从源码生成带宏主表（功能区、按钮宏、xlwings 模块、自定义函数）。"""
-    from .xlbuild import BuildError, build_master
+    from annex_tools.workbook.xlbuild import BuildError, build_master
 
     if out_path.suffix.lower() != ".xlsm":
         raise CannotRun(f"“{out_path}”：带宏主表必须使用 .xlsm 扩展名。")

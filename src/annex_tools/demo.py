@@ -17,9 +17,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from . import schema as S
-from .report import analyze_file
-from .text import safe_filename, word_count
+from annex_tools.analysis import analyze_file
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import safe_filename, word_count
 
 D = dt.date
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -180,7 +180,7 @@ def write_report(
 
 
 def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
-    from .builder import new_workbook
+    from annex_tools.workbook.builder import new_workbook
 
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)

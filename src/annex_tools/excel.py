@@ -20,17 +20,23 @@ from typing import Any
 
 import xlwings as xw
 
-from . import __version__
-from . import docservice as DS
-from . import formulas as F
-from . import schema as S
-from .cells import looks_like_formula
-from .documents import NARRATIVE_SHEET
-from .marking import MARK_FILLS, RESULT_HEADERS, RESULT_WIDTHS, MarkPlan, plan_marks
-from .reader import Workbook, workbook_from_rows
-from .returns import apply_changes
-from .service import CheckResult, check_workbook
-from .text import normalize
+from annex_tools import __version__
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import normalize
+from annex_tools.documents.plans import NARRATIVE_SHEET
+from annex_tools.documents.returns import apply_changes
+from annex_tools.usecases import documents as DS
+from annex_tools.usecases.check import CheckResult, check_workbook
+from annex_tools.workbook import formulas as F
+from annex_tools.workbook.cells import looks_like_formula
+from annex_tools.workbook.marking import (
+    MARK_FILLS,
+    RESULT_HEADERS,
+    RESULT_WIDTHS,
+    MarkPlan,
+    plan_marks,
+)
+from annex_tools.workbook.reader import Workbook, workbook_from_rows
 
 TITLE = "述职评议"
 _MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
@@ -381,7 +387,7 @@ def import_returns(book: Any) -> str | None:
 @button
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
-    from .archive import archive
+    from annex_tools.archive import archive
 
     if not book.api.Saved:
         return "归档以已保存的主表为准：请先保存主表，再点击“人事档案归档”。"

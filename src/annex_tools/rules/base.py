@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import schema as S
-from ..findings import Finding, Severity, make
-from ..reader import ROW, Settings, Workbook
-from ..text import format_date
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.text import format_date
+from annex_tools.workbook.reader import ROW, Settings, Workbook
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import schema as S
-from ..findings import Finding, make
-from ..reader import ROW
-from .base import Context, blank, emit, rule
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding, make
+from annex_tools.rules.base import Context, blank, emit, rule
+from annex_tools.workbook.reader import ROW
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),

@@ -11,10 +11,10 @@ import math
 
 import pandas as pd
 
-from .. import schema as S
-from ..findings import Finding, Severity, make
-from ..reader import ROW
-from .base import Context, blank, emit, fmt_date, pct, rule
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.rules.base import Context, blank, emit, fmt_date, pct, rule
+from annex_tools.workbook.reader import ROW
 
 GRADE = S.GRADES_SHEET.name
 BALLOTS = ("测评好票", "测评较好票", "测评一般票", "测评差票")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import schema as S
-from ..findings import Finding
-from .base import Context, blank, emit, fmt_date, lookup, rule
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.rules.base import Context, blank, emit, fmt_date, lookup, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name

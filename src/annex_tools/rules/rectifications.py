@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from .. import schema as S
-from ..findings import Finding
-from .base import Context, blank, emit, fmt_date, rule
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.rules.base import Context, blank, emit, fmt_date, rule
 
 RECT = S.RECTIFICATIONS.name
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .. import schema as S
-from ..findings import Finding
-from ..reader import Settings
-from ..report import PART_ZH
-from .base import emit, pct, rule
+from annex_tools.analysis import PART_ZH
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.rules.base import emit, pct, rule
+from annex_tools.workbook.reader import Settings
 
 ReportRule = Callable[[pd.DataFrame, Settings], list[Finding]]
 REPORT_RULES: list[tuple[str, ReportRule]] = []

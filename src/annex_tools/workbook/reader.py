@@ -17,10 +17,17 @@ from typing import Any
 import pandas as pd
 import python_calamine
 
-from . import schema as S
-from .errors import WorkbookError
-from .findings import Finding, make
-from .text import BadValue, clean_text, normalize, parse_count, parse_date, parse_share
+from annex_tools.contract import schema as S
+from annex_tools.contract.errors import WorkbookError
+from annex_tools.contract.findings import Finding, make
+from annex_tools.contract.text import (
+    BadValue,
+    clean_text,
+    normalize,
+    parse_count,
+    parse_date,
+    parse_share,
+)
 
 ROW = "_row"  # the Excel row number of each data row
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)

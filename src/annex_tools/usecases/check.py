@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema as S
-from .findings import Finding, counts
-from .reader import ROW, Workbook, read_workbook
-from .report import PARTS, ReportAnalysis, ReportError, analyze_file
-from .rules import Context, run_rules
-from .rules.reports import missing_parts_text, report_findings
+from annex_tools.analysis import PARTS, ReportAnalysis, ReportError, analyze_file
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding, counts
+from annex_tools.rules import Context, run_rules
+from annex_tools.rules.reports import missing_parts_text, report_findings
+from annex_tools.workbook.reader import ROW, Workbook, read_workbook
 
 Analyzer = Callable[[Path], ReportAnalysis]
 
@@ -165,7 +165,7 @@ def analyze_reports(
     files: list[Path], category: str | None, wb_settings: object = None
 ) -> list[AnalyzeResult]:
     """`annex-tools analyze`: the report rules applied to files, with default settings."""
-    from .reader import Settings
+    from annex_tools.workbook.reader import Settings
 
     settings = wb_settings if isinstance(wb_settings, Settings) else Settings()
     out: list[AnalyzeResult] = []

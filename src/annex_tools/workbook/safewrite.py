@@ -25,8 +25,8 @@ from typing import TypeVar
 import openpyxl
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
-from .errors import LockedError, WorkbookError
-from .reader import sniff
+from annex_tools.contract.errors import LockedError, WorkbookError
+from annex_tools.workbook.reader import sniff
 
 T = TypeVar("T")
 BACKUP_DIR = "备份"

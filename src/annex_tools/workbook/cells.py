@@ -7,7 +7,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .text import normalize
+from annex_tools.contract.text import normalize
 
 # Text starting with these would become a formula (or a DDE/injection vector) in Excel.
 FORMULA_PREFIXES = ("=", "+", "-", "@")

@@ -8,16 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import annex2 as A2
-from . import documents as D
-from . import schema as S
-from .reader import Workbook, read_workbook
-from .records import Institute, Secretary, annex2_bodies, institute
-from .report import ReportError, analyze_file
-from .returns import Change, OpenpyxlWriter, SheetWriter, apply_changes, plan_changes
-from .safewrite import update_master
-from .service import resolve_report
-from .text import normalize
+from annex_tools.analysis import ReportError, analyze_file
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import normalize
+from annex_tools.documents import annex2 as A2
+from annex_tools.documents import plans as D
+from annex_tools.documents.returns import (
+    Change,
+    OpenpyxlWriter,
+    SheetWriter,
+    apply_changes,
+    plan_changes,
+)
+from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
+from annex_tools.usecases.check import resolve_report
+from annex_tools.workbook.reader import Workbook, read_workbook
+from annex_tools.workbook.safewrite import update_master
 
 Progress = Callable[[Iterable[object], str], Iterable[object]]
 

@@ -29,10 +29,10 @@ from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
 from pyopenvba import VBAModuleKind
 
-from . import __version__
-from . import schema as S
-from .builder import build_workbook
-from .resources import data_dir
+from annex_tools import __version__
+from annex_tools.contract import schema as S
+from annex_tools.resources import data_dir
+from annex_tools.workbook.builder import build_workbook
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"

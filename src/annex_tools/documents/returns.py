@@ -14,11 +14,11 @@ from typing import Any, Protocol
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema as S
-from .annex2 import ReturnedTable
-from .cells import header_columns, put
-from .records import Institute, Secretary
-from .text import format_date, normalize
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import format_date, normalize
+from annex_tools.documents.annex2 import ReturnedTable
+from annex_tools.institute import Institute, Secretary
+from annex_tools.workbook.cells import header_columns, put
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
     "新增问题", "修改整改措施", "新增等次", "等次冲突", "无法对应", "等次无效",

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import schema as S
-from .reader import ROW, Workbook
-from .text import normalize
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import normalize
+from annex_tools.workbook.reader import ROW, Workbook
 
 
 def _date(value: object) -> dt.date | None:

@@ -18,10 +18,10 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema as S
-from .cells import header_columns
-from .findings import SEVERITY_ZH, Finding, Severity
-from .text import normalize
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
+from annex_tools.contract.text import normalize
+from annex_tools.workbook.cells import header_columns
 
 AUTHOR = "annex-tools"
 MARK_FILLS = {

@@ -21,9 +21,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema as S
-from .cells import put
-from .text import parse_date, parse_share
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import parse_date, parse_share
+from annex_tools.workbook.cells import put
 
 FORMATTED_ROWS = 500  # validations and formats reach this far below the header (or further)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -253,7 +253,7 @@ def _guide_sheet(wb: Workbook) -> None:
 
 def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
     """报告正文: the paragraphs of the summary report that staff write themselves."""
-    from .documents import NARRATIVE_KEYS, NARRATIVE_SHEET
+    from annex_tools.documents.plans import NARRATIVE_KEYS, NARRATIVE_SHEET
 
     ws = wb.create_sheet(NARRATIVE_SHEET)
     for c, header in enumerate(("部分", "内容"), start=1):
@@ -336,7 +336,7 @@ def new_workbook(
     narrative: Mapping[str, str] | None = None,
 ) -> Path:
     """Write a master workbook to `path` (atomically: a temp file beside it, then replace)."""
-    from .safewrite import atomic_save
+    from annex_tools.workbook.safewrite import atomic_save
 
     wb = build_workbook(data, narrative=narrative)
     atomic_save(wb, path)

@@ -17,10 +17,10 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema as S
-from .cells import put
-from .records import Institute, Organization, Secretary
-from .text import format_date, normalize, safe_filename
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import format_date, normalize, safe_filename
+from annex_tools.institute import Institute, Organization, Secretary
+from annex_tools.workbook.cells import put
 
 HEADERS = (
     "序号",
@@ -189,7 +189,7 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
 
 
 def write_xlsx(table: Annex2Table, path: Path) -> Path:
-    from .safewrite import atomic_save
+    from annex_tools.workbook.safewrite import atomic_save
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -333,8 +333,8 @@ def _cell_text(value: Any) -> str:
 
 
 def read_return(path: Path) -> ReturnedTable:
-    from .errors import WorkbookError
-    from .reader import sniff
+    from annex_tools.contract.errors import WorkbookError
+    from annex_tools.workbook.reader import sniff
 
     try:
         sniff(path)

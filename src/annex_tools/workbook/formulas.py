@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import schema as S
-from .report import PART_ZH, PARTS, ReportError, analyze_file
-from .rules.grades import minimum_at_most_fair
-from .text import normalize, parse_share
+from annex_tools.analysis import PART_ZH, PARTS, ReportError, analyze_file
+from annex_tools.contract import schema as S
+from annex_tools.contract.text import normalize, parse_share
+from annex_tools.rules.grades import minimum_at_most_fair
 
 PART_BY_NAME = {
     **{p: p for p in PARTS},

@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from .text import normalize, word_count
+from annex_tools.contract.text import normalize, word_count
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema as S
-from .errors import TemplateError
-from .reader import Settings
-from .records import Institute, Secretary
-from .resources import data_dir
-from .rules.grades import minimum_at_most_fair
-from .text import format_date, normalize, safe_filename
+from annex_tools.contract import schema as S
+from annex_tools.contract.errors import TemplateError
+from annex_tools.contract.text import format_date, normalize, safe_filename
+from annex_tools.institute import Institute, Secretary
+from annex_tools.resources import data_dir
+from annex_tools.rules.grades import minimum_at_most_fair
+from annex_tools.workbook.reader import Settings
 
 NARRATIVE_SHEET = "报告正文"
 NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
@@ -78,7 +78,7 @@ def render_docx(
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from .safewrite import atomic_write_bytes
+    from annex_tools.workbook.safewrite import atomic_write_bytes
 
     source = templates_dir() / template
     try:
