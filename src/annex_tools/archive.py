@@ -25,7 +25,7 @@ from typing import Any
 from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, safe_filename
-from annex_tools.documents.plans import render_docx
+from annex_tools.documents.render import render_docx
 from annex_tools.institute import Institute, Secretary, institute
 from annex_tools.workbook.reader import Settings, read_workbook
 

@@ -23,8 +23,8 @@ import xlwings as xw
 from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import normalize
-from annex_tools.documents.plans import NARRATIVE_SHEET
 from annex_tools.documents.returns import apply_changes
+from annex_tools.documents.summary import NARRATIVE_SHEET
 from annex_tools.usecases import documents as DS
 from annex_tools.usecases.check import CheckResult, check_workbook
 from annex_tools.workbook import formulas as F

@@ -11,8 +11,10 @@ from typing import Any
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import normalize
+from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
-from annex_tools.documents import plans as D
+from annex_tools.documents import summary as summary_doc
+from annex_tools.documents.render import render_docx
 from annex_tools.documents.returns import (
     Change,
     OpenpyxlWriter,
@@ -74,8 +76,8 @@ def make_templates(workbook: Source, out_dir: Path, progress: Progress = _plain)
     made = []
     for sec in progress(must_report(inst), "述职报告模板"):
         assert isinstance(sec, Secretary)
-        path = out_dir / D.report_filename(sec)
-        made.append(D.render_docx("annex1-report.docx", D.plan_annex1(sec, wb.settings), path))
+        path = out_dir / annex1.report_filename(sec)
+        made.append(render_docx("annex1-report.docx", annex1.plan_annex1(sec, wb.settings), path))
     return made
 
 
@@ -211,9 +213,9 @@ def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsRes
 
 def make_summary(workbook: Source, out: Path, today: dt.date) -> tuple[Path, dict[str, Any]]:
     wb, inst = load(workbook)
-    narrative = D.read_narrative(wb.path) if wb.narrative is None else wb.narrative
-    plan = D.plan_summary(inst, wb.settings, narrative, today)
-    D.render_docx("summary.docx", dict(plan), out, images={"chart": D.grade_chart(inst)})
+    narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
+    plan = summary_doc.plan_summary(inst, wb.settings, narrative, today)
+    render_docx("summary.docx", dict(plan), out, images={"chart": summary_doc.grade_chart(inst)})
     return out, plan
 
 
@@ -225,10 +227,10 @@ def make_feedback(
     for sec in progress([s for s in inst.secretaries if s.grade], "反馈意见"):
         assert isinstance(sec, Secretary)
         made.append(
-            D.render_docx(
+            render_docx(
                 "feedback.docx",
-                D.plan_feedback(inst, sec, wb.settings, today),
-                out_dir / D.feedback_filename(sec),
+                feedback.plan_feedback(inst, sec, wb.settings, today),
+                out_dir / feedback.feedback_filename(sec),
             )
         )
     return made

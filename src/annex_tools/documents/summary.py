@@ -1,10 +1,5 @@
-"""Annex 1 report templates, feedback to each secretary and the summary report, from the
-.docx templates in templates/ (docxtpl, rendered with autoescape so `&` or `<` in a value
-cannot cut the document).
-
-Planning (what each document says, every figure) is pure and lives in `plan_*` functions;
-`render_*` fill a template and write the file atomically.
-"""
+"""The summary report to the 党委: every figure planned from the institute (pure), the staff's
+own paragraphs from the 报告正文 sheet, and the grade chart."""
 
 from __future__ import annotations
 
@@ -17,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import TemplateError
-from annex_tools.contract.text import format_date, normalize, safe_filename
+from annex_tools.contract.text import format_date, normalize
 from annex_tools.institute import Institute, Secretary
-from annex_tools.resources import data_dir
 from annex_tools.rules.grades import minimum_at_most_fair
 from annex_tools.workbook.reader import Settings
 
@@ -60,114 +53,6 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("6. 问题整改落实", ("整改", "巡视", "巡察", "上年度", "检查", "反馈", "长效机制")),
 )
 OTHER_AREA = "其他"
-
-
-def templates_dir() -> Path:
-    """templates/ beside the project, or the copy pip installed under share/annex-tools."""
-    found = data_dir("templates", "annex1-report.docx")
-    if found is None:
-        raise TemplateError(
-            "找不到文档模板文件夹 templates/（应包含 annex1-report.docx 等）。请在项目目录中运行"
-        )
-    return found
-
-
-def render_docx(
-    template: str, context: dict[str, Any], path: Path, images: dict[str, bytes] | None = None
-) -> Path:
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-
-    from annex_tools.workbook.safewrite import atomic_write_bytes
-
-    source = templates_dir() / template
-    try:
-        doc = DocxTemplate(str(source))
-        for key, data in (images or {}).items():
-            context[key] = InlineImage(doc, io.BytesIO(data), width=Mm(150))
-        doc.render(context, autoescape=True)
-        buffer = io.BytesIO()
-        doc.save(buffer)
-    except Exception as exc:
-        raise TemplateError(
-            f"模板“{source.name}”无法生成文档：{type(exc).__name__}: {exc}"
-        ) from exc
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
-
-
-# ---- Annex 1: one report template per secretary -------------------------------------------
-
-
-def report_filename(sec: Secretary) -> str:
-    return safe_filename(f"{sec.org_name}-{sec.name}-述职报告.docx")
-
-
-def plan_annex1(sec: Secretary, st: Settings) -> dict[str, Any]:
-    limit = st.word_limit(sec.category)
-    return {
-        "year": st.year,
-        "org": sec.org_name,
-        "name": sec.name,
-        "date_line": f"{st.year + 1}年1月",
-        "reminder": (
-            f"填写提示：{sec.category or '述职'}报告不超过{limit}字；分为履职主要情况、存在的问题、下一步工作思路三部分，"
-            f"履职主要情况不超过{st.duties_max:.0%}，问题部分不少于{st.problems_min:.0%}；以第一人称写，突出述“我”，"
-            "用具体事例和数据说话。（本提示在页眉中，不计入字数）"
-        ),
-    }
-
-
-# ---- feedback to each graded secretary -----------------------------------------------------
-
-
-def body_label(inst: Institute, sec: Secretary) -> str:
-    return inst.orgs[sec.body_id].name if sec.body_id in inst.orgs else "党委"
-
-
-def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date) -> dict[str, Any]:
-    weak = sec.grade in S.GRADES_INTERVIEW
-    interview = ""
-    if weak:
-        interview = (
-            f"已于{format_date(sec.interview)}进行约谈提醒。"
-            if sec.interview
-            else "组织将安排约谈提醒。"
-        )
-    linkage = (
-        "综合评价等次为“好”，可作为评先评优的重要依据。"
-        if sec.grade == S.GRADE_GOOD
-        else "根据工作方案，综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"
-    )
-    return {
-        "year": st.year,
-        "name": sec.name,
-        "org": sec.org_name,
-        "body": body_label(inst, sec),
-        "grade": sec.grade,
-        "achievements": sec.achievements or "（未填写）",
-        "shortcomings": sec.shortcomings or "（未填写）",
-        "problems": [
-            {
-                "seq": i,
-                "problem": p.problem,
-                "measure": p.measure or "（待明确）",
-                "deadline": format_date(p.deadline) or "（待明确）",
-            }
-            for i, p in enumerate(sec.problems, start=1)
-        ],
-        "interview": interview,
-        "linkage": linkage,
-        "issuer": st.institute if sec.body_id == inst.root else f"{body_label(inst, sec)}委员会",
-        "date": format_date(sec.feedback or today),
-    }
-
-
-def feedback_filename(sec: Secretary) -> str:
-    return safe_filename(f"{sec.org_name}-{sec.name}-评价意见反馈.docx")
-
-
-# ---- the summary report ----------------------------------------------------------------------
 
 
 def classify_problem(text: str) -> str:

@@ -1,0 +1,28 @@
+"""Annex 1: one report template per secretary who reports (pure planning; render.py writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annex_tools.contract.text import safe_filename
+from annex_tools.institute import Secretary
+from annex_tools.workbook.reader import Settings
+
+
+def report_filename(sec: Secretary) -> str:
+    return safe_filename(f"{sec.org_name}-{sec.name}-述职报告.docx")
+
+
+def plan_annex1(sec: Secretary, st: Settings) -> dict[str, Any]:
+    limit = st.word_limit(sec.category)
+    return {
+        "year": st.year,
+        "org": sec.org_name,
+        "name": sec.name,
+        "date_line": f"{st.year + 1}年1月",
+        "reminder": (
+            f"填写提示：{sec.category or '述职'}报告不超过{limit}字；分为履职主要情况、存在的问题、下一步工作思路三部分，"
+            f"履职主要情况不超过{st.duties_max:.0%}，问题部分不少于{st.problems_min:.0%}；以第一人称写，突出述“我”，"
+            "用具体事例和数据说话。（本提示在页眉中，不计入字数）"
+        ),
+    }
