@@ -59,6 +59,11 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
     ("schema.required", org("B1", 上级组织编号=""), ("schema.required", "组织", 5, "上级组织编号")),
     ("schema.required", sub("S1", 审定人=""), ("schema.required", "述职", 2, "审定人")),
     (
+        "cell.control-char",
+        sub("S1", 审定人="院\x01领导"),
+        ("cell.control-char", "述职", 2, "审定人"),
+    ),
+    (
         "schema.bad-value",
         grade("S1", 综合评价等次="优"),
         ("schema.bad-value", "评议", 2, "综合评价等次"),

@@ -28,7 +28,7 @@ from annex_tools.documents.summary import NARRATIVE_SHEET
 from annex_tools.usecases import documents as DS
 from annex_tools.usecases.check import CheckResult, check_workbook
 from annex_tools.workbook import formulas as F
-from annex_tools.workbook.cells import looks_like_formula
+from annex_tools.workbook.cells import excel_value
 from annex_tools.workbook.marking import (
     MARK_FILLS,
     RESULT_HEADERS,
@@ -159,12 +159,9 @@ def _apply_plan(book: Any, plan: MarkPlan) -> None:
                 cell.note.delete()
             cell.api.AddComment(mark.text)
         sheet = book.sheets.add(S.RESULTS_SHEET, after=book.sheets[-1])
-        sheet.range("A1").value = [
-            list(RESULT_HEADERS),
-            *[list(r) for r in plan.rows],
-            [],
-            [plan.summary],
-        ]
+        sheet.range("A1").value = excel_value(
+            [list(RESULT_HEADERS), *[list(r) for r in plan.rows], [], [plan.summary]]
+        )
         sheet.range("A1").expand("right").font.bold = True
         for r, location in plan.links:
             anchor = sheet.range((r, 7))
@@ -226,13 +223,11 @@ class XlwingsWriter:
         if col is None:
             return
         cell = self.book.sheets[sheet.name].range((row, col))
-        if looks_like_formula(value):
-            cell.number_format = "@"  # text that looks like a formula stays text
-        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             value = dt.datetime.combine(value, dt.time())
         if number_format:
             cell.number_format = number_format
-        cell.value = value
+        cell.value = excel_value(value)  # formula-like text stays text
 
     def append(self, sheet: S.Sheet, values: dict[str, Any]) -> int:
         sht = self.book.sheets[sheet.name]

@@ -65,6 +65,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "schema.bad-number": (E, "{who}：“{column}”的值“{value}”{problem}。"),
     "schema.duplicate-id": (E, "{column}“{value}”重复使用（第{first}行已使用）；编号必须唯一。"),
     "schema.unknown-reference": (E, "{who}：“{column}”填写的“{value}”在工作表“{target}”中不存在。"),
+    "cell.control-char": (
+        W,
+        "{who}：“{column}”含有 Excel 无法保存的控制字符（{chars}），写出时已删除。请在单元格中删去这些不可见字符。",
+    ),
     "org.structure": (E, "{detail}"),
     "submission.missing": (
         E,

@@ -153,23 +153,97 @@ def word_count(text: str) -> int:
     return len(_EA_CHAR.findall(text)) + len(_OTHER_RUN.findall(text))
 
 
+# ---- characters an .xlsx cannot hold --------------------------------------------------
+
+# What XML 1.0 (and so an .xlsx) cannot hold: openpyxl refuses these with IllegalCharacterError.
+_UNHOLDABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def unholdable(value: object) -> list[str]:
+    """The characters of `value` an .xlsx cannot hold, as U+XXXX, in order of appearance."""
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _UNHOLDABLE.findall(value)))
+
+
+def holdable(text: str) -> str:
+    """`text` without the characters an .xlsx cannot hold (comments and sheet text alike)."""
+    return _UNHOLDABLE.sub("", text)
+
+
 # ---- file names --------------------------------------------------------------------------
 
-_WINDOWS_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Characters Windows refuses in a name, and every control character.
+_WINDOWS_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\ud800-\udfff]')
 _WINDOWS_RESERVED = (
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"COM{i}" for i in "123456789¹²³"}
+    | {f"LPT{i}" for i in "123456789¹²³"}
 )
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+MAX_NAME_BYTES = 255  # NTFS, ext4, APFS: one path component
 
 
-def safe_filename(name: str, max_len: int = 120) -> str:
-    """A file name Windows accepts, that cannot escape its folder."""
-    cleaned = _WINDOWS_FORBIDDEN.sub("_", name).strip().strip(".")
-    cleaned = cleaned.replace("..", "_")
-    if not cleaned or cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
-        cleaned = f"_{cleaned}"
-    return cleaned[:max_len]
+def _cut(text: str, max_bytes: int) -> str:
+    """The longest prefix of `text` that fits in `max_bytes` of UTF-8, never half a character."""
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    return data[:max_bytes].decode("utf-8", "ignore")
+
+
+def safe_filename(name: str, max_bytes: int = MAX_NAME_BYTES, tag: str = "") -> str:
+    """The one way a file or folder name is made from data: a name Windows, macOS and Linux
+    accept, that cannot leave its folder, at most `max_bytes` of UTF-8 with its extension kept.
+
+    Forbidden and control characters become `_`; leading and trailing dots and spaces go; `..`
+    cannot survive; a reserved device name (CON, NUL, COM1 ...) gets a leading `_`. `tag` (a
+    述职编号 or 工号 that tells two people apart) is added before the extension and is never cut.
+    """
+    cleaned = _WINDOWS_FORBIDDEN.sub("_", name)
+    ext_match = _EXTENSION.search(cleaned)
+    ext = ext_match.group(0) if ext_match else ""
+    stem = cleaned[: len(cleaned) - len(ext)] if ext else cleaned
+    tag = _WINDOWS_FORBIDDEN.sub("_", tag).strip(" .")
+    suffix = (f"-{tag}" if tag else "") + ext
+    room = max(1, max_bytes - len(suffix.encode("utf-8")))
+    stem = stem.replace("..", "_").strip(" .")
+    stem = _cut(stem, room).rstrip(" .") if stem else ""
+    if not stem:
+        stem = "_"
+    if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        stem = _cut(f"_{stem}", room)
+    return _cut(stem + suffix, max_bytes)
+
+
+def filename_key(name: str) -> str:
+    """Two names that Windows or macOS would take for the same file have the same key."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def unique_filenames(wanted: list[tuple[str, str]], max_bytes: int = MAX_NAME_BYTES) -> list[str]:
+    """Safe, distinct names for (name, distinguishing part) pairs, in order.
+
+    A name no one else shares is just made safe. Names that collide once made safe (`张/三` and
+    `张_三`, or two long names cut to the same length, or names differing only in case) all get
+    their distinguishing part, so every person still has a file and one can tell which is whose;
+    if even that collides, a counter follows.
+    """
+    plain = [safe_filename(n, max_bytes) for n, _ in wanted]
+    counts: dict[str, int] = {}
+    for p in plain:
+        counts[filename_key(p)] = counts.get(filename_key(p), 0) + 1
+    out: list[str] = []
+    taken: set[str] = set()
+    for (name, tag), p in zip(wanted, plain, strict=True):
+        candidate = p if counts[filename_key(p)] == 1 else safe_filename(name, max_bytes, tag)
+        n = 1
+        while filename_key(candidate) in taken:
+            n += 1
+            candidate = safe_filename(name, max_bytes, f"{tag}-{n}" if tag else str(n))
+        taken.add(filename_key(candidate))
+        out.append(candidate)
+    return out
 
 
 def format_date(d: dt.date | None) -> str:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from annex_tools.contract.text import safe_filename
+from annex_tools.contract.text import unique_filenames
 from annex_tools.institute import Secretary
 from annex_tools.workbook.reader import Settings
 
 
-def report_filename(sec: Secretary) -> str:
-    return safe_filename(f"{sec.org_name}-{sec.name}-述职报告.docx")
+def distinguishing(sec: Secretary) -> str:
+    """What tells two secretaries with the same file name apart: 述职编号, else 工号, else the
+    organization's number."""
+    return sec.sid or sec.staff_no or sec.org_id
+
+
+def report_filenames(secs: list[Secretary]) -> list[str]:
+    """One distinct, safe file name per secretary, in order."""
+    return unique_filenames(
+        [(f"{s.org_name}-{s.name}-述职报告.docx", distinguishing(s)) for s in secs]
+    )
 
 
 def plan_annex1(sec: Secretary, st: Settings) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.text import format_date, normalize, safe_filename
+from annex_tools.contract.text import format_date, normalize, unique_filenames
 from annex_tools.institute import Institute, Organization, Secretary
 from annex_tools.workbook.cells import put
 
@@ -57,9 +57,10 @@ class Annex2Table:
     rows: list[Annex2Row]
     notes: list[str]
 
-    @property
-    def filename(self) -> str:
-        return safe_filename(f"附件2-{self.org_name}.xlsx")
+
+def table_filenames(tables: list[Annex2Table]) -> list[str]:
+    """One distinct, safe file name per table (the 组织编号 tells two same-named bodies apart)."""
+    return unique_filenames([(f"附件2-{t.org_name}.xlsx", t.org_id) for t in tables])
 
 
 def measure_text(measure: str, deadline: dt.date | None) -> str:
@@ -124,17 +125,16 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
     """The notice's layout, print-ready: A4 landscape, borders, wrapped, header row repeated."""
     song = "宋体"
     fang = "仿宋"
-    ws["A1"] = "附件2"
-    ws["A1"].font = Font(name="黑体", size=12)
+    put(ws, 1, 1, "附件2").font = Font(name="黑体", size=12)
     ws.merge_cells("A2:F2")
-    ws["A2"] = table.title
+    put(ws, 2, 1, table.title)
     ws["A2"].font = Font(name=song, size=16, bold=True)
     ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[2].height = 36
     ws.merge_cells("A3:C3")
     ws.merge_cells("D3:F3")
     put(ws, 3, 1, f"填表部门：{table.org_name}")
-    ws["D3"] = "填表人："
+    put(ws, 3, 4, "填表人：")
     ws.merge_cells("A4:F4")
     put(ws, 4, 1, f"考核时间、地点：{table.time_place}")
     ws.merge_cells("A5:F5")
@@ -145,7 +145,7 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
             ws.cell(row=r, column=c).font = Font(name=fang, size=12)
             ws.cell(row=r, column=c).alignment = Alignment(vertical="center", wrap_text=True)
     for c, header in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=6, column=c, value=header)
+        cell = put(ws, 6, c, header)
         cell.font = Font(name=song, size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.text import format_date, safe_filename
+from annex_tools.contract.text import format_date, unique_filenames
+from annex_tools.documents.annex1 import distinguishing
 from annex_tools.institute import Institute, Secretary
 from annex_tools.workbook.reader import Settings
 
@@ -53,5 +54,8 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
     }
 
 
-def feedback_filename(sec: Secretary) -> str:
-    return safe_filename(f"{sec.org_name}-{sec.name}-评价意见反馈.docx")
+def feedback_filenames(secs: list[Secretary]) -> list[str]:
+    """One distinct, safe file name per secretary, in order."""
+    return unique_filenames(
+        [(f"{s.org_name}-{s.name}-评价意见反馈.docx", distinguishing(s)) for s in secs]
+    )

@@ -73,10 +73,12 @@ def must_report(inst: Institute) -> list[Secretary]:
 
 def make_templates(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
     wb, inst = load(workbook)
+    secs = must_report(inst)
+    names = dict(zip((id(s) for s in secs), annex1.report_filenames(secs), strict=True))
     made = []
-    for sec in progress(must_report(inst), "述职报告模板"):
+    for sec in progress(secs, "述职报告模板"):
         assert isinstance(sec, Secretary)
-        path = out_dir / annex1.report_filename(sec)
+        path = out_dir / names[id(sec)]
         made.append(render_docx("annex1-report.docx", annex1.plan_annex1(sec, wb.settings), path))
     return made
 
@@ -174,9 +176,11 @@ def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
 
 
 def make_annex2(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
+    tables = annex2_tables(workbook)
+    names = dict(zip((t.org_id for t in tables), A2.table_filenames(tables), strict=True))
     return [
-        A2.write_xlsx(t, out_dir / t.filename)
-        for t in progress(annex2_tables(workbook), "附件2")
+        A2.write_xlsx(t, out_dir / names[t.org_id])
+        for t in progress(tables, "附件2")
         if isinstance(t, A2.Annex2Table)
     ]
 
@@ -223,14 +227,16 @@ def make_feedback(
     workbook: Source, out_dir: Path, today: dt.date, progress: Progress = _plain
 ) -> list[Path]:
     wb, inst = load(workbook)
+    graded = [s for s in inst.secretaries if s.grade]
+    names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     made = []
-    for sec in progress([s for s in inst.secretaries if s.grade], "反馈意见"):
+    for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Secretary)
         made.append(
             render_docx(
                 "feedback.docx",
                 feedback.plan_feedback(inst, sec, wb.settings, today),
-                out_dir / feedback.feedback_filename(sec),
+                out_dir / names[id(sec)],
             )
         )
     return made

@@ -103,7 +103,7 @@ def setting_value(text: str) -> Any:
 
 def _style_header(ws: Worksheet, sheet: S.Sheet, headers: list[str]) -> None:
     for idx, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=idx, value=header)
+        cell = put(ws, 1, idx, header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -223,9 +223,9 @@ def _lists_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(S.LISTS_SHEET)
     for idx, (name, values) in enumerate(S.LISTS, start=1):
         letter = get_column_letter(idx)
-        ws.cell(row=1, column=idx, value=name)
+        put(ws, 1, idx, name)
         for r, v in enumerate(values, start=2):
-            ws.cell(row=r, column=idx, value=v)
+            put(ws, r, idx, v)
         ref = f"{quote_sheetname(S.LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     ws.sheet_state = "hidden"
@@ -239,7 +239,7 @@ def _guide_sheet(wb: Workbook) -> None:
         ws = wb.create_sheet(S.GUIDE_SHEET)
     ws.column_dimensions["A"].width = 110
     for r, (text, kind) in enumerate(GUIDE, start=1):
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = put(ws, r, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if kind == "title":
             cell.font = Font(name="微软雅黑", size=16, bold=True, color="1F4E79")
@@ -257,11 +257,11 @@ def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
 
     ws = wb.create_sheet(NARRATIVE_SHEET)
     for c, header in enumerate(("部分", "内容"), start=1):
-        cell = ws.cell(row=1, column=c, value=header)
+        cell = put(ws, 1, c, header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for r, key in enumerate(NARRATIVE_KEYS, start=2):
-        ws.cell(row=r, column=1, value=key).font = Font(name="微软雅黑", bold=True, size=10)
-        cell = ws.cell(row=r, column=2, value=texts.get(key) or None)
+        put(ws, r, 1, key).font = Font(name="微软雅黑", bold=True, size=10)
+        cell = put(ws, r, 2, texts.get(key) or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = 120
     ws.column_dimensions["A"].width = 18

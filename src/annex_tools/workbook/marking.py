@@ -20,8 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
-from annex_tools.contract.text import normalize
-from annex_tools.workbook.cells import header_columns
+from annex_tools.contract.text import holdable, normalize
+from annex_tools.workbook.cells import header_columns, put
 
 AUTHOR = "annex-tools"
 MARK_FILLS = {
@@ -117,7 +117,7 @@ def plan_marks(
             row,
             col,
             min(items, key=lambda f: f.sort_key()).severity,
-            "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in items),
+            holdable("\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in items)),
         )
         for (sheet, row, col), items in grouped.items()
     ]
@@ -144,10 +144,10 @@ def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -
     ws = wb.create_sheet(S.RESULTS_SHEET)
     ws.sheet_properties.tabColor = "C00000"
     for idx, header in enumerate(RESULT_HEADERS, start=1):
-        ws.cell(row=1, column=idx, value=header).font = Font(bold=True)
+        put(ws, 1, idx, header).font = Font(bold=True)
     for r, values in enumerate(plan.rows, start=2):
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
+            put(ws, r, c, value)
         ws.cell(row=r, column=8).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=2).fill = MARK_FILLS[findings[r - 2].severity]
     for r, location in plan.links:
@@ -155,7 +155,7 @@ def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -
         link.hyperlink = Hyperlink(ref=link.coordinate, location=location)
         link.font = Font(color="0563C1", underline="single")
     last = len(findings) + 1
-    ws.cell(row=last + 2, column=1, value=plan.summary).font = Font(bold=True)
+    put(ws, last + 2, 1, plan.summary).font = Font(bold=True)
     if findings:
         table = Table(displayName="tblCheckResults", ref=f"A1:H{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)

@@ -33,6 +33,7 @@ from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.resources import data_dir
 from annex_tools.workbook.builder import build_workbook
+from annex_tools.workbook.cells import put
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -178,12 +179,13 @@ def ribbon_xml(macros_dir: Path) -> bytes:
 def _conf_sheet(wb: openpyxl.Workbook) -> None:
     ws = wb.create_sheet(CONF_SHEET)
     for r, (key, value) in enumerate(CONF, start=1):
-        ws.cell(row=r, column=1, value=key).font = Font(bold=True)
-        ws.cell(row=r, column=2, value=value)
-    ws.cell(
-        row=len(CONF) + 2,
-        column=1,
-        value="说明：Interpreter_Win 填写 python.exe 的完整路径；空一行之后的内容 xlwings 不读取。",
+        put(ws, r, 1, key).font = Font(bold=True)
+        put(ws, r, 2, value)
+    put(
+        ws,
+        len(CONF) + 2,
+        1,
+        "说明：Interpreter_Win 填写 python.exe 的完整路径；空一行之后的内容 xlwings 不读取。",
     )
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 70
