@@ -134,6 +134,7 @@ def annex1() -> Document:
     header = doc.sections[0].header.paragraphs[0]
     run = header.add_run("{{ reminder }}")
     set_font(run, "楷体_GB2312", 10.5)
+    run.font.hidden = True  # 隐藏文字: shown with 显示编辑标记 (¶) on screen, never printed
     para(doc, "附件1", H1_FONT, 16, indent=False)
     title(doc, "{{ year }}年度基层党建工作述职报告")
     para(doc, "{{ org }} {{ name }}", BODY_FONT, 16, WD_ALIGN_PARAGRAPH.CENTER)

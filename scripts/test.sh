@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (LibreOffice, its Python bridge, CJK fonts and poppler from
-# Debian's packages where missing; the Python test dependencies) and runs lint, type checks
-# and the whole test suite.
+# Debian's packages where missing; the Python test dependencies in .venv, made by
+# scripts/venv.sh) and runs lint, type checks and the whole test suite (arguments go to pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=""
@@ -14,7 +14,9 @@ if [ -n "$need" ]; then
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
-python3 -m ruff check src tests benchmarks scripts
-python3 -m mypy src
-python3 -m pytest -q
+# the project's own virtual environment: a stock Debian/Ubuntu Python refuses system-wide pip (PEP 668)
+bash scripts/venv.sh test
+PY=.venv/bin/python
+$PY -m ruff check src tests benchmarks scripts
+$PY -m mypy src
+$PY -m pytest -q "$@"

@@ -144,7 +144,7 @@ def test_analyze_bad_reports(tmp_path: Path, content: bytes, says: str) -> None:
 
     path = tmp_path / "报告.docx"
     path.write_bytes(content)
-    proc, _ = run("analyze", path, "--json")
+    proc, _ = run("analyze", path, "--json", "--category", "党支部书记")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     finding = json.loads(proc.stdout)[0]["findings"][0]
     assert finding["code"] == "report.missing-file" and says in finding["message"]

@@ -91,7 +91,7 @@ def test_untouched_template_analyzes_and_a_filled_one_round_trips(tmp_path: Path
 
 
 def test_annex2_layout(tmp_path: Path, demo) -> None:
-    proc = annex("annex2", demo.workbook, "--out", tmp_path / "a2")
+    proc = annex("annex2", demo.workbook, "--out", tmp_path / "a2", "--draft")
     assert proc.returncode == 0, proc.stderr
     files = sorted((tmp_path / "a2").glob("*.xlsx"))
     assert len(files) == 8  # eight 党总支 with branches; the two exempt 直属党支部 have none
@@ -177,7 +177,7 @@ def _returns(tmp_path: Path, demo, org: str = "教师发展中心党总支") -> 
     master = tmp_path / "master.xlsx"
     shutil.copy(demo.workbook, master)
     shutil.copytree(demo.reports_dir, tmp_path / "reports")
-    annex("annex2", master, "--out", tmp_path / "a2")
+    annex("annex2", master, "--out", tmp_path / "a2", "--draft")
     return master, tmp_path / "a2" / f"附件2-{org}.xlsx"
 
 
@@ -320,8 +320,9 @@ def independent_counts(master: Path, today: dt.date) -> dict[str, int]:
 def test_summary_numbers_equal_an_independent_count(tmp_path: Path, demo) -> None:
     from annex_tools.usecases.documents import make_summary
 
-    out, plan = make_summary(demo.workbook, tmp_path / "s.docx", dt.date(2026, 11, 26))
+    out, plan = make_summary(demo.workbook, tmp_path / "s.docx", dt.date(2026, 11, 26), draft=True)
     assert plan["counts"] == independent_counts(demo.workbook, dt.date(2026, 11, 26))
+    out = tmp_path / "s.docx"
     text = docx_text(out)
     c = plan["counts"]
     assert f"共有{c['secretaries']}名党组织书记" in text
@@ -345,15 +346,17 @@ def test_summary_placeholder_when_staff_have_not_written(tmp_path: Path) -> None
     from annex_tools.usecases.documents import make_summary
 
     master = new_workbook(tmp_path / "m.xlsx", valid())
-    out, _ = make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1))
-    assert "【请在主表“报告正文”工作表中填写“主要做法和成效”部分" in docx_text(out)
+    make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1))
+    assert "【请在主表“报告正文”工作表中填写“主要做法和成效”部分" in docx_text(tmp_path / "s.docx")
 
 
 # ---- feedback -----------------------------------------------------------------------------
 
 
 def test_feedback_one_per_graded_secretary(tmp_path: Path, demo) -> None:
-    proc = annex("feedback", demo.workbook, "--out", tmp_path / "fb", "--today", "2024-01-25")
+    proc = annex(
+        "feedback", demo.workbook, "--out", tmp_path / "fb", "--today", "2024-01-25", "--draft"
+    )
     assert proc.returncode == 0, proc.stderr
     files = list((tmp_path / "fb").glob("*.docx"))
     assert len(files) == 50
@@ -380,10 +383,10 @@ def test_values_with_markup_characters_do_not_cut_documents(tmp_path: Path) -> N
 def test_every_generated_document_converts_to_pdf(tmp_path: Path, demo) -> None:
     soffice = shutil.which("soffice")
     assert soffice, "CI installs LibreOffice"
-    annex("templates", demo.workbook, "--out", tmp_path / "t")
-    annex("annex2", demo.workbook, "--out", tmp_path / "a2")
-    annex("feedback", demo.workbook, "--out", tmp_path / "fb")
-    annex("summary", demo.workbook, "--out", tmp_path / "s.docx")
+    annex("templates", demo.workbook, "--out", tmp_path / "t", "--draft")
+    annex("annex2", demo.workbook, "--out", tmp_path / "a2", "--draft")
+    annex("feedback", demo.workbook, "--out", tmp_path / "fb", "--draft")
+    annex("summary", demo.workbook, "--out", tmp_path / "s.docx", "--draft")
     files = [
         *sorted((tmp_path / "t").glob("*.docx"))[:2],
         *sorted((tmp_path / "a2").glob("*.xlsx")),

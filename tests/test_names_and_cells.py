@@ -12,6 +12,7 @@ from builders import valid
 from cli_helpers import annex
 
 from annex_tools.contract.text import filename_key, safe_filename, unique_filenames
+from annex_tools.usecases.outputs import MANIFEST
 from annex_tools.workbook.builder import new_workbook
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "annex_tools"
@@ -87,9 +88,14 @@ def test_all_documents_for_a_hostile_institute_one_file_each_inside_the_folder(
     out = tmp_path / "out"
     expected = {"templates": 4 + 11 + 2, "feedback": 4 + 11, "annex2": 2}
     for command, count in expected.items():
-        proc = annex(command, master, "--out", out / command, *(["--today", "2024-06-01"] if command == "feedback" else []))  # fmt: skip
+        # the hostile master has errors (missing 述职 rows, no problems listed): drafts
+        proc = annex(command, master, "--out", out / command, "--draft", *(["--today", "2024-06-01"] if command == "feedback" else []))  # fmt: skip
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        files = [p for p in (tmp_path).rglob("*") if p.is_file() and out / command in p.parents]
+        files = [
+            p
+            for p in (tmp_path).rglob("*")
+            if p.is_file() and out / command in p.parents and p.name != MANIFEST
+        ]
         assert len(files) == count, (command, sorted(p.name for p in files))
         assert all(p.parent == out / command for p in files)  # nothing escaped or nested
         assert all(len(p.name.encode()) <= 255 and p.suffix in (".docx", ".xlsx") for p in files)
@@ -97,7 +103,7 @@ def test_all_documents_for_a_hostile_institute_one_file_each_inside_the_folder(
         not (tmp_path / "etc").exists()
         and not (tmp_path.parent / "逃逸-王五-述职报告.docx").exists()
     )
-    annex2 = sorted(p.name for p in (out / "annex2").iterdir())
+    annex2 = sorted(p.name for p in (out / "annex2").iterdir() if p.name != MANIFEST)
     assert annex2 == ["附件2-党总支_一-G1.xlsx", "附件2-党总支_一-G9.xlsx"]
 
 

@@ -96,7 +96,19 @@ def heading_part(text: str) -> str | None:
     return None
 
 
+# Line and paragraph breaks inside one Word paragraph: manual line breaks (w:br, w:cr), and
+# the characters a pasted text may carry (CR LF, CR, LF, VT, FF, NEL, U+2028, U+2029).
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def split_lines(paragraphs: list[str]) -> list[str]:
+    """Every line on its own: a heading followed by a line break and body text in the same
+    paragraph is still a heading. Word counts are unchanged (the breaks count nothing)."""
+    return [line for p in paragraphs for line in _LINE_BREAKS.split(p)]
+
+
 def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
+    paragraphs = split_lines(paragraphs)
     result = ReportAnalysis(file=file)
     counts = [word_count(p) for p in paragraphs]
     result.words = sum(counts)
@@ -146,8 +158,11 @@ _TEXT_TAGS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr")
 
 
 def _paragraph_text(p: etree._Element) -> str:
-    """Visible text of one paragraph: w:t, with tabs and breaks as spaces."""
-    return "".join((el.text or "") if el.tag == f"{_W}t" else " " for el in p.iter(*_TEXT_TAGS))
+    """Visible text of one paragraph: w:t, tabs as spaces, line breaks as newlines."""
+    return "".join(
+        (el.text or "") if el.tag == f"{_W}t" else (" " if el.tag == f"{_W}tab" else "\n")
+        for el in p.iter(*_TEXT_TAGS)
+    )
 
 
 def read_paragraphs(path: Path | str) -> list[str]:

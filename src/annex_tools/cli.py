@@ -9,7 +9,7 @@ import tempfile
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,8 +17,18 @@ from rich.table import Table
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import LockedError, TemplateError, WorkbookError
+from annex_tools.contract.errors import (
+    LockedError,
+    MasterHasErrors,
+    OutputError,
+    TemplateError,
+    WorkbookError,
+)
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
+
+if TYPE_CHECKING:
+    from annex_tools.usecases.check import AnalyzeResult
+    from annex_tools.usecases.outputs import Outputs
 
 app = typer.Typer(
     add_completion=False,
@@ -144,17 +154,42 @@ def _part_cell(words: int | None, share: float | None) -> str:
 def analyze(
     files: Annotated[list[Path], typer.Argument(help="述职报告 .docx 文件")],
     category: Annotated[
-        str | None, typer.Option("--category", help="二级党组织书记 或 党支部书记（决定字数上限）")
+        str | None,
+        typer.Option(
+            "--category",
+            help="二级党组织书记 或 党支部书记（决定字数上限）；不写时从 --master 主表或文件名判断",
+        ),
+    ] = None,
+    master: Annotated[
+        Path | None,
+        typer.Option("--master", help="主表：按其中的述职记录判断类别，并使用其设置中的字数上限"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
     from annex_tools.analysis import PART_ZH
-    from annex_tools.usecases.check import analyze_reports
+    from annex_tools.usecases.check import infer_category
 
     if category is not None and category not in S.CATEGORIES:
         raise CannotRun(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
-    results = analyze_reports(files, category)
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        raise CannotRun("找不到文件：" + "、".join(f"“{f}”" for f in missing) + "。")
+    book = None
+    if master is not None:
+        from annex_tools.workbook.reader import read_workbook
+
+        book = read_workbook(master)
+    categories = {f: category or infer_category(f, book) for f in files}
+    unknown = [f for f, c in categories.items() if c is None]
+    if unknown:
+        raise CannotRun(
+            "无法判断"
+            + "、".join(f"“{f.name}”" for f in unknown)
+            + "是哪一类书记的述职报告（决定字数上限）。请加 --category 二级党组织书记 或 --category 党支部书记，"
+            "或用 --master 指定主表。"
+        )
+    results = _analyze_each(categories, book)
     if as_json:
         sys.stdout.write(
             json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2) + "\n"
@@ -185,10 +220,18 @@ def analyze(
             )
         out.print(table)
         render_findings([f for r in results for f in r.findings])
+    # a missing file stopped the command above (exit 2); one that cannot be read is a finding
     has_error = any(r.error for r in results) or any(
         f.severity is Severity.ERROR for r in results for f in r.findings
     )
     raise typer.Exit(EXIT_FINDINGS if has_error else EXIT_OK)
+
+
+def _analyze_each(categories: dict[Path, str | None], book: object) -> list[AnalyzeResult]:
+    from annex_tools.usecases.check import analyze_reports
+
+    settings = getattr(book, "settings", None)
+    return [r for f, c in categories.items() for r in analyze_reports([f], c, settings)]
 
 
 @app.command()
@@ -220,16 +263,47 @@ def demo(
     )
 
     folder = made.workbook.parent
-    _list_files(
-        "述职报告模板（附件1）", make_templates(made.workbook, folder / "述职报告模板", _progress)
+    draft = result.errors > 0  # the planted mistakes are errors: the documents are drafts
+    if draft:
+        out.print("主表有错误，以下文档按草稿生成（每页标有“草稿”）。", style="yellow")
+    book = made.workbook
+    kw = {"draft": draft, "force": True}
+    _report_outputs(
+        "述职报告模板（附件1）",
+        make_templates(book, folder / "述职报告模板", _progress, today=day, **kw),
     )
-    _list_files("附件2", make_annex2(made.workbook, folder / "附件2", _progress))
-    _list_files("评价意见反馈", make_feedback(made.workbook, folder / "反馈意见", day, _progress))
-    summary_path, _ = make_summary(made.workbook, folder / "汇总报告.docx", day)
-    out.print(f"汇总报告：{summary_path}")
+    _report_outputs("附件2", make_annex2(book, folder / "附件2", _progress, today=day, **kw))
+    _report_outputs("评价意见反馈", make_feedback(book, folder / "反馈意见", day, _progress, **kw))
+    done, _ = make_summary(book, folder / "汇总报告.docx", day, **kw)
+    _report_outputs("汇总报告", done)
     out.print(
         f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。"
     )
+
+
+DraftOpt = Annotated[
+    bool,
+    typer.Option("--draft", help="主表有错误时仍然生成草稿（每页标“草稿”，不得印发）"),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="覆盖生成后被人改过的文件（改过的文件先备份到“备份”文件夹）"),
+]
+
+
+def _report_outputs(title: str, done: Outputs, where: str = "") -> None:
+    if where:
+        out.print(where)
+    _list_files(title, done.written)
+    for backup in done.backups:
+        out.print(f"  已把改过的旧文件备份到：{backup}", style="cyan")
+    if done.kept:
+        out.print(
+            f"以下 {len(done.kept)} 个文件在生成后被改过，未覆盖（要替换请加 --force，旧文件会先备份）：",
+            style="yellow",
+        )
+        for p in done.kept:
+            out.print(f"  {p}")
 
 
 def _progress(items: Iterable[object], label: str) -> Iterable[object]:
@@ -244,15 +318,26 @@ def _list_files(title: str, paths: list[Path]) -> None:
         out.print(f"  {p}")
 
 
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
+]
+
+
 @app.command()
 def templates(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("述职报告模板"),
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("述职报告模板"),
+    today: TodayOpt = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """为每位需要述职的书记生成述职报告模板（附件1，.docx）。"""
     from annex_tools.usecases.documents import make_templates
 
-    _list_files("已生成述职报告模板", make_templates(workbook, out_dir, _progress))
+    done = make_templates(
+        workbook, out_dir, _progress, today=_today(today), draft=draft, force=force
+    )
+    _report_outputs("已生成述职报告模板", done, f"输出文件夹：{out_dir}")
 
 
 @app.command("import-reports")
@@ -281,12 +366,16 @@ def import_reports_cmd(
 @app.command()
 def annex2(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("附件2"),
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("附件2"),
+    today: TodayOpt = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """为每个有在职党支部的二级党组织生成附件2（评议考核结果和问题整改清单，.xlsx）。"""
     from annex_tools.usecases.documents import make_annex2
 
-    _list_files("已生成附件2", make_annex2(workbook, out_dir, _progress))
+    done = make_annex2(workbook, out_dir, _progress, today=_today(today), draft=draft, force=force)
+    _report_outputs("已生成附件2", done, f"输出文件夹：{out_dir}")
 
 
 @app.command("import-returns")
@@ -326,16 +415,37 @@ def import_returns_cmd(
 @app.command()
 def summary(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_file: Annotated[Path, typer.Option("--out", help="输出的 .docx")] = Path("汇总报告.docx"),
-    today: Annotated[
-        str | None, typer.Option("--today", help="报告日期（YYYY-MM-DD），默认今天")
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="输出文件（.docx 或 .pdf）或文件夹；默认当前文件夹下的“YYYY年度述职评议工作情况报告.docx”",
+        ),
     ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", help="统计所按的日期（YYYY-MM-DD），默认今天；落款日期取设置中的“报告日期”"
+        ),
+    ] = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
 ) -> None:
-    """生成向市委教育工委报送的述职评议工作情况报告（公文格式）。"""
-    from annex_tools.usecases.documents import make_summary
+    """生成向市委教育工委报送的述职评议工作情况报告（公文格式；--out 以 .pdf 结尾时经 LibreOffice 生成 PDF）。"""
+    from annex_tools.usecases.documents import make_summary, summary_filename
+    from annex_tools.usecases.outputs import resolve_file_out
+    from annex_tools.workbook.reader import read_workbook
 
-    path, plan = make_summary(workbook, out_file, _today(today))
-    out.print(f"已生成汇总报告：{path}")
+    day = _today(today)
+    default_name = summary_filename(read_workbook(workbook).settings)
+    target, was_folder = resolve_file_out(out_file or Path("."), default_name)
+    done, plan = make_summary(workbook, target, day, draft=draft, force=force)
+    where = (
+        f"--out 是文件夹，报告写在其中：{target}"
+        if was_folder and out_file is not None
+        else f"报告文件：{target}"
+    )
+    _report_outputs("已生成汇总报告", done, where)
     if plan["bodies_short"]:
         out.print(
             f"注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求，报告中已写明。",
@@ -346,15 +456,18 @@ def summary(
 @app.command()
 def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("反馈意见"),
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("反馈意见"),
     today: Annotated[
         str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
     ] = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """为每位已评定等次的书记生成评价意见反馈（.docx）。"""
     from annex_tools.usecases.documents import make_feedback
 
-    _list_files("已生成反馈意见", make_feedback(workbook, out_dir, _today(today), _progress))
+    done = make_feedback(workbook, out_dir, _today(today), _progress, draft=draft, force=force)
+    _report_outputs("已生成反馈意见", done, f"输出文件夹：{out_dir}")
 
 
 @app.command()
@@ -398,6 +511,9 @@ def archive(
             return
         if out_dir is None:
             raise CannotRun("请用 --out 指定归档文件夹。")
+        from annex_tools.usecases.documents import open_master
+
+        open_master(Path(target), _today(today))  # a master, without errors: no drafts in files
         r = run_archive(
             Path(target), out_dir, _today(today), pdf, all_levels, dry_run, progress=_progress
         )
@@ -452,11 +568,20 @@ def _log_crash() -> Path:
 
 
 def main() -> None:
+    from annex_tools import cli_zh
+
+    cli_zh.install()
+    command = typer.main.get_command(app)
+    cli_zh.localize(command)
     try:
-        code = app(standalone_mode=False)
+        code = command.main(prog_name="annex-tools", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (CannotRun, WorkbookError, LockedError, TemplateError) as exc:
+    except MasterHasErrors as exc:
+        render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
+        err.print(f"[bold red]未生成：[/bold red]{exc}")
+        sys.exit(EXIT_FINDINGS)
+    except (CannotRun, WorkbookError, LockedError, TemplateError, OutputError) as exc:
         err.print(f"[bold red]无法运行：[/bold red]{exc}")
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:
@@ -469,8 +594,10 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unforeseen: no traceback
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "annex-tools"
             err.print(
-                f"[bold red]命令用法有误：[/bold red]{exc.format_message()}（运行 annex-tools --help 查看用法）"
+                f"[bold red]命令用法有误：[/bold red]{cli_zh.translate(exc.format_message())}（运行 {where} --help 查看用法）"
             )
             sys.exit(EXIT_CANNOT_RUN)
         if type(exc).__name__ == "Abort":

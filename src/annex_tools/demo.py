@@ -179,7 +179,9 @@ def write_report(
     doc.save(str(path))
 
 
-def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
+def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoResult:
+    """The demo institute; `mistakes=False` leaves out the planted mistakes (a master with no
+    errors, from which documents are generated as final, not as drafts)."""
     from annex_tools.workbook.builder import new_workbook
 
     rng = random.Random(seed)
@@ -286,7 +288,7 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     fair_slots = {
         "G01": ["较好"],
         "G02": ["较好"],
-        "G03": [],
+        "G03": [] if mistakes else ["较好"],
         "G04": ["一般", "较好"],
         "G05": ["较好"],
         "G06": ["较好"],
@@ -392,100 +394,111 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
     def plant(code: str, sheet: S.Sheet, row: int | None, column: str | None, what: str) -> None:
         planted.append(Planted(code, sheet.name, row, column, what))
 
-    # 1. a 二级党组织书记 report over 1500 字
-    s = next(x for x in subs if x["述职编号"] == sid_of["G02"])
-    s["_targets"] = {"duties": 700, "problems": 560, "plans": 380}
-    plant(
-        "report.too-long",
-        S.SUBMISSIONS,
-        sub_row[s["述职编号"]],
-        "字数",
-        "二级党组织书记报告超过1500字",
-    )
-    # 2. a branch report whose problems part is under 30 %
-    s = next(x for x in subs if x["述职编号"] == sid_of["G03-2"])
-    s["_targets"] = {"duties": 390, "problems": 150, "plans": 330}
-    plant(
-        "report.share-problems",
-        S.SUBMISSIONS,
-        sub_row[s["述职编号"]],
-        "存在问题占比",
-        "问题部分不足30%",
-    )
-    # 3. 较好 but 优秀
-    g = next(x for x in grades if x["述职编号"] == sid_of["G01-1"])
-    g["年度考核等次"] = "优秀"
-    plant(
-        "grade.linkage-excellent",
-        S.GRADES_SHEET,
-        grade_row[g["述职编号"]],
-        "年度考核等次",
-        "较好却评为优秀",
-    )
-    # 4. 一般 without 约谈提醒
-    g = next(x for x in grades if x["述职编号"] == sid_of["G04-1"])
-    g["约谈提醒日期"] = None
-    plant(
-        "grade.interview-missing",
-        S.GRADES_SHEET,
-        grade_row[g["述职编号"]],
-        "约谈提醒日期",
-        "一般未约谈提醒",
-    )
-    # 5. a branch meeting reported only two days ahead
-    m = next(x for x in meetings if x["会议编号"] == "M06")
-    m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
-    plant("meeting.notice-late", S.MEETINGS, meeting_row["M06"], "报备日期", "会议只提前2天报备")
-    # 6. approved before it was discussed
-    s = next(x for x in subs if x["述职编号"] == sid_of["G05-3"])
-    s["审定日期"] = s["讨论日期"] - dt.timedelta(days=2)
-    plant("approval.order", S.SUBMISSIONS, sub_row[s["述职编号"]], "审定日期", "审定早于讨论")
-    # 7. 已完成 without 完成日期
-    r = next(x for x in rects if x["述职编号"] == sid_of["G06-2"])
-    r["完成日期"] = None
-    plant(
-        "rect.done-without-date",
-        S.RECTIFICATIONS,
-        rect_row[r["整改编号"]],
-        "完成日期",
-        "已完成但无完成日期",
-    )
-    # 8. a rectification without deadline (its secretary is graded 好)
-    r = next(x for x in rects if x["述职编号"] == sid_of["G07-4"])
-    r["整改时限"] = None
-    plant(
-        "rect.deadline-missing",
-        S.RECTIFICATIONS,
-        rect_row[r["整改编号"]],
-        "整改时限",
-        "没有整改时限",
-    )
-    # 9. one 党总支 graded all its branch secretaries 好
-    plant(
-        "grade.distribution", S.GRADES_SHEET, None, "综合评价等次", "教师发展中心党总支全部评为好"
-    )
-    # 10. a feedback date typed as text that is no date
-    g = next(x for x in grades if x["述职编号"] == sid_of["G08-3"])
-    g["反馈日期"] = "2024年1月32日"
-    plant(
-        "schema.bad-date",
-        S.GRADES_SHEET,
-        grade_row[g["述职编号"]],
-        "反馈日期",
-        "日期写错（1月32日）",
-    )
-    # 11. a rectification still under way after its deadline (a warning)
-    r = next(x for x in rects if x["述职编号"] == sid_of["G08-1"] and x["问题来源"] == "领导点评")
-    r["整改状态"], r["完成日期"] = "整改中", None
-    plant("rect.overdue", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "整改逾期未完成")
-    # 12. 差 is flagged for 追责问责 review (a warning the notice asks for)
-    plant(
-        "grade.accountability",
-        S.GRADES_SHEET,
-        grade_row[sid_of["G08-1"]],
-        "综合评价等次",
-        "评为差，需研判追责问责",
-    )
+    if mistakes:
+        # 1. a 二级党组织书记 report over 1500 字
+        s = next(x for x in subs if x["述职编号"] == sid_of["G02"])
+        s["_targets"] = {"duties": 700, "problems": 560, "plans": 380}
+        plant(
+            "report.too-long",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "字数",
+            "二级党组织书记报告超过1500字",
+        )
+        # 2. a branch report whose problems part is under 30 %
+        s = next(x for x in subs if x["述职编号"] == sid_of["G03-2"])
+        s["_targets"] = {"duties": 390, "problems": 150, "plans": 330}
+        plant(
+            "report.share-problems",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "存在问题占比",
+            "问题部分不足30%",
+        )
+        # 3. 较好 but 优秀
+        g = next(x for x in grades if x["述职编号"] == sid_of["G01-1"])
+        g["年度考核等次"] = "优秀"
+        plant(
+            "grade.linkage-excellent",
+            S.GRADES_SHEET,
+            grade_row[g["述职编号"]],
+            "年度考核等次",
+            "较好却评为优秀",
+        )
+        # 4. 一般 without 约谈提醒
+        g = next(x for x in grades if x["述职编号"] == sid_of["G04-1"])
+        g["约谈提醒日期"] = None
+        plant(
+            "grade.interview-missing",
+            S.GRADES_SHEET,
+            grade_row[g["述职编号"]],
+            "约谈提醒日期",
+            "一般未约谈提醒",
+        )
+        # 5. a branch meeting reported only two days ahead
+        m = next(x for x in meetings if x["会议编号"] == "M06")
+        m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
+        plant(
+            "meeting.notice-late", S.MEETINGS, meeting_row["M06"], "报备日期", "会议只提前2天报备"
+        )
+        # 6. approved before it was discussed
+        s = next(x for x in subs if x["述职编号"] == sid_of["G05-3"])
+        s["审定日期"] = s["讨论日期"] - dt.timedelta(days=2)
+        plant("approval.order", S.SUBMISSIONS, sub_row[s["述职编号"]], "审定日期", "审定早于讨论")
+        # 7. 已完成 without 完成日期
+        r = next(x for x in rects if x["述职编号"] == sid_of["G06-2"])
+        r["完成日期"] = None
+        plant(
+            "rect.done-without-date",
+            S.RECTIFICATIONS,
+            rect_row[r["整改编号"]],
+            "完成日期",
+            "已完成但无完成日期",
+        )
+        # 8. a rectification without deadline (its secretary is graded 好)
+        r = next(x for x in rects if x["述职编号"] == sid_of["G07-4"])
+        r["整改时限"] = None
+        plant(
+            "rect.deadline-missing",
+            S.RECTIFICATIONS,
+            rect_row[r["整改编号"]],
+            "整改时限",
+            "没有整改时限",
+        )
+        # 9. one 党总支 graded all its branch secretaries 好
+        plant(
+            "grade.distribution",
+            S.GRADES_SHEET,
+            None,
+            "综合评价等次",
+            "教师发展中心党总支全部评为好",
+        )
+        # 10. a feedback date typed as text that is no date
+        g = next(x for x in grades if x["述职编号"] == sid_of["G08-3"])
+        g["反馈日期"] = "2024年1月32日"
+        plant(
+            "schema.bad-date",
+            S.GRADES_SHEET,
+            grade_row[g["述职编号"]],
+            "反馈日期",
+            "日期写错（1月32日）",
+        )
+        # 11. a rectification still under way after its deadline (a warning)
+        r = next(
+            x for x in rects if x["述职编号"] == sid_of["G08-1"] and x["问题来源"] == "领导点评"
+        )
+        r["整改状态"], r["完成日期"] = "整改中", None
+        plant(
+            "rect.overdue", S.RECTIFICATIONS, rect_row[r["整改编号"]], "整改时限", "整改逾期未完成"
+        )
+        # 12. 差 is flagged for 追责问责 review (a warning the notice asks for)
+        plant(
+            "grade.accountability",
+            S.GRADES_SHEET,
+            grade_row[sid_of["G08-1"]],
+            "综合评价等次",
+            "评为差，需研判追责问责",
+        )
 
     # reports, then the figures import-reports would have typed; one left stale on purpose
     for k, s in enumerate(subs):
@@ -504,15 +517,16 @@ def make_demo(out_dir: Path, seed: int = 2023) -> DemoResult:
         s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (
             a.shares[p] for p in ("duties", "problems", "plans")
         )
-    s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
-    s["字数"] = int(s["字数"]) - 120
-    plant(
-        "report.stale-figures",
-        S.SUBMISSIONS,
-        sub_row[s["述职编号"]],
-        "字数",
-        "表中字数与报告文件不一致",
-    )
+    if mistakes:
+        s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
+        s["字数"] = int(s["字数"]) - 120
+        plant(
+            "report.stale-figures",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "字数",
+            "表中字数与报告文件不一致",
+        )
     for s in subs:
         del s["_targets"], s["_file"]
 

@@ -15,18 +15,21 @@ import platform
 import sys
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import xlwings as xw
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
+from annex_tools.contract.errors import MasterHasErrors
 from annex_tools.contract.text import normalize
 from annex_tools.documents.returns import apply_changes
 from annex_tools.documents.summary import NARRATIVE_SHEET
 from annex_tools.usecases import documents as DS
 from annex_tools.usecases.check import CheckResult, check_workbook
+from annex_tools.usecases.outputs import Outputs
 from annex_tools.workbook import formulas as F
 from annex_tools.workbook.cells import excel_value
 from annex_tools.workbook.marking import (
@@ -37,6 +40,8 @@ from annex_tools.workbook.marking import (
     plan_marks,
 )
 from annex_tools.workbook.reader import Workbook, workbook_from_rows
+
+T = TypeVar("T")
 
 TITLE = "述职评议"
 _MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
@@ -259,8 +264,25 @@ def _folder(book: Any) -> Path:
     return Path(book.fullname).parent
 
 
-def _files_message(title: str, paths: list[Path], folder: Path) -> str:
-    return f"{title}：共 {len(paths)} 个文件，已保存到\n{folder}"
+def _files_message(title: str, done: Outputs, folder: Path) -> str:
+    text = f"{title}：共 {len(done.written)} 个文件，已保存到\n{folder}"
+    if done.kept:
+        names = "、".join(p.name for p in done.kept[:5]) + ("等" if len(done.kept) > 5 else "")
+        text += f"\n有 {len(done.kept)} 个文件生成后被改过，未覆盖：{names}"
+    return text
+
+
+def _generate(make: Callable[..., T]) -> tuple[T, str]:
+    """Run a generator; when the master has errors, make drafts and say so (staff have no
+    --draft switch: the button makes the draft and the message tells them why)."""
+    try:
+        return make(draft=False), ""
+    except MasterHasErrors as exc:
+        note = (
+            f"\n\n注意：主表有 {exc.result.errors} 个错误（点“全面校验”查看），"
+            "文档已按草稿生成，每页标有“草稿”，改正后请重新生成。"
+        )
+        return make(draft=True), note
 
 
 @button
@@ -284,14 +306,17 @@ def clear_marks(book: Any) -> str:
 def make_templates(book: Any) -> str:
     """述职报告模板."""
     out = _folder(book) / "述职报告模板"
-    return _files_message("述职报告模板", DS.make_templates(open_workbook(book), out), out)
+    wb = open_workbook(book)
+    done, note = _generate(partial(DS.make_templates, wb, out))
+    return _files_message("述职报告模板", done, out) + note
 
 
 @button
 def make_annex2(book: Any) -> str:
     """附件2: the files, and the same tables as sheets of this book."""
     out = _folder(book) / "附件2"
-    paths = DS.make_annex2(open_workbook(book), out)
+    done, note = _generate(partial(DS.make_annex2, open_workbook(book), out))
+    paths = done.written
     app = book.app
     app.screen_updating = False
     try:
@@ -306,30 +331,31 @@ def make_annex2(book: Any) -> str:
                 source.close()
     finally:
         app.screen_updating = True
-    return _files_message("附件2", paths, out) + "\n并已作为工作表加入本主表。"
+    return _files_message("附件2", done, out) + "\n并已作为工作表加入本主表。" + note
 
 
 @button
 def make_summary(book: Any) -> str:
     """汇总报告."""
     wb = open_workbook(book)
-    out = _folder(book) / f"{wb.settings.year}年度述职评议工作情况报告.docx"
-    path, plan = DS.make_summary(wb, out, dt.date.today())
+    out = _folder(book) / DS.summary_filename(wb.settings)
+    (done, plan), note = _generate(partial(DS.make_summary, wb, out, dt.date.today()))
+    if done.kept:
+        return f"汇总报告“{out.name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
     warn = (
         f"\n注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求。"
         if plan["bodies_short"]
         else ""
     )
-    return f"汇总报告已生成：\n{path}{warn}"
+    return f"汇总报告已生成：\n{out}{warn}{note}"
 
 
 @button
 def make_feedback(book: Any) -> str:
     """反馈意见."""
     out = _folder(book) / "反馈意见"
-    return _files_message(
-        "评价意见反馈", DS.make_feedback(open_workbook(book), out, dt.date.today()), out
-    )
+    done, note = _generate(partial(DS.make_feedback, open_workbook(book), out, dt.date.today()))
+    return _files_message("评价意见反馈", done, out) + note
 
 
 @button

@@ -4,6 +4,7 @@ can name them without loading pandas or openpyxl."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class WorkbookError(Exception):
@@ -27,3 +28,23 @@ class LockedError(Exception):
 
 class TemplateError(Exception):
     """A template is missing or cannot be rendered; the message says which and why."""
+
+
+class NotMaster(WorkbookError):
+    """A generator was given a file that is not a master (exit 2); the message says what it is."""
+
+
+class MasterHasErrors(Exception):
+    """The master has errors; documents are made only as drafts (`--draft`). `result` is the
+    check's CheckResult, so the errors can be listed as `check` lists them."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        super().__init__(
+            f"主表有 {result.errors} 个错误，未生成文档。请先改正（见上表，或运行 annex-tools check 查看），"
+            "或加 --draft 生成每页标有“草稿”的草稿。"
+        )
+
+
+class OutputError(Exception):
+    """An output path that cannot be used; the message is Chinese (exit 2)."""

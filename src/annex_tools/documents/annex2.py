@@ -188,13 +188,21 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.6
 
 
-def write_xlsx(table: Annex2Table, path: Path) -> Path:
+DRAFT_HEADER = "草稿　主表尚有错误，本表仅供核对"
+
+
+def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
     from annex_tools.workbook.safewrite import atomic_save
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "附件2"
     render(ws, table)
+    if draft:  # printed on every page, and said on screen in the sheet's name
+        ws.oddHeader.center.text = DRAFT_HEADER
+        ws.oddHeader.center.color = "C00000"
+        ws.oddHeader.center.size = 14
+        ws.title = "附件2（草稿）"
     atomic_save(wb, path)
     return path
 

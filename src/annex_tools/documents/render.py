@@ -22,9 +22,42 @@ def templates_dir() -> Path:
     return found
 
 
+DRAFT_MARK = "草稿　主表尚有错误，本稿仅供核对，不得印发"
+
+
+def mark_draft(doc: Any) -> None:
+    """A red 草稿 line at the top of every page (the header of every section)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    even = doc.settings.odd_and_even_pages_header_footer
+    for i, section in enumerate(doc.sections):
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if even:
+            headers.append(section.even_page_header)
+        for header in headers:
+            if i and header.is_linked_to_previous:  # shows the previous section's header
+                continue
+            first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            p = first.insert_paragraph_before("")
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = p.add_run(DRAFT_MARK)
+            run.bold = True
+            run.font.size = Pt(14)
+            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
 def render_docx(
-    template: str, context: dict[str, Any], path: Path, images: dict[str, bytes] | None = None
+    template: str,
+    context: dict[str, Any],
+    path: Path,
+    images: dict[str, bytes] | None = None,
+    *,
+    draft: bool = False,
 ) -> Path:
+    """Fill `template` with `context` and write `path`; `draft` heads every page 草稿."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
@@ -36,6 +69,8 @@ def render_docx(
         for key, data in (images or {}).items():
             context[key] = InlineImage(doc, io.BytesIO(data), width=Mm(150))
         doc.render(context, autoescape=True)
+        if draft:
+            mark_draft(doc.docx)
         buffer = io.BytesIO()
         doc.save(buffer)
     except Exception as exc:

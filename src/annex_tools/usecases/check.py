@@ -161,10 +161,44 @@ class AnalyzeResult:
         return base | {"findings": [f.as_dict() for f in self.findings]}
 
 
+def infer_category(file: Path, master: Workbook | None = None) -> str | None:
+    """The 述职类别 of a report: from the master's 述职 row that names this file, or whose
+    organization and secretary both appear in the file name; else from the file name itself
+    (a 党支部 is a branch; a 党总支/党委/二级党组织 is second level). None when it cannot be told."""
+    from annex_tools.contract.text import normalize
+
+    stem = normalize(file.stem)
+    if master is not None and "subs" not in master.missing_sheets:
+        subs = master.frames["subs"]
+        for _, row in subs.iterrows():
+            named = str(row.get("报告文件") or "")
+            category = str(row.get("述职类别") or "")
+            if category not in S.CATEGORIES:
+                continue
+            if named and normalize(Path(named.replace("\\", "/")).name) == normalize(file.name):
+                return category
+        orgs = master.frames.get("orgs")
+        names = (
+            dict(zip(orgs["组织编号"], orgs["组织名称"], strict=False)) if orgs is not None else {}
+        )
+        for _, row in subs.iterrows():
+            org = normalize(str(names.get(row.get("组织编号"), "") or ""))
+            who = normalize(str(row.get("书记姓名") or ""))
+            category = str(row.get("述职类别") or "")
+            if org and who and org in stem and who in stem and category in S.CATEGORIES:
+                return category
+    if "党支部" in stem:
+        return S.CAT_BRANCH
+    if any(word in stem for word in ("党总支", "党委", "二级党组织")):
+        return S.CAT_SECOND_LEVEL
+    return None
+
+
 def analyze_reports(
     files: list[Path], category: str | None, wb_settings: object = None
 ) -> list[AnalyzeResult]:
-    """`annex-tools analyze`: the report rules applied to files, with default settings."""
+    """`annex-tools analyze`: the report rules applied to files (settings from the master when
+    one is given, else the notice's defaults)."""
     from annex_tools.workbook.reader import Settings
 
     settings = wb_settings if isinstance(wb_settings, Settings) else Settings()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
+from annex_tools.contract.errors import MasterHasErrors, NotMaster
 from annex_tools.contract.text import normalize
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
@@ -23,7 +26,8 @@ from annex_tools.documents.returns import (
     plan_changes,
 )
 from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
-from annex_tools.usecases.check import resolve_report
+from annex_tools.usecases.check import check_workbook, resolve_report
+from annex_tools.usecases.outputs import Outputs, check_folder_out, docx_to_pdf
 from annex_tools.workbook.reader import Workbook, read_workbook
 from annex_tools.workbook.safewrite import update_master
 
@@ -39,6 +43,39 @@ Source = Path | Workbook  # a master on disk, or one read from the open book by 
 
 def load(source: Source) -> tuple[Workbook, Institute]:
     wb = source if isinstance(source, Workbook) else read_workbook(source)
+    return wb, institute(wb)
+
+
+# ---- generators check their input first ------------------------------------------------------
+
+_MASTER_SHEETS = ("orgs", "subs", "grades")
+
+
+def describe_non_master(wb: Workbook) -> str | None:
+    """None for a master; otherwise what the file appears to be, in words staff use."""
+    if not all(key in wb.missing_sheets for key in _MASTER_SHEETS):
+        return None
+    if wb.path is not None:
+        try:
+            A2.read_return(wb.path)
+        except A2.ReturnError:
+            pass
+        else:
+            return "这是附件2回执（党总支交回的评议考核结果和问题整改清单），不是主表。导入它请用 import-returns"
+    names = "、".join(sh.name for sh in S.DATA_SHEETS if sh.key in _MASTER_SHEETS)
+    return f"这不是主表：工作簿中没有主表的工作表（{names}）"
+
+
+def open_master(source: Source, today: dt.date, draft: bool = False) -> tuple[Workbook, Institute]:
+    """The master behind a generator: refuses what is not a master (NotMaster) and a master
+    with errors unless `draft` (MasterHasErrors)."""
+    wb = source if isinstance(source, Workbook) else read_workbook(source)
+    what = describe_non_master(wb)
+    if what is not None:
+        raise NotMaster(wb.path or "当前工作簿", what)
+    result = check_workbook(wb, today)
+    if result.errors and not draft:
+        raise MasterHasErrors(result)
     return wb, institute(wb)
 
 
@@ -71,16 +108,29 @@ def must_report(inst: Institute) -> list[Secretary]:
     return out
 
 
-def make_templates(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
-    wb, inst = load(workbook)
+def make_templates(
+    workbook: Source,
+    out_dir: Path,
+    progress: Progress = _plain,
+    *,
+    today: dt.date | None = None,
+    draft: bool = False,
+    force: bool = False,
+) -> Outputs:
+    check_folder_out(out_dir)
+    wb, inst = open_master(workbook, today or dt.date.today(), draft)
     secs = must_report(inst)
     names = dict(zip((id(s) for s in secs), annex1.report_filenames(secs), strict=True))
-    made = []
+    done = Outputs(out_dir, force)
     for sec in progress(secs, "述职报告模板"):
         assert isinstance(sec, Secretary)
-        path = out_dir / names[id(sec)]
-        made.append(render_docx("annex1-report.docx", annex1.plan_annex1(sec, wb.settings), path))
-    return made
+        context = annex1.plan_annex1(sec, wb.settings)
+        done.write(
+            out_dir / names[id(sec)],
+            partial(render_docx, "annex1-report.docx", context, draft=draft),
+        )
+    done.save()
+    return done
 
 
 @dataclass
@@ -175,14 +225,25 @@ def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
     ]
 
 
-def make_annex2(workbook: Source, out_dir: Path, progress: Progress = _plain) -> list[Path]:
-    tables = annex2_tables(workbook)
+def make_annex2(
+    workbook: Source,
+    out_dir: Path,
+    progress: Progress = _plain,
+    *,
+    today: dt.date | None = None,
+    draft: bool = False,
+    force: bool = False,
+) -> Outputs:
+    check_folder_out(out_dir)
+    wb, _ = open_master(workbook, today or dt.date.today(), draft)
+    tables = annex2_tables(wb)
     names = dict(zip((t.org_id for t in tables), A2.table_filenames(tables), strict=True))
-    return [
-        A2.write_xlsx(t, out_dir / names[t.org_id])
-        for t in progress(tables, "附件2")
-        if isinstance(t, A2.Annex2Table)
-    ]
+    done = Outputs(out_dir, force)
+    for t in progress(tables, "附件2"):
+        assert isinstance(t, A2.Annex2Table)
+        done.write(out_dir / names[t.org_id], partial(A2.write_xlsx, t, draft=draft))
+    done.save()
+    return done
 
 
 @dataclass
@@ -215,28 +276,60 @@ def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsRes
     return result
 
 
-def make_summary(workbook: Source, out: Path, today: dt.date) -> tuple[Path, dict[str, Any]]:
-    wb, inst = load(workbook)
+def summary_filename(st: object) -> str:
+    year = getattr(st, "year", "")
+    return f"{year}年度述职评议工作情况报告.docx"
+
+
+def make_summary(
+    workbook: Source,
+    out: Path,
+    today: dt.date,
+    *,
+    draft: bool = False,
+    force: bool = False,
+) -> tuple[Outputs, dict[str, Any]]:
+    """The summary report at `out` (.docx, or .pdf through LibreOffice)."""
+    wb, inst = open_master(workbook, today, draft)
     narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
     plan = summary_doc.plan_summary(inst, wb.settings, narrative, today)
-    render_docx("summary.docx", dict(plan), out, images={"chart": summary_doc.grade_chart(inst)})
-    return out, plan
+    chart = summary_doc.grade_chart(inst)
+
+    def make(path: Path) -> None:
+        if path.suffix.lower() == ".pdf":
+            with tempfile.TemporaryDirectory() as tmp:
+                docx = Path(tmp) / "summary.docx"
+                render_docx("summary.docx", dict(plan), docx, {"chart": chart}, draft=draft)
+                docx_to_pdf(docx, path)
+        else:
+            render_docx("summary.docx", dict(plan), path, {"chart": chart}, draft=draft)
+
+    done = Outputs(out.parent, force)
+    done.write(out, make)
+    done.save()
+    return done, plan
 
 
 def make_feedback(
-    workbook: Source, out_dir: Path, today: dt.date, progress: Progress = _plain
-) -> list[Path]:
-    wb, inst = load(workbook)
+    workbook: Source,
+    out_dir: Path,
+    today: dt.date,
+    progress: Progress = _plain,
+    *,
+    draft: bool = False,
+    force: bool = False,
+) -> Outputs:
+    check_folder_out(out_dir)
+    wb, inst = open_master(workbook, today, draft)
     graded = [s for s in inst.secretaries if s.grade]
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
-    made = []
+    done = Outputs(out_dir, force)
     for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Secretary)
-        made.append(
-            render_docx(
-                "feedback.docx",
-                feedback.plan_feedback(inst, sec, wb.settings, today),
-                out_dir / names[id(sec)],
-            )
+        context = feedback.plan_feedback(inst, sec, wb.settings, today)
+        done.write(
+            out_dir / names[id(sec)],
+            partial(render_docx, "feedback.docx", context, draft=draft),
         )
-    return made
+    done.save()
+    return done
