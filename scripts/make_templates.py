@@ -15,10 +15,10 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -97,6 +97,8 @@ def para(
         p.alignment = align
     if indent and align is None:
         p.paragraph_format.first_line_indent = Pt(32)
+    if font in (H1_FONT, H2_FONT):  # a heading never ends a page
+        p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -106,11 +108,29 @@ def title(doc: Document, text: str) -> None:
     doc.add_paragraph()
 
 
-def table(doc: Document, headers: list[str], loop: str, cells: list[str]) -> None:
-    """A table whose middle rows repeat with docxtpl's {%tr %} tags."""
+def table(
+    doc: Document,
+    headers: list[str],
+    loop: str,
+    cells: list[str],
+    widths_mm: list[float] | None = None,
+    size: float = 12,
+) -> None:
+    """A table whose middle rows repeat with docxtpl's {%tr %} tags. Column widths are fixed
+    (in mm, summing to the 156 mm text width) so Word and LibreOffice do not squeeze a column
+    until a name wraps one character per line."""
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if widths_mm:
+        t.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        t._tbl.tblPr.append(layout)
+        for col, width in zip(t.columns, widths_mm, strict=True):
+            col.width = Mm(width)
+            for cell in col.cells:
+                cell.width = Mm(width)
     for row_cells, texts in zip(
         t.rows,
         (
@@ -124,9 +144,50 @@ def table(doc: Document, headers: list[str], loop: str, cells: list[str]) -> Non
         for cell, text in zip(row_cells.cells, texts, strict=True):
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
-            set_font(run, BODY_FONT, 12, bold=row_cells is t.rows[0])
-            cell.paragraphs[0].paragraph_format.line_spacing = Pt(18)
+            set_font(run, BODY_FONT, size, bold=row_cells is t.rows[0])
+            cell.paragraphs[0].paragraph_format.line_spacing = Pt(size * 1.5)
+            cell.paragraphs[0].paragraph_format.first_line_indent = Pt(0)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in t.rows:  # a row is never split across pages
+        cant = OxmlElement("w:cantSplit")
+        cant.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(cant)
+    # the header row repeats on every page the table runs onto
+    tr_pr = t.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def keep_with_next(p) -> None:
+    p.paragraph_format.keep_with_next = True
+
+
+def closing(doc: Document, issuer: str, date: str, last_text) -> None:
+    """Signature and date kept on the page of the last paragraph of text (GB/T 9704 7.3.5)."""
+    keep_with_next(last_text)
+    keep_with_next(doc.add_paragraph())
+    keep_with_next(para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT))
+    para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def border(p, side: str, color: str = "000000", size: int = 8) -> None:
+    ppr = p._p.get_or_add_pPr()
+    bdr = ppr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        ppr.append(bdr)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), color)
+    bdr.append(line)
+
+
+def red(p) -> None:
+    for run in p.runs:
+        run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
 
 
 def annex1() -> Document:
@@ -160,31 +221,34 @@ def feedback() -> Document:
     para(doc, "{{ name }}同志（{{ org }}）：", indent=False)
     para(
         doc,
-        "经{{ body }}综合平时掌握、调研了解和现场测评等情况，你{{ year }}年度抓基层党建工作的综合评价等次为“{{ grade }}”。现将评价意见反馈如下。",
+        "经{{ evaluator }}综合平时掌握、调研了解和现场测评等情况，你{{ year }}年度抓基层党建工作的综合评价等次为“{{ grade }}”。现将评价意见反馈如下。",
     )
-    para(doc, "一、主要成绩", H1_FONT)
+    para(doc, "{%p if achievements %}", indent=False)
+    para(doc, "{{ h_achievements }}", H1_FONT)
     para(doc, "{{ achievements }}")
-    para(doc, "二、不足之处", H1_FONT)
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{%p if shortcomings %}", indent=False)
+    para(doc, "{{ h_shortcomings }}", H1_FONT)
     para(doc, "{{ shortcomings }}")
-    para(doc, "三、问题整改清单", H1_FONT)
-    para(doc, "请认真梳理自己查摆、领导点评、考核反馈指出的问题，抓好整改落实：")
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{{ h_problems }}", H1_FONT)
+    para(doc, "{{ problems_intro }}")
+    para(doc, "{%p if problems %}", indent=False)
     table(
         doc,
         ["序号", "存在问题", "整改措施", "整改时限"],
         "p in problems",
         ["{{ p.seq }}", "{{ p.problem }}", "{{ p.measure }}", "{{ p.deadline }}"],
-    )
-    para(doc, "{%p if interview %}", indent=False)
-    para(doc, "四、约谈提醒", H1_FONT)
-    para(
-        doc,
-        "根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。{{ interview }}请对照上述问题，按期完成整改，并将整改情况报{{ body }}。",
+        widths_mm=[13, 60, 55, 28],
+        size=12,
     )
     para(doc, "{%p endif %}", indent=False)
-    para(doc, "{{ linkage }}")
-    doc.add_paragraph()
-    para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{%p if interview %}", indent=False)
+    para(doc, "{{ h_interview }}", H1_FONT)
+    para(doc, "{{ interview }}")
+    para(doc, "{%p endif %}", indent=False)
+    last = para(doc, "{{ linkage }}")
+    closing(doc, "{{ issuer }}", "{{ date }}", last)
     return doc
 
 
@@ -204,76 +268,114 @@ def opinion() -> Document:
     para(doc, "二、不足之处", H1_FONT)
     para(doc, "{{ shortcomings }}")
     para(doc, "三、结果运用", H1_FONT)
-    para(doc, "{{ linkage }}")
-    doc.add_paragraph()
-    para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last = para(doc, "{{ linkage }}")
+    closing(doc, "{{ issuer }}", "{{ date }}", last)
     return doc
 
 
 def summary() -> Document:
+    """An upward report (上行文, GB/T 9704-2012): 发文机关标志 in red, 发文字号 and 签发人, a red
+    separator, title, 主送机关, body, signature and date, and the 版记 (抄送, 印发机关 and
+    印发日期). Each 公文 element is printed only when it is set on the 设置 sheet."""
     doc = gongwen_document()
+    para(doc, "{%p if issuer_mark %}", indent=False)
+    mark = para(doc, "{{ issuer_mark }}", TITLE_FONT, 30, WD_ALIGN_PARAGRAPH.CENTER)
+    mark.paragraph_format.line_spacing = Pt(44)
+    red(mark)
+    doc.add_paragraph()
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{%p if doc_number or signer %}", indent=False)
+    number = para(doc, "{{ doc_number }}\t{{ signer_line }}", indent=False)
+    number.paragraph_format.left_indent = Pt(16)
+    number.paragraph_format.tab_stops.add_tab_stop(
+        Mm(152), alignment=WD_TAB_ALIGNMENT.RIGHT
+    )  # right
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{%p if issuer_mark or doc_number or signer %}", indent=False)
+    rule = doc.add_paragraph()
+    rule.paragraph_format.line_spacing = Pt(8)
+    border(rule, "bottom", "FF0000", 12)
+    doc.add_paragraph()
+    para(doc, "{%p endif %}", indent=False)
     title(doc, "关于{{ year }}年度基层党组织书记抓党建述职评议考核工作开展情况的报告")
-    para(doc, "市委教育工委：", indent=False)
+    para(doc, "{{ addressee }}：", indent=False)
     para(doc, "{{ intro }}")
     para(doc, "一、基本情况", H1_FONT)
     para(doc, "{{ basics }}")
     para(doc, "{{ meetings_text }}")
     table(
         doc,
-        ["会议", "主办单位", "日期", "地点", "参会人员"],
+        ["主办单位", "日期", "地点", "参会人员"],
         "m in meetings",
-        ["{{ m.mid }}", "{{ m.host }}", "{{ m.date }}", "{{ m.place }}", "{{ m.attendees }}"],
+        ["{{ m.host }}", "{{ m.date }}", "{{ m.place }}", "{{ m.attendees }}"],
+        widths_mm=[42, 33, 31, 50],
+        size=10.5,
     )
     para(doc, "二、评议结果", H1_FONT)
     para(doc, "{{ grades_text }}")
     table(
         doc,
-        [
-            "评议主体",
-            "评议对象",
-            "人数",
-            "好",
-            "较好",
-            "一般",
-            "差",
-            "较好及以下占比",
-            "最低人数",
-            "比例要求",
-        ],
+        ["评议主体", "人数", "好", "较好", "一般", "差", "较好及以下", "是否达到"],
         "b in bodies",
         [
             "{{ b.name }}",
-            "{{ b.category }}",
             "{{ b.n }}",
             "{{ b.good }}",
             "{{ b.fair }}",
             "{{ b.average }}",
             "{{ b.poor }}",
-            "{{ b.share }}",
-            "{{ b.minimum }}",
+            "{{ b.share }}（至少{{ b.minimum }}人）",
             "{{ b.verdict }}",
         ],
+        widths_mm=[44, 12, 12, 12, 12, 12, 30, 22],
+        size=10.5,
     )
-    para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    chart = para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    # a picture in a paragraph of exact line spacing is clipped to one line: single spacing
+    chart.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    chart.paragraph_format.keep_together = True
     para(doc, "{{ linkage_text }}")
     para(doc, "{{ interview_text }}")
     para(doc, "三、问题整改", H1_FONT)
     para(doc, "{{ problems_text }}")
-    table(doc, ["问题来源", "问题数"], "s in sources", ["{{ s.name }}", "{{ s.count }}"])
+    table(
+        doc,
+        ["问题来源", "问题数"],
+        "s in sources",
+        ["{{ s.name }}", "{{ s.count }}"],
+        widths_mm=[60, 30],
+        size=10.5,
+    )
     para(doc, "{{ areas_text }}")
     table(
-        doc, ["方面（工作方案第二部分）", "问题数"], "a in areas", ["{{ a.name }}", "{{ a.count }}"]
+        doc,
+        ["方面（工作方案第二部分）", "问题数"],
+        "a in areas",
+        ["{{ a.name }}", "{{ a.count }}"],
+        widths_mm=[90, 30],
+        size=10.5,
     )
     para(doc, "四、主要做法和成效", H1_FONT)
     para(doc, "{{ practices }}")
     para(doc, "五、存在的问题", H1_FONT)
     para(doc, "{{ issues }}")
     para(doc, "六、下一步工作", H1_FONT)
-    para(doc, "{{ next_steps }}")
+    last = para(doc, "{{ next_steps }}")
+    closing(doc, "{{ institute }}", "{{ date }}", last)
+    para(doc, "{%p if colophon %}", indent=False)
     doc.add_paragraph()
-    para(doc, "{{ institute }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{%p if copy_to %}", indent=False)
+    cc = para(doc, "抄送：{{ copy_to }}。", size=14, indent=False)
+    cc.paragraph_format.left_indent = Pt(14)
+    border(cc, "top", "000000", 8)
+    keep_with_next(cc)
+    para(doc, "{%p endif %}", indent=False)
+    printed = para(doc, "{{ printer }}\t{{ print_date }}印发", size=14, indent=False)
+    printed.paragraph_format.left_indent = Pt(14)
+    printed.paragraph_format.tab_stops.add_tab_stop(Mm(152), alignment=WD_TAB_ALIGNMENT.RIGHT)
+    border(printed, "top", "000000", 4)
+    border(printed, "bottom", "000000", 8)
+    para(doc, "{%p endif %}", indent=False)
     return doc
 
 

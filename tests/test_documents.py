@@ -310,10 +310,24 @@ def independent_counts(master: Path, today: dt.date) -> dict[str, int]:
         "excellent": len(excellent),
         "excellent_breaking": sum(g["综合评价等次"] != "好" for g in excellent),
         "weak": len(weak),
-        "interviewed": sum(bool(g["约谈提醒日期"]) for g in weak),
+        "interviewed": sum(
+            bool(g["约谈提醒日期"]) and g["约谈提醒日期"].date() <= today for g in weak
+        ),
+        "with_list": sum(
+            any(
+                r["述职编号"] == g["述职编号"] and r["整改措施"] and r["整改时限"] is not None
+                for r in rects
+            )
+            for g in weak
+        ),
         "problems": len(rects),
         "with_measure": sum(bool(r["整改措施"]) and r["整改时限"] is not None for r in rects),
-        "done": sum(r["整改状态"] == "已完成" for r in rects),
+        "done": sum(
+            r["整改状态"] == "已完成"
+            and r["完成日期"] is not None
+            and r["完成日期"].date() <= today
+            for r in rects
+        ),
     }
 
 
@@ -328,16 +342,19 @@ def test_summary_numbers_equal_an_independent_count(tmp_path: Path, demo) -> Non
     assert f"共有{c['secretaries']}名党组织书记" in text
     assert f"召开述职评议会议{c['meetings']}场，参会人员共{c['attendees']}人次" in text
     assert f"问题{c['problems']}个" in text and f"已完成整改{c['done']}个" in text
-    assert "教师发展中心党总支评价为“较好”或以下等次的人数低于最低比例15%的要求" in text
-    assert "其中1人综合评价等次未达到“好”" in text
+    assert "教师发展中心党总支评定5人，“较好”或以下0人，少于应有的1人，未达到要求" in text
+    assert (
+        "其中教育管理学院第一党支部" in text
+        and "与“未达到‘好’的不得评定为‘优秀’”的规定不符" in text
+    )
     # per-body table: 党委 first, with the grades it gave
     doc = Document(str(out))
     body_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "评议主体")
     first = [c.text for c in body_table.rows[1].cells]
-    assert first[:3] == ["中共示例学院委员会", "二级党组织书记", "10"]
+    assert first[:2] == ["中共示例学院委员会", "10"]
     assert first[-1] == "达到"
     short = next(r for r in body_table.rows if r.cells[0].text == "教师发展中心党总支")
-    assert short.cells[-1].text == "未达到" and short.cells[7].text == "0.0%"
+    assert short.cells[-1].text == "未达到" and short.cells[6].text.startswith("0.0%")
     assert "主要做法和成效" in text and "演示文字" in text
     assert any(r.element.xpath(".//pic:pic") for p in doc.paragraphs for r in p.runs)  # the chart
 

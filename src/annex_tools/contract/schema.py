@@ -220,6 +220,15 @@ K_NOTICE_DAYS = "会议报备提前天数"
 K_BRANCH_DEADLINE = "党支部述职完成截止日期"
 K_REPORT_DEADLINE = "党委审议上报截止日期"
 K_EXEMPT = "免填附件2组织"
+# 公文 elements of the summary report (GB/T 9704-2012); empty ones are left out of the document
+K_REPORT_DATE = "报告日期"
+K_ISSUER_MARK = "发文机关标志"
+K_DOC_NUMBER = "发文字号"
+K_SIGNER = "签发人"
+K_ADDRESSEE = "主送机关"
+K_COPY_TO = "抄送机关"
+K_PRINTER = "印发机关"
+K_PRINT_DATE = "印发日期"
 
 ROUND_UP = "向上取整"
 ROUND_HALF_UP = "四舍五入"
@@ -244,6 +253,14 @@ SETTING_ROWS: tuple[tuple[str, str, str], ...] = (
     (K_BRANCH_DEADLINE, "2024-01-22", "通知：在职党支部书记述职评议考核于此日前基本完成"),
     (K_REPORT_DEADLINE, "2024-01-31", "通知：党委审议并向市委教育工委上报的截止日期"),
     (K_EXEMPT, "安保后勤直属党支部；学术资源部直属党支部", "不需填写附件2的组织，用“；”或“,”分隔"),
+    (K_REPORT_DATE, "", "汇总报告的成文日期（落款）；整改完成数等按此日期统计。空着时用生成当天"),
+    (K_ISSUER_MARK, "", "汇总报告的发文机关标志（红色），如“中共示例学院委员会文件”；空着不印"),
+    (K_DOC_NUMBER, "", "发文字号，如“示院党〔2024〕3号”；空着不印"),
+    (K_SIGNER, "", "签发人姓名（上行文标注）；空着不印"),
+    (K_ADDRESSEE, "市委教育工委", "汇总报告的主送机关"),
+    (K_COPY_TO, "", "版记中的抄送机关，如“市委组织部”；空着不印"),
+    (K_PRINTER, "", "版记中的印发机关，如“中共示例学院委员会办公室”；与印发日期都空着时不印版记"),
+    (K_PRINT_DATE, "", "版记中的印发日期"),
 )
 SETTING_DEFAULTS = {k: v for k, v, _ in SETTING_ROWS}
 

@@ -16,41 +16,112 @@ def body_label(inst: Institute, sec: Secretary) -> str:
     return inst.orgs[sec.body_id].name if sec.body_id in inst.orgs else "党委"
 
 
+SERIOUS_MARK = "【严重】"  # staff mark a problem as serious by starting its text with this
+
+
+def is_serious(text: str) -> bool:
+    return text.lstrip().startswith(SERIOUS_MARK)
+
+
+_NUMBERS = "一二三四五六"
+
+
 def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date) -> dict[str, Any]:
+    """The letter to one graded secretary, in the notice's terms (方案 三 5、6): 肯定成绩、指出不足、
+    等次; 约谈提醒、限期整改 for 一般/差, 追责问责 where problems are serious (差, or a problem
+    marked 【严重】); the evaluating body by level. Dated the 反馈日期 (else `today`); a 约谈
+    after that date is announced, not reported as done. No placeholder and no empty table."""
+    date = sec.feedback or today
+    second = sec.body_id == inst.root
+    body = body_label(inst, sec)
+    evaluator = "党委常委会" if second else f"{body}委员会"
+    issuer = st.institute if second else f"{body}委员会"
+    report_to = "党委组织部" if second else body
     weak = sec.grade in S.GRADES_INTERVIEW
+    serious = [p for p in sec.problems if is_serious(p.problem)]
+    listed = [p for p in sec.problems if p.problem.strip()]
+
+    problems = [
+        {
+            "seq": i,
+            "problem": p.problem.strip().removeprefix(SERIOUS_MARK).strip(),
+            "measure": p.measure or "由本人提出整改措施",
+            "deadline": format_date(p.deadline) or "与整改措施一并明确",
+        }
+        for i, p in enumerate(listed, start=1)
+    ]
+    against = "请对照上述不足之处，" if sec.shortcomings else "请"
+    if problems:
+        problems_intro = (
+            "请认真梳理自己查摆、领导点评、考核反馈指出的问题，对照下列整改清单抓好整改落实："
+        )
+    elif weak:
+        problems_intro = (
+            f"目前尚未列出你的整改清单。{against}认真梳理自己查摆、领导点评、考核反馈指出的问题，"
+            f"列出整改清单，明确整改措施和时限，报{report_to}。"
+        )
+    else:
+        problems_intro = (
+            f"{against}认真梳理自己查摆、领导点评、考核反馈指出的问题，列出整改清单，抓好整改落实。"
+        )
+
     interview = ""
     if weak:
-        interview = (
-            f"已于{format_date(sec.interview)}进行约谈提醒。"
-            if sec.interview
-            else "组织将安排约谈提醒。"
+        if sec.interview and sec.interview <= date:
+            when = (
+                f"{evaluator if second else body}已于{format_date(sec.interview)}对你进行约谈提醒。"
+            )
+        elif sec.interview:
+            when = f"定于{format_date(sec.interview)}对你进行约谈提醒。"
+        else:
+            when = "将另行安排对你进行约谈提醒。"
+        follow = (
+            f"请对照上述整改清单，在整改时限内完成整改，并将整改情况报{report_to}。"
+            if problems
+            else f"请按上述要求列出整改清单、限期整改，并将整改情况报{report_to}。"
         )
+        interview = (
+            f"根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。{when}{follow}"
+        )
+        if sec.grade == "差" or serious:
+            which = (
+                f"经认定问题严重的（整改清单中第{'、'.join(str(problems[listed.index(p)]['seq']) for p in serious)}项）"
+                if serious
+                else "问题严重的"
+            )
+            interview += f"根据工作方案，{which}，将依照有关规定严肃追责问责。"
     linkage = (
-        "综合评价等次为“好”，可作为评先评优的重要依据。"
+        "评价意见及等次将作为评先评优、选拔任用干部的重要依据。"
         if sec.grade == S.GRADE_GOOD
         else "根据工作方案，综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"
     )
+    sections = ["主要成绩" if sec.achievements else "", "不足之处" if sec.shortcomings else ""]
+    sections += ["问题整改清单", "约谈提醒" if interview else ""]
+    numbered = {}
+    n = 0
+    for title in sections:
+        if title:
+            numbered[title] = f"{_NUMBERS[n]}、{title}"
+            n += 1
     return {
         "year": st.year,
         "name": sec.name,
         "org": sec.org_name,
-        "body": body_label(inst, sec),
+        "body": body,
+        "evaluator": evaluator,
         "grade": sec.grade,
-        "achievements": sec.achievements or "（未填写）",
-        "shortcomings": sec.shortcomings or "（未填写）",
-        "problems": [
-            {
-                "seq": i,
-                "problem": p.problem,
-                "measure": p.measure or "（待明确）",
-                "deadline": format_date(p.deadline) or "（待明确）",
-            }
-            for i, p in enumerate(sec.problems, start=1)
-        ],
+        "achievements": sec.achievements,
+        "shortcomings": sec.shortcomings,
+        "h_achievements": numbered.get("主要成绩", ""),
+        "h_shortcomings": numbered.get("不足之处", ""),
+        "h_problems": numbered["问题整改清单"],
+        "h_interview": numbered.get("约谈提醒", ""),
+        "problems_intro": problems_intro,
+        "problems": problems,
         "interview": interview,
         "linkage": linkage,
-        "issuer": st.institute if sec.body_id == inst.root else f"{body_label(inst, sec)}委员会",
-        "date": format_date(sec.feedback or today),
+        "issuer": issuer,
+        "date": format_date(date),
     }
 
 

@@ -137,42 +137,151 @@ def read_narrative(path: Path | None) -> dict[str, str]:
     }
 
 
+def _who(secs: list[Secretary]) -> str:
+    """Names as a reader recognises them: 组织 + 姓名, joined with 、."""
+    return "、".join(f"{s.org_name}{s.name}" for s in secs)
+
+
+def _has_list(sec: Secretary) -> bool:
+    """A rectification list: at least one problem with a measure and a deadline."""
+    return any(p.measure and p.deadline for p in sec.problems)
+
+
 def plan_summary(
     inst: Institute, st: Settings, narrative: dict[str, str], today: dt.date
 ) -> dict[str, Any]:
+    """Every sentence from the master: figures are counted as of the report date (设置 报告日期,
+    else `today`); where the master shows an exception, the sentence names it instead of
+    saying 均. Nothing is said about actions the master does not record."""
+    asof = st.report_date or today
     secs = inst.secretaries
     second = [s for s in secs if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in secs if s.category == S.CAT_BRANCH]
 
     def modes(group: list[Secretary]) -> str:
         c = Counter(s.mode for s in group)
-        return f"现场述职{c['现场述职']}人、书面述职{c['书面述职']}人"
+        return "、".join(f"{m}{c[m]}人" for m in S.MODES if c[m]) or "述职方式未填写"
 
-    held = [m for m in inst.meetings.values() if m.date and m.date <= today]
+    held = [m for m in inst.meetings.values() if m.date and m.date <= asof]
     people = [int(x) for m in held for x in _PEOPLE.findall(m.attendees)]
     graded = [s for s in secs if s.grade]
     excellent = [s for s in graded if s.appraisal == S.APPRAISAL_EXCELLENT]
     breaking = [s for s in excellent if s.grade != S.GRADE_GOOD]
     weak = [s for s in graded if s.grade in S.GRADES_INTERVIEW]
-    interviewed = [s for s in weak if s.interview]
+    interviewed = [s for s in weak if s.interview and s.interview <= asof]
+    planned = [s for s in weak if s.interview and s.interview > asof]
+    not_interviewed = [s for s in weak if not s.interview]
+    listed = [s for s in weak if _has_list(s)]
+    unlisted = [s for s in weak if not _has_list(s)]
     problems = [p for s in secs for p in s.problems]
     with_measure = [p for p in problems if p.measure and p.deadline]
-    done = [p for p in problems if p.status == S.STATUS_DONE]
+    done = [p for p in problems if p.status == S.STATUS_DONE and p.done and p.done <= asof]
     bodies = body_rows(inst, st)
     short = [b for b in bodies if not b.met]
     level = {cat: Counter(s.grade for s in graded if s.category == cat) for cat in S.CATEGORIES}
+    ungraded = [s for s in secs if not s.grade]
 
     def dist(cat: str) -> str:
         c = level[cat]
         return "、".join(f"“{g}”{c[g]}人" for g in S.GRADES)
 
+    grades_text = f"二级党组织书记评价等次：{dist(S.CAT_SECOND_LEVEL)}；在职党支部书记评价等次：{dist(S.CAT_BRANCH)}。"
+    if ungraded:
+        grades_text += f"尚未评定等次的{len(ungraded)}人：{_who(ungraded)}。"
+    if not bodies:
+        pass
+    elif not short:
+        grades_text += (
+            f"各评议主体评价为“较好”或以下等次的比例均达到不低于{st.min_share:.0%}的要求。"
+        )
+    else:
+        met = len(bodies) - len(short)
+        grades_text += (
+            f"{len(bodies)}个评议主体中，{met}个评价为“较好”或以下等次的比例达到不低于{st.min_share:.0%}的要求；"
+            + "；".join(
+                f"{b.name}评定{b.n}人，“较好”或以下{b.n - b.good}人，少于应有的{b.minimum}人"
+                for b in short
+            )
+            + "，未达到要求。"
+        )
+    if bodies:
+        grades_text += "党委评议二级党组织书记，各二级党组织评议所属在职党支部书记，各评议主体的评定情况见下表。"
+
+    if not excellent:
+        linkage_text = "本年度没有年度考核评定为“优秀”等次的书记。"
+    elif not breaking:
+        linkage_text = (
+            f"年度考核评定为“优秀”等次的{len(excellent)}人，综合评价等次均为“好”，"
+            "符合“未达到‘好’的不得评定为‘优秀’”的规定。"
+        )
+    else:
+        linkage_text = (
+            f"年度考核评定为“优秀”等次的{len(excellent)}人，其中{_who(breaking)}综合评价等次为"
+            + "、".join(f"“{s.grade}”" for s in breaking)
+            + "，与“未达到‘好’的不得评定为‘优秀’”的规定不符。"
+        )
+
+    if not weak:
+        interview_text = "本年度没有综合评价等次为“一般”和“差”的书记。"
+    else:
+        c = Counter(s.grade for s in weak)
+        parts = [
+            "综合评价等次为"
+            + "、".join(f"“{g}”的{c[g]}人" for g in S.GRADES_INTERVIEW if c[g])
+            + (f"，共{len(weak)}人" if len(c) > 1 else "")
+        ]
+        if len(interviewed) == len(weak):
+            parts.append("均已约谈提醒" if len(weak) > 1 else "已约谈提醒")
+        else:
+            said = [f"已约谈提醒{len(interviewed)}人"] if interviewed else []
+            if planned:
+                said.append(
+                    "、".join(
+                        f"{s.org_name}{s.name}定于{format_date(s.interview)}" for s in planned
+                    )
+                    + "约谈提醒"
+                )
+            if not_interviewed:
+                said.append(f"{_who(not_interviewed)}尚未安排约谈提醒")
+            parts.append("，".join(said))
+        if len(listed) == len(weak):
+            parts.append(("均已" if len(weak) > 1 else "已") + "列出整改清单，明确整改措施和时限")
+        else:
+            said = [f"{len(listed)}人已列出整改清单"] if listed else []
+            said.append(f"{_who(unlisted)}尚未列出有整改措施和时限的整改清单")
+            parts.append("，".join(said))
+        interview_text = "；".join(parts) + "。"
+
+    open_count = len(problems) - len(done)
+    problems_text = (
+        f"各级党组织书记共查摆、点评、反馈问题{len(problems)}个，其中制定有明确整改措施和时限的{len(with_measure)}个"
+        + (
+            f"（{len(problems) - len(with_measure)}个尚缺整改措施或时限）"
+            if len(with_measure) < len(problems)
+            else ""
+        )
+        + f"。截至{format_date(asof)}，已完成整改{len(done)}个"
+        + (f"，其余{open_count}个正在整改" if open_count else "")
+        + "。按问题来源统计如下。"
+    )
+
     placeholder = "【请在主表“报告正文”工作表中填写“{}”部分，重新生成本报告。】"
     sources = Counter(p.source or "未注明" for p in problems)
     areas = Counter(classify_problem(p.problem) for p in problems)
+    signer = f"签发人：{st.signer}" if st.signer else ""
     return {
         "year": st.year,
         "institute": st.institute,
-        "date": format_date(today),
+        "date": format_date(asof),
+        "issuer_mark": st.issuer_mark,
+        "doc_number": st.doc_number,
+        "signer": st.signer,
+        "signer_line": signer,
+        "addressee": st.addressee or "市委教育工委",
+        "copy_to": st.copy_to,
+        "printer": st.printer,
+        "print_date": format_date(st.print_date),
+        "colophon": bool(st.copy_to or st.printer or st.print_date),
         "intro": (
             f"根据市委组织部、市委教育工委关于做好{st.year}年度党组织书记抓基层党建述职评议考核工作的有关通知要求，"
             f"{st.institute}组织开展了{st.year}年度基层党组织书记抓党建述职评议考核工作。现将有关情况报告如下。"
@@ -182,47 +291,25 @@ def plan_summary(
             f"由学院党委组织述职评议；在职党支部书记{len(branch)}人（{modes(branch)}），由所属二级党组织具体组织。"
         ),
         "meetings_text": (
-            f"共召开述职评议会议{len(held)}场"
+            f"截至{format_date(asof)}，共召开述职评议会议{len(held)}场"
             + (f"，参会人员共{sum(people)}人次" if people else "")
-            + "，情况如下表。"
+            + ("，情况如下表。" if held else "。")
         ),
         "meetings": [
             {
-                "mid": m.mid,
                 "host": inst.orgs[m.host].name if m.host in inst.orgs else m.host,
                 "date": format_date(m.date),
                 "place": m.place,
                 "attendees": m.attendees,
             }
-            for m in sorted(held, key=lambda m: (m.date, m.mid))
+            for m in sorted(held, key=lambda m: (m.date or asof, m.mid))
         ],
-        "grades_text": (
-            f"二级党组织书记评价等次：{dist(S.CAT_SECOND_LEVEL)}；在职党支部书记评价等次：{dist(S.CAT_BRANCH)}。"
-            + (
-                f"各评议主体评价为“较好”或以下等次的比例均达到不低于{st.min_share:.0%}的要求。"
-                if not short
-                else f"{'、'.join(b.name for b in short)}评价为“较好”或以下等次的人数低于最低比例{st.min_share:.0%}的要求，已要求其重新研究。"
-            )
-        ),
+        "grades_text": grades_text,
         "bodies": [b.__dict__ | {"verdict": b.verdict} for b in bodies],
         "bodies_short": [b.name for b in short],
-        "linkage_text": (
-            f"年度考核评定为“优秀”等次的{len(excellent)}人，"
-            + (
-                "综合评价等次均为“好”，符合“未达到‘好’的不得评定为‘优秀’”的规定。"
-                if not breaking
-                else f"其中{len(breaking)}人综合评价等次未达到“好”，不符合规定，已要求更正。"
-            )
-        ),
-        "interview_text": (
-            f"综合评价等次为“一般”和“差”的{len(weak)}人，已约谈提醒{len(interviewed)}人，均已列出整改清单、限期整改。"
-            if weak
-            else "本年度没有综合评价等次为“一般”和“差”的书记。"
-        ),
-        "problems_text": (
-            f"各级党组织书记共查摆、点评、反馈问题{len(problems)}个，制定有明确整改措施和时限的{len(with_measure)}个，"
-            f"已完成整改{len(done)}个。按问题来源统计如下。"
-        ),
+        "linkage_text": linkage_text,
+        "interview_text": interview_text,
+        "problems_text": problems_text,
         "sources": [
             {"name": k, "count": v} for k, v in sorted(sources.items(), key=lambda kv: -kv[1])
         ],
@@ -242,6 +329,7 @@ def plan_summary(
             "excellent_breaking": len(breaking),
             "weak": len(weak),
             "interviewed": len(interviewed),
+            "with_list": len(listed),
             "problems": len(problems),
             "with_measure": len(with_measure),
             "done": len(done),

@@ -51,6 +51,14 @@ class Settings:
     branch_deadline: dt.date = dt.date(2024, 1, 22)
     report_deadline: dt.date = dt.date(2024, 1, 31)
     exempt: tuple[str, ...] = ("安保后勤直属党支部", "学术资源部直属党支部")
+    report_date: dt.date | None = None
+    issuer_mark: str = ""
+    doc_number: str = ""
+    signer: str = ""
+    addressee: str = "市委教育工委"
+    copy_to: str = ""
+    printer: str = ""
+    print_date: dt.date | None = None
 
     def word_limit(self, category: str) -> int:
         return self.limit_second if category == S.CAT_SECOND_LEVEL else self.limit_branch
@@ -366,6 +374,18 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
     get(S.K_NOTICE_DAYS, whole, "notice_days", "不小于 0 的整数")
     get(S.K_BRANCH_DEADLINE, parse_date, "branch_deadline", "")
     get(S.K_REPORT_DEADLINE, parse_date, "report_deadline", "")
+    get(S.K_REPORT_DATE, parse_date, "report_date", "")
+    get(S.K_PRINT_DATE, parse_date, "print_date", "")
+    for key, attr in (
+        (S.K_ISSUER_MARK, "issuer_mark"),
+        (S.K_DOC_NUMBER, "doc_number"),
+        (S.K_SIGNER, "signer"),
+        (S.K_ADDRESSEE, "addressee"),
+        (S.K_COPY_TO, "copy_to"),
+        (S.K_PRINTER, "printer"),
+    ):
+        if key in values and values[key][0]:
+            setattr(st, attr, values[key][0])
     if S.K_EXEMPT in values:
         text = values[S.K_EXEMPT][0]
         parts = [
