@@ -18,11 +18,13 @@ from rich.table import Table
 from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import (
+    FileWriteError,
     LockedError,
     MasterHasErrors,
     OutputError,
     TemplateError,
     WorkbookError,
+    WriteRefused,
 )
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
@@ -123,14 +125,12 @@ def check(
     from annex_tools.usecases.check import check as run_check
 
     day = _today(today)
-    result = run_check(workbook, day)
     if write:
-        from annex_tools.workbook.marking import write_findings
-        from annex_tools.workbook.safewrite import update_master
+        from annex_tools.usecases.check import check_and_mark
 
-        marked, saved = update_master(
-            workbook, lambda wb: write_findings(wb, result.findings, dt.datetime.now())
-        )
+        result, marked, saved = check_and_mark(workbook, day, dt.datetime.now())
+    else:
+        result = run_check(workbook, day)
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -581,7 +581,15 @@ def main() -> None:
         render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
         err.print(f"[bold red]未生成：[/bold red]{exc}")
         sys.exit(EXIT_FINDINGS)
-    except (CannotRun, WorkbookError, LockedError, TemplateError, OutputError) as exc:
+    except (
+        CannotRun,
+        WorkbookError,
+        LockedError,
+        TemplateError,
+        OutputError,
+        WriteRefused,
+        FileWriteError,
+    ) as exc:
         err.print(f"[bold red]无法运行：[/bold red]{exc}")
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:

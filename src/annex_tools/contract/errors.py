@@ -48,3 +48,31 @@ class MasterHasErrors(Exception):
 
 class OutputError(Exception):
     """An output path that cannot be used; the message is Chinese (exit 2)."""
+
+
+class WriteRefused(Exception):
+    """A write to the master was refused before anything changed; the message says why and what
+    to do. Subclasses say which refusal it was."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"未写入“{self.path}”：{reason}")
+
+
+class LockHeld(WriteRefused):
+    """Another annex-tools run is writing the same master (its lock file names who)."""
+
+
+class MasterChanged(WriteRefused):
+    """The file on disk is no longer the one that was loaded: someone else saved it meanwhile."""
+
+
+class FileWriteError(Exception):
+    """The operating system refused a write (disk full, no permission ...); nothing partial is
+    left behind. The message names the file and what to do."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"无法写入“{self.path}”：{reason}")

@@ -128,6 +128,20 @@ def check(path: Path | str, today: dt.date, analyze: Analyzer = analyze_file) ->
     return check_workbook(read_workbook(path), today, analyze)
 
 
+def check_and_mark(
+    path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer = analyze_file
+) -> tuple[CheckResult, int, Path]:
+    """`check --write`: check and mark under one hold of the master, so the marks written are
+    those of the file that was checked (returns the result, cells marked and the backup)."""
+    from annex_tools.workbook.marking import write_findings
+    from annex_tools.workbook.safewrite import writing
+
+    with writing(path) as session:
+        result = check(path, today, analyze)
+        marked, saved = session.update(lambda wb: write_findings(wb, result.findings, now))
+    return result, marked, saved
+
+
 def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer = analyze_file) -> CheckResult:
     ctx = Context(wb, today, reports=pd.DataFrame())
     ctx.reports, analyses = report_facts(ctx.subs, wb.folder, analyze)

@@ -29,7 +29,7 @@ from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
 from annex_tools.usecases.check import check_workbook, resolve_report
 from annex_tools.usecases.outputs import Outputs, check_folder_out, docx_to_pdf
 from annex_tools.workbook.reader import Workbook, read_workbook
-from annex_tools.workbook.safewrite import update_master
+from annex_tools.workbook.safewrite import writing
 
 Progress = Callable[[Iterable[object], str], Iterable[object]]
 
@@ -208,11 +208,12 @@ def import_reports(
     workbook: Path, folder: Path | None = None, progress: Progress = _plain
 ) -> ImportSummary:
     """`import-reports`: the figures written into 述职 through the safe-write helper."""
-    summary, updates = plan_report_import(workbook, folder, progress)
-    if updates:
-        _, summary.backup = update_master(
-            workbook, lambda book: write_report_figures(OpenpyxlWriter(book), updates)
-        )
+    with writing(workbook) as session:
+        summary, updates = plan_report_import(workbook, folder, progress)
+        if updates:
+            _, summary.backup = session.update(
+                lambda book: write_report_figures(OpenpyxlWriter(book), updates)
+            )
     return summary
 
 
@@ -267,12 +268,15 @@ def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
 
 def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
     """`import-returns`: show the changes; with `apply`, merge them through the safe-write helper."""
-    result = plan_returns(workbook, files)
-    changes = result.changes
-    if apply and any(c.applies for c in changes):
-        result.applied, result.backup = update_master(
-            workbook, lambda book: apply_changes(OpenpyxlWriter(book), changes)
-        )
+    if not apply:
+        return plan_returns(workbook, files)
+    with writing(workbook) as session:  # planned from the very file the changes go into
+        result = plan_returns(workbook, files)
+        changes = result.changes
+        if any(c.applies for c in changes):
+            result.applied, result.backup = session.update(
+                lambda book: apply_changes(OpenpyxlWriter(book), changes)
+            )
     return result
 
 

@@ -1,35 +1,72 @@
 """The one way to change the master workbook.
 
-Refuse while Excel holds the file open (its `~$` owner file beside it), change a copy in memory,
-write it to a temporary file in the same folder, check that file reads back, keep a timestamped
-backup of the previous version in `备份/`, then replace the master atomically. The VBA project,
-the ribbon part, tables, validations, defined names and every sheet and column staff added
-survive, because the change is made on the loaded workbook, never on a rebuilt one.
+One writer at a time: a lock file created exclusively beside the master (`<name>.annex-lock`,
+naming the holder's user, computer, process and start time) is held for the whole
+load-change-save; a second writer waits a few seconds, then is refused with a message naming the
+holder. A lock whose holder has died (its process is gone, or it stopped refreshing the file) is
+cleared safely. Excel's own owner file (`~$name`) is honoured as before.
+
+Nothing lost: the file is hashed when the lock is taken and loaded from exactly those bytes; just
+before the new file replaces it, size, modification time and hash are checked again, and a file
+someone else saved meanwhile is never overwritten ("主表已被其他程序修改，请重新运行").
+
+Same file, same identity: the change goes to a temporary file in the same folder that is checked
+to read back, gets the master's permission bits and owner, and replaces the master with one atomic
+rename; a timestamped backup of the loaded bytes goes to `备份/` first. A symbolic link is written
+through to its target; a read-only master and a hard-linked one (a replace would split its links,
+leaving the other names with stale data) are refused. Disk-full and permission errors become a
+Chinese message naming the file, and leave no temporary file or partial backup. The VBA project,
+ribbon, tables, validations and every sheet and column staff added survive, because the change is
+made on the loaded workbook, never on a rebuilt one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import getpass
+import hashlib
 import html
 import io
+import json
 import os
 import re
-import shutil
+import socket
+import stat
+import sys
 import tempfile
+import threading
+import time
+import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
-from annex_tools.contract.errors import LockedError, WorkbookError
+from annex_tools.contract.errors import (
+    FileWriteError,
+    LockedError,
+    LockHeld,
+    MasterChanged,
+    WorkbookError,
+    WriteRefused,
+)
 from annex_tools.workbook.reader import sniff
 
 T = TypeVar("T")
 BACKUP_DIR = "备份"
+LOCK_SUFFIX = ".annex-lock"
+LOCK_WAIT_S = 5.0  # a second writer waits this long for the first before it is refused
+HEARTBEAT_S = 2.0  # the holder refreshes its lock file's time this often, so a lock not
+STALE_AFTER_S = 300.0  # refreshed for this long has lost its holder (5 min: computers' clocks
+# on one network folder may disagree by a few minutes; a dead holder on this computer is found
+# at once by its process number)
+CHANGED = "主表已被其他程序修改，请重新运行"
 
 
 def excel_lock(path: Path) -> Path | None:
@@ -46,25 +83,83 @@ def ensure_unlocked(path: Path) -> None:
         raise LockedError(path, lock)
 
 
+# ---- OS errors in Chinese ----------------------------------------------------------------
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong and what to do, for an OSError met while writing."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "磁盘空间不足。请清理磁盘（或换一个有空间的位置）后重新运行"
+    if exc.errno == errno.EROFS:
+        return "所在磁盘或文件夹是只读的。请把文件复制到可写的位置后重新运行"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有写入权限，或文件正被其他程序占用。请检查文件和文件夹的权限，关闭占用它的程序后重新运行"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "文件名或路径过长。请换一个较短的文件夹后重新运行"
+    return f"系统错误（{exc.strerror or type(exc).__name__}）。请检查磁盘和文件夹后重新运行"
+
+
+@contextlib.contextmanager
+def os_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise FileWriteError(path, os_reason(exc)) from exc
+
+
+# ---- atomic writes -------------------------------------------------------------------------
+
+
 def atomic_write_bytes(
-    path: Path, data: bytes, verify: Callable[[Path], None] | None = None
+    path: Path,
+    data: bytes,
+    verify: Callable[[Path], None] | None = None,
+    mode: os.stat_result | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Write a file whole or not at all: a temporary file beside it, flushed to disk, checked by
-    `verify` (which raises to refuse it), then put in place with one atomic rename."""
+    `verify` (which raises to refuse it), given the permission bits and owner of `mode` (the
+    file it replaces), then put in place with one atomic rename, after `before_replace` (which
+    raises to refuse) has run. An OSError becomes a FileWriteError naming `path`; the temporary
+    file never stays behind."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
+    tmp_name = ""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with os_errors(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
         if verify is not None:
             verify(Path(tmp_name))
-        os.replace(tmp_name, path)
+        with os_errors(path):
+            if mode is not None:
+                keep_identity(Path(tmp_name), mode, path)
+        if before_replace is not None:
+            before_replace()
+        with os_errors(path):
+            os.replace(tmp_name, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def keep_identity(tmp: Path, st: os.stat_result, path: Path) -> None:
+    """Give the new file the permission bits and owner of the one it replaces."""
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        mine = os.stat(tmp)
+        if (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except PermissionError:
+                raise WriteRefused(
+                    path,
+                    "主表属于另一个用户，替换它会改变文件的所有者。请由文件所有者（或管理员）运行",
+                ) from None
 
 
 def atomic_save(wb: XlWorkbook, path: Path) -> None:
@@ -74,13 +169,284 @@ def atomic_save(wb: XlWorkbook, path: Path) -> None:
     atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
 
 
-def backup(path: Path, now: dt.datetime | None = None) -> Path:
+def backup(path: Path, now: dt.datetime | None = None, data: bytes | None = None) -> Path:
+    """A copy of `data` (or of the file) in 备份/ beside it, written whole or not at all."""
     now = now or dt.datetime.now()
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
     target = folder / f"{path.stem}-{now:%Y%m%d-%H%M%S-%f}{path.suffix}"
-    shutil.copy2(path, target)
+    if data is None:
+        with os_errors(path):
+            data = path.read_bytes()
+    atomic_write_bytes(target, data)
     return target
+
+
+# ---- the write lock --------------------------------------------------------------------------
+
+
+def lock_path(real: Path) -> Path:
+    return real.with_name(real.name + LOCK_SUFFIX)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # os.kill would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _holder_text(info: dict[str, Any] | None) -> str:
+    if not info:
+        return "另一个程序（锁文件正在写入或无法读取）"
+    return (
+        f"{info.get('user', '?')}（计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，"
+        f"自 {info.get('since', '?')} 起运行“{info.get('command', '?')}”）"
+    )
+
+
+class WriteLock:
+    """The master's lock file, held from acquire to release, refreshed by a heartbeat thread."""
+
+    def __init__(self, real: Path, wait: float = LOCK_WAIT_S, command: str = "") -> None:
+        self.real = real
+        self.path = lock_path(real)
+        self.wait = wait
+        self.token = uuid.uuid4().hex
+        self.info = {
+            "user": getpass.getuser(),
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "since": dt.datetime.now().isoformat(timespec="seconds"),
+            "command": command or " ".join(["annex-tools", *sys.argv[1:3]]),
+            "token": self.token,
+        }
+        self.stale_after = STALE_AFTER_S
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def _read(self) -> tuple[bytes | None, dict[str, Any] | None]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None, None
+        except OSError:
+            return b"", None
+        try:
+            info = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return raw, None
+        return raw, info if isinstance(info, dict) else None
+
+    def _stale(self, info: dict[str, Any] | None) -> bool:
+        if info and info.get("host") == socket.gethostname():
+            pid = info.get("pid")
+            if isinstance(pid, int) and not _process_alive(pid):
+                return True
+        try:
+            age = time.time() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        return age > self.stale_after
+
+    def _clear(self, raw: bytes | None) -> None:
+        """Clear a stale lock without ever removing a fresh one: move it aside (one mover wins),
+        and put it back if what was moved is not the lock judged stale."""
+        aside = self.path.with_name(f"{self.path.name}.stale-{self.token}")
+        try:
+            os.rename(self.path, aside)
+        except FileNotFoundError:
+            return
+        try:
+            if aside.read_bytes() != raw:  # a new holder took the lock meanwhile: give it back
+                with contextlib.suppress(OSError):
+                    os.link(aside, self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                aside.unlink()
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        data = json.dumps(self.info, ensure_ascii=False, indent=1).encode("utf-8")
+        while True:
+            try:
+                fd = os.open(
+                    self.path,
+                    os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0),
+                    0o644,
+                )
+            except FileExistsError:
+                pass
+            except PermissionError as exc:  # Windows: a lock file being deleted; or no rights
+                if not self.path.parent.exists() or time.monotonic() > deadline:
+                    raise FileWriteError(self.path, os_reason(exc)) from exc
+            except OSError as exc:
+                raise FileWriteError(self.path, os_reason(exc)) from exc
+            else:
+                try:
+                    os.write(fd, data)
+                    os.fsync(fd)
+                except OSError as exc:
+                    os.close(fd)
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path)
+                    raise FileWriteError(self.path, os_reason(exc)) from exc
+                os.close(fd)
+                self._beat = threading.Thread(target=self._heartbeat, daemon=True)
+                self._beat.start()
+                return
+            raw, info = self._read()
+            if raw is not None and self._stale(info):
+                self._clear(raw)
+                continue
+            if time.monotonic() > deadline:
+                raise LockHeld(
+                    self.real,
+                    f"{_holder_text(info)}正在写入这个主表，为避免互相覆盖，本次未运行。请等它完成后重新运行。"
+                    f"如确认该程序已经不在运行（例如电脑已关机），可删除锁文件“{self.path}”后重新运行",
+                )
+            time.sleep(0.1)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            with contextlib.suppress(OSError):
+                os.utime(self.path)
+
+    def still_mine(self) -> bool:
+        _, info = self._read()
+        return bool(info) and info.get("token") == self.token  # type: ignore[union-attr]
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=5)
+        if self.still_mine():
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+# ---- the master's identity -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def identity_of(path: Path, data: bytes | None = None) -> tuple[Identity, bytes]:
+    with os_errors(path):
+        st = os.stat(path)
+        data = path.read_bytes() if data is None else data
+    return Identity(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()), data
+
+
+def write_target(path: Path) -> tuple[Path, os.stat_result]:
+    """The file a write really changes (a symbolic link's target), refused when read-only or
+    hard-linked."""
+    path = Path(path)
+    sniff(path)
+    real = Path(os.path.realpath(path))
+    with os_errors(path):
+        st = os.stat(real)
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise WriteRefused(
+            path, "主表是只读文件。请在文件属性中取消“只读”（或取得写入权限）后重新运行"
+        )
+    if st.st_nlink > 1:
+        raise WriteRefused(
+            path,
+            f"主表有 {st.st_nlink} 个硬链接（同一文件的多个名字）。安全写入会换成新文件，其他名字将仍是旧内容，"
+            "因此本次未写入。请把主表复制为一个独立的文件，用副本运行",
+        )
+    return real, st
+
+
+class MasterSession:
+    """A master held for writing: the lock is taken, its bytes and identity are known."""
+
+    def __init__(self, path: Path, real: Path, lock: WriteLock) -> None:
+        self.path, self.real, self.lock = path, real, lock
+        self.identity, self.data = identity_of(real)
+
+    def check_unchanged(self) -> None:
+        """Refuse when the file on disk is no longer the one this session loaded."""
+        if not self.lock.still_mine():
+            raise MasterChanged(self.path, f"{CHANGED}（写入锁已被他人清除）")
+        try:
+            st = os.stat(self.real)
+        except FileNotFoundError:
+            raise MasterChanged(self.path, f"{CHANGED}（文件已被移走或删除）") from None
+        if (st.st_size, st.st_mtime_ns) != (self.identity.size, self.identity.mtime_ns):
+            raise MasterChanged(self.path, CHANGED)
+        now, _ = identity_of(self.real)
+        if now != self.identity:
+            raise MasterChanged(self.path, CHANGED)
+
+    def update(self, change: Callable[[XlWorkbook], T]) -> tuple[T, Path]:
+        """Apply `change` to the loaded bytes and replace the master, if it is still them."""
+        ensure_unlocked(self.real)
+        check_writable(self.real)
+        wb = load_master(self.real, self.data)
+        result = change(wb)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        ensure_unlocked(self.real)  # Excel may have opened it meanwhile
+        self.check_unchanged()
+        try:
+            saved = backup(self.real, data=self.data)
+        except FileWriteError as exc:
+            raise FileWriteError(
+                self.path,
+                f"备份（{BACKUP_DIR}/{exc.path.name}）无法保存：{exc.reason}。主表未被修改",
+            ) from exc
+        try:
+            st = os.stat(self.real)
+            atomic_write_bytes(
+                self.real, buffer.getvalue(), verify=sniff, mode=st,
+                before_replace=self.check_unchanged,
+            )  # fmt: skip
+        except FileWriteError as exc:
+            with contextlib.suppress(OSError):
+                saved.unlink()  # nothing was written, so no backup of this attempt is kept
+            raise FileWriteError(self.path, f"{exc.reason}。主表未被修改") from exc
+        except BaseException:
+            with contextlib.suppress(OSError):
+                saved.unlink()
+            raise
+        self.identity, self.data = identity_of(self.real)
+        return result, saved
+
+
+@contextlib.contextmanager
+def writing(path: Path | str, wait: float = LOCK_WAIT_S) -> Iterator[MasterSession]:
+    """Hold the master for a read-plan-write: the lock from before the first read to after the
+    replace. Read the master (for planning) inside the block, then call `session.update`."""
+    path = Path(path)
+    real, _ = write_target(path)
+    ensure_unlocked(real)
+    lock = WriteLock(real, wait)
+    lock.acquire()
+    try:
+        yield MasterSession(path, real, lock)
+    finally:
+        lock.release()
 
 
 MAX_WRITE_ROWS = (
@@ -125,24 +491,23 @@ def check_writable(path: Path, limit: int = MAX_WRITE_ROWS) -> None:
                         )
 
 
-def load_master(path: Path) -> XlWorkbook:
+def load_master(path: Path, data: bytes | None = None) -> XlWorkbook:
+    """The master as openpyxl loads it for a change: from `data` (the bytes hashed when the
+    lock was taken) when given."""
     sniff(path)
     check_writable(path)
     try:
         return openpyxl.load_workbook(
-            path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True
+            io.BytesIO(data) if data is not None else path,
+            keep_vba=path.suffix.lower() in (".xlsm", ".xltm"),
+            rich_text=True,
         )
     except Exception as exc:
         raise WorkbookError(path, f"工作簿无法载入以写入（{type(exc).__name__}）") from exc
 
 
 def update_master(path: Path | str, change: Callable[[XlWorkbook], T]) -> tuple[T, Path]:
-    """Apply `change` to the master safely; returns what `change` returned and the backup path."""
-    path = Path(path)
-    ensure_unlocked(path)
-    wb = load_master(path)
-    result = change(wb)
-    ensure_unlocked(path)  # Excel may have opened it meanwhile
-    saved = backup(path)
-    atomic_save(wb, path)
-    return result, saved
+    """Apply `change` to the master safely; returns what `change` returned and the backup path.
+    When the change depends on what was read from the master, read it inside `writing` instead."""
+    with writing(path) as session:
+        return session.update(change)
