@@ -25,6 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from annex_tools.contract import schema as S
+from annex_tools.contract import settings as ST
 from annex_tools.demo import write_report
 
 SCALES = {
@@ -121,7 +122,7 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
     path = out / f"master-{scale}.xlsx"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    settings = [[k, v, note] for k, v, note in S.SETTING_ROWS]
+    settings = [[k, v, note] for k, v, note in ST.SETTING_ROWS]
     for sheet, rows in ((S.SETTINGS, settings), (S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
                         (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
         ws = book.add_worksheet(sheet.name)

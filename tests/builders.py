@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annex_tools.contract import schema as S
+from annex_tools.contract import settings as ST
 from annex_tools.contract.findings import Finding
 from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
@@ -191,7 +192,7 @@ def to_rows(
     """Sheets as rows (header first), the way the reader sees a file."""
     drop = drop or {}
     out: dict[str, list[list[Any]]] = {
-        S.SETTINGS.name: [["项目", "值", "说明"], *[[k, v, ""] for k, v, _ in S.SETTING_ROWS]]
+        S.SETTINGS.name: [["项目", "值", "说明"], *[[k, v, ""] for k, v, _ in ST.SETTING_ROWS]]
     }
     for sheet in S.DATA_SHEETS:
         if sheet.key not in data:

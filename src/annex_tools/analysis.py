@@ -1,7 +1,7 @@
 """The report analyzer: Annex 1's three parts, Word's 字数, 我, figures and the 必答 item.
 
-Notice, 三、2: 二级党组织书记 reports at most 1500 字, 党支部书记 at most 1000; three parts
-(履职主要情况, 问题, 思路), the first at most 50 %, the problems at least 30 %; written in the
+Notice, 三、2: word limits per category; three parts (履职主要情况, 问题, 思路), the first
+at most and the problems at least a share (all in 设置); written in the
 first person, with concrete examples and data. Notice, 二、(一)2 is 必答.
 
 `analyze_paragraphs` is pure (paragraph texts in, analysis out); `read_paragraphs` is the only
@@ -14,39 +14,26 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from annex_tools.contract.notice import PART_HEADINGS, PART_ZH, PARTS
+from annex_tools.contract.settings import default
 from annex_tools.contract.text import normalize, word_count
+
+__all__ = ["PARTS", "PART_ZH", "ReportAnalysis", "ReportError", "analyze_file", "analyze_paragraphs"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
 MAX_DOCUMENT_XML = 64 * 1024 * 1024
 
-PARTS = ("duties", "problems", "plans")
-PART_ZH = {"duties": "履职主要情况", "problems": "存在的问题", "plans": "下一步工作思路"}
-
-_PREFIX = r"(?:[一二三1-3][、.．,，:：\s]?|第[一二三]部分[、.．,，:：]?)?"
-_TAIL = r"(?:[及和与、].{0,12})?[:：。.]?$"
-_HEADINGS = {
-    "duties": re.compile(
-        rf"^{_PREFIX}(?:履职主要情况|主要履职情况|履职情况|履职主要工作|主要工作情况|履职尽责情况|工作开展情况){_TAIL}"
-    ),
-    "problems": re.compile(
-        rf"^{_PREFIX}(?:存在的问题|存在问题|存在的主要问题|问题和不足|问题与不足|存在的不足|不足和问题|主要问题){_TAIL}"
-    ),
-    "plans": re.compile(
-        rf"^{_PREFIX}(?:下一步工作思路|下一步工作打算|下一步工作措施|下一步工作计划|下一步思路|下一步打算|下一步措施|下一步工作|工作思路|改进措施|努力方向){_TAIL}"
-    ),
-}
 _HEADING_MAX = 30
 _DIGIT = re.compile(r"[0-9０-９]")
 _SPACES = re.compile(r"\s+")
-# 必答 item 2: 以高质量党建引领高质量发展. Both halves must be named somewhere in the report.
-_MANDATORY = (re.compile(r"高质量党建"), re.compile(r"高质量发展"))
 
 
 class ReportError(Exception):
@@ -90,7 +77,7 @@ def heading_part(text: str) -> str | None:
     key = normalize(text)
     if not key or len(key) > _HEADING_MAX:
         return None
-    for part, pattern in _HEADINGS.items():
+    for part, pattern in PART_HEADINGS.items():
         if pattern.match(key):
             return part
     return None
@@ -107,7 +94,10 @@ def split_lines(paragraphs: list[str]) -> list[str]:
     return [line for p in paragraphs for line in _LINE_BREAKS.split(p)]
 
 
-def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
+def analyze_paragraphs(
+    paragraphs: list[str], file: str = "", mandatory: Sequence[str] | None = None
+) -> ReportAnalysis:
+    """`mandatory`: the 必答 item's key phrases (设置: 必答事项关键词), all of which must occur."""
     paragraphs = split_lines(paragraphs)
     result = ReportAnalysis(file=file)
     counts = [word_count(p) for p in paragraphs]
@@ -144,7 +134,8 @@ def analyze_paragraphs(paragraphs: list[str], file: str = "") -> ReportAnalysis:
     whole = _SPACES.sub(
         "", "".join(paragraphs)
     )  # the key words are plain ideographs: no NFKC needed
-    result.mandatory_item = all(p.search(whole) for p in _MANDATORY)
+    keys = default("mandatory_keys") if mandatory is None else mandatory
+    result.mandatory_item = all(normalize(k) in whole for k in keys)
     return result
 
 
@@ -197,5 +188,9 @@ def read_paragraphs(path: Path | str) -> list[str]:
     return [_paragraph_text(p) for p in body.iter(f"{_W}p")]
 
 
-def analyze_file(path: Path | str, label: str | None = None) -> ReportAnalysis:
-    return analyze_paragraphs(read_paragraphs(path), file=label if label is not None else str(path))
+def analyze_file(
+    path: Path | str, label: str | None = None, mandatory: Sequence[str] | None = None
+) -> ReportAnalysis:
+    return analyze_paragraphs(
+        read_paragraphs(path), label if label is not None else str(path), mandatory
+    )

@@ -24,6 +24,7 @@ import xlwings as xw
 from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors
+from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize
 from annex_tools.documents.returns import apply_changes
 from annex_tools.documents.summary import NARRATIVE_SHEET
@@ -448,6 +449,15 @@ def _caller_folder(caller: Any) -> Path | None:
         return None
 
 
+def _caller_settings(caller: Any) -> Settings | None:
+    """The settings in force in the calling workbook's 设置 sheet (None: the defaults)."""
+    try:
+        rows = caller.sheet.book.sheets[S.SETTINGS.name].used_range.value
+        return workbook_from_rows({S.SETTINGS.name: rows}).settings
+    except Exception:
+        return None
+
+
 @xw.func
 @xw.arg("paths", ndim=2, doc="述职报告文件路径（可选一列）")
 @xw.arg("caller", doc="")
@@ -467,11 +477,12 @@ def ANNEX_SHARE(paths: Any, part: str, caller: Any) -> Any:
 
 @xw.func
 @xw.arg("n", ndim=2, doc="评议人数")
-@xw.arg("ratio", doc="最低比例，如 15%")
-@xw.arg("rounding", doc="向上取整 或 四舍五入")
+@xw.arg("ratio", doc="最低比例；省略时用“设置”表的较好及以下最低比例")
+@xw.arg("rounding", doc="向上取整 或 四舍五入；省略时用“设置”表的取整方式")
+@xw.arg("caller", doc="")
 @xw.ret(doc="“较好”及以下的最少人数")
-def ANNEX_MIN_FAIR(n: Any, ratio: Any = 0.15, rounding: str = S.ROUND_UP) -> Any:
-    return F.min_at_most_fair(n, ratio, rounding)
+def ANNEX_MIN_FAIR(n: Any, ratio: Any = None, rounding: Any = None, caller: Any = None) -> Any:
+    return F.min_at_most_fair(n, ratio, rounding, _caller_settings(caller))
 
 
 @xw.func

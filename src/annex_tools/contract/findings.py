@@ -90,17 +90,17 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "report.share-duties": (
         E,
-        "{who}：履职主要情况部分占{share}，超过上限{limit}（通知：履职主要情况部分不超过50%）。",
+        "{who}：履职主要情况部分占{share}，超过上限{limit}（通知：履职主要情况部分不超过{limit}）。",
     ),
     "report.share-problems": (
         E,
-        "{who}：存在的问题部分只占{share}，低于下限{limit}（通知：问题部分不少于30%）。",
+        "{who}：存在的问题部分只占{share}，低于下限{limit}（通知：问题部分不少于{limit}）。",
     ),
     "report.first-person": (W, "{who}：述职报告中没有出现“我”。通知要求以第一人称写，突出述“我”。"),
     "report.no-figures": (W, "{who}：述职报告中没有任何数字。通知要求注重用具体事例和数据说话。"),
     "report.mandatory-item": (
         W,
-        "{who}：二级党组织书记述职报告未涉及必答内容“以高质量党建引领高质量发展”（通知第二部分第2项，必答）。",
+        "{who}：二级党组织书记述职报告未涉及必答内容“{item}”（通知第二部分第2项，必答）。",
     ),
     "report.stale-figures": (
         W,

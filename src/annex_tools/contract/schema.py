@@ -206,63 +206,11 @@ GUIDE_SHEET = "说明"
 LISTS_SHEET = "列表"
 
 # ---- settings ----------------------------------------------------------------------------
-
-K_YEAR = "年度"
-K_INSTITUTE = "单位名称"
-K_MIN_SHARE = "较好及以下最低比例"
-K_ROUNDING = "比例计算取整"
-K_MIN_BODY = "比例适用最少人数"
-K_LIMIT_SECOND = "二级党组织书记报告字数上限"
-K_LIMIT_BRANCH = "党支部书记报告字数上限"
-K_DUTIES_MAX = "履职情况占比上限"
-K_PROBLEMS_MIN = "存在问题占比下限"
-K_NOTICE_DAYS = "会议报备提前天数"
-K_BRANCH_DEADLINE = "党支部述职完成截止日期"
-K_REPORT_DEADLINE = "党委审议上报截止日期"
-K_EXEMPT = "免填附件2组织"
-# 公文 elements of the summary report (GB/T 9704-2012); empty ones are left out of the document
-K_REPORT_DATE = "报告日期"
-K_ISSUER_MARK = "发文机关标志"
-K_DOC_NUMBER = "发文字号"
-K_SIGNER = "签发人"
-K_ADDRESSEE = "主送机关"
-K_COPY_TO = "抄送机关"
-K_PRINTER = "印发机关"
-K_PRINT_DATE = "印发日期"
+# The settings themselves (keys, defaults, parsing) are declared in contract/settings.py.
 
 ROUND_UP = "向上取整"
 ROUND_HALF_UP = "四舍五入"
 ROUNDINGS = (ROUND_UP, ROUND_HALF_UP)
-
-# (key, default as typed on the sheet, explanation)
-SETTING_ROWS: tuple[tuple[str, str, str], ...] = (
-    (K_YEAR, "2023", "考核年度；标题和文件名都使用它"),
-    (K_INSTITUTE, "中共示例学院委员会", "学院党委全称"),
-    (
-        K_MIN_SHARE,
-        "15%",
-        "同一评议主体评定的书记中，“较好”及以下等次的最低占比（通知：应占一定比例）",
-    ),
-    (K_ROUNDING, ROUND_UP, "最低人数的取整方式：向上取整 或 四舍五入"),
-    (K_MIN_BODY, "5", "评议人数少于此数的评议主体，比例不足只作提醒（警告），不作错误"),
-    (K_LIMIT_SECOND, "1500", "通知：二级党组织书记述职报告严格控制在1500字以内"),
-    (K_LIMIT_BRANCH, "1000", "通知：在职党支部书记述职报告字数控制在1000字以内"),
-    (K_DUTIES_MAX, "50%", "通知：履职主要情况部分不超过50%"),
-    (K_PROBLEMS_MIN, "30%", "通知：问题部分不少于30%"),
-    (K_NOTICE_DAYS, "3", "通知：党支部书记述职相关安排需提前三天报党委组织部"),
-    (K_BRANCH_DEADLINE, "2024-01-22", "通知：在职党支部书记述职评议考核于此日前基本完成"),
-    (K_REPORT_DEADLINE, "2024-01-31", "通知：党委审议并向市委教育工委上报的截止日期"),
-    (K_EXEMPT, "安保后勤直属党支部；学术资源部直属党支部", "不需填写附件2的组织，用“；”或“,”分隔"),
-    (K_REPORT_DATE, "", "汇总报告的成文日期（落款）；整改完成数等按此日期统计。空着时用生成当天"),
-    (K_ISSUER_MARK, "", "汇总报告的发文机关标志（红色），如“中共示例学院委员会文件”；空着不印"),
-    (K_DOC_NUMBER, "", "发文字号，如“示院党〔2024〕3号”；空着不印"),
-    (K_SIGNER, "", "签发人姓名（上行文标注）；空着不印"),
-    (K_ADDRESSEE, "市委教育工委", "汇总报告的主送机关"),
-    (K_COPY_TO, "", "版记中的抄送机关，如“市委组织部”；空着不印"),
-    (K_PRINTER, "", "版记中的印发机关，如“中共示例学院委员会办公室”；与印发日期都空着时不印版记"),
-    (K_PRINT_DATE, "", "版记中的印发日期"),
-)
-SETTING_DEFAULTS = {k: v for k, v, _ in SETTING_ROWS}
 
 # Defined names that hold the value lists for data validation (ASCII names, Chinese values).
 LISTS: tuple[tuple[str, tuple[str, ...]], ...] = (

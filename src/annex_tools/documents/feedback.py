@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 
 from annex_tools.contract import schema as S
+from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, unique_filenames
 from annex_tools.documents.annex1 import distinguishing
 from annex_tools.institute import Institute, Secretary
-from annex_tools.workbook.reader import Settings
 
 
 def body_label(inst: Institute, sec: Secretary) -> str:

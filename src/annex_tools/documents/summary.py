@@ -11,48 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annex_tools.contract import notice
 from annex_tools.contract import schema as S
+from annex_tools.contract.notice import AREAS, OTHER_AREA
+from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.institute import Institute, Secretary
 from annex_tools.rules.grades import minimum_at_most_fair
-from annex_tools.workbook.reader import Settings
 
 NARRATIVE_SHEET = "报告正文"
 NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
 
-# The notice's six areas of content (二(一) 1-6), with the words that place a problem in one.
-# A problem goes to the area with most keyword hits (ties: the earlier area); none: 其他.
-AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "1. 理论武装和政治建设",
-        ("学习", "理论", "思想", "政治", "二十大", "主题教育", "两个确立", "两个维护", "武装"),
-    ),
-    (
-        "2. 党建引领高质量发展",
-        ("融合", "业务", "中心工作", "两张皮", "引领", "高质量", "政治功能", "组织功能", "发展"),
-    ),
-    (
-        "3. 全面从严治党和意识形态责任",
-        ("主体责任", "一岗双责", "监督", "廉政", "腐", "意识形态", "责任", "从严治党", "阵地"),
-    ),
-    (
-        "4. 党员队伍和组织生活",
-        (
-            "党员",
-            "组织生活",
-            "三会一课",
-            "主题党日",
-            "换届",
-            "支部书记",
-            "积极分子",
-            "教育管理",
-            "支部",
-        ),
-    ),
-    ("5. 立德树人和思想政治工作", ("思政", "立德树人", "育人", "学生", "心理", "课程", "青年教师")),
-    ("6. 问题整改落实", ("整改", "巡视", "巡察", "上年度", "检查", "反馈", "长效机制")),
-)
-OTHER_AREA = "其他"
 
 
 def classify_problem(text: str) -> str:
@@ -282,10 +251,7 @@ def plan_summary(
         "printer": st.printer,
         "print_date": format_date(st.print_date),
         "colophon": bool(st.copy_to or st.printer or st.print_date),
-        "intro": (
-            f"根据市委组织部、市委教育工委关于做好{st.year}年度党组织书记抓基层党建述职评议考核工作的有关通知要求，"
-            f"{st.institute}组织开展了{st.year}年度基层党组织书记抓党建述职评议考核工作。现将有关情况报告如下。"
-        ),
+        "intro": notice.summary_intro(st),
         "basics": (
             f"本年度共有{len(secs)}名党组织书记参加述职评议考核。其中，二级党组织书记{len(second)}人（{modes(second)}），"
             f"由学院党委组织述职评议；在职党支部书记{len(branch)}人（{modes(branch)}），由所属二级党组织具体组织。"

@@ -11,8 +11,9 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date
-from annex_tools.workbook.reader import ROW, Settings, Workbook
+from annex_tools.workbook.reader import ROW, Workbook
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
@@ -79,7 +80,7 @@ def emit(
 
 
 def fmt_date(value: Any) -> str:
-    """A date (or pandas Timestamp / NaT) as 2024年1月22日; an empty cell as （空）."""
+    """A date (or pandas Timestamp / NaT) as Y年M月D日; an empty cell as （空）."""
     if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
         return "（空）"
     if isinstance(value, pd.Timestamp):

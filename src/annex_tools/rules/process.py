@@ -2,8 +2,8 @@
 
 Notice, 三、3 (述职报告审定): a report is discussed by its own organization, then approved
 (院领导 for 二级党组织书记, the 二级党组织 for 党支部书记). 一(二): branch-level meetings are
-organized by the 党总支 and reported to the 党委组织部 三天 ahead. 四、2(2): branch-level
-述职评议 is done by 2024-01-22 (设置).
+organized by the 党总支 and reported to the 党委组织部 设置 days ahead. 四、2(2): branch-level
+述职评议 is done by the deadline (设置: 党支部述职完成截止日期).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _branch_meetings(ctx: Context) -> pd.DataFrame:
     ("orgs", "组织类型"),
 )
 def reported_ahead(ctx: Context) -> list[Finding]:
-    """相关安排需提前三天报党委组织部 (设置: 会议报备提前天数)."""
+    """相关安排需提前N天报党委组织部 (设置: 会议报备提前天数)."""
     days = ctx.settings.notice_days
     meetings = _branch_meetings(ctx)
     lead = (meetings["会议日期"] - meetings["报备日期"]).dt.days

@@ -15,8 +15,8 @@ import pandas as pd
 from annex_tools.analysis import PART_ZH
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
+from annex_tools.contract.settings import Settings
 from annex_tools.rules.base import emit, pct, rule
-from annex_tools.workbook.reader import Settings
 
 ReportRule = Callable[[pd.DataFrame, Settings], list[Finding]]
 REPORT_RULES: list[tuple[str, ReportRule]] = []
@@ -51,7 +51,7 @@ def file_opens(facts: pd.DataFrame, st: Settings) -> list[Finding]:
 
 @report_rule("report.too-long")
 def within_word_limit(facts: pd.DataFrame, st: Settings) -> list[Finding]:
-    """二级党组织书记 at most 1500 字, 在职党支部书记 at most 1000 (设置)."""
+    """Word limits per category (设置: 二级党组织书记/党支部书记报告字数上限)."""
     limit = facts["category"].map(st.word_limit)
     return emit(
         "report.too-long",
@@ -84,7 +84,7 @@ def three_parts(facts: pd.DataFrame, st: Settings) -> list[Finding]:
 
 @report_rule("report.share-duties")
 def duties_share(facts: pd.DataFrame, st: Settings) -> list[Finding]:
-    """履职主要情况部分不超过 50 % (设置: 履职情况占比上限)."""
+    """履职主要情况部分不超过 the limit (设置: 履职情况占比上限)."""
     mask = facts["duties"].notna() & (facts["duties"] > st.duties_max + 1e-9)
     return emit(
         "report.share-duties",
@@ -98,7 +98,7 @@ def duties_share(facts: pd.DataFrame, st: Settings) -> list[Finding]:
 
 @report_rule("report.share-problems")
 def problems_share(facts: pd.DataFrame, st: Settings) -> list[Finding]:
-    """问题部分不少于 30 % (设置: 存在问题占比下限)."""
+    """问题部分不少于 the minimum (设置: 存在问题占比下限)."""
     mask = facts["problems"].notna() & (facts["problems"] < st.problems_min - 1e-9)
     return emit(
         "report.share-problems",
@@ -126,13 +126,20 @@ def has_figures(facts: pd.DataFrame, st: Settings) -> list[Finding]:
 
 @report_rule("report.mandatory-item")
 def mandatory_item(facts: pd.DataFrame, st: Settings) -> list[Finding]:
-    """二(一)2 is 必答 for 二级党组织书记: 以高质量党建引领高质量发展."""
+    """二(一)2 is 必答 for 二级党组织书记 (设置: 必答事项, 必答事项关键词)."""
     mask = (
         _from_file(facts)
         & (facts["category"] == S.CAT_SECOND_LEVEL)
         & (facts["mandatory"] == False)  # noqa: E712
     )
-    return emit("report.mandatory-item", facts, mask, SUB, "报告文件", lambda r: {"who": r["who"]})
+    return emit(
+        "report.mandatory-item",
+        facts,
+        mask,
+        SUB,
+        "报告文件",
+        lambda r: {"who": r["who"], "item": st.mandatory_item},
+    )
 
 
 _STALE = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -123,13 +124,13 @@ def fact_values(analysis: ReportAnalysis) -> dict[str, object]:
     }
 
 
-def check(path: Path | str, today: dt.date, analyze: Analyzer = analyze_file) -> CheckResult:
+def check(path: Path | str, today: dt.date, analyze: Analyzer | None = None) -> CheckResult:
     """`annex-tools check` and the 全面校验 button. Raises WorkbookError when unreadable."""
     return check_workbook(read_workbook(path), today, analyze)
 
 
 def check_and_mark(
-    path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer = analyze_file
+    path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer | None = None
 ) -> tuple[CheckResult, int, Path]:
     """`check --write`: check and mark under one hold of the master, so the marks written are
     those of the file that was checked (returns the result, cells marked and the backup)."""
@@ -142,7 +143,9 @@ def check_and_mark(
     return result, marked, saved
 
 
-def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer = analyze_file) -> CheckResult:
+def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer | None = None) -> CheckResult:
+    if analyze is None:
+        analyze = partial(analyze_file, mandatory=wb.settings.mandatory_keys)
     ctx = Context(wb, today, reports=pd.DataFrame())
     ctx.reports, analyses = report_facts(ctx.subs, wb.folder, analyze)
     findings = wb.findings + run_rules(ctx)
@@ -235,7 +238,7 @@ def analyze_reports(
         }
         analysis: ReportAnalysis | None = None
         try:
-            analysis = analyze_file(file)
+            analysis = analyze_file(file, mandatory=settings.mandatory_keys)
             row.update(fact_values(analysis))
         except ReportError as exc:
             row["error"] = str(exc)

@@ -21,7 +21,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from annex_tools.contract import notice
 from annex_tools.contract import schema as S
+from annex_tools.contract import settings as ST
 from annex_tools.contract.text import parse_date, parse_share
 from annex_tools.workbook.cells import put
 
@@ -33,59 +35,54 @@ RED = PatternFill("solid", fgColor="F8CBAD")
 AMBER = PatternFill("solid", fgColor="FFE699")
 THIN = Side(style="thin", color="BFBFBF")
 
-GUIDE = (
-    ("基层党组织书记抓党建述职评议考核 主表", "title"),
-    (
-        "本工作簿是述职评议考核的唯一台账。各工作表都是 Excel 表格（第1行为表头），可以增加自己的列，工具按表头文字查找列，不会删除您添加的内容。",
-        "",
-    ),
-    ("工作流程", "h"),
-    ("1. 设置：确认年度、单位名称、比例和各项期限（默认值来自通知）。", ""),
-    (
-        "2. 组织：录入党委、二级党组织（党总支、直属党支部）和在职党支部，填写上级组织编号、书记姓名和工号。",
-        "",
-    ),
-    (
-        "3. 会议：登记述职评议会议。党委主办二级党组织书记述职会；各党总支主办所属在职党支部书记述职会，须提前三天报党委组织部（填写报备日期）。",
-        "",
-    ),
-    (
-        "4. 述职：每位述职的书记一行，填写述职类别、方式、报告文件路径、讨论日期、审定日期和审定人。字数和三部分占比由工具从报告文件中计算。",
-        "",
-    ),
-    (
-        "5. 评议：按“好、较好、一般、差”评定综合评价等次，填写主要成绩和不足之处（评价意见），年度考核等次、约谈提醒日期和反馈日期。",
-        "",
-    ),
-    (
-        "6. 整改：列出每位书记自身查摆、领导点评、考核反馈指出的问题，写明整改措施、整改时限和状态。",
-        "",
-    ),
-    (
-        "7. 校验：运行“全面校验”（功能区按钮，或命令 annex-tools check 主表.xlsx --write），结果写入“校验结果”表，出错的单元格标色并加批注。",
-        "",
-    ),
-    ("通知中的主要规则", "h"),
-    (
-        "· 二级党组织书记述职报告不超过1500字，在职党支部书记不超过1000字；履职主要情况不超过50%，问题部分不少于30%；以第一人称写，用事例和数据说话。",
-        "",
-    ),
-    (
-        "· 报告先经本级组织讨论，再报审定（二级党组织书记报院领导审定，党支部书记报所在二级党组织审定）。",
-        "",
-    ),
-    ("· 评价为“较好”或以下等次的应占一定比例（设置：较好及以下最低比例）。", ""),
-    (
-        "· 综合评价等次未达到“好”的，年度考核不得评为“优秀”；“一般”和“差”的要约谈提醒、限期整改。",
-        "",
-    ),
-    ("· 安保后勤直属党支部、学术资源部直属党支部不需填写附件2。", ""),
-    ("颜色提示", "h"),
-    (
-        "红色底纹：与通知规则冲突（例如等次不是“好”却评为“优秀”，“一般/差”未约谈，审定早于讨论）；黄色底纹：整改时限已过而未完成。",
-        "",
-    ),
-)
+
+def guide(st: ST.Settings) -> tuple[tuple[str, str], ...]:
+    """The 说明 sheet: the workflow and the notice's main rules with the values in force."""
+    return (
+        ("基层党组织书记抓党建述职评议考核 主表", "title"),
+        (
+            "本工作簿是述职评议考核的唯一台账。各工作表都是 Excel 表格（第1行为表头），可以增加自己的列，工具按表头文字查找列，不会删除您添加的内容。",
+            "",
+        ),
+        ("工作流程", "h"),
+        ("1. 设置：确认年度、单位名称、比例和各项期限（默认值来自通知）。", ""),
+        (
+            "2. 组织：录入党委、二级党组织（党总支、直属党支部）和在职党支部，填写上级组织编号、书记姓名和工号。",
+            "",
+        ),
+        (notice.guide_meetings(st), ""),
+        (
+            "4. 述职：每位述职的书记一行，填写述职类别、方式、报告文件路径、讨论日期、审定日期和审定人。字数和三部分占比由工具从报告文件中计算。",
+            "",
+        ),
+        (
+            "5. 评议：按“好、较好、一般、差”评定综合评价等次，填写主要成绩和不足之处（评价意见），年度考核等次、约谈提醒日期和反馈日期。",
+            "",
+        ),
+        (
+            "6. 整改：列出每位书记自身查摆、领导点评、考核反馈指出的问题，写明整改措施、整改时限和状态。",
+            "",
+        ),
+        (
+            "7. 校验：运行“全面校验”（功能区按钮，或命令 annex-tools check 主表.xlsx --write），结果写入“校验结果”表，出错的单元格标色并加批注。",
+            "",
+        ),
+        ("通知中的主要规则", "h"),
+        *((line, "") for line in notice.guide_rules(st)),
+        ("颜色提示", "h"),
+        (
+            "红色底纹：与通知规则冲突（例如等次不是“好”却评为“优秀”，“一般/差”未约谈，审定早于讨论）；黄色底纹：整改时限已过而未完成。",
+            "",
+        ),
+    )
+
+
+def settings_in_force(overrides: Mapping[str, Any]) -> ST.Settings:
+    """The Settings a master built with these 设置 overrides will read."""
+    typed = {
+        k: (v.isoformat() if isinstance(v, dt.date) else str(v), 0) for k, v in overrides.items()
+    }
+    return ST.parse_settings(typed)[0]
 
 
 def setting_value(text: str) -> Any:
@@ -203,15 +200,15 @@ def _conditional_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
             (
                 words,
                 f'AND(${words}2<>"",${words}2>IF(${cat}2="{S.CAT_SECOND_LEVEL}",'
-                f"{_setting(S.K_LIMIT_SECOND)},{_setting(S.K_LIMIT_BRANCH)}))",
+                f"{_setting(ST.K_LIMIT_SECOND)},{_setting(ST.K_LIMIT_BRANCH)}))",
                 RED,
             ),
-            (duties, f'AND(${duties}2<>"",${duties}2>{_setting(S.K_DUTIES_MAX)})', RED),
-            (problems, f'AND(${problems}2<>"",${problems}2<{_setting(S.K_PROBLEMS_MIN)})', RED),
+            (duties, f'AND(${duties}2<>"",${duties}2>{_setting(ST.K_DUTIES_MAX)})', RED),
+            (problems, f'AND(${problems}2<>"",${problems}2<{_setting(ST.K_PROBLEMS_MIN)})', RED),
         ]
     elif sheet is S.MEETINGS:
         md, rd = L("会议日期"), L("报备日期")
-        rules += [(rd, f'AND(${rd}2<>"",${md}2-${rd}2<{_setting(S.K_NOTICE_DAYS)})', RED)]
+        rules += [(rd, f'AND(${rd}2<>"",${md}2-${rd}2<{_setting(ST.K_NOTICE_DAYS)})', RED)]
     for letter, formula, fill in rules:
         ws.conditional_formatting.add(
             f"{letter}2:{letter}{last_row}",
@@ -231,14 +228,14 @@ def _lists_sheet(wb: Workbook) -> None:
     ws.sheet_state = "hidden"
 
 
-def _guide_sheet(wb: Workbook) -> None:
+def _guide_sheet(wb: Workbook, st: ST.Settings) -> None:
     if wb.sheetnames:  # a workbook from pyOpenVBA's template: its first sheet becomes 说明
         ws = wb.worksheets[0]
         ws.title = S.GUIDE_SHEET
     else:
         ws = wb.create_sheet(S.GUIDE_SHEET)
     ws.column_dimensions["A"].width = 110
-    for r, (text, kind) in enumerate(GUIDE, start=1):
+    for r, (text, kind) in enumerate(guide(st), start=1):
         cell = put(ws, r, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if kind == "title":
@@ -283,12 +280,12 @@ def build_workbook(
     wb = into if into is not None else Workbook()
     if into is None:
         wb.remove(wb.active)
-    _guide_sheet(wb)
     overrides = dict(settings or {})
+    _guide_sheet(wb, settings_in_force(overrides))
     rows_by_sheet: dict[str, list[Mapping[str, Any]]] = {
         S.SETTINGS.key: [
             {"项目": k, "值": overrides.get(k, setting_value(v)), "说明": note}
-            for k, v, note in S.SETTING_ROWS
+            for k, v, note in ST.SETTING_ROWS
         ]
     }
     for sheet in S.DATA_SHEETS:
@@ -334,10 +331,12 @@ def new_workbook(
     path: Path,
     data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     narrative: Mapping[str, str] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write a master workbook to `path` (atomically: a temp file beside it, then replace)."""
+    """Write a master workbook to `path` (atomically: a temp file beside it, then replace).
+    `settings`: 设置 values by key, where they differ from the settings table's defaults."""
     from annex_tools.workbook.safewrite import atomic_save
 
-    wb = build_workbook(data, narrative=narrative)
+    wb = build_workbook(data, settings=settings, narrative=narrative)
     atomic_save(wb, path)
     return path

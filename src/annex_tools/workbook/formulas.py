@@ -12,6 +12,7 @@ from typing import Any
 
 from annex_tools.analysis import PART_ZH, PARTS, ReportError, analyze_file
 from annex_tools.contract import schema as S
+from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize, parse_share
 from annex_tools.rules.grades import minimum_at_most_fair
 
@@ -68,10 +69,14 @@ def report_share(path: Any, part: str = "履职主要情况", folder: Path | Non
     return elementwise(one, path)
 
 
-def min_at_most_fair(n: Any, ratio: Any = 0.15, rounding: str = S.ROUND_UP) -> Any:
-    """The least number of 较好-or-below grades among n graded secretaries."""
-    share = parse_share(ratio) if ratio not in (None, "") else 0.15
-    mode = normalize(rounding) or S.ROUND_UP
+def min_at_most_fair(
+    n: Any, ratio: Any = None, rounding: Any = None, st: Settings | None = None
+) -> Any:
+    """The least number of 较好-or-below grades among n graded secretaries. An omitted ratio or
+    rounding is the one in force (the workbook's 设置, else the settings table's default)."""
+    st = st or Settings()
+    share = parse_share(ratio) if ratio not in (None, "") else st.min_share
+    mode = normalize(rounding) or st.rounding
 
     def one(count: Any) -> Any:
         if count in (None, ""):

@@ -8,7 +8,6 @@ typed with a stray full-width space still counts; columns staff added are ignore
 
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,48 +19,19 @@ import python_calamine
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import WorkbookError
 from annex_tools.contract.findings import Finding, make
+from annex_tools.contract.settings import Settings, parse_settings
 from annex_tools.contract.text import (
     BadValue,
     clean_text,
-    holdable,
     normalize,
     parse_count,
     parse_date,
     parse_share,
-    unholdable,
 )
 
 ROW = "_row"  # the Excel row number of each data row
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass
-class Settings:
-    year: int = 2023
-    institute: str = "中共示例学院委员会"
-    min_share: float = 0.15
-    rounding: str = S.ROUND_UP
-    min_body: int = 5
-    limit_second: int = 1500
-    limit_branch: int = 1000
-    duties_max: float = 0.5
-    problems_min: float = 0.3
-    notice_days: int = 3
-    branch_deadline: dt.date = dt.date(2024, 1, 22)
-    report_deadline: dt.date = dt.date(2024, 1, 31)
-    exempt: tuple[str, ...] = ("安保后勤直属党支部", "学术资源部直属党支部")
-    report_date: dt.date | None = None
-    issuer_mark: str = ""
-    doc_number: str = ""
-    signer: str = ""
-    addressee: str = "市委教育工委"
-    copy_to: str = ""
-    printer: str = ""
-    print_date: dt.date | None = None
-
-    def word_limit(self, category: str) -> int:
-        return self.limit_second if category == S.CAT_SECOND_LEVEL else self.limit_branch
 
 
 @dataclass
@@ -236,9 +206,6 @@ def _convert_column(
         mapping = {v: convert(v) for v in distinct}
         for err in _ERROR_VALUES & mapping.keys():  # an error value typed or pasted as text
             mapping[err], problems[err] = "", "error"
-        for v in distinct:  # characters an .xlsx cannot hold: removed here, named in a finding
-            if isinstance(v, str) and unholdable(v):
-                mapping[v], problems[v] = convert(holdable(v)), "control"
     else:
         mapping = {}
         for value in distinct:
@@ -252,12 +219,7 @@ def _convert_column(
         for row, value in failing.items():
             who = _who(sheet, ids.get(row, ""), int(row))
             problem = problems[value]
-            if problem == "control":
-                findings.append(
-                    make("cell.control-char", sheet.name, int(row), col.header, who=who, column=col.header,
-                         chars="、".join(unholdable(value)))
-                )  # fmt: skip
-            elif problem == "error":
+            if problem == "error":
                 findings.append(
                     make("schema.bad-value", sheet.name, int(row), col.header, who=who, column=col.header,
                          value=str(value).strip(), choices="有效的值（单元格为 Excel 错误值，请检查公式）")
@@ -317,82 +279,20 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
     if frame is not None:
         for key, value, row in zip(frame["项目"], frame["值"], frame[ROW], strict=True):
             values[normalize(key)] = (clean_text(value), int(row))
-    st = Settings()
-
-    def get(key: str, parse: Any, attr: str, problem: str) -> None:
-        if key not in values or values[key][0] == "":
-            return
-        text, row = values[key]
-        try:
-            parsed = parse(text)
-            if parsed is None:
-                raise BadValue(text)
-        except (BadValue, ValueError):
-            code = "schema.bad-date" if parse is parse_date else "schema.bad-value"
-            findings.append(  # the date message has no {choices}: format ignores it there
-                make(
-                    code,
-                    S.SETTINGS.name,
-                    row,
-                    "值",
-                    who=f"设置“{key}”",
-                    column="值",
-                    value=text,
-                    choices=problem,
-                )
+    st, bad = parse_settings(values)
+    for b in bad:
+        findings.append(  # the date message has no {choices}: format ignores it there
+            make(
+                "schema.bad-date" if b.date else "schema.bad-value",
+                S.SETTINGS.name,
+                b.row,
+                "值",
+                who=f"设置“{b.key}”",
+                column="值",
+                value=b.text,
+                choices=b.hint,
             )
-            return
-        setattr(st, attr, parsed)
-
-    def whole(text: str) -> int:
-        number = parse_count(text)
-        if number is None or number < 0 or not float(number).is_integer():
-            raise BadValue(text)
-        return int(number)
-
-    def share(text: str) -> float:
-        number = parse_share(text)
-        if number is None or not 0 <= number <= 1:
-            raise BadValue(text)
-        return number
-
-    def rounding(text: str) -> str:
-        if normalize(text) not in S.ROUNDINGS:
-            raise BadValue(text)
-        return normalize(text)
-
-    get(S.K_YEAR, whole, "year", "四位年份")
-    if S.K_INSTITUTE in values and values[S.K_INSTITUTE][0]:
-        st.institute = values[S.K_INSTITUTE][0]
-    get(S.K_MIN_SHARE, share, "min_share", "0%～100% 的比例，如 15%")
-    get(S.K_ROUNDING, rounding, "rounding", "、".join(S.ROUNDINGS))
-    get(S.K_MIN_BODY, whole, "min_body", "不小于 0 的整数")
-    get(S.K_LIMIT_SECOND, whole, "limit_second", "不小于 0 的整数")
-    get(S.K_LIMIT_BRANCH, whole, "limit_branch", "不小于 0 的整数")
-    get(S.K_DUTIES_MAX, share, "duties_max", "0%～100% 的比例，如 50%")
-    get(S.K_PROBLEMS_MIN, share, "problems_min", "0%～100% 的比例，如 30%")
-    get(S.K_NOTICE_DAYS, whole, "notice_days", "不小于 0 的整数")
-    get(S.K_BRANCH_DEADLINE, parse_date, "branch_deadline", "")
-    get(S.K_REPORT_DEADLINE, parse_date, "report_deadline", "")
-    get(S.K_REPORT_DATE, parse_date, "report_date", "")
-    get(S.K_PRINT_DATE, parse_date, "print_date", "")
-    for key, attr in (
-        (S.K_ISSUER_MARK, "issuer_mark"),
-        (S.K_DOC_NUMBER, "doc_number"),
-        (S.K_SIGNER, "signer"),
-        (S.K_ADDRESSEE, "addressee"),
-        (S.K_COPY_TO, "copy_to"),
-        (S.K_PRINTER, "printer"),
-    ):
-        if key in values and values[key][0]:
-            setattr(st, attr, values[key][0])
-    if S.K_EXEMPT in values:
-        text = values[S.K_EXEMPT][0]
-        parts = [
-            normalize(p)
-            for p in text.replace("；", ";").replace("，", ",").replace(",", ";").split(";")
-        ]
-        st.exempt = tuple(p for p in parts if p)
+        )
     return st
 
 
