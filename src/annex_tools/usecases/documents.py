@@ -218,10 +218,7 @@ def import_reports(
 
 
 def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
-    return _annex2_tables(*load(workbook))
-
-
-def _annex2_tables(wb: Workbook, inst: Institute) -> list[A2.Annex2Table]:
+    wb, inst = load(workbook)
     subs = {s.org_id: s for s in inst.secretaries}
     return [
         A2.plan_table(inst, body, wb.settings.exempt, subs)

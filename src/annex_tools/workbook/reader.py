@@ -23,10 +23,12 @@ from annex_tools.contract.settings import Settings, parse_settings
 from annex_tools.contract.text import (
     BadValue,
     clean_text,
+    holdable,
     normalize,
     parse_count,
     parse_date,
     parse_share,
+    unholdable,
 )
 
 ROW = "_row"  # the Excel row number of each data row
@@ -206,6 +208,9 @@ def _convert_column(
         mapping = {v: convert(v) for v in distinct}
         for err in _ERROR_VALUES & mapping.keys():  # an error value typed or pasted as text
             mapping[err], problems[err] = "", "error"
+        for v in distinct:  # characters an .xlsx cannot hold: removed here, named in a finding
+            if isinstance(v, str) and unholdable(v):
+                mapping[v], problems[v] = convert(holdable(v)), "control"
     else:
         mapping = {}
         for value in distinct:
@@ -219,7 +224,12 @@ def _convert_column(
         for row, value in failing.items():
             who = _who(sheet, ids.get(row, ""), int(row))
             problem = problems[value]
-            if problem == "error":
+            if problem == "control":
+                findings.append(
+                    make("cell.control-char", sheet.name, int(row), col.header, who=who, column=col.header,
+                         chars="、".join(unholdable(value)))
+                )  # fmt: skip
+            elif problem == "error":
                 findings.append(
                     make("schema.bad-value", sheet.name, int(row), col.header, who=who, column=col.header,
                          value=str(value).strip(), choices="有效的值（单元格为 Excel 错误值，请检查公式）")
