@@ -255,6 +255,11 @@ def demo(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
         style="bold",
     )
+    for p in made.planted:
+        where = f"{p.sheet} 第{p.row}行" if p.row else (p.sheet or "")
+        out.print(
+            f"  埋下的错误：{p.what}（{where}{'「' + p.column + '」' if p.column else ''}，{p.code}）"
+        )
     from annex_tools.usecases.documents import (
         make_annex2,
         make_feedback,

@@ -75,6 +75,104 @@ PLANS = (
     "压实“一岗双责”，我将每学期听取班子成员履行党建责任情况汇报，抓好日常监督。",
     "加强支部书记培训，全年组织专题培训{n}期，提升支部书记抓党建的能力。",
 )
+# A problem and the measure that answers it (the 整改 sheet pairs them; never a mismatch).
+RECTIFICATIONS = (
+    (
+        "党建与业务深度融合思考不够，以党建促业务的办法不多。",
+        "每学期召开一次党建与业务融合专题会，打造{n}个党建业务融合项目。",
+    ),
+    (
+        "理论学习的系统性不强，个人自学时间不够充足，学用结合还有差距。",
+        "制定个人学习计划，全年参加中心组学习不少于{n}次，撰写学习体会{m}篇。",
+    ),
+    (
+        "对所属党支部指导督促不够经常，有的支部主题党日形式比较单一。",
+        "建立联系支部制度，每季度至少参加{n}次支部组织生活，指导各支部策划主题党日。",
+    ),
+    (
+        "对青年教师党员的思想动态掌握不够及时，谈心谈话覆盖不全面。",
+        "建立青年教师党员谈心谈话台账，一学期内实现谈心谈话全覆盖。",
+    ),
+    (
+        "对新媒体平台的审核把关不够细，意识形态阵地管理有薄弱环节。",
+        "修订新媒体平台信息发布审核办法，实行“三审三校”，每半年专题研判一次。",
+    ),
+    (
+        "发展党员工作计划性不强，{n}名入党积极分子培养考察进度不均衡。",
+        "制定年度发展党员计划，为每名入党积极分子明确培养联系人，按季度检查培养进度。",
+    ),
+    (
+        "上年度查摆的{n}项问题中，有{m}项整改成效还不够明显。",
+        "对{m}项整改成效不明显的问题逐项制定深化措施，建立长效机制，由党委巡察办公室跟踪核验。",
+    ),
+    (
+        "到一线听取师生意见次数偏少，解决实际问题的力度不够。",
+        "每月至少到一线调研{n}次，建立师生意见台账，办理情况按月公示。",
+    ),
+    (
+        "对班子成员履行“一岗双责”的督促不够有力。",
+        "每学期听取班子成员履行党建责任情况汇报，年底开展一次专项检查。",
+    ),
+    (
+        "支部书记培训不够系统，有的支部书记抓党建的能力不足。",
+        "全年组织支部书记专题培训{n}期，开展一次支部书记抓党建交流。",
+    ),
+)
+ACHIEVEMENTS = (
+    "带头讲专题党课{n}次，理论学习中心组学习组织规范",
+    "推动党建与业务融合，{n}项重点任务按期完成",
+    "指导所属支部规范落实“三会一课”，组织生活质量有提升",
+    "牵头开展调查研究{n}项，推动解决师生急难愁盼问题{m}个",
+    "落实意识形态工作责任制，阵地管理制度健全",
+    "发展党员工作程序规范，全年发展党员{n}名",
+    "抓好上年度问题整改，整改事项全部按期销号",
+    "关心青年教师成长，谈心谈话覆盖全体党员",
+    "落实“一岗双责”，与班子成员签订责任书{n}份",
+    "推进课程思政建设，{n}门课程融入思政元素",
+)
+SHORTCOMINGS = (
+    "对党建与业务融合的研究还不够深入",
+    "对所属支部的分类指导还不够精准",
+    "理论学习的系统性还需加强",
+    "调查研究的深度还不够",
+    "对青年党员的教育引导办法不多",
+    "发展党员工作的计划性有待增强",
+    "意识形态阵地管理的精细化程度不高",
+)
+WEAK_SHORTCOMINGS = (
+    "履行第一责任人职责不够到位，对支部工作过问不多",
+    "“三会一课”落实不够规范，组织生活记录不完整",
+    "上年度查摆问题整改推进缓慢",
+)
+# Share of each ballot kind for each grade: (好, 较好, 一般) ranges; 差 takes the rest.
+BALLOT_SHARES = {
+    "好": ((0.72, 0.88), (0.08, 0.18), (0.0, 0.04)),
+    "较好": ((0.34, 0.48), (0.36, 0.46), (0.06, 0.14)),
+    "一般": ((0.14, 0.24), (0.28, 0.36), (0.30, 0.40)),
+    "差": ((0.03, 0.08), (0.12, 0.20), (0.28, 0.36)),
+}
+
+
+def _ballots(rng: random.Random, grade: str, voters: int) -> dict[str, int]:
+    """Ballots a 现场测评 would give a secretary of this grade (most 好 for 好, most 差 for 差)."""
+    good, fair, average = (round(voters * rng.uniform(*r)) for r in BALLOT_SHARES[grade])
+    poor = max(voters - good - fair - average, 0)
+    if grade == "好":
+        average, poor = average + poor, 0
+    return {"测评好票": good, "测评较好票": fair, "测评一般票": average, "测评差票": poor}
+
+
+def _opinion(rng: random.Random, grade: str) -> tuple[str, str]:
+    """主要成绩 and 不足之处 for one secretary: two of the pools, numbers filled in."""
+    n, m = rng.randint(2, 12), rng.randint(2, 8)
+    done = "；".join(
+        a.format(n=n, m=m) for a in rng.sample(ACHIEVEMENTS, 2 if grade != "差" else 1)
+    )
+    pool = SHORTCOMINGS if grade in ("好", "较好") else WEAK_SHORTCOMINGS
+    short = rng.sample(pool, 1 if grade == "好" else 2)
+    return done + "。", "；".join(short) + "。"
+
+
 MANDATORY_SENTENCE = "我坚持以高质量党建引领高质量发展，推动党建工作与中心工作深度融合。"
 SUBHEADS = {
     "duties": (
@@ -129,8 +227,9 @@ def _fill(rng: random.Random, pool: tuple[str, ...], target: int) -> list[str]:
     total = 0
     i = 0
     while total < target:
+        n = rng.randint(3, 24)  # {m} is never more than {n}: "n项问题中，有m项"
         s = order[i % len(order)].format(
-            n=rng.randint(2, 24), m=rng.randint(2, 12), k=rng.randint(3, 30), p=rng.randint(85, 100)
+            n=n, m=rng.randint(1, min(12, n - 1)), k=rng.randint(3, 30), p=rng.randint(85, 100)
         )
         out.append(s)
         total += word_count(s)
@@ -185,6 +284,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
     from annex_tools.workbook.builder import new_workbook
 
     rng = random.Random(seed)
+    texts = random.Random(seed + 1)  # opinions, ballots and rectifications: their own stream
     out_dir.mkdir(parents=True, exist_ok=True)
     reports_dir = out_dir / "reports"
     reports_dir.mkdir(exist_ok=True)
@@ -346,17 +446,14 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             slots = fair_slots[parent]
             grade = slots[idx] if idx < len(slots) else "好"
         voters = 46 if second else rng.randint(18, 35)
-        good = voters - 4 if grade == "好" else voters // 3
+        achievements, shortcomings = _opinion(texts, grade)
         grades.append(
             {
                 "述职编号": sid,
-                "测评好票": good,
-                "测评较好票": voters - good - 2,
-                "测评一般票": 2,
-                "测评差票": 0,
+                **_ballots(texts, grade, voters),
                 "综合评价等次": grade,
-                "主要成绩": "理论学习扎实，履行第一责任人职责到位，组织生活规范，能够用具体数据说明工作成效。",
-                "不足之处": "党建与业务融合的办法不多，对党员的教育管理针对性有待加强。",
+                "主要成绩": achievements,
+                "不足之处": shortcomings,
                 "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
                 "约谈提醒日期": mdate + dt.timedelta(days=5)
                 if grade in S.GRADES_INTERVIEW
@@ -365,17 +462,21 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             }
         )
         rng.sample(PROBLEMS, 2)
-        for j, source in enumerate(("自身查摆", "领导点评")[: 1 + (grade != "好")], start=1):
+        sources = ("自身查摆", "领导点评", "考核反馈")[
+            : 1 + (grade != "好") + (grade in ("一般", "差"))
+        ]
+        pairs = texts.sample(RECTIFICATIONS, len(sources))
+        for j, (source, (problem, measure)) in enumerate(zip(sources, pairs, strict=True), start=1):
             deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
+            earlier = texts.randint(3, 9)  # "上年度查摆的{n}项问题中，有{m}项": m < n
+            lagging = texts.randint(1, earlier - 1)
             rects.append(
                 {
                     "整改编号": f"R{k:03d}-{j}",
                     "述职编号": sid,
                     "问题来源": source,
-                    "存在问题": rng.choice(PROBLEMS).format(
-                        n=rng.randint(2, 9), m=rng.randint(1, 3)
-                    ),
-                    "整改措施": rng.choice(PLANS).format(n=rng.randint(2, 6)),
+                    "存在问题": problem.format(n=earlier, m=lagging),
+                    "整改措施": measure.format(n=texts.randint(2, 6), m=lagging),
                     "整改时限": deadline,
                     "责任人": org["书记姓名"],
                     "整改状态": "已完成",
