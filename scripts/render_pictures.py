@@ -51,7 +51,33 @@ def main() -> None:
             ws.print_area = "A1:K25" if sheet == "评议" else "A1:H20"
             files[key] = t / f"{key}.xlsx"
             wb.save(files[key])
-        demo = t / "demo"
+        # the documents from the demo without its planted mistakes (final, not drafts), with
+        # the 公文 elements set as an office would set them
+        from annex_tools.demo import make_demo
+
+        clean = make_demo(t / "clean", mistakes=False).workbook
+        wb = openpyxl.load_workbook(clean)
+        ws = wb["设置"]
+        rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+        for key, value in {
+            "报告日期": "2024-01-30",
+            "发文机关标志": "中共示例学院委员会文件",
+            "发文字号": "示院党〔2024〕3号",
+            "签发人": "王明",
+            "抄送机关": "市委组织部",
+            "印发机关": "中共示例学院委员会办公室",
+            "印发日期": "2024-01-31",
+        }.items():
+            ws.cell(row=rows[key], column=2, value=value)
+        wb.save(clean)
+        demo = t / "docs"
+        for command, target in (
+            ("templates", demo / "述职报告模板"),
+            ("annex2", demo / "附件2"),
+            ("feedback", demo / "反馈意见"),
+            ("summary", demo / "汇总报告.docx"),
+        ):
+            run("annex-tools", command, clean, "--out", target, "--today", "2024-01-30")
         files["annex1-template"] = sorted((demo / "述职报告模板").glob("*.docx"))[0]
         files["annex2"] = demo / "附件2" / "附件2-教师发展中心党总支.xlsx"
         files["feedback"] = next((demo / "反馈意见").glob("基础教育研究所第一党支部-*.docx"))
