@@ -237,3 +237,9 @@ def test_changed_files_are_kept_and_listed_force_backs_them_up(masters, tmp_path
     (stranger / "示例第一党支部-丁四-述职报告.docx").write_bytes(b"a person's own file")
     annex("templates", masters["clean"], "--out", stranger)
     assert (stranger / "示例第一党支部-丁四-述职报告.docx").read_bytes() == b"a person's own file"
+
+
+def test_no_arguments_shows_the_help() -> None:
+    proc = annex()
+    assert proc.returncode == 0 and proc.stdout.startswith("用法：annex-tools")
+    assert "命令用法有误" not in proc.stdout + proc.stderr

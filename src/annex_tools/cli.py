@@ -606,6 +606,9 @@ def main() -> None:
         err.print("已取消。")
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unforeseen: no traceback
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `annex-tools` alone: the help, plainly
+            sys.stdout.write(cli_zh.translate(exc.format_message()) + "\n")  # type: ignore[attr-defined]
+            sys.exit(EXIT_OK)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
             ctx = getattr(exc, "ctx", None)
             where = ctx.command_path if ctx is not None else "annex-tools"
