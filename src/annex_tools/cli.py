@@ -361,7 +361,12 @@ def import_reports_cmd(
     out.print(
         f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。"
     )
-    for title, items in (("缺少报告", s.missing), ("无法读取", s.unreadable)):
+    for title, items in (
+        ("缺少报告", s.missing),
+        ("无法读取", s.unreadable),
+        ("无法确定", s.ambiguous),
+        ("对应不上任何书记的文件", s.unmatched_files),
+    ):
         for item in items:
             out.print(f"  {title}：{item}")
     if s.backup:

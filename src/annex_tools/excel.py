@@ -373,6 +373,8 @@ def import_reports(book: Any) -> str:
     lines += [f"缺少：{x}" for x in summary.missing[:10]] + [
         f"无法读取：{x}" for x in summary.unreadable[:10]
     ]
+    lines += [f"无法确定：{x}" for x in summary.ambiguous[:10]]
+    lines += [f"对应不上任何书记：{x}" for x in summary.unmatched_files[:10]]
     return "\n".join(lines)
 
 

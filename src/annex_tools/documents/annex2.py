@@ -8,6 +8,7 @@ back (rows added, blank rows, merged cells, any numbering, dates typed as text, 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,6 +309,11 @@ class ReturnedTable:
     file: Path
     org_name: str
     rows: list[ReturnedRow]
+    sheet: str = ""
+    org_row: int | None = None  # the Excel row of 填表部门
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, why) not read
+    others: list[str] = field(default_factory=list)  # other sheets that look like Annex 2
+    digest: str = ""  # SHA-256 of the file: the same return given twice is read once
 
 
 class ReturnError(Exception):
@@ -340,7 +346,96 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The Annex 2 header row (0-based) and its columns, if this grid has one."""
+    for i, row in enumerate(grid[:30]):
+        keys = [normalize(v) for v in row]
+        if any("党支部名称" in k for k in keys) and any("等次" in k for k in keys):
+            cols: dict[str, int] = {}
+            for j, k in enumerate(keys):
+                for h in HEADERS:
+                    if h not in cols and (k == normalize(h) or (h[:4] in k and k)):
+                        cols[h] = j
+            return i, cols
+    return None
+
+
+_NOTE_LINE = re.compile(r"^\d{1,2}\s*[.、．]")
+
+
+def _read_sheet(path: Path, title: str, grid: list[list[Any]], header_at: int,
+                cols: dict[str, int]) -> ReturnedTable:  # fmt: skip
+    missing = [h for h in HEADERS[1:] if h not in cols]
+    if missing:
+        raise ReturnError(
+            f"“{path.name}”工作表“{title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}"
+        )
+    org_name, org_row = "", None
+    for r, row in enumerate(grid[:header_at]):
+        for v in row:
+            m = re.search(r"填表部门[:：]\s*(.*?)\s*$", _cell_text(v))
+            if m:
+                org_name, org_row = m.group(1).strip(), r + 1
+    rows: list[ReturnedRow] = []
+    skipped: list[tuple[int, str]] = []
+    in_notes = False
+    for i in range(header_at + 1, len(grid)):
+        row = grid[i]
+
+        def get(h: str, row: list[Any] = row, cols: dict[str, int] = cols) -> str:
+            return _cell_text(row[cols[h]]) if cols[h] < len(row) else ""
+
+        texts = [_cell_text(v) for v in row]
+        filled = [t for t in texts if t]
+        if not filled:
+            continue
+        first = normalize(texts[0] if texts else "")
+        if first.startswith("注"):
+            in_notes = True
+            continue
+        if in_notes:  # the 注 lines end the table; a note goes on in its own numbered lines
+            if len(filled) == 1 and texts and texts[0] and _NOTE_LINE.match(texts[0]):
+                continue
+            skipped.append(
+                (i + 1, "这一行在表格下方的“注”说明之后，未读取；请把它移到表格内（注之前）")
+            )
+            continue
+        branch, who = get("党支部名称"), get("姓名及述职方式")
+        lines = [x.strip() for x in who.replace("\r", "\n").split("\n") if x.strip()]
+        name = lines[0] if lines else ""
+        mode = next((x for x in lines[1:] if x in S.MODES), "")
+        if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
+            name, _, rest = name.partition(" ")
+            mode = rest.strip() if rest.strip() in S.MODES else mode
+        continuing = (
+            rows
+            and (not branch or normalize(branch) == normalize(rows[-1].branch))
+            and (not name or normalize(name) == normalize(rows[-1].name))
+        )
+        if continuing:
+            target = rows[-1]
+            if get("评议考核等次") and not target.grade:
+                target.grade = normalize(get("评议考核等次"))
+        elif not branch and not name:
+            skipped.append((i + 1, "这一行没有党支部名称和书记姓名，无法判断属于谁，未读取"))
+            continue
+        else:
+            target = ReturnedRow(i + 1, branch, name, mode, normalize(get("评议考核等次")))
+            rows.append(target)
+        problems = split_items(get("抓党建工作中存在的问题"))
+        measures = [split_measure(m) for m in split_items(get("整改措施和整改时限"))]
+        if continuing and problems and problems == target.problems[-len(problems) :]:
+            problems = []  # a merged problems cell repeated over continuation rows
+        if continuing and measures and measures == target.measures[-len(measures) :]:
+            measures = []
+        target.problems.extend(problems)
+        target.measures.extend(measures)
+    return ReturnedTable(path, org_name, rows, title, org_row, skipped)
+
+
 def read_return(path: Path) -> ReturnedTable:
+    """The Annex 2 table of a returned file. Every sheet is looked at: of those that look like
+    Annex 2, the one with rows is read and the others are named; two with rows is a refusal."""
     from annex_tools.contract.errors import WorkbookError
     from annex_tools.workbook.reader import sniff
 
@@ -351,70 +446,24 @@ def read_return(path: Path) -> ReturnedTable:
         raise ReturnError(str(exc)) from None
     except Exception as exc:
         raise ReturnError(f"无法打开“{path}”：{type(exc).__name__}") from None
+    tables: list[ReturnedTable] = []
     for ws in wb.worksheets:
         grid = _grid(ws)
-        header_at = None
-        cols: dict[str, int] = {}
-        for i, row in enumerate(grid[:30]):
-            keys = [normalize(v) for v in row]
-            if any("党支部名称" in k for k in keys) and any("等次" in k for k in keys):
-                header_at = i
-                for j, k in enumerate(keys):
-                    for h in HEADERS:
-                        if h not in cols and (k == normalize(h) or (h[:4] in k and k)):
-                            cols[h] = j
-                break
-        if header_at is None:
-            continue
-        missing = [h for h in HEADERS[1:] if h not in cols]
-        if missing:
-            raise ReturnError(
-                f"“{path.name}”工作表“{ws.title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}"
-            )
-        org_name = ""
-        for row in grid[:header_at]:
-            for v in row:
-                m = re.search(r"填表部门[:：]\s*(\S+)", _cell_text(v))
-                if m:
-                    org_name = m.group(1)
-        rows: list[ReturnedRow] = []
-        for i in range(header_at + 1, len(grid)):
-            row = grid[i]
-
-            def get(h: str, row: list[Any] = row, cols: dict[str, int] = cols) -> str:
-                return _cell_text(row[cols[h]]) if cols[h] < len(row) else ""
-
-            first = normalize(_cell_text(row[0]) if row else "")
-            if first.startswith("注"):
-                break
-            if not any(_cell_text(v) for v in row):
-                continue
-            branch, who = get("党支部名称"), get("姓名及述职方式")
-            lines = [x.strip() for x in who.replace("\r", "\n").split("\n") if x.strip()]
-            name = lines[0] if lines else ""
-            mode = next((x for x in lines[1:] if x in S.MODES), "")
-            if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
-                name, _, rest = name.partition(" ")
-                mode = rest.strip() if rest.strip() in S.MODES else mode
-            continuing = (
-                rows
-                and (not branch or normalize(branch) == normalize(rows[-1].branch))
-                and (not name or normalize(name) == normalize(rows[-1].name))
-            )
-            if continuing:
-                target = rows[-1]
-                if get("评议考核等次") and not target.grade:
-                    target.grade = normalize(get("评议考核等次"))
-            else:
-                target = ReturnedRow(i + 1, branch, name, mode, normalize(get("评议考核等次")))
-                rows.append(target)
-            problems = split_items(get("抓党建工作中存在的问题"))
-            measures = [split_measure(m) for m in split_items(get("整改措施和整改时限"))]
-            if continuing and problems and problems == target.problems[-len(problems) :]:
-                problems = []  # a merged problems cell repeated over continuation rows
-            if continuing and measures and measures == target.measures[-len(measures) :]:
-                measures = []
-            target.problems.extend(problems)
-            target.measures.extend(measures)
-        return ReturnedTable(path, org_name, rows)
-    raise ReturnError(f"“{path.name}”中找不到附件2的表头（应含“党支部名称”“评议考核等次”等列）")
+        found = _header(grid)
+        if found is not None:
+            tables.append(_read_sheet(path, ws.title, grid, *found))
+    if not tables:
+        raise ReturnError(
+            f"“{path.name}”的各工作表中都找不到附件2的表头（应含“党支部名称”“评议考核等次”等列）"
+        )
+    with_rows = [t for t in tables if t.rows]
+    if len(with_rows) > 1:
+        names = "、".join(f"“{t.sheet}”" for t in with_rows)
+        raise ReturnError(
+            f"“{path.name}”中有多个填了内容的附件2工作表（{names}），无法确定以哪一个为准，整份未导入。"
+            "请只保留正式的一张表后重新导入"
+        )
+    chosen = with_rows[0] if with_rows else tables[0]
+    chosen.others = [t.sheet for t in tables if t is not chosen]
+    chosen.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return chosen

@@ -2,7 +2,10 @@
 
 `plan_changes` is pure (the institute and the returned tables in, a list of changes out);
 `apply_changes` writes them into 评议 and 整改 of a loaded workbook; the service wraps it in the
-safe-write helper. A grade that differs from the master's is a conflict: listed, never applied.
+safe-write helper. A return is matched to exactly one 党总支 (by 填表部门, confirmed by its rows) or refused whole;
+its rows only to that 党总支's own 在职党支部, exactly. A value that differs from the master's,
+or between two returns, is a conflict: listed, never applied. What the master already holds
+changes nothing, so importing the same return again (or twice in one run) is harmless.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize
-from annex_tools.documents.annex2 import ReturnedTable
-from annex_tools.institute import Institute, Secretary
+from annex_tools.documents.annex2 import ReturnedRow, ReturnedTable
+from annex_tools.institute import Institute, Organization, Secretary
 from annex_tools.workbook.cells import header_columns, put
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
-    "新增问题", "修改整改措施", "新增等次", "等次冲突", "无法对应", "等次无效",
+    "新增问题", "补充整改措施", "新增等次", "等次冲突", "无法对应", "等次无效",
+)  # fmt: skip
+MEASURE_CONFLICT, RETURN_CONFLICT, NOT_READ, OTHER_SHEET, DUPLICATE = (
+    "措施冲突", "回执之间冲突", "未读取的行", "未读取的工作表", "重复的回执",
 )  # fmt: skip
 APPLIED_KINDS = (NEW_PROBLEM, MEASURE, GRADE_NEW)
 RETURN_SOURCE = "考核反馈"
@@ -47,119 +53,244 @@ class Change:
         return self.kind in APPLIED_KINDS
 
 
-def _match(
-    inst: Institute, table: ReturnedTable
-) -> tuple[dict[str, Secretary], dict[str, Secretary]]:
-    """Secretaries of the returning body (or of every body), by branch name and by name."""
-    body = next(
-        (o for o in inst.orgs.values() if normalize(o.name) == normalize(table.org_name)), None
-    )
-    branches = {
-        o.oid
+@dataclass
+class ReturnsPlan:
+    changes: list[Change]
+    refused: list[str]  # whole returns not imported, each with the file and the reason
+
+
+def reporting_bodies(inst: Institute) -> list[Organization]:
+    """二级党组织 that have 在职党支部: the bodies an Annex 2 can come from."""
+    return [
+        o
         for o in inst.orgs.values()
-        if o.otype == S.ORG_STAFF_BRANCH and (body is None or o.parent == body.oid)
-    }
-    secs = [s for s in inst.secretaries if s.org_id in branches]
-    return {normalize(s.org_name): s for s in secs}, {normalize(s.name): s for s in secs}
+        if o.otype in S.SECOND_LEVEL_TYPES and inst.children(o.oid, S.ORG_STAFF_BRANCH)
+    ]
 
 
-def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> list[Change]:
+def body_secretaries(inst: Institute, body: Organization) -> list[Secretary]:
+    branches = {o.oid for o in inst.children(body.oid, S.ORG_STAFF_BRANCH)}
+    return [s for s in inst.secretaries if s.org_id in branches]
+
+
+def match_body(inst: Institute, table: ReturnedTable) -> tuple[Organization | None, str]:
+    """The one 党总支 a return comes from, by its 填表部门 (normalised, exact), confirmed by its
+    rows; or None and why the whole return is refused."""
+    bodies = reporting_bodies(inst)
+    where = f"“{table.file.name}”（工作表“{table.sheet}”" + (
+        f"第{table.org_row}行）" if table.org_row else "）"
+    )
+    key = normalize(table.org_name)
+    if not key:
+        return (
+            None,
+            f"{where}没有填写“填表部门”，无法确定是哪个党总支交回的，整份未导入。请填写后重新导入",
+        )
+    hits = [b for b in bodies if normalize(b.name) == key]
+    if not hits:
+        names = "、".join(b.name for b in bodies)
+        return None, (
+            f"{where}的填表部门“{table.org_name}”与主表中任何有在职党支部的二级党组织名称都不一致，"
+            f"整份未导入。请改为主表中的名称（{names}）后重新导入"
+        )
+    if len(hits) > 1:
+        ids = "、".join(b.oid for b in hits)
+        return (
+            None,
+            f"{where}的填表部门“{table.org_name}”对应主表中多个组织（编号 {ids}），整份未导入。请先在主表中区分它们的名称",
+        )
+    body = hits[0]
+    secs = body_secretaries(inst, body)
+    branches = {normalize(s.org_name) for s in secs}
+    people = {normalize(s.name) for s in secs}
+    ours = [
+        r
+        for r in table.rows
+        if (normalize(r.branch) in branches) or (not r.branch and normalize(r.name) in people)
+    ]
+    if table.rows and not ours:
+        return None, (
+            f"{where}的填表部门为“{body.name}”，但表中没有一行是{body.name}的在职党支部，"
+            "与填表部门不符，整份未导入。请核对后重新导入"
+        )
+    return body, ""
+
+
+def match_row(
+    inst: Institute, body: Organization, secs: list[Secretary], r: ReturnedRow
+) -> tuple[Secretary | None, str]:
+    """The secretary of a row, only among the 党总支's own 在职党支部, by exact (normalised)
+    branch name and name; or None and why."""
+    label = f"“{r.branch} {r.name}”".replace("“ ", "“").replace(" ”", "”")
+    if r.branch:
+        hits = [s for s in secs if normalize(s.org_name) == normalize(r.branch)]
+        if not hits:
+            elsewhere = next(
+                (o for o in inst.orgs.values() if normalize(o.name) == normalize(r.branch)), None
+            )
+            why = (
+                f"“{r.branch}”不是{body.name}的在职党支部（它属于{inst.orgs[elsewhere.parent].name if elsewhere.parent in inst.orgs else '其他组织'}）"
+                if elsewhere is not None
+                else f"{body.name}没有名为“{r.branch}”的在职党支部（或它在“述职”表中没有记录）"
+            )
+            return None, f"{label}：{why}，未导入"
+        sec = hits[0]
+        if r.name and normalize(r.name) != normalize(sec.name):
+            return (
+                None,
+                f"{label}：主表中{sec.org_name}的书记是“{sec.name}”，与表中姓名不符，未导入",
+            )
+        return sec, ""
+    hits = [s for s in secs if normalize(s.name) == normalize(r.name)]
+    if len(hits) != 1:
+        why = "没有这位在职党支部书记" if not hits else "有多位同名的在职党支部书记"
+        return None, f"{label}：没有填写党支部名称，且{body.name}{why}，未导入"
+    return hits[0], ""
+
+
+def _measures(r: ReturnedRow) -> list[tuple[str, str, dt.date | None]]:
+    """(problem, measure, deadline) per problem; extra measures go to the last problem."""
+    out = []
+    for i, text in enumerate(r.problems):
+        measure, deadline, _raw = r.measures[i] if i < len(r.measures) else ("", None, "")
+        if i == len(r.problems) - 1 and len(r.measures) > len(r.problems):
+            extra = r.measures[len(r.problems) :]
+            measure = "；".join(x for x in [measure, *(m for m, _, _ in extra)] if x)
+            deadline = deadline or next((d for _, d, _ in extra if d), None)
+        out.append((text, measure, deadline))
+    return out
+
+
+def _claim(r: ReturnedRow) -> tuple[object, ...]:
+    """What a row says about its secretary, normalised, to compare two returns."""
+    items = sorted({(normalize(p), normalize(m), d) for p, m, d in _measures(r)}, key=str)
+    return (r.grade, tuple(items))
+
+
+def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> ReturnsPlan:
     out: list[Change] = []
+    refused: list[str] = []
+    seen: dict[str, str] = {}
+    claims: dict[str, list[tuple[ReturnedTable, ReturnedRow, Secretary]]] = {}
     for table in tables:
-        by_branch, by_name = _match(inst, table)
         file = table.file.name
+        if table.digest and table.digest in seen:
+            out.append(
+                Change(
+                    DUPLICATE, file, 0, "", "", f"与“{seen[table.digest]}”内容完全相同，只导入一次"
+                )
+            )
+            continue
+        seen[table.digest or str(table.file)] = file
+        for other in table.others:
+            out.append(
+                Change(
+                    OTHER_SHEET,
+                    file,
+                    0,
+                    "",
+                    "",
+                    f"工作表“{other}”也像附件2，但没有读取（读取的是“{table.sheet}”）；如它才是正式的表，请删去其他表后重新导入",
+                )
+            )
+        for row, why in table.skipped:
+            out.append(
+                Change(NOT_READ, file, row, "", "", f"工作表“{table.sheet}”第{row}行：{why}")
+            )
+        body, why = match_body(inst, table)
+        if body is None:
+            refused.append(why)
+            continue
+        secs = body_secretaries(inst, body)
         for r in table.rows:
-            sec = by_branch.get(normalize(r.branch)) or by_name.get(normalize(r.name))
+            sec, why = match_row(inst, body, secs, r)
             if sec is None:
-                out.append(
-                    Change(
-                        UNMATCHED,
-                        file,
-                        r.row,
-                        "",
-                        r.branch or r.name,
-                        f"“{r.branch} {r.name}”在主表中找不到对应的在职党支部书记，未导入",
-                    )
-                )
+                out.append(Change(UNMATCHED, file, r.row, "", r.branch or r.name, why))
                 continue
-            who = f"{sec.org_name} {sec.name}"
-            if r.grade and r.grade not in S.GRADES:
-                out.append(
-                    Change(
-                        BAD_GRADE,
-                        file,
-                        r.row,
-                        sec.sid,
-                        who,
-                        f"等次“{r.grade}”不是 好/较好/一般/差，未导入",
-                    )
-                )
-            elif r.grade and not sec.grade:
-                out.append(
-                    Change(
-                        GRADE_NEW,
-                        file,
-                        r.row,
-                        sec.sid,
-                        who,
-                        f"等次：{r.grade}",
-                        grade=r.grade,
-                        grade_row=sec.grade_row,
-                    )
-                )
-            elif r.grade and r.grade != sec.grade:
-                out.append(
-                    Change(
-                        GRADE_CONFLICT,
-                        file,
-                        r.row,
-                        sec.sid,
-                        who,
-                        f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改",
-                    )
-                )
-            unmatched = list(sec.problems)  # each master problem answers one returned problem
-            for i, text in enumerate(r.problems):
-                measure, deadline, _raw = r.measures[i] if i < len(r.measures) else ("", None, "")
-                if i == len(r.problems) - 1 and len(r.measures) > len(r.problems):
-                    extra = r.measures[len(r.problems) :]
-                    measure = "；".join(x for x in [measure, *(m for m, _, _ in extra)] if x)
-                    deadline = deadline or next((d for _, d, _ in extra if d), None)
-                p = next((x for x in unmatched if normalize(x.problem) == normalize(text)), None)
-                if p is not None:
-                    unmatched.remove(p)
-                if p is None:
-                    out.append(
-                        Change(
-                            NEW_PROBLEM,
-                            file,
-                            r.row,
-                            sec.sid,
-                            who,
-                            f"问题：{text}；措施：{measure or '（空）'}；时限：{format_date(deadline) or '（空）'}",
-                            text,
-                            measure,
-                            deadline,
-                        )
-                    )
-                    continue
-                measure_changed = bool(measure) and normalize(measure) != normalize(p.measure)
-                deadline_changed = deadline is not None and deadline != p.deadline
-                if measure_changed or deadline_changed:
-                    out.append(
-                        Change(
-                            MEASURE,
-                            file,
-                            r.row,
-                            sec.sid,
-                            who,
-                            f"问题“{text[:20]}”：措施 {p.measure or '（空）'} → {measure or p.measure}；时限 {format_date(p.deadline) or '（空）'} → {format_date(deadline or p.deadline)}",
-                            text,
-                            measure or p.measure,
-                            deadline or p.deadline,
-                            rect_row=p.row,
-                        )  # fmt: skip
-                    )
+            claims.setdefault(sec.sid, []).append((table, r, sec))
+    for items in claims.values():
+        sec = items[0][2]
+        if len({_claim(r) for _, r, _ in items}) > 1:
+            where = "、".join(f"“{t.file.name}”第{r.row}行" for t, r, _ in items)
+            for t, r, _ in items:
+                out.append(Change(RETURN_CONFLICT, t.file.name, r.row, sec.sid, f"{sec.org_name} {sec.name}",
+                                  f"{where}对这位书记的等次或问题说法不一致，均未导入；请确认以哪份为准，只导入那一份"))  # fmt: skip
+            continue
+        table, r, _ = items[0]
+        out.extend(_row_changes(table.file.name, r, sec))
+    return ReturnsPlan(out, refused)
+
+
+def _row_changes(file: str, r: ReturnedRow, sec: Secretary) -> list[Change]:
+    """What one matched row changes for its secretary: only what the master does not hold yet;
+    a value that differs from the master's is a conflict, listed and not applied."""
+    out: list[Change] = []
+    who = f"{sec.org_name} {sec.name}"
+    if r.grade and r.grade not in S.GRADES:
+        out.append(Change(BAD_GRADE, file, r.row, sec.sid, who, f"等次“{r.grade}”不是 好/较好/一般/差，未导入"))  # fmt: skip
+    elif r.grade and not sec.grade:
+        out.append(Change(GRADE_NEW, file, r.row, sec.sid, who, f"等次：{r.grade}", grade=r.grade, grade_row=sec.grade_row))  # fmt: skip
+    elif r.grade and r.grade != sec.grade:
+        out.append(Change(GRADE_CONFLICT, file, r.row, sec.sid, who, f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改"))  # fmt: skip
+    unmatched = list(sec.problems)  # each master problem answers one returned problem
+    done: set[str] = set()
+    for text, measure, deadline in _measures(r):
+        if normalize(text) in done:
+            continue  # the same problem twice in one row
+        done.add(normalize(text))
+        p = next((x for x in unmatched if normalize(x.problem) == normalize(text)), None)
+        if p is None:
+            out.append(
+                Change(
+                    NEW_PROBLEM,
+                    file,
+                    r.row,
+                    sec.sid,
+                    who,
+                    f"问题：{text}；措施：{measure or '（空）'}；时限：{format_date(deadline) or '（空）'}",
+                    text,
+                    measure,
+                    deadline,
+                )  # fmt: skip
+            )
+            continue
+        unmatched.remove(p)
+        measure_differs = (
+            bool(measure) and bool(p.measure) and normalize(measure) != normalize(p.measure)
+        )
+        deadline_differs = (
+            deadline is not None and p.deadline is not None and deadline != p.deadline
+        )
+        if measure_differs or deadline_differs:
+            out.append(
+                Change(
+                    MEASURE_CONFLICT,
+                    file,
+                    r.row,
+                    sec.sid,
+                    who,
+                    f"问题“{text[:20]}”：回执为 {measure or p.measure}（{format_date(deadline) or '无时限'}），"
+                    f"主表为 {p.measure}（{format_date(p.deadline) or '无时限'}）；未覆盖，请核实后在主表中修改",
+                )  # fmt: skip
+            )
+            continue
+        fills_measure = bool(measure) and not p.measure
+        fills_deadline = deadline is not None and p.deadline is None
+        if fills_measure or fills_deadline:
+            out.append(
+                Change(
+                    MEASURE,
+                    file,
+                    r.row,
+                    sec.sid,
+                    who,
+                    f"问题“{text[:20]}”：补充措施 {measure or p.measure or '（空）'}；时限 {format_date(deadline or p.deadline) or '（空）'}",
+                    text,
+                    measure or p.measure,
+                    deadline or p.deadline,
+                    rect_row=p.row,
+                )  # fmt: skip
+            )
     return out
 
 

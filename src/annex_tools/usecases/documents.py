@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -13,7 +15,6 @@ from typing import Any
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors, NotMaster
-from annex_tools.contract.text import normalize
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
 from annex_tools.documents import summary as summary_doc
@@ -138,16 +139,64 @@ class ImportSummary:
     filled: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # files or people matched more than once
+    unmatched_files: list[str] = field(default_factory=list)  # files that match no secretary
     backup: Path | None = None
 
 
-def _find_report(folder: Path, sec: Secretary) -> Path | None:
-    org, name = normalize(sec.org_name), normalize(sec.name)
-    for candidate in sorted(folder.rglob("*.docx")):
-        stem = normalize(candidate.stem)
-        if org in stem and name in stem and not candidate.name.startswith("~$"):
-            return candidate
-    return None
+# What separates the parts of a file name: spaces, dashes, underscores, dots, brackets, and
+# every character the safe-file-name function replaces.
+_NAME_PARTS = re.compile(r'[\s\-_—－·.、,，()（）\[\]【】\\/:*?"<>|]+')
+
+
+def name_tokens(text: str) -> list[str]:
+    return [t for t in _NAME_PARTS.split(unicodedata.normalize("NFKC", text)) if t]
+
+
+def _contains(tokens: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(tokens[i : i + n] == part for i in range(len(tokens) - n + 1))
+
+
+def match_report_files(
+    files: list[Path], secs: list[Secretary]
+) -> tuple[dict[str, Path], list[str], list[str]]:
+    """Each report file to the one secretary whose organization and name it carries as whole
+    parts of its name (`示例第一党支部-丁四-述职报告.docx`), never by substring: 张三 is not
+    张三丰. A 述职编号 or 工号 in the name (as the templates add to colliding names) decides
+    between two. Returns {述职编号: file}, the ambiguous cases and the files that match no one;
+    neither of the last two is used."""
+    tags = {t: s.sid for s in secs for t in (s.sid, s.staff_no) if t}
+    keys = [(s, name_tokens(s.org_name), name_tokens(s.name)) for s in secs]
+    by_sec: dict[str, list[Path]] = {}
+    ambiguous: list[str] = []
+    unmatched: list[str] = []
+    for f in files:
+        tokens = name_tokens(f.stem)
+        hits = [s for s, org, name in keys if _contains(tokens, org) and _contains(tokens, name)]
+        tagged = {tags[t] for t in tokens if t in tags}
+        if tagged:
+            hits = [s for s in hits if s.sid in tagged]
+        if not hits:
+            unmatched.append(f.name)
+        elif len(hits) > 1:
+            who = "、".join(f"{s.org_name} {s.name}" for s in hits)
+            ambiguous.append(
+                f"文件“{f.name}”可能属于多位书记（{who}），未使用；请在文件名中写明完整的组织名称和姓名"
+            )
+        else:
+            by_sec.setdefault(hits[0].sid, []).append(f)
+    found: dict[str, Path] = {}
+    for sid, paths in by_sec.items():
+        if len(paths) == 1:
+            found[sid] = paths[0]
+        else:
+            sec = next(s for s in secs if s.sid == sid)
+            names = "、".join(f"“{p.name}”" for p in paths)
+            ambiguous.append(
+                f"{sec.org_name} {sec.name}有多份报告（{names}），未使用；请只保留一份"
+            )
+    return found, ambiguous, unmatched
 
 
 Update = tuple[int, dict[str, object]]  # (述职 row, {header: value})
@@ -162,13 +211,19 @@ def plan_report_import(
     base = wb.folder
     summary = ImportSummary()
     updates: list[Update] = []
+    matched: dict[str, Path] = {}
+    if folder is not None:
+        files = sorted(p for p in folder.rglob("*.docx") if not p.name.startswith("~$"))
+        matched, summary.ambiguous, summary.unmatched_files = match_report_files(
+            files, inst.secretaries
+        )
     for sec in progress(inst.secretaries, "导入述职报告"):
         assert isinstance(sec, Secretary)
         who = f"{sec.org_name} {sec.name}"
         path = resolve_report(base, sec.report_file) if sec.report_file else None
         values: dict[str, object] = {}
         if (path is None or not path.exists()) and folder is not None:
-            found = _find_report(folder, sec)
+            found = matched.get(sec.sid)
             if found is not None:
                 path = found
                 try:
@@ -263,7 +318,8 @@ def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
             tables.append(A2.read_return(f))
         except A2.ReturnError as exc:
             errors.append(str(exc))
-    return ReturnsResult(plan_changes(inst, tables), errors)
+    plan = plan_changes(inst, tables)
+    return ReturnsResult(plan.changes, errors + plan.refused)
 
 
 def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
