@@ -113,6 +113,21 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
         ("submission.category", "述职", 4, "述职类别"),
     ),
     (
+        "submission.identity",
+        sub("S1", 书记工号="T2"),  # 丙三's 工号 on 乙二's row
+        ("submission.identity", "述职", 2, "书记工号"),
+    ),
+    (
+        "submission.identity",
+        sub("S1", 书记工号="T9"),  # the secretary's name with another 工号
+        ("submission.identity", "述职", 2, "书记工号"),
+    ),
+    (
+        "submission.identity",
+        sub("S3", 书记姓名="张三", 书记工号=""),  # someone else, no 工号 to tell who
+        ("submission.identity", "述职", 4, "书记工号"),
+    ),
+    (
         "report.missing-file",
         sub("S1", 报告文件="/nonexistent/report.docx"),
         ("report.missing-file", "述职", 2, "报告文件"),
@@ -361,3 +376,31 @@ def test_bad_settings_are_findings_and_defaults_stand() -> None:
         ("schema.bad-date", "设置", keys.index("党支部述职完成截止日期") + 1, "值"),
     }
     assert wb.settings.min_body == 5 and wb.settings.min_share == 0.2
+
+
+def test_identity_errors_and_a_changed_secretary_warns() -> None:
+    from annex_tools.contract.findings import Severity
+
+    def identity(mutate: Callable[[Data], None]) -> list[tuple[str, int | None, Severity]]:
+        data = valid()
+        mutate(data)
+        return [
+            (f.sheet or "", f.row, f.severity)
+            for f in check_data(data)
+            if f.code == "submission.identity"
+        ]
+
+    # the secretary changed during the year: the reporter named with their own 工号 is a warning
+    assert identity(sub("S3", 书记姓名="张三", 书记工号="T8")) == [("述职", 4, Severity.WARNING)]
+    # one 工号 for two different people: both rows are errors
+    found = identity(
+        chain(sub("S3", 书记姓名="张三", 书记工号="T8"), sub("S4", 书记姓名="李四", 书记工号="T8"))
+    )
+    assert found == [("述职", 4, Severity.ERROR), ("述职", 5, Severity.ERROR)]
+    # the 工号 left empty for the organization's own secretary is filled from 组织: no finding
+    assert identity(sub("S1", 书记工号="")) == []
+
+
+def test_master_from_before_the_staff_number_column_still_checks_clean() -> None:
+    found = check_data(valid(), drop={"subs": "书记工号"})
+    assert found == []

@@ -427,6 +427,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
                 "述职编号": sid,
                 "组织编号": org["组织编号"],
                 "书记姓名": org["书记姓名"],
+                "书记工号": org.get("书记工号", ""),
                 "述职类别": S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH,
                 "述职方式": "书面述职" if k % 9 == 0 else "现场述职",
                 "报告文件": f"reports/{fname}",

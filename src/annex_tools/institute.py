@@ -80,6 +80,7 @@ class Secretary:
     grade_row: int | None = None
     sub_row: int = 0
     problems: list[Problem] = field(default_factory=list)
+    identity_problem: str = ""  # why name and 工号 cannot be trusted together ('' = they can)
 
 
 @dataclass
@@ -120,6 +121,40 @@ class Institute:
 
     def by_sid(self) -> dict[str, Secretary]:
         return {s.sid: s for s in self.secretaries}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who reported, as the 述职 row and the 组织 row say together."""
+
+    staff_no: str  # the 工号 to file under ('' = none known)
+    problem: str = ""  # a disagreement that makes filing a guess ('' = none)
+    changed: bool = False  # a different person than 组织's secretary, named with own 工号
+
+
+def identify(name: str, staff_no: str, org_secretary: str, org_staff_no: str) -> Identity:
+    """The 工号 of the person who reported. The 述职 row's own 工号 wins; when it is empty, the
+    organization's 工号 is used only if the 述职 name is the organization's secretary. A 工号 that
+    belongs to someone else by the 组织 sheet, or the secretary's name with another 工号, is a
+    disagreement, never resolved by guessing."""
+    n, s = normalize(name), normalize(staff_no)
+    on, os_ = normalize(org_secretary), normalize(org_staff_no)
+    if not s:
+        if on and n != on:
+            return Identity(
+                "",
+                f"述职人“{name}”不是“组织”表中的书记“{org_secretary}”，且“述职”表未填书记工号",
+            )
+        return Identity(os_)
+    if os_ and s == os_ and on and n != on:
+        return Identity(
+            s, f"书记工号“{staff_no}”在“组织”表中属于“{org_secretary}”，不是述职人“{name}”"
+        )
+    if os_ and s != os_ and on and n == on:
+        return Identity(
+            s, f"述职人“{name}”在“组织”表中的书记工号是“{org_staff_no}”，“述职”表却填了“{staff_no}”"
+        )
+    return Identity(s, changed=bool(on and n != on))
 
 
 def institute(wb: Workbook) -> Institute:
@@ -172,6 +207,10 @@ def institute(wb: Workbook) -> Institute:
         otype = org.otype if org else ""
         parent = org.parent if org else ""
         g = grades.get(sid, {})
+        who = identify(
+            r["书记姓名"], r.get("书记工号", ""), org.secretary if org else "",
+            org.staff_no if org else "",
+        )  # fmt: skip
         secretaries.append(
             Secretary(
                 sid=sid,
@@ -179,7 +218,7 @@ def institute(wb: Workbook) -> Institute:
                 org_name=org.name if org else r["组织编号"],
                 org_type=otype,
                 name=r["书记姓名"],
-                staff_no=org.staff_no if org else "",
+                staff_no=who.staff_no,
                 category=r["述职类别"],
                 mode=r["述职方式"],
                 report_file=_text(r["报告文件"]),
@@ -201,6 +240,7 @@ def institute(wb: Workbook) -> Institute:
                 grade_row=int(g[ROW]) if g else None,
                 sub_row=int(r[ROW]),
                 problems=problems.get(sid, []),
+                identity_problem=who.problem,
             )
         )
     return Institute(wb.settings.year, wb.settings.institute, root, orgs, meetings, secretaries)

@@ -78,6 +78,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "{who}：述职类别为“{value}”，但{org}的组织类型是“{otype}”，应为“{expected}”。",
     ),
+    "submission.identity": (
+        E,
+        "{who}：{detail}。评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号{advice}。",
+    ),
     # reports
     "report.missing-file": (
         E,

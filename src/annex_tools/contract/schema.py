@@ -27,6 +27,9 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: int = 14
+    # Added after masters were in use: a master without this column is read as if it were
+    # empty, with no finding (the builder writes it into every new master).
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ SUBMISSIONS = Sheet(
         Column("述职编号", Kind.ID, True, width=12),
         Column("组织编号", Kind.ID, True, width=12),
         Column("书记姓名", Kind.NAME, True, width=12),
+        Column("书记工号", Kind.ID, False, width=12, may_be_absent=True),
         Column("述职类别", Kind.CHOICE, True, CATEGORIES, width=16),
         Column("述职方式", Kind.CHOICE, True, MODES, width=12),
         Column("报告文件", Kind.TEXT, False, width=36),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding, make
-from annex_tools.rules.base import Context, blank, emit, rule
+from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.text import normalize
+from annex_tools.institute import identify
+from annex_tools.rules.base import Context, blank, emit, lookup, rule
 from annex_tools.workbook.reader import ROW
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
@@ -305,3 +307,63 @@ def category_matches_type(ctx: Context) -> list[Finding]:
             "expected": r["expected"],
         },
     )
+
+
+@rule(
+    "submission.identity",
+    ("subs", "书记姓名", "书记工号", "组织编号"),
+    ("orgs", "书记姓名", "书记工号"),
+)
+def identity_matches_orgs(ctx: Context) -> list[Finding]:
+    """The opinion is filed in the reporter's own personnel file (notice 三、5: 归入干部人事档案),
+    so a 述职 row's 书记姓名 and 书记工号 must agree with 组织: an error when the 工号 is someone
+    else's, the name comes with another 工号, one 工号 carries two names, or a different person
+    reports without a 工号; a warning when a different person reports with their own 工号 (the
+    secretary changed during the year: confirm)."""
+    subs = ctx.subs
+    orgs = ctx.orgs.drop_duplicates("组织编号").set_index("组织编号")
+    org_name = lookup(subs["组织编号"], orgs["书记姓名"].to_dict())
+    org_no = lookup(subs["组织编号"], orgs["书记工号"].to_dict())
+    verdicts = [
+        identify(n, s, on, os_)
+        for n, s, on, os_ in zip(subs["书记姓名"], subs["书记工号"], org_name, org_no, strict=True)
+    ]
+    frame = subs.assign(
+        detail=[v.problem for v in verdicts],
+        org_secretary=org_name,
+        key_no=subs["书记工号"].map(normalize),
+        key_name=subs["书记姓名"].map(normalize),
+    )
+    names_per_no = frame[frame["key_no"] != ""].groupby("key_no")["key_name"].nunique()
+    shared = frame["key_no"].map(names_per_no).fillna(0) > 1
+    frame.loc[shared & (frame["detail"] == ""), "detail"] = [
+        f"书记工号“{no}”在“述职”表中同时用于不同的人（"
+        + "、".join(sorted(set(frame.loc[frame["key_no"] == k, "书记姓名"])))
+        + "）"
+        for no, k in zip(frame.loc[shared & (frame["detail"] == ""), "书记工号"],
+                         frame.loc[shared & (frame["detail"] == ""), "key_no"], strict=True)
+    ]  # fmt: skip
+    errors = frame["detail"] != ""
+    changed = pd.Series([v.changed for v in verdicts], index=frame.index) & ~errors
+    out = emit(
+        "submission.identity",
+        frame,
+        errors,
+        S.SUBMISSIONS.name,
+        "书记工号",
+        lambda r: {"who": r["who"], "detail": r["detail"], "advice": "；核对前不会归档"},
+    )
+    out += emit(
+        "submission.identity",
+        frame,
+        changed,
+        S.SUBMISSIONS.name,
+        "书记工号",
+        lambda r: {
+            "who": r["who"],
+            "detail": f"述职人“{r['书记姓名']}”不是“组织”表中的现任书记“{r['org_secretary']}”",
+            "advice": "（书记年内更换时如此填写是对的，请确认）",
+        },
+        Severity.WARNING,
+    )
+    return out

@@ -152,7 +152,7 @@ def frame_from_rows(
         key = normalize(cell)
         if key in wanted and wanted[key] not in positions:
             positions[wanted[key]] = idx
-    missing = {h for h in sheet.headers if h not in positions}
+    missing = {c.header for c in sheet.columns if c.header not in positions and not c.may_be_absent}
     for h in sheet.headers:
         if h in missing:
             findings.append(
