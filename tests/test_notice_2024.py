@@ -143,3 +143,26 @@ def test_documents_and_annex2_exemption_follow(master: Path, tmp_path: Path) -> 
     assert "2024年度" in plan["intro"] and "中共样例学院委员会" in plan["intro"]
     assert "不低于20%" in plan["grades_text"]
     assert DS.make_feedback(wb, tmp_path / "f", TODAY, draft=True).written
+
+
+def test_findings_carry_their_parameters_as_data(master: Path) -> None:
+    found = check_workbook(read_workbook(master), TODAY).findings
+    duties = next(f for f in found if f.code == "report.share-duties" and f.row == 2)
+    assert duties.as_dict()["params"] == {
+        "who": duties.as_dict()["params"]["who"],
+        "share": 0.45,
+        "limit": 0.4,
+    }
+    late = next(f for f in found if f.code == "meeting.after-deadline")
+    params = late.as_dict()["params"]
+    assert params["deadline"] == "2025-01-20" and params["meeting_date"] == "2025-01-21"
+    assert "2025年1月20日" in late.message
+    assert set(late.as_dict()) == {
+        "code",
+        "severity",
+        "sheet",
+        "row",
+        "column",
+        "message",
+        "params",
+    }

@@ -1,10 +1,20 @@
-"""Findings and the one catalog of their codes, severities and Chinese messages."""
+"""Findings and the one catalog of their codes, severities and Chinese messages.
+
+A rule gives a finding its parameters as data (who, the limit, the actual value, dates);
+the catalog's template renders them. Format specs beyond Python's own: `{x:pct}` shows a
+share as 45% or 45.5%, `{x:date}` a date as 2024年1月22日; an empty value shows as （空）.
+`--json` carries the parameters under "params" (dates as YYYY-MM-DD, shares as fractions).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import datetime as dt
+import string
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from annex_tools.contract.text import format_date
 
 
 class Severity(StrEnum):
@@ -17,6 +27,63 @@ SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.IN
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+Param = str | int | float | bool | None
+
+
+def _empty(value: object) -> bool:
+    try:
+        return value is None or bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_date(value: object) -> dt.date | None:
+    if _empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def pct(value: float) -> str:
+    """A share as people write it: 45%, 45.5%."""
+    return f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+def show_date(value: object) -> str:
+    """A date (or pandas Timestamp / NaT) as 2024年1月22日; an empty cell as （空）."""
+    day = _as_date(value)
+    return format_date(day) if day else "（空）"
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "pct":
+            return "（空）" if _empty(value) else pct(float(value))
+        if format_spec == "date":
+            return show_date(value)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def param(value: object) -> Param:
+    """A parameter as JSON carries it: dates as YYYY-MM-DD, numbers as numbers, empty as null."""
+    if _empty(value):
+        return None
+    if isinstance(value, dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, bool | int | float | str):
+        return value
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        plain = item()
+        if isinstance(plain, bool | int | float | str):
+            return plain
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -25,11 +92,18 @@ class Finding:
     row: int | None
     column: str | None
     message: str
+    params: tuple[tuple[str, Param], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        return d
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "params": dict(self.params),
+        }
 
     @property
     def place(self) -> tuple[str, str | None, int | None, str | None]:
@@ -94,11 +168,11 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "report.share-duties": (
         E,
-        "{who}：履职主要情况部分占{share}，超过上限{limit}（通知：履职主要情况部分不超过{limit}）。",
+        "{who}：履职主要情况部分占{share:pct}，超过上限{limit:pct}（通知：履职主要情况部分不超过{limit:pct}）。",
     ),
     "report.share-problems": (
         E,
-        "{who}：存在的问题部分只占{share}，低于下限{limit}（通知：问题部分不少于{limit}）。",
+        "{who}：存在的问题部分只占{share:pct}，低于下限{limit:pct}（通知：问题部分不少于{limit:pct}）。",
     ),
     "report.first-person": (W, "{who}：述职报告中没有出现“我”。通知要求以第一人称写，突出述“我”。"),
     "report.no-figures": (W, "{who}：述职报告中没有任何数字。通知要求注重用具体事例和数据说话。"),
@@ -113,7 +187,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     # process
     "approval.missing": (
         E,
-        "{who}：述职会已于{meeting_date}召开，但“{column}”为空。通知：报告须先经讨论、再报审定。",
+        "{who}：述职会已于{meeting_date:date}召开，但“{column}”为空。通知：报告须先经讨论、再报审定。",
     ),
     "approval.order": (
         E,
@@ -122,20 +196,20 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "meeting.missing": (E, "{who}：{detail}"),
     "meeting.notice-late": (
         E,
-        "会议{meeting}（{host}，{meeting_date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}天报党委组织部。",
+        "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}天报党委组织部。",
     ),
     "meeting.after-deadline": (
         E,
-        "会议{meeting}（{host}）于{meeting_date}召开，晚于在职党支部书记述职评议考核的完成期限{deadline}。",
+        "会议{meeting}（{host}）于{meeting_date:date}召开，晚于在职党支部书记述职评议考核的完成期限{deadline:date}。",
     ),
     # grades
     "grade.missing": (
         E,
-        "{who}：述职会已于{meeting_date}召开，尚未评定综合评价等次（好、较好、一般、差）。",
+        "{who}：述职会已于{meeting_date:date}召开，尚未评定综合评价等次（好、较好、一般、差）。",
     ),
     "grade.distribution": (
         E,
-        "{body}评议{n}名{category}，“较好”及以下{k}名，占{share}；按最低比例{ratio}（{rounding}）至少应有{minimum}名。通知：评价为“较好”或以下等次的应占一定比例。",
+        "{body}评议{n}名{category}，“较好”及以下{k}名，占{share:pct}；按最低比例{ratio:pct}（{rounding}）至少应有{minimum}名。通知：评价为“较好”或以下等次的应占一定比例。",
     ),
     "grade.linkage-excellent": (
         E,
@@ -171,9 +245,9 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "rect.deadline-missing": (E, "整改{rid}（{who}）：问题“{problem}”没有整改时限。"),
     "rect.deadline-before-meeting": (
         E,
-        "整改{rid}（{who}）：整改时限{deadline}不在述职会（{meeting_date}）之后。",
+        "整改{rid}（{who}）：整改时限{deadline:date}不在述职会（{meeting_date:date}）之后。",
     ),
-    "rect.overdue": (W, "整改{rid}（{who}）：整改时限{deadline}已过，状态为“{status}”。"),
+    "rect.overdue": (W, "整改{rid}（{who}）：整改时限{deadline:date}已过，状态为“{status}”。"),
     "rect.done-without-date": (E, "整改{rid}（{who}）：状态为“已完成”，但没有完成日期。"),
     # run-level
     "file.unreadable": (E, "无法打开“{file}”：{reason}。"),
@@ -194,7 +268,9 @@ def make(
     **kwargs: Any,
 ) -> Finding:
     default, template = CATALOG[code]
-    return Finding(code, severity or default, sheet, row, column, template.format(**kwargs))
+    message = _FORMATTER.vformat(template, (), kwargs)
+    params = tuple((k, param(v)) for k, v in kwargs.items())
+    return Finding(code, severity or default, sheet, row, column, message, params)
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

@@ -10,9 +10,8 @@ from typing import Any
 import pandas as pd
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.settings import Settings
-from annex_tools.contract.text import format_date
 from annex_tools.workbook.reader import ROW, Workbook
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
@@ -81,15 +80,7 @@ def emit(
 
 def fmt_date(value: Any) -> str:
     """A date (or pandas Timestamp / NaT) as Y年M月D日; an empty cell as （空）."""
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return "（空）"
-    if isinstance(value, pd.Timestamp):
-        value = value.date()
-    return format_date(value)
-
-
-def pct(value: float) -> str:
-    return f"{value * 100:.1f}%".replace(".0%", "%")
+    return show_date(value)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
-from annex_tools.rules.base import Context, blank, emit, fmt_date, pct, rule
+from annex_tools.rules.base import Context, blank, emit, rule
 from annex_tools.workbook.reader import ROW
 
 GRADE = S.GRADES_SHEET.name
@@ -43,7 +43,7 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
         row_mask,
         GRADE,
         "综合评价等次",
-        lambda r: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"])},
+        lambda r: {"who": r["who"], "meeting_date": r["meeting_date"]},
     )
     # without one: point at the submission
     sub_mask = (
@@ -56,7 +56,7 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
         sub_mask & ~subs["述职编号"].duplicated(),
         S.SUBMISSIONS.name,
         "述职编号",
-        lambda r: {"who": r["who"], "meeting_date": fmt_date(r["meeting_date"])},
+        lambda r: {"who": r["who"], "meeting_date": r["meeting_date"]},
     )
     return out
 
@@ -103,8 +103,8 @@ def share_at_most_fair(ctx: Context) -> list[Finding]:
                 n=n,
                 category=category,
                 k=k,
-                share=pct(k / n),
-                ratio=pct(st.min_share),
+                share=k / n,
+                ratio=st.min_share,
                 rounding=st.rounding,
                 minimum=minimum,
             )

@@ -33,7 +33,7 @@ def approved_before_meeting(ctx: Context) -> list[Finding]:
             column,
             lambda r, c=column: {
                 "who": r["who"],
-                "meeting_date": fmt_date(r["meeting_date"]),
+                "meeting_date": r["meeting_date"],
                 "column": c,
             },
         )
@@ -135,7 +135,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
     common = lambda r: {  # noqa: E731
         "meeting": r["会议编号"],
         "host": r["host_name"],
-        "meeting_date": fmt_date(r["会议日期"]),
+        "meeting_date": r["会议日期"],
         "days": days,
     }
     out = emit(
@@ -174,7 +174,7 @@ def branch_meetings_in_time(ctx: Context) -> list[Finding]:
         lambda r: {
             "meeting": r["会议编号"],
             "host": r["host_name"],
-            "meeting_date": fmt_date(r["会议日期"]),
-            "deadline": fmt_date(deadline),
+            "meeting_date": r["会议日期"],
+            "deadline": deadline,
         },
     )

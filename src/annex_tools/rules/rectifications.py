@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
-from annex_tools.rules.base import Context, blank, emit, fmt_date, rule
+from annex_tools.rules.base import Context, blank, emit, rule
 
 RECT = S.RECTIFICATIONS.name
 
@@ -59,10 +59,7 @@ def deadline_after_meeting(ctx: Context) -> list[Finding]:
         mask,
         RECT,
         "整改时限",
-        lambda rec: (
-            _base(rec)
-            | {"deadline": fmt_date(rec["整改时限"]), "meeting_date": fmt_date(rec["meeting_date"])}
-        ),
+        lambda rec: _base(rec) | {"deadline": rec["整改时限"], "meeting_date": rec["meeting_date"]},
     )
 
 
@@ -78,8 +75,7 @@ def not_overdue(ctx: Context) -> list[Finding]:
         RECT,
         "整改时限",
         lambda rec: (
-            _base(rec)
-            | {"deadline": fmt_date(rec["整改时限"]), "status": rec["整改状态"] or "未填写"}
+            _base(rec) | {"deadline": rec["整改时限"], "status": rec["整改状态"] or "未填写"}
         ),
     )
 

@@ -14,9 +14,9 @@ import pandas as pd
 
 from annex_tools.analysis import PART_ZH
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding
+from annex_tools.contract.findings import Finding, pct
 from annex_tools.contract.settings import Settings
-from annex_tools.rules.base import emit, pct, rule
+from annex_tools.rules.base import emit, rule
 
 ReportRule = Callable[[pd.DataFrame, Settings], list[Finding]]
 REPORT_RULES: list[tuple[str, ReportRule]] = []
@@ -92,7 +92,7 @@ def duties_share(facts: pd.DataFrame, st: Settings) -> list[Finding]:
         mask,
         SUB,
         "履职情况占比",
-        lambda r: {"who": r["who"], "share": pct(r["duties"]), "limit": pct(st.duties_max)},
+        lambda r: {"who": r["who"], "share": r["duties"], "limit": st.duties_max},
     )
 
 
@@ -106,7 +106,7 @@ def problems_share(facts: pd.DataFrame, st: Settings) -> list[Finding]:
         mask,
         SUB,
         "存在问题占比",
-        lambda r: {"who": r["who"], "share": pct(r["problems"]), "limit": pct(st.problems_min)},
+        lambda r: {"who": r["who"], "share": r["problems"], "limit": st.problems_min},
     )
 
 

@@ -1,0 +1,61 @@
+"""A header the code reads must be a header of the contract: a typo, or a column renamed in the
+schema but not in the code, would otherwise read nothing and pass silently."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from annex_tools.contract import schema as S
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "annex_tools"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+HEADERS = {h for sheet in S.ALL_SHEETS for h in sheet.headers}
+
+
+def header_literals() -> list[tuple[str, int, str]]:
+    """Chinese string literals used as a key into a row or frame: `r["组织编号"]`,
+    `frame.get("组织编号")`, `frame[["组织编号", ...]]`."""
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.name == "demo.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            keys: list[ast.expr] = []
+            if isinstance(node, ast.Subscript):
+                keys = list(node.slice.elts) if isinstance(node.slice, ast.List) else [node.slice]
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and node.args
+            ):
+                keys = [node.args[0]]
+            for key in keys:
+                text = key.value if isinstance(key, ast.Constant) else None
+                if isinstance(text, str) and CJK.search(text):
+                    found.append((str(path.relative_to(SRC)), key.lineno, text))
+    return found
+
+
+def test_the_scan_sees_the_code() -> None:
+    literals = header_literals()
+    assert len(literals) > 50  # the rules read dozens of columns by header
+    assert any(text == "组织编号" for _, _, text in literals)
+
+
+def test_every_header_literal_is_in_the_schema() -> None:
+    # keys that are not headers: the value lists (a Counter of grades), the 报告正文 sheet's
+    # parts, and the feedback letter's own section titles
+    from annex_tools.documents.summary import NARRATIVE_KEYS
+
+    value_lists = {v for _, values in S.LISTS for v in values}
+    others = value_lists | set(NARRATIVE_KEYS) | {"问题整改清单", "约谈提醒"}
+    unknown = [
+        f"{file}:{line} “{text}”"
+        for file, line, text in header_literals()
+        if text not in HEADERS and text not in others
+    ]
+    assert unknown == [], "header literals not in contract/schema.py:\n" + "\n".join(unknown)
