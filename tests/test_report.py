@@ -79,8 +79,10 @@ def test_missing_part_gives_null_part_and_shares() -> None:
 def test_mandatory_item_and_first_person_detection() -> None:
     body = [*BASIC[:4], "坚持以高质量党建引领高质量发展。", *BASIC[5:]]
     assert analyze_paragraphs(body).mandatory_item is True
-    third = [p.replace("我", "本人") for p in BASIC]
+    third = [p.replace("我", "该同志") for p in BASIC]
     assert analyze_paragraphs(third).first_person is False
+    # 本人 is the first person too (notice 三、2: 以第一人称写)
+    assert analyze_paragraphs([p.replace("我", "本人") for p in BASIC]).first_person is True
 
 
 def test_figures_in_the_date_line_do_not_count() -> None:

@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from annex_tools.contract.notice import PART_HEADINGS, PART_ZH, PARTS
+from annex_tools.contract.notice import (
+    FIRST_PERSON_WORDS,
+    PART_HEADINGS,
+    PART_VARIANTS,
+    PART_ZH,
+    PARTS,
+)
 from annex_tools.contract.settings import default
 from annex_tools.contract.text import normalize, word_count
 
@@ -49,6 +55,8 @@ class ReportAnalysis:
     first_person: bool = False
     figures: bool = False
     mandatory_item: bool = False
+    # why each judgement came out as it did, in Chinese, for `analyze --explain`
+    explanation: list[str] = field(default_factory=list)
 
     @property
     def sections_found(self) -> bool:
@@ -118,25 +126,91 @@ def analyze_paragraphs(
             if found and found not in starts:
                 starts[found] = i
     bounds = sorted((i, part) for part, i in starts.items())
-    body_text: list[str] = []
+    body: list[int] = []  # indices of the lines inside the three parts (headings excluded)
     for n, (i, part) in enumerate(bounds):
         end = bounds[n + 1][0] if n + 1 < len(bounds) else len(paragraphs)
         result.parts[part] = sum(counts[i + 1 : end])
-        body_text.extend(paragraphs[i + 1 : end])
+        body.extend(range(i + 1, end))
     if result.sections_found:
         total = sum(v or 0 for v in result.parts.values())
         for part in PARTS:
             result.shares[part] = round((result.parts[part] or 0) / total, 4) if total else 0.0
-    # first person and figures are judged on the parts' text, not on the title and date lines
-    judged = "\n".join(body_text) if body_text else "\n".join(paragraphs[2:])
-    result.first_person = "我" in judged
-    result.figures = bool(_DIGIT.search(judged))
-    whole = _SPACES.sub(
-        "", "".join(paragraphs)
-    )  # the key words are plain ideographs: no NFKC needed
+    # first person, figures and the 必答 item are judged on the parts' text, never on the title,
+    # the name and date lines or the headings (a 必答 phrase in the title answers nothing)
+    if not body:
+        body = list(range(min(2, len(paragraphs)), len(paragraphs)))
+    explain = result.explanation
+    _explain_parts(paragraphs, starts, result, explain)
+    hit = _first_hit(paragraphs, body, lambda t: next((w for w in FIRST_PERSON_WORDS if w in t), None))
+    result.first_person = hit is not None
+    explain.append(
+        f"第一人称：第{hit[0] + 1}行有“{hit[1]}”：{_snippet(paragraphs[hit[0]], hit[1])}"
+        if hit
+        else f"第一人称：三部分正文中没有“{'”或“'.join(FIRST_PERSON_WORDS)}”"
+    )
+    hit = _first_hit(paragraphs, body, lambda t: (m.group(0) if (m := _DIGIT.search(t)) else None))
+    result.figures = hit is not None
+    explain.append(
+        f"数据：第{hit[0] + 1}行有数字：{_snippet(paragraphs[hit[0]], hit[1])}"
+        if hit
+        else "数据：三部分正文中没有任何数字"
+    )
     keys = default("mandatory_keys") if mandatory is None else mandatory
-    result.mandatory_item = all(normalize(k) in whole for k in keys)
+    # the key words are plain ideographs: spaces removed, no other normalisation needed
+    squeezed = [_SPACES.sub("", p) for p in paragraphs]
+    body_set = set(body)
+    found_all = True
+    for key in keys:
+        k = normalize(key)
+        lines = [i for i, t in enumerate(squeezed) if k in t]
+        inside = [i for i in lines if i in body_set]
+        found_all &= bool(inside)
+        if inside:
+            explain.append(f"必答项“{key}”：正文第{inside[0] + 1}行")
+        elif lines:
+            explain.append(f"必答项“{key}”：只出现在标题或题头（第{lines[0] + 1}行），正文没有回答，不算")
+        else:
+            explain.append(f"必答项“{key}”：全文没有出现")
+    result.mandatory_item = found_all
     return result
+
+
+def _first_hit(
+    lines: list[str], indices: list[int], probe: Callable[[str], str | None]
+) -> tuple[int, str] | None:
+    for i in indices:
+        found = probe(lines[i])
+        if found:
+            return i, found
+    return None
+
+
+def _snippet(text: str, word: str, width: int = 12) -> str:
+    at = max(text.find(word), 0)
+    start, end = max(at - width, 0), at + len(word) + width
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def _explain_parts(
+    lines: list[str], starts: dict[str, int], result: ReportAnalysis, explain: list[str]
+) -> None:
+    for part in PARTS:
+        name = PART_ZH[part]
+        if part in starts:
+            share = result.shares[part]
+            tail = f"，占三部分的{share:.1%}" if share is not None else ""
+            explain.append(
+                f"{name}：标题在第{starts[part] + 1}行“{lines[starts[part]].strip()}”，"
+                f"正文{result.parts[part]}字{tail}"
+            )
+        else:
+            explain.append(
+                f"{name}：没有找到标题（可写作“{PART_ZH[part]}”“{'”“'.join(PART_VARIANTS[part][1:3])}”"
+                f"或序号加简称，如“{_SHORT_EXAMPLE[part]}”）"
+            )
+
+
+_SHORT_EXAMPLE = {"duties": "一、本年度履职情况", "problems": "二、问题", "plans": "三、思路"}
 
 
 # ---- the .docx adapter ---------------------------------------------------------------------

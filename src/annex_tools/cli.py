@@ -165,6 +165,10 @@ def analyze(
         typer.Option("--master", help="主表：按其中的述职记录判断类别，并使用其设置中的字数上限"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="逐项说明判断依据：各部分标题在哪一行、“我”和数字在哪里、必答项是否在正文中"),
+    ] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
     from annex_tools.analysis import PART_ZH
@@ -191,9 +195,11 @@ def analyze(
         )
     results = _analyze_each(categories, book)
     if as_json:
-        sys.stdout.write(
-            json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2) + "\n"
-        )
+        rows = [r.as_json() for r in results]
+        if explain:
+            for row, r in zip(rows, results, strict=True):
+                row["explanation"] = r.analysis.explanation if r.analysis else []
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title="述职报告分析")
         table.add_column("文件")
@@ -219,6 +225,12 @@ def analyze(
                 yes(a.mandatory_item),
             )
         out.print(table)
+        if explain:
+            for r in results:
+                if r.analysis is not None:
+                    out.print(f"\n判断依据（{Path(r.file).name}）：")
+                    for line in r.analysis.explanation:
+                        out.print(f"  · {line}", markup=False)
         render_findings([f for r in results for f in r.findings])
     # a missing file stopped the command above (exit 2); one that cannot be read is a finding
     has_error = any(r.error for r in results) or any(

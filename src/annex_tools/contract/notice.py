@@ -30,12 +30,27 @@ PART_VARIANTS = {
         "下一步打算", "下一步措施", "下一步工作", "工作思路", "改进措施", "努力方向",
     ),
 }  # fmt: skip
-_PREFIX = r"(?:[一二三1-3][、.．,，:：\s]?|第[一二三]部分[、.．,，:：]?)?"
+# The notice's own short forms (三、2: "分为履职主要情况、问题、思路三部分"): accepted only after a
+# part number (二、问题), where they cannot be a sentence of the body; not after （一）, which
+# numbers the subsections inside a part.
+PART_SHORT_FORMS = {
+    "duties": ("履职", "主要情况", "工作情况"),
+    "problems": ("问题", "不足", "问题不足"),
+    "plans": ("思路", "打算", "措施", "下一步"),
+}
+_NUMBER = r"(?:[一二三1-3１-３][、.．,，:：\s]?|第[一二三]部分[、.．,，:：]?)"
+# a year or period inside the heading: 一、2023年履职情况, 二、本年度存在的问题
+_PERIOD = r"(?:(?:[0-9０-９]{4}|本|今)年度?的?)?"
 _TAIL = r"(?:[及和与、].{0,12})?[:：。.]?$"
 PART_HEADINGS = {
-    part: re.compile(rf"^{_PREFIX}(?:{'|'.join(variants)}){_TAIL}")
+    part: re.compile(
+        rf"^(?:{_NUMBER}?{_PERIOD}(?:{'|'.join(variants)})"
+        rf"|{_NUMBER}{_PERIOD}(?:{'|'.join(PART_SHORT_FORMS[part])})){_TAIL}"
+    )
     for part, variants in PART_VARIANTS.items()
 }
+# 三、2: "以第一人称写。突出述'我'": the words that speak as the writer.
+FIRST_PERSON_WORDS = ("我", "本人")
 
 
 def annex1_date_line(st: Settings) -> str:
