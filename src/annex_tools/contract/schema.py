@@ -30,6 +30,8 @@ class Column:
     # Added after masters were in use: a master without this column is read as if it were
     # empty, with no finding (the builder writes it into every new master).
     may_be_absent: bool = False
+    # a DATE that may also be written as a month or year end in words (2024年3月底): 整改时限
+    deadline: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ RECTIFICATIONS = Sheet(
         Column("问题来源", Kind.CHOICE, False, SOURCES, width=12),
         Column("存在问题", Kind.TEXT, True, width=40),
         Column("整改措施", Kind.TEXT, False, width=40),
-        Column("整改时限", Kind.DATE, False, width=12),
+        Column("整改时限", Kind.DATE, False, width=12, deadline=True),
         Column("责任人", Kind.NAME, False, width=10),
         Column("整改状态", Kind.CHOICE, False, STATUSES, width=10),
         Column("完成日期", Kind.DATE, False, width=12),

@@ -86,6 +86,34 @@ def parse_date(value: object) -> dt.date | None:
     raise BadValue(str(value))
 
 
+# A deadline as people write it (整改时限): 2024年3月底, 2024年3月末前, 2024年底, 2024年3月31日前.
+_MONTH_END = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末|份)?前?$")
+_YEAR_END = re.compile(r"^(\d{4})年(?:年底|年末|底|末)前?$")
+
+
+def parse_deadline(value: object) -> dt.date | None:
+    """A deadline: any date `parse_date` takes, or a month or year end written in words (the
+    last day of that month or year), with or without 前. Returns and the master agree on it."""
+    try:
+        return parse_date(value)
+    except BadValue:
+        if not isinstance(value, str):
+            raise
+    text = normalize(value)
+    if text.endswith("前"):
+        try:
+            return parse_date(text[:-1])
+        except BadValue:
+            pass
+    if m := _MONTH_END.match(text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    elif m := _YEAR_END.match(text):
+        return dt.date(int(m[1]), 12, 31)
+    raise BadValue(str(value))
+
+
 def parse_count(value: object) -> float | None:
     """A number (ballots, 字数, days). None for empty; BadValue for text that is no number."""
     if value is None or value == "":

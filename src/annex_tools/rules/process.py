@@ -145,7 +145,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         MEET,
         "报备日期",
         lambda r: (
-            common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，只提前了{int(r['lead'])}天"}
+            common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，{_lead_text(int(r['lead']))}"}
         ),
     )
     out += emit(
@@ -157,6 +157,15 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         lambda r: common(r) | {"detail": "没有报备日期（未报党委组织部）"},
     )
     return out
+
+
+def _lead_text(lead: int) -> str:
+    """How far ahead a meeting was reported, said as a person would: never "提前了-1天"."""
+    if lead > 0:
+        return f"只提前了{lead}天"
+    if lead == 0:
+        return "会议当天才报备"
+    return f"会议开过{-lead}天后才报备"
 
 
 @rule("meeting.after-deadline", ("meetings", "会议日期", "主办组织编号"), ("orgs", "组织类型"))

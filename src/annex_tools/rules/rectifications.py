@@ -24,9 +24,12 @@ def _base(r: dict[str, object]) -> dict[str, object]:
 
 @rule("rect.none", ("grades", "综合评价等次", "述职编号"), ("rects", "述职编号"))
 def problems_listed(ctx: Context) -> list[Finding]:
-    """Every graded secretary has at least one problem on the list."""
+    """Every graded secretary has at least one problem on the list (真点问题，点真问题).
+
+    A 一般/差 secretary with no list is told once, by grade.rectification-missing (限期整改)."""
     g = ctx.grades
     mask = g["graded"] & ~g["述职编号"].isin(set(ctx.rects["述职编号"]))
+    mask &= ~g["综合评价等次"].isin(S.GRADES_INTERVIEW)
     return emit("rect.none", g, mask, S.GRADES_SHEET.name, "述职编号", lambda r: {"who": r["who"]})
 
 

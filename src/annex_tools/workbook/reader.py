@@ -27,6 +27,7 @@ from annex_tools.contract.text import (
     normalize,
     parse_count,
     parse_date,
+    parse_deadline,
     parse_share,
     unholdable,
 )
@@ -267,7 +268,7 @@ def _convert(col: S.Column, value: Any) -> tuple[Any, str | None]:
         return (None if numeric else ""), "error"
     if kind is S.Kind.DATE:
         try:
-            return parse_date(value), None
+            return (parse_deadline(value) if col.deadline else parse_date(value)), None
         except BadValue:
             return None, "date"
     if kind in (S.Kind.COUNT, S.Kind.SHARE):

@@ -1,0 +1,84 @@
+"""The smaller misreadings of the notice (issue: the rest of the notice, item 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from builders import D, check_data, row_of, valid
+
+from annex_tools.contract.text import BadValue, parse_deadline
+
+
+def findings_for(data: dict, code: str) -> list:
+    return [f for f in check_data(data) if f.code == code]
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        (D(2024, 1, 8), "只提前了2天"),
+        (D(2024, 1, 10), "会议当天才报备"),
+        (D(2024, 1, 11), "会议开过1天后才报备"),
+    ],
+)
+def test_late_report_is_said_as_a_person_would(reported: dt.date, expected: str) -> None:
+    data = valid()
+    row_of(data, "meetings", "会议编号", "M1")["报备日期"] = reported  # meeting on 2024-01-10
+    found = findings_for(data, "meeting.notice-late")
+    assert [(f.sheet, f.row, f.column) for f in found] == [("会议", 3, "报备日期")]
+    assert expected in found[0].message
+    assert "-" not in found[0].message.split("报备")[-1]
+
+
+def test_reported_three_days_ahead_is_in_time() -> None:
+    data = valid()
+    row_of(data, "meetings", "会议编号", "M1")["报备日期"] = D(2024, 1, 7)
+    assert findings_for(data, "meeting.notice-late") == []
+
+
+@pytest.mark.parametrize("grade", ["一般", "差"])
+def test_weak_grade_without_a_list_is_one_finding_not_two(grade: str) -> None:
+    data = valid()
+    row_of(data, "grades", "述职编号", "S4").update(综合评价等次=grade, 约谈提醒日期=D(2024, 1, 25))
+    data["rects"] = [r for r in data["rects"] if r["述职编号"] != "S4"]
+    codes = [(f.code, f.row) for f in check_data(data) if f.sheet == "评议"]
+    assert ("grade.rectification-missing", 5) in codes
+    assert ("rect.none", 5) not in codes
+
+
+def test_good_grade_without_a_list_is_still_rect_none() -> None:
+    data = valid()
+    data["rects"] = [r for r in data["rects"] if r["述职编号"] != "S1"]
+    assert [(f.code, f.row) for f in findings_for(data, "rect.none")] == [("rect.none", 2)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2024年3月底", dt.date(2024, 3, 31)),
+        ("2024年2月底前", dt.date(2024, 2, 29)),
+        ("2024年12月末", dt.date(2024, 12, 31)),
+        ("2024年底", dt.date(2024, 12, 31)),
+        ("2024年3月31日前", dt.date(2024, 3, 31)),
+        ("2024-03-31", dt.date(2024, 3, 31)),
+    ],
+)
+def test_deadline_forms(typed: str, expected: dt.date) -> None:
+    assert parse_deadline(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["尽快", "2024年13月底", "3月底", "年底前"])
+def test_deadline_forms_that_are_not_dates(typed: str) -> None:
+    with pytest.raises(BadValue):
+        parse_deadline(typed)
+
+
+def test_master_accepts_a_month_end_deadline_like_a_return_does() -> None:
+    data = valid()
+    rid = data["rects"][0]["整改编号"]
+    row_of(data, "rects", "整改编号", rid)["整改时限"] = "2024年3月底"
+    assert [f for f in check_data(data) if f.sheet == "整改"] == []
+    # a meeting date is not a deadline: a month in words is still a bad date there
+    row_of(data, "meetings", "会议编号", "M1")["会议日期"] = "2024年1月底"
+    assert ("schema.bad-date", "会议", 3, "会议日期") in {f.place for f in check_data(data)}
