@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from pathlib import Path
@@ -111,6 +112,58 @@ def entity_bomb(d: Path) -> Path:
     return _rewrite(good(d / "_e.xlsx"), d / "entitybomb.xlsx", "组织", edit)
 
 
+def lie_about_size(path: Path, part: str, claimed: int = 1000) -> Path:
+    """Rewrite the sizes a zip's local header and directory state for `part` (the content stays):
+    what a crafted file does so that a size check by the directory passes."""
+    data = bytearray(path.read_bytes())
+    name = part.encode()
+    for magic, size_at, name_len_at, name_at in (
+        (b"PK\x03\x04", 22, 26, 30),
+        (b"PK\x01\x02", 24, 28, 46),
+    ):
+        pos = data.find(magic)
+        while pos >= 0:
+            n = struct.unpack("<H", data[pos + name_len_at : pos + name_len_at + 2])[0]
+            if data[pos + name_at : pos + name_at + n] == name:
+                struct.pack_into("<I", data, pos + size_at, claimed)
+            pos = data.find(magic, pos + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def zip_lie(d: Path) -> Path:
+    """A small workbook whose directory says one sheet unpacks to 1 KB; it unpacks to 400 MB."""
+    path = d / "ziplie.xlsx"
+    src = good(d / "_l.xlsx")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = _sheet_part(zin, "组织")
+        for item in zin.infolist():
+            if item.filename != part:
+                zout.writestr(item, zin.read(item))
+        with zout.open(part, "w", force_zip64=False) as fh:
+            block = b" " * (1 << 20)
+            for _ in range(400):
+                fh.write(block)
+    return lie_about_size(path, part)
+
+
+def docx_lie(path: Path, megabytes: int = 1500) -> Path:
+    """A ~1.5 MB .docx whose directory says its text unpacks to 1 KB; it unpacks to 1.5 GB."""
+    head = (
+        b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(head)
+            block = b"a" * (1 << 20)
+            for _ in range(megabytes):
+                fh.write(block)
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return lie_about_size(path, "word/document.xml")
+
+
 UNREADABLE = {
     "empty": (empty, "空的"),
     "truncated": (truncated, "损坏"),
@@ -119,6 +172,7 @@ UNREADABLE = {
     "csv-renamed": (csv_renamed, "不是 Excel"),
     "password": (password, "密码"),
     "zip-bomb": (zip_bomb, "MB"),
+    "zip-lie": (zip_lie, "MB"),
 }
 
 

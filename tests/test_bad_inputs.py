@@ -163,3 +163,57 @@ def test_import_returns_bad_files(corpus: dict[str, Path], tmp_path: Path, case:
     proc, _ = run("import-returns", master, bad, "--apply")
     assert proc.returncode == 2 and bad.name in proc.stderr and "Traceback" not in proc.stderr
     assert master.read_bytes() == before
+
+
+PEAK_BOUND = 300 * 1024 * 1024
+
+
+def peak_run(*args: object) -> tuple[subprocess.CompletedProcess[str], int]:
+    """The real CLI in a child process that reports its own peak memory (resident set) at exit
+    (Linux: /proc/self/status)."""
+    code = (
+        "import atexit, re, runpy, sys\n"
+        "def peak():\n"  # VmHWM: this process image's peak (ru_maxrss would include the forked parent's)
+        "    status = open('/proc/self/status').read()\n"
+        "    print('PEAK', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
+        "atexit.register(peak)\n"
+        f"sys.argv = ['annex-tools', *{[str(a) for a in args]!r}]\n"
+        "runpy.run_module('annex_tools', run_name='__main__')\n"
+    )
+    env = dict(os.environ, COLUMNS="200", PYTHONIOENCODING="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", env=env,
+        timeout=TIME_LIMIT_S,
+    )  # fmt: skip
+    peak_kb = int(proc.stderr.rsplit("PEAK", 1)[1].split()[0])
+    return proc, peak_kb * 1024
+
+
+def test_a_crafted_small_docx_cannot_exceed_the_memory_bound(tmp_path: Path) -> None:
+    from corpus import docx_lie
+
+    path = docx_lie(tmp_path / "述职报告.docx")
+    assert path.stat().st_size < 2 * 1024 * 1024  # 1.5 MB on disk, 1.5 GB unpacked
+    proc, peak = peak_run("analyze", path, "--json", "--category", "党支部书记")
+    assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr
+    assert "超过 8 MB" in proc.stdout, proc.stdout + proc.stderr
+    assert peak < PEAK_BOUND, f"peak {peak / 2**20:.0f} MB"
+
+
+def test_a_workbook_lying_about_its_size_is_refused_within_the_bound(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    from corpus import good
+
+    proc, peak = peak_run("check", corpus["zip-lie"], "--json")
+    assert proc.returncode == 2 and "超过 200 MB" in proc.stderr, proc.stderr
+    print(f"peak of check on the lying workbook: {peak / 2**20:.0f} MB")
+    assert peak < PEAK_BOUND, f"peak {peak / 2**20:.0f} MB"
+    master = good(tmp_path / "m.xlsx")
+    before = master.read_bytes()
+    bad = shutil.copy(corpus["zip-lie"], tmp_path / "回执-ziplie.xlsx")
+    proc, peak = peak_run("import-returns", master, bad, "--apply")
+    assert proc.returncode == 2 and "回执-ziplie.xlsx" in proc.stderr, proc.stderr
+    assert master.read_bytes() == before and peak < PEAK_BOUND

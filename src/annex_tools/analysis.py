@@ -30,12 +30,20 @@ from annex_tools.contract.notice import (
 )
 from annex_tools.contract.settings import default
 from annex_tools.contract.text import normalize, word_count
+from annex_tools.contract.unzip import ZipRefused, inflate
 
-__all__ = ["PARTS", "PART_ZH", "ReportAnalysis", "ReportError", "analyze_file", "analyze_paragraphs"]
+__all__ = [
+    "PARTS",
+    "PART_ZH",
+    "ReportAnalysis",
+    "ReportError",
+    "analyze_file",
+    "analyze_paragraphs",
+]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
-MAX_DOCUMENT_XML = 64 * 1024 * 1024
+MAX_DOCUMENT_XML = 8 * 1024 * 1024  # a report's text is well under 1 MB; this bounds memory
 
 _HEADING_MAX = 30
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -237,15 +245,17 @@ def read_paragraphs(path: Path | str) -> list[str]:
     if path.stat().st_size == 0:
         raise ReportError("文件是空的（0 字节）")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             try:
                 info = zf.getinfo("word/document.xml")
             except KeyError:
                 raise ReportError("不是 Word 文档（缺少 word/document.xml）") from None
             if info.file_size > MAX_DOCUMENT_XML:
                 raise ReportError("文档正文解压后过大，疑似异常文件")
-            xml = zf.read(info)
-    except zipfile.BadZipFile:
+            xml, _ = inflate(fh, info, MAX_DOCUMENT_XML)  # counted as it unpacks
+    except ZipRefused as exc:
+        raise ReportError(f"文档无法安全读取：{exc.reason}") from None
+    except (zipfile.BadZipFile, EOFError):
         raise ReportError("不是 .docx 文件或文件已损坏（旧版 .doc 请另存为 .docx）") from None
     try:
         root = etree.fromstring(xml, _PARSER)

@@ -23,7 +23,6 @@ NARRATIVE_SHEET = "报告正文"
 NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
 
 
-
 def classify_problem(text: str) -> str:
     key = normalize(text)
     best, hits = OTHER_AREA, 0

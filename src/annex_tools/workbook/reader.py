@@ -31,9 +31,10 @@ from annex_tools.contract.text import (
     parse_share,
     unholdable,
 )
+from annex_tools.contract.unzip import ZipRefused, check_archive
 
 ROW = "_row"  # the Excel row number of each data row
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -99,6 +100,12 @@ def sniff(path: Path) -> None:
         raise WorkbookError(
             path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取"
         )
+    try:  # the directory's sizes are claims: count what really unpacks before a parser does
+        check_archive(path, MAX_UNCOMPRESSED, MAX_UNCOMPRESSED)
+    except ZipRefused as exc:
+        raise WorkbookError(path, f"{exc.reason}，已拒绝读取") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
 
 
 def _is_encrypted(path: Path) -> bool:

@@ -1,0 +1,113 @@
+"""Bounded reading of untrusted .docx/.xlsx archives.
+
+A zip's directory states each part's unpacked size, but nothing forces it to be true, and
+Python's `zipfile` inflates a whole part at once when asked for all of it. Here a part is
+inflated from its raw compressed bytes in small steps with a running byte count that stops at the
+limit, whatever the directory claims; a part whose real size differs from its claimed size, or
+whose compressed stream does not end where it should, is refused as damaged. Memory stays at a
+few megabytes for the check, and at the limit for a part that is kept.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+STEP = 1 << 20  # inflate at most this much at a time
+_RAW_STEP = 1 << 16
+
+
+class ZipRefused(Exception):
+    """A part too large, or a directory that does not tell the truth; `reason` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _raw(fh: object, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The compressed bytes of one part, read from its local header on."""
+    f = fh  # a binary file object
+    f.seek(info.header_offset)  # type: ignore[attr-defined]
+    header = f.read(30)  # type: ignore[attr-defined]
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise ZipRefused("压缩包结构已损坏")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    f.seek(name_len + extra_len, 1)  # type: ignore[attr-defined]
+    left = info.compress_size
+    while left > 0:
+        chunk = f.read(min(_RAW_STEP, left))  # type: ignore[attr-defined]
+        if not chunk:
+            raise ZipRefused("压缩包不完整")
+        left -= len(chunk)
+        yield chunk
+
+
+def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) -> tuple[bytes, int]:
+    """The real content of one part (or b"" when not `keep`) and its real size; ZipRefused when it
+    would pass `limit` bytes or is not what the directory says."""
+    out: list[bytes] = []
+    size = crc = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        for chunk in _raw(fh, info):
+            size += len(chunk)
+            if size > limit:
+                raise ZipRefused(f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB")
+            crc = zlib.crc32(chunk, crc)
+            if keep:
+                out.append(chunk)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        d = zlib.decompressobj(-15)
+        for chunk in _raw(fh, info):
+            data = chunk
+            while data:
+                piece = d.decompress(data, STEP)
+                size += len(piece)
+                if size > limit:
+                    raise ZipRefused(
+                        f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB，疑似异常文件"
+                    )
+                crc = zlib.crc32(piece, crc)
+                if keep:
+                    out.append(piece)
+                data = d.unconsumed_tail
+            if d.eof:
+                break
+        if not d.eof:
+            raise ZipRefused(f"其中“{info.filename}”的压缩数据不完整")
+    else:
+        raise ZipRefused(f"其中“{info.filename}”使用了不支持的压缩方式")
+    if size != info.file_size:
+        raise ZipRefused(f"其中“{info.filename}”的实际大小与压缩包目录所写不符（疑似被篡改或损坏）")
+    if crc != info.CRC:
+        raise ZipRefused(f"其中“{info.filename}”校验失败（文件已损坏）")
+    return b"".join(out), size
+
+
+def read_part(path: Path, name: str, limit: int) -> bytes:
+    """One part of an archive, inflated with a running count (KeyError when absent)."""
+    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        return inflate(fh, zf.getinfo(name), limit)[0]
+
+
+def check_archive(path: Path, part_limit: int, total_limit: int) -> None:
+    """Inflate every part, counting, keeping nothing: the whole archive is what it says and
+    within the limits, before any parser sees it."""
+    total = 0
+    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            room = total_limit - total
+            try:
+                _, size = inflate(fh, info, min(part_limit, room), keep=False)
+            except ZipRefused:
+                if room < part_limit:
+                    raise ZipRefused(
+                        f"解压后总计超过 {total_limit // 1024 // 1024} MB，疑似异常文件"
+                    ) from None
+                raise
+            total += size
