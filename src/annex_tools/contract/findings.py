@@ -62,7 +62,7 @@ class _Formatter(string.Formatter):
             return "（空）" if _empty(value) else pct(float(value))
         if format_spec == "date":
             return show_date(value)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _FORMATTER = _Formatter()

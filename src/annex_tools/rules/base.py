@@ -157,7 +157,7 @@ class Context:
         self.rects["who"] = self.rects["who"].fillna("述职" + self.rects["述职编号"].astype(str))
 
     def body_name(self, body: str) -> str:
-        return self.org_name.get(body, body or "（未知评议主体）")
+        return str(self.org_name.get(body, body or "（未知评议主体）"))
 
 
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:

@@ -6,6 +6,8 @@ organizes the former, each 二级党总支 the latter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -98,7 +100,9 @@ def numbers_in_range(ctx: Context) -> list[Finding]:
     (Negative ballots are grade.ballots, the more specific rule.)"""
     out: list[Finding] = []
     frame = ctx.wb.frames[S.SUBMISSIONS.key]
-    checks = [("字数", "不能为负数或小数", lambda s: (s < 0) | (s % 1 != 0))]
+    checks: list[tuple[str, str, Callable[[pd.Series], pd.Series]]] = [
+        ("字数", "不能为负数或小数", lambda s: (s < 0) | (s % 1 != 0))
+    ]
     for share in ("履职情况占比", "存在问题占比", "工作思路占比"):
         checks.append((share, "应在 0%～100% 之间", lambda s: (s < 0) | (s > 1)))
     for header, problem, test in checks:

@@ -8,6 +8,8 @@ organized by the 党总支 and reported to the 党委组织部 设置 days ahead
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -132,12 +134,15 @@ def reported_ahead(ctx: Context) -> list[Finding]:
     unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
     late = lead.notna() & (lead < days)
     frame = meetings.assign(lead=lead)
-    common = lambda r: {  # noqa: E731
-        "meeting": r["会议编号"],
-        "host": r["host_name"],
-        "meeting_date": r["会议日期"],
-        "days": days,
-    }
+
+    def common(r: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "meeting": r["会议编号"],
+            "host": r["host_name"],
+            "meeting_date": r["会议日期"],
+            "days": days,
+        }
+
     out = emit(
         "meeting.notice-late",
         frame,
