@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import stat
 import subprocess
@@ -141,8 +143,310 @@ def test_secretary_without_staff_number_is_listed_and_dry_run_writes_nothing(
     ws = wb["组织"]
     col = [c.value for c in ws[1]].index("书记工号") + 1
     ws.cell(row=3, column=col).value = None  # G01 secretary
+    ws = wb["述职"]
+    col = [c.value for c in ws[1]].index("书记工号") + 1
+    ws.cell(row=2, column=col).value = None  # G01's 述职 row: no 工号 anywhere
     wb.save(made.workbook)
     proc = annex("archive", made.workbook, "--out", tmp_path / "archive", "--dry-run", "--no-pdf")
     assert proc.returncode == 0
     assert "没有书记工号" in proc.stdout and "将写入" in proc.stdout
     assert not (tmp_path / "archive").exists()
+
+
+# ---- an archive that cannot be fooled, cannot get stuck, files under the right person ------
+
+
+def edit(path: Path, sheet: str, row: int, header: str, value: object) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    col = [c.value for c in ws[1]].index(header) + 1
+    ws.cell(row=row, column=col, value=value)
+    wb.save(path)
+
+
+def valid_bag(archive: Path) -> None:
+    """The archive's own verify and the bagit library's validator both accept it."""
+    proc = annex("archive", "verify", archive)
+    assert proc.returncode == 0 and "全部完好" in proc.stdout, proc.stdout + proc.stderr
+    bagit.Bag(str(archive / "2023")).validate()
+    assert not [p.name for p in archive.iterdir() if p.name.startswith(".")], "leftovers"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory):
+    """A demo master and its archive (no PDF, to stay quick), copied by each test."""
+    root = tmp_path_factory.mktemp("base")
+    made = make_demo(root / "demo", mistakes=False)
+    proc = annex("archive", made.workbook, "--out", root / "archive", "--no-pdf")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return made.workbook, root / "archive"
+
+
+@pytest.fixture
+def fresh(base, tmp_path: Path) -> tuple[Path, Path]:
+    workbook, archive = base
+    shutil.copytree(workbook.parent, tmp_path / "demo")
+    shutil.copytree(archive, tmp_path / "archive")
+    return tmp_path / "demo" / workbook.name, tmp_path / "archive"
+
+
+def run(workbook: Path, archive: Path) -> subprocess.CompletedProcess[str]:
+    return annex("archive", workbook, "--out", archive, "--no-pdf")
+
+
+def test_tamper_then_archive_stops_and_writes_nothing_then_verify_names_it(fresh) -> None:
+    workbook, archive = fresh
+    target = next((archive / "2023" / "data").glob("*/评价意见.docx"))
+    target.chmod(0o600)
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0x01
+    target.write_bytes(bytes(data))
+    edit(workbook, "评议", 3, "主要成绩", "修改后的主要成绩")  # something new to archive
+    before = sorted((p, p.stat().st_mtime_ns) for p in archive.rglob("*"))
+    proc = run(workbook, archive)
+    assert proc.returncode == 1
+    assert "档案已被改动" in proc.stderr and target.parent.name in proc.stderr, proc.stderr
+    assert sorted((p, p.stat().st_mtime_ns) for p in archive.rglob("*")) == before
+    proc = annex("archive", "verify", archive)
+    assert proc.returncode == 1 and target.parent.name in proc.stdout and "改动" in proc.stdout
+    # the manifests were not rewritten with the tampered file's hash
+    listed = (archive / "2023" / "manifest-sha256.txt").read_text(encoding="utf-8")
+    assert hashlib.sha256(bytes(data)).hexdigest() not in listed
+
+
+def test_verify_compares_with_manifest_json_too(fresh) -> None:
+    _, archive = fresh
+    manifest = archive / "2023" / "manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    doc["files"][0]["sha256"] = "0" * 64
+    manifest.chmod(0o600)
+    manifest.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    proc = annex("archive", "verify", archive)
+    assert proc.returncode == 1 and doc["files"][0]["file"] in proc.stdout, proc.stdout
+
+
+def test_verify_reports_changed_missing_and_extra(fresh) -> None:
+    _, archive = fresh
+    files = sorted((archive / "2023" / "data").glob("*/评价意见.docx"))
+    files[0].chmod(0o600)
+    files[0].write_bytes(b"changed")
+    files[1].unlink()
+    (files[2].parent / "extra.docx").write_bytes(b"x")
+    out = annex("archive", "verify", archive).stdout
+    assert f"{files[0].parent.name}/评价意见.docx：内容已被改动" in out
+    assert f"{files[1].parent.name}/评价意见.docx：文件缺失" in out
+    assert f"{files[2].parent.name}/extra.docx：多出的文件" in out
+
+
+UPDATE_STEPS = [
+    "staging:1",
+    "copying:3",  # while linking what is archived already
+    "copying:11",  # while writing the new files
+    "manifests:1",
+    "manifests:3",
+    "ready",
+    "swap",
+    "cleanup",
+]
+
+
+@pytest.mark.parametrize("step", UPDATE_STEPS)
+def test_killed_at_each_step_of_an_update_then_rerun_gives_a_valid_bag_with_everything(
+    fresh, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook, archive = fresh
+    first = {p: p.read_bytes() for p in (archive / "2023" / "data").rglob("*.docx")}
+    edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩一")
+    edit(workbook, "评议", 3, "主要成绩", "修改后的主要成绩二")
+    monkeypatch.setenv("ANNEX_ARCHIVE_KILL_AT", step)
+    killed = run(workbook, archive)
+    assert killed.returncode in (-9, 137), (killed.returncode, killed.stdout, killed.stderr)
+    monkeypatch.delenv("ANNEX_ARCHIVE_KILL_AT")
+    # what a kill leaves: the previous bag or the new one, never a mix
+    names = (
+        {p.relative_to(archive / "2023").as_posix() for p in (archive / "2023").rglob("*.docx")}
+        if (archive / "2023").exists()
+        else set()
+    )
+    assert len(names) in (10, 12) or not (archive / "2023").exists()
+    again = run(workbook, archive)
+    assert again.returncode == 0, again.stdout + again.stderr
+    valid_bag(archive)
+    assert all(p.read_bytes() == data for p, data in first.items())
+    assert len(list((archive / "2023" / "data").rglob("评价意见-v2.docx"))) == 2
+    assert len(list((archive / "2023" / "data").rglob("*.docx"))) == 12
+    assert "新写入 0 个文件" in run(workbook, archive).stdout
+
+
+@pytest.mark.parametrize("step", ["staging:1", "copying:4", "manifests:2", "ready"])
+def test_killed_while_making_a_new_archive_then_rerun(
+    base, tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook, _ = base
+    archive = tmp_path / "archive"
+    monkeypatch.setenv("ANNEX_ARCHIVE_KILL_AT", step)
+    assert run(workbook, archive).returncode in (-9, 137)
+    monkeypatch.delenv("ANNEX_ARCHIVE_KILL_AT")
+    assert not (archive / "2023").exists()
+    assert run(workbook, archive).returncode == 0
+    valid_bag(archive)
+    assert len(list((archive / "2023" / "data").rglob("*.docx"))) == 10
+
+
+def test_deleted_manifest_json_is_quarantined_and_the_next_run_works(fresh) -> None:
+    workbook, archive = fresh
+    old = sorted(
+        p.relative_to(archive / "2023").as_posix() for p in (archive / "2023").rglob("*.docx")
+    )
+    (archive / "2023" / "manifest.json").unlink()
+    proc = annex("archive", "verify", archive)
+    assert proc.returncode == 1 and "manifest.json" in proc.stdout
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "隔离" in proc.stdout and "manifest.json" in proc.stdout
+    (kept,) = (archive / "隔离").iterdir()
+    assert sorted(p.relative_to(kept / "档案").as_posix() for p in kept.rglob("*.docx")) == old
+    assert "manifest.json" in (kept / "说明.txt").read_text(encoding="utf-8")
+    valid_bag(archive)
+    assert len(list((archive / "2023" / "data").rglob("*.docx"))) == 10
+    assert "隔离" in annex("archive", "verify", archive).stdout
+
+
+def test_stray_file_is_quarantined_never_adopted_and_the_next_run_works(fresh) -> None:
+    workbook, archive = fresh
+    person = next((archive / "2023" / "data").iterdir())
+    (person / "评价意见-v2.docx").write_bytes(b"planted")  # where the next version would go
+    (archive / "2023" / "data" / "陌生人").mkdir()
+    (archive / "2023" / "data" / "陌生人" / "x.pdf").write_bytes(b"y")
+    assert "多出的文件" in annex("archive", "verify", archive).stdout
+    sid_row = 2  # change everyone's first opinion so that 评价意见-v2 is wanted for someone
+    edit(workbook, "评议", sid_row, "主要成绩", "修改后的主要成绩")
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "评价意见-v2.docx" in proc.stdout and "陌生人" in proc.stdout and "隔离" in proc.stdout
+    (kept,) = (archive / "隔离").iterdir()
+    assert (kept / "档案" / "data" / person.name / "评价意见-v2.docx").read_bytes() == b"planted"
+    assert (kept / "档案" / "data" / "陌生人" / "x.pdf").read_bytes() == b"y"
+    valid_bag(archive)
+    manifest = json.loads((archive / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert all(e.get("sha256") != hashlib.sha256(b"planted").hexdigest() for e in manifest["files"])
+    assert len(list((archive / "2023" / "data").rglob("评价意见-v2.docx"))) == 1
+
+
+def test_planted_folder_link_is_tampering_and_nothing_is_written_outside(
+    fresh, tmp_path: Path
+) -> None:
+    workbook, archive = fresh
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    person = next((archive / "2023" / "data").iterdir())
+    moved = tmp_path / "moved"
+    shutil.move(str(person), moved)
+    person.symlink_to(outside, target_is_directory=True)
+    edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩")
+    proc = run(workbook, archive)
+    assert proc.returncode == 1 and "符号链接" in proc.stderr and "Traceback" not in proc.stderr
+    assert list(outside.iterdir()) == []
+    proc = annex("archive", "verify", archive)
+    assert proc.returncode == 1 and "符号链接" in proc.stdout and person.name in proc.stdout
+    # once the link is gone and the folder is back, it archives again
+    person.unlink()
+    shutil.move(str(moved), person)
+    assert run(workbook, archive).returncode == 0
+    valid_bag(archive)
+
+
+def test_dangling_file_link_where_a_file_will_be_written(fresh, tmp_path: Path) -> None:
+    workbook, archive = fresh
+    person = next((archive / "2023" / "data").iterdir())
+    target = tmp_path / "escaped.docx"
+    (person / "评价意见-v2.docx").symlink_to(target)
+    edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩")
+    proc = run(workbook, archive)
+    assert proc.returncode == 1 and "符号链接" in proc.stderr and "Traceback" not in proc.stderr
+    assert not target.exists()
+    assert "符号链接" in annex("archive", "verify", archive).stdout
+
+
+def test_archive_folder_itself_a_link_is_refused(fresh, tmp_path: Path) -> None:
+    workbook, archive = fresh
+    shutil.move(str(archive / "2023"), tmp_path / "real2023")
+    (archive / "2023").symlink_to(tmp_path / "real2023", target_is_directory=True)
+    proc = run(workbook, archive)
+    assert proc.returncode == 1 and "符号链接" in proc.stderr
+
+
+def test_colliding_names_are_two_folders_on_a_new_archive(base, tmp_path: Path) -> None:
+    workbook, _ = base
+    shutil.copytree(workbook.parent, tmp_path / "demo")
+    workbook = tmp_path / "demo" / workbook.name
+    # two 二级党组织 secretaries whose names are the same once made safe for a file name
+    wb = openpyxl.load_workbook(workbook)
+    orgs, subs = wb["组织"], wb["述职"]
+    oh = [c.value for c in orgs[1]]
+    sh = [c.value for c in subs[1]]
+    names = {3: "张/三", 4: "张_三"}
+    org_ids = {}
+    for row, name in names.items():
+        orgs.cell(row=row, column=oh.index("书记姓名") + 1, value=name)
+        org_ids[orgs.cell(row=row, column=oh.index("组织编号") + 1).value] = name
+    for r in range(2, subs.max_row + 1):
+        oid = subs.cell(row=r, column=sh.index("组织编号") + 1).value
+        if oid in org_ids:
+            subs.cell(row=r, column=sh.index("书记姓名") + 1, value=org_ids[oid])
+    wb.save(workbook)
+    archive = tmp_path / "archive"
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    folders = sorted(p.name for p in (archive / "2023" / "data").iterdir() if "张_三" in p.name)
+    assert len(folders) == 2 and folders[0] != folders[1]
+    valid_bag(archive)
+
+
+def test_mismatched_identity_is_reported_by_check_and_refused_by_archive(fresh) -> None:
+    workbook, archive = fresh
+    wb = openpyxl.load_workbook(workbook)
+    subs = wb["述职"]
+    sh = [c.value for c in subs[1]]
+    other = subs.cell(row=3, column=sh.index("书记工号") + 1).value
+    subs.cell(row=2, column=sh.index("书记工号") + 1, value=other)  # someone else's 工号
+    name = subs.cell(row=2, column=sh.index("书记姓名") + 1).value
+    wb.save(workbook)
+    check = annex("check", workbook, "--json", "--today", "2024-03-01")
+    codes = [(f["code"], f["row"], f["column"]) for f in json.loads(check.stdout)["findings"]]
+    assert ("submission.identity", 2, "书记工号") in codes
+    edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩")
+    edit(workbook, "评议", 4, "主要成绩", "修改后的主要成绩")
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "未归档" in proc.stdout and name in proc.stdout and str(other) in proc.stdout
+    assert "第2版" in proc.stdout  # the others are archived
+    manifest = json.loads((archive / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert not [e for e in manifest["files"] if e["name"] == name and e["staff_no"] == other]
+    valid_bag(archive)
+
+
+def test_a_changed_secretary_is_filed_under_their_own_staff_number(fresh) -> None:
+    workbook, archive = fresh
+    edit(workbook, "述职", 2, "书记姓名", "新书记")
+    edit(workbook, "述职", 2, "书记工号", "T99999")
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (archive / "2023" / "data" / "T99999_新书记" / "评价意见.docx").exists()
+    valid_bag(archive)
+
+
+def test_master_without_the_staff_number_column_still_archives(base, tmp_path: Path) -> None:
+    workbook, _ = base
+    shutil.copytree(workbook.parent, tmp_path / "demo")
+    workbook = tmp_path / "demo" / workbook.name
+    wb = openpyxl.load_workbook(workbook)
+    subs = wb["述职"]
+    col = [c.value for c in subs[1]].index("书记工号") + 1
+    for r in range(1, subs.max_row + 1):  # the column as an older master has it: not there
+        subs.cell(row=r, column=col).value = "（旧表无此列）" if r == 1 else None
+    wb.save(workbook)
+    archive = tmp_path / "archive"
+    proc = run(workbook, archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len(list((archive / "2023" / "data").rglob("*.docx"))) == 10

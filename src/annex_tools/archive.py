@@ -3,20 +3,38 @@
 
 Each year is one BagIt bag (RFC 8493) with SHA-256 manifests: `ARCHIVE_DIR/{年度}/data/{工号}_{姓名}/`
 holds the evaluation opinion as .docx and PDF/A-2b, and `manifest.json` beside the bag's tag files
-says, for each file, the 述职编号 and 工号 it belongs to, the source workbook's SHA-256, the tool
-version and the time. Write-once: a record is never overwritten; a changed opinion is archived as
-a new version beside the old one. Files and folders are readable by their owner only (POSIX).
+says, for each file, the 述职编号 and 工号 it belongs to, its SHA-256, the source workbook's
+SHA-256, the tool version and the time. Files and folders are readable by their owner only (POSIX).
+
+What the archive promises:
+- Append-only with recorded fingerprints. A run hashes only the files it adds; the hashes of
+  files already archived come from the manifests, never from the disk. Before adding, every
+  archived file is checked against its recorded hash in manifest-sha256.txt and manifest.json;
+  any difference (or a symbolic link anywhere in the bag) stops the run with nothing written.
+- Staged commit. The new bag is built beside the old one (`.staging-{年度}-*`, archived files
+  hard-linked, new ones written with O_EXCL), validated, renamed `.ready-*`, then swapped in by
+  two renames. A run killed at any moment leaves the previous bag or the new one; the next run
+  finishes or undoes an interrupted swap and removes what is left over.
+- Never adopted, never overwritten. A file in the bag that no manifest lists, or a bag whose
+  manifest.json (or payload manifest) is gone, is moved to `隔离/{年度}-{时间}/` beside the bags with
+  a 说明.txt saying why; `archive verify` lists those folders.
+- The person folder is keyed by the reporter's own 工号 (述职 书记工号, or 组织's when the names
+  agree); a 述职 row whose name and 工号 disagree with 组织 is not filed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,32 +42,103 @@ from typing import Any
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
-from annex_tools.contract.text import format_date, safe_filename
+from annex_tools.contract.errors import LockHeld
+from annex_tools.contract.text import filename_key, format_date, normalize, safe_filename
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Institute, Secretary, institute
 from annex_tools.workbook.reader import Settings, read_workbook
+from annex_tools.workbook.safewrite import WriteLock
 
 MANIFEST = "manifest.json"
+PAYLOAD_MANIFEST = "manifest-sha256.txt"
+TAG_MANIFEST = "tagmanifest-sha256.txt"
+TAG_FILES = ("bagit.txt", "bag-info.txt", PAYLOAD_MANIFEST, MANIFEST, TAG_MANIFEST)
+QUARANTINE = "隔离"
+NOTE = "说明.txt"
 DOC_STEM = "评价意见"
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
+KILL_AT_ENV = "ANNEX_ARCHIVE_KILL_AT"  # tests: "step" or "step:n" kills the run there (SIGKILL)
+STEPS = ("staging", "copying", "manifests", "ready", "swap", "cleanup")
 Progress = Callable[[Iterable[object], str], Iterable[object]]
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class ArchiveError(Exception):
     """The archive cannot be written or read; the message is Chinese."""
 
 
+class ArchiveTampered(ArchiveError):
+    """Archived files differ from their recorded fingerprints: nothing was written."""
+
+    def __init__(self, bag: Path, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"档案已被改动，本次未写入任何文件（{bag}）：\n"
+            + "\n".join(f"  - {p}" for p in problems)
+            + "\n请从备份恢复上述文件（或查明原因）后重新运行；运行 annex-tools archive verify 可再次核对。"
+        )
+
+
 def _plain(items: Iterable[object], label: str) -> Iterable[object]:
     return items
 
 
+_passed: dict[str, int] = {}
+
+
+def _step(name: str) -> None:
+    """A named point of the run; the test hook kills the process here when asked (a real kill)."""
+    wanted = os.environ.get(KILL_AT_ENV, "")
+    step, _, nth = wanted.partition(":")
+    if step != name:
+        return
+    _passed[name] = _passed.get(name, 0) + 1
+    if _passed[name] >= int(nth or 1):
+        if hasattr(signal, "SIGKILL"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        os._exit(137)
+
+
+def _open_nofollow(path: Path, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW | _BINARY, 0o600)
+
+
 def sha256(path: Path) -> str:
+    """SHA-256 of a regular file, opened without following a symbolic link."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    fd = _open_nofollow(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _read_text(path: Path) -> str:
+    fd = _open_nofollow(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read().decode("utf-8")
+
+
+def _write_new(path: Path, data: bytes, mode: int = 0o400) -> str:
+    """A new file, never an existing one or a link (O_EXCL); returns its SHA-256."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    _private(path, mode)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    junction = getattr(path, "is_junction", None)
+    return stat.S_ISLNK(st.st_mode) or bool(junction and junction())
 
 
 @dataclass
@@ -106,17 +195,34 @@ def plan_records(
     inst: Institute, st: Settings, all_levels: bool, today: dt.date
 ) -> tuple[list[Record], list[tuple[str, str]]]:
     """Who is archived (graded 二级党组织书记; with all_levels, graded 党支部书记 too) and who is
-    not, with the reason."""
+    not, with the reason. The 工号 is the reporter's own; a disagreement with 组织, or one 工号
+    given to two names, is refused rather than filed under a guess."""
     records: list[Record] = []
     skipped: list[tuple[str, str]] = []
-    for sec in inst.secretaries:
-        if not sec.grade:
-            continue
-        if sec.category != S.CAT_SECOND_LEVEL and not all_levels:
-            continue
+    chosen = [
+        sec
+        for sec in inst.secretaries
+        if sec.grade and (sec.category == S.CAT_SECOND_LEVEL or all_levels)
+    ]
+    names_of: dict[str, set[str]] = {}
+    for sec in chosen:
+        if sec.staff_no and not sec.identity_problem:
+            names_of.setdefault(normalize(sec.staff_no), set()).add(normalize(sec.name))
+    for sec in chosen:
         who = f"{sec.org_name} {sec.name}（述职{sec.sid}）"
+        if sec.identity_problem:
+            skipped.append(
+                (
+                    who,
+                    f"{sec.identity_problem}，身份不明，未归档（见 check 的 submission.identity）",
+                )
+            )
+            continue
         if not sec.staff_no:
-            skipped.append((who, "“组织”表中没有书记工号，无法归入人事档案"))
+            skipped.append((who, "“述职”和“组织”表中都没有书记工号，无法归入人事档案"))
+            continue
+        if len(names_of[normalize(sec.staff_no)]) > 1:
+            skipped.append((who, f"书记工号“{sec.staff_no}”同时属于不同的人，身份不明，未归档"))
             continue
         folder = safe_filename(f"{sec.staff_no}_{sec.name}")
         records.append(
@@ -133,18 +239,194 @@ class ArchiveResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
     pdf: bool = False
 
 
-def _load_manifest(bag: Path) -> dict[str, Any]:
-    path = bag / MANIFEST
-    if not path.exists():
-        return {"files": []}
+# ---- reading a bag as it is on disk ---------------------------------------------------------
+
+
+def _listed_text(text: str) -> dict[str, str]:
+    """path -> checksum from a BagIt manifest (paths percent-encode CR, LF and %)."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip():
+            checksum, path = line.split(None, 1)
+            out[path.strip().replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")] = (
+                checksum.lower()
+            )
+    return out
+
+
+def _listed(manifest: Path) -> dict[str, str]:
+    return _listed_text(_read_text(manifest))
+
+
+def _walk(root: Path) -> tuple[list[str], list[str], list[str]]:
+    """(files, folders, links) under root, relative POSIX paths; never follows a link."""
+    files: list[str] = []
+    folders: list[str] = []
+    links: list[str] = []
+    stack = [root]
+    while stack:
+        here = stack.pop()
+        with os.scandir(here) as it:
+            for entry in it:
+                path = Path(entry.path)
+                rel = path.relative_to(root).as_posix()
+                if entry.is_symlink() or _is_link(path):
+                    links.append(rel)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                    stack.append(path)
+                else:
+                    files.append(rel)
+    return sorted(files), sorted(folders), sorted(links)
+
+
+@dataclass
+class BagState:
+    """A bag as found: what its manifests record and how the disk differs."""
+
+    payload: dict[str, str]  # manifest-sha256.txt
+    entries: list[dict[str, Any]]  # manifest.json files
+    tampered: list[str]
+    strays: list[str]  # on disk, in no manifest
+    incomplete: str = ""  # why the bag cannot be read as a bag ('' = it can)
+
+
+def _inspect(bag: Path, check_files: bool = True) -> BagState:
+    files, folders, links = _walk(bag)
+    tampered = [f"{bag.name}/{rel}：符号链接（档案中不应有链接，疑似篡改）" for rel in links]
+    missing_tags = [t for t in ("bagit.txt", PAYLOAD_MANIFEST, MANIFEST) if t not in files]
+    if missing_tags:
+        return BagState({}, [], tampered, [], f"缺少{'、'.join(missing_tags)}")
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-    except (OSError, ValueError) as exc:
-        raise ArchiveError(f"“{path}”无法读取：{exc}") from None
+        payload = _listed(bag / PAYLOAD_MANIFEST)
+        doc = json.loads(_read_text(bag / MANIFEST))
+        entries = list(doc["files"])
+        recorded = {str(e["file"]): str(e["sha256"]) for e in entries}
+        tags = _listed(bag / TAG_MANIFEST) if TAG_MANIFEST in files else {}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return BagState({}, [], tampered, [], f"清单无法读取（{exc}）")
+    for tag in (PAYLOAD_MANIFEST, MANIFEST):
+        if tag in tags and sha256(bag / tag) != tags[tag]:
+            tampered.append(f"{bag.name}/{tag}：清单本身已被改动（与 {TAG_MANIFEST} 不符）")
+    for rel in sorted(set(payload) | set(recorded)):
+        if payload.get(rel) != recorded.get(rel):
+            tampered.append(f"{bag.name}/{rel}：{PAYLOAD_MANIFEST} 与 {MANIFEST} 的记录不一致")
+    on_disk = set(files)
+    for rel, checksum in sorted(payload.items()):
+        if rel not in on_disk:
+            tampered.append(f"{bag.name}/{rel}：文件缺失")
+        elif check_files and sha256(bag / rel) != checksum:
+            tampered.append(f"{bag.name}/{rel}：内容已被改动（与记录的校验和不符）")
+    known = set(payload) | set(recorded) | set(TAG_FILES)
+    used = {p.as_posix() for rel in known for p in Path(rel).parents}
+    loose = [d for d in folders if d not in used]
+    top = [d for d in loose if not any(d.startswith(o + "/") for o in loose)]
+    strays = [f for f in files if f not in known and not any(f.startswith(d + "/") for d in top)]
+    return BagState(payload, entries, tampered, sorted(strays + top))
+
+
+# ---- recovery and quarantine ------------------------------------------------------------------
+
+
+def _remove_tree(path: Path) -> None:
+    def writable(func: Callable[..., Any], p: str, _exc: object) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(p), 0o700)
+            func(p)
+
+    if _is_link(path):
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, onerror=writable)
+
+
+def _leftovers(out_dir: Path, year: int, kind: str) -> list[Path]:
+    if not out_dir.is_dir():
+        return []
+    return sorted(p for p in out_dir.iterdir() if p.name.startswith(f".{kind}-{year}-"))
+
+
+def _recover(out_dir: Path, year: int, bag: Path) -> list[str]:
+    """Finish or undo an interrupted swap, then remove what interrupted runs left behind."""
+    notes: list[str] = []
+    ready = _leftovers(out_dir, year, "ready")
+    previous = _leftovers(out_dir, year, "previous")
+    if not os.path.lexists(bag):
+        if ready:
+            os.rename(ready[0], bag)
+            ready = ready[1:]
+            notes.append("上次归档在替换档案时中断：新档案已校验完毕，已完成替换")
+        elif previous:
+            os.rename(previous[0], bag)
+            previous = previous[1:]
+            notes.append("上次归档在替换档案时中断：已恢复原档案")
+    staging = _leftovers(out_dir, year, "staging")
+    for path in (*staging, *ready, *previous):
+        _remove_tree(path)
+    if staging or ready:
+        notes.append(
+            f"已删除上次中断的归档留下的临时文件夹 {len(staging) + len(ready)} 个（原档案未受影响）"
+        )
+    return notes
+
+
+def _quarantine_dir(out_dir: Path, year: int, now: dt.datetime) -> Path:
+    root = out_dir / QUARANTINE
+    if _is_link(root):
+        raise ArchiveTampered(out_dir, [f"{root}：符号链接（档案中不应有链接，疑似篡改）"])
+    root.mkdir(exist_ok=True)
+    _private(root, 0o700)
+    base = f"{year}-{now:%Y%m%d-%H%M%S}"
+    for k in range(1000):
+        target = root / (base if k == 0 else f"{base}-{k}")
+        try:
+            target.mkdir()
+        except FileExistsError:
+            continue
+        _private(target, 0o700)
+        return target
+    raise ArchiveError(f"“{root}”中无法新建隔离文件夹")
+
+
+def _note(folder: Path, text: str) -> None:
+    with contextlib.suppress(FileExistsError):
+        _write_new(folder / NOTE, text.encode("utf-8"), 0o600)
+
+
+def _quarantine_strays(
+    out_dir: Path, bag: Path, strays: list[str], now: dt.datetime
+) -> tuple[Path, list[str]]:
+    target = _quarantine_dir(out_dir, int(bag.name), now)
+    moved = []
+    for rel in strays:
+        dest = target / "档案" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(bag / rel, dest)
+        moved.append(rel)
+    _note(
+        target,
+        f"{now:%Y-%m-%d %H:%M:%S} annex-tools {__version__} 归档时发现以下文件或文件夹不在档案清单中，"
+        "没有采用、没有覆盖，移到此处（原位置相对于档案文件夹 "
+        f"{bag}）：\n" + "\n".join(moved) + "\n请核实来源后决定保留或删除。\n",
+    )
+    return target, moved
+
+
+def _quarantine_bag(out_dir: Path, bag: Path, why: str, now: dt.datetime) -> Path:
+    target = _quarantine_dir(out_dir, int(bag.name), now)
+    os.rename(bag, target / "档案")
+    _note(
+        target,
+        f"{now:%Y-%m-%d %H:%M:%S} annex-tools {__version__} 归档时发现档案 {bag} {why}，"
+        "无法确认其中文件的归属，整个档案移到此处（未改动、未采用），并重新建立档案。"
+        "请核实后人工处理此文件夹。\n",
+    )
+    return target
 
 
 def _private(path: Path, mode: int) -> None:
@@ -177,6 +459,81 @@ def to_pdf_a(docx_files: list[Path], out_dir: Path) -> None:
         )
 
 
+# ---- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Todo:
+    rec: Record
+    version: int
+    rel: str  # data/{folder}/{stem} without suffix
+
+
+def _plan(
+    result: ArchiveResult, records: list[Record], entries: list[dict[str, Any]]
+) -> list[_Todo]:
+    """What to add, by the manifest: an opinion already archived with the same content is not
+    archived again; a changed one becomes the next version beside the old; the person's folder
+    is the one their 工号 already has."""
+    done = {(e.get("sid"), e.get("fingerprint")) for e in entries}
+    versions: dict[str, int] = {}
+    stems: dict[str, str] = {}  # sid|工号 -> base stem in its folder
+    folder_of: dict[str, str] = {}  # normalized 工号 -> folder
+    owner_of: dict[str, str] = {}  # folder key -> normalized 工号
+    sids_in: dict[str, set[str]] = {}
+    taken = {str(e.get("file", "")) for e in entries}
+    for e in entries:
+        sid, rel = str(e.get("sid", "")), str(e.get("file", ""))
+        folder = rel.split("/")[1] if rel.count("/") >= 2 else ""
+        no = normalize(e.get("staff_no", ""))
+        versions[sid + "|" + no] = max(versions.get(sid + "|" + no, 0), int(e.get("version", 1)))
+        stems.setdefault(sid + "|" + no, str(e.get("stem", DOC_STEM)))
+        folder_of.setdefault(no, folder)
+        owner_of.setdefault(filename_key(folder), no)
+        sids_in.setdefault(folder, set()).add(sid + "|" + no)
+    todo: list[_Todo] = []
+    for rec in records:
+        label = f"{rec.staff_no}_{rec.name}"
+        if (rec.sid, rec.fingerprint) in done:
+            result.unchanged.append(label)
+            continue
+        no = normalize(rec.staff_no)
+        folder = folder_of.get(no, rec.folder)
+        if owner_of.get(filename_key(folder), no) != no:
+            result.skipped.append(
+                (
+                    f"{rec.name}（述职{rec.sid}）",
+                    f"文件夹名“{folder}”与另一工号的文件夹相同，未归档，请核对书记工号",
+                )
+            )
+            continue
+        folder_of[no], owner_of[filename_key(folder)] = folder, no
+        key = rec.sid + "|" + no  # versions are per report and person
+        others = sids_in.setdefault(folder, set()) - {key}
+        base = stems.get(key) or (DOC_STEM if not others else f"{DOC_STEM}-{rec.sid}")
+        stems[key] = base
+        sids_in[folder].add(key)
+        version = versions.get(key, 0) + 1
+        versions[key] = version
+        rel = f"data/{folder}/{base if version == 1 else f'{base}-v{version}'}"
+        if any(t.startswith(rel + ".") for t in taken):
+            result.skipped.append((label, f"“{rel}”已在档案中，归档文件只写一次，不会覆盖"))
+            continue
+        todo.append(_Todo(rec, version, rel))
+        if version > 1:
+            result.new_versions.append(f"{label}：第{version}版（原有版本保留不动）")
+        result.planned.append(rel + ".docx" + ("、.pdf" if result.pdf else ""))
+    return todo
+
+
+def _workbook_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def archive(
     workbook: Path,
     out_dir: Path,
@@ -187,164 +544,284 @@ def archive(
     now: dt.datetime | None = None,
     progress: Progress = _plain,
 ) -> ArchiveResult:
-    import bagit
-
     wb = read_workbook(workbook)
     inst = institute(wb)
     records, skipped = plan_records(inst, wb.settings, all_levels, today)
-    bag = out_dir / str(wb.settings.year)
+    year = wb.settings.year
+    bag = out_dir / str(year)
     result = ArchiveResult(bag, skipped=skipped)
     result.pdf = (soffice() is not None) if pdf is None else pdf
-    manifest = _load_manifest(bag) if bag.exists() else {"files": []}
-    done = {(e["sid"], e.get("fingerprint")) for e in manifest["files"]}
-    versions: dict[str, int] = {}
-    for e in manifest["files"]:
-        versions[e["sid"]] = max(versions.get(e["sid"], 0), int(e.get("version", 1)))
-    todo: list[tuple[Record, int]] = []
-    for rec in records:
-        if (rec.sid, rec.fingerprint) in done:
-            result.unchanged.append(f"{rec.staff_no}_{rec.name}")
-            continue
-        version = versions.get(rec.sid, 0) + 1
-        todo.append((rec, version))
-        if version > 1:
-            result.new_versions.append(
-                f"{rec.staff_no}_{rec.name}：第{version}版（原有版本保留不动）"
+    now = now or dt.datetime.now().astimezone()
+    if _is_link(bag):
+        raise ArchiveTampered(bag, [f"{bag}：符号链接（档案中不应有链接，疑似篡改）"])
+    if dry_run:
+        entries: list[dict[str, Any]] = []
+        if bag.exists():
+            state = _inspect(bag)
+            if state.tampered:
+                raise ArchiveTampered(bag, state.tampered)
+            if state.incomplete:
+                result.quarantined.append(
+                    f"档案{state.incomplete}：将整个移入“{QUARANTINE}”并重建（--dry-run，未移动）"
+                )
+            else:
+                result.quarantined += [
+                    f"{r}：不在档案清单中，将移入“{QUARANTINE}”（--dry-run，未移动）"
+                    for r in state.strays
+                ]
+                entries = state.entries
+        _plan(result, records, entries)
+        return result
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"无法建立归档文件夹“{out_dir}”：{exc}") from None
+    _private(out_dir, 0o700)
+    lock = WriteLock(bag, wait=5.0, command="annex-tools archive")
+    try:
+        lock.acquire()
+    except LockHeld:
+        raise ArchiveError(
+            f"另一个归档程序正在写入“{bag}”，本次未运行。请等它完成后重新运行。"
+        ) from None
+    try:
+        return _run(workbook, wb.settings, out_dir, bag, records, result, now, progress)
+    finally:
+        lock.release()
+
+
+def _run(
+    workbook: Path,
+    st: Settings,
+    out_dir: Path,
+    bag: Path,
+    records: list[Record],
+    result: ArchiveResult,
+    now: dt.datetime,
+    progress: Progress,
+) -> ArchiveResult:
+    year = st.year
+    result.recovered = _recover(out_dir, year, bag)
+    entries: list[dict[str, Any]] = []
+    payload: dict[str, str] = {}
+    if os.path.lexists(bag):
+        if _is_link(bag):
+            raise ArchiveTampered(bag, [f"{bag}：符号链接（档案中不应有链接，疑似篡改）"])
+        state = _inspect(bag)
+        if state.tampered:
+            raise ArchiveTampered(bag, state.tampered)
+        if state.incomplete:
+            q = _quarantine_bag(out_dir, bag, state.incomplete, now)
+            result.quarantined.append(
+                f"档案{state.incomplete}：整个档案已移到“{q}”，并重新建立档案"
             )
-        result.planned.append(
-            f"{rec.folder}/{_name(version)}.docx" + ("、.pdf" if result.pdf else "")
-        )
-    if dry_run or not todo:
+        else:
+            if state.strays:
+                q, moved = _quarantine_strays(out_dir, bag, state.strays, now)
+                result.quarantined += [f"{rel}：不在档案清单中，已移到“{q}”" for rel in moved]
+            entries, payload = state.entries, state.payload
+    todo = _plan(result, records, entries)
+    if not todo:
         return result
 
-    source_sha = sha256(workbook)
-    now = now or dt.datetime.now().astimezone()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _private(out_dir, 0o700)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".staging-") as tmp:
-        stage = Path(tmp)
-        staged: list[tuple[Record, int, Path]] = []
-        for item in progress(todo, "生成评价意见"):
-            rec, version = item  # type: ignore[misc]
-            path = stage / f"{rec.sid}-v{version}.docx"
-            render_docx("opinion.docx", dict(rec.context), path)
-            staged.append((rec, version, path))
-        if result.pdf:
-            to_pdf_a([p for _, _, p in staged], stage)
-        fresh = not bag.exists()
-        payload_root = stage / "bag" if fresh else bag / "data"
-        payload_root.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for rec, version, path in staged:
-            folder = payload_root / rec.folder
-            folder.mkdir(exist_ok=True)
-            _private(folder, 0o700)
-            for suffix in (".docx", ".pdf") if result.pdf else (".docx",):
-                target = folder / f"{_name(version)}{suffix}"
-                if target.exists():
-                    raise ArchiveError(f"“{target}”已存在，归档文件只写一次，不会覆盖")
-                shutil.copyfile(path.with_suffix(suffix), target)
-                _private(target, 0o400)
-                rel = f"data/{rec.folder}/{target.name}"
-                entries.append(
-                    {
-                        "file": rel,
-                        "sha256": sha256(target),
-                        "sid": rec.sid,
-                        "staff_no": rec.staff_no,
-                        "name": rec.name,
-                        "version": version,
-                        "fingerprint": rec.fingerprint,
-                        "source_workbook": workbook.name,
-                        "source_workbook_sha256": source_sha,
-                        "tool": f"annex-tools {__version__}",
-                        "archived_at": now.isoformat(timespec="seconds"),
-                    }
-                )
-                result.written.append(bag / rel)
-        manifest["files"].extend(entries)
-        info = {
-            "Source-Organization": wb.settings.institute,
-            "External-Description": f"{wb.settings.year}年度基层党组织书记抓党建述职评议考核评价意见（归入干部人事档案）",
-            "Bagging-Software": f"annex-tools {__version__}",
-        }
-        if fresh:
-            b = bagit.make_bag(str(payload_root), bag_info=info, checksums=["sha256"])
-            (payload_root / MANIFEST).write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            b.save(manifests=True)
-            for p in payload_root.iterdir():
-                _private(p, 0o600 if p.is_file() else 0o700)
-            _private(payload_root, 0o700)
-            os.replace(payload_root, bag)
-        else:
-            b = bagit.Bag(str(bag))
-            (bag / MANIFEST).write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            _private(bag / MANIFEST, 0o600)
-            b.save(manifests=True)
+    source_sha = _workbook_sha(workbook)
+    token = uuid.uuid4().hex[:12]
+    staging = out_dir / f".staging-{year}-{token}"
+    staging.mkdir()
+    _private(staging, 0o700)
+    try:
+        new_bag = _build(
+            bag, staging, st, todo, entries, payload, source_sha, workbook, now, result, progress
+        )
+        ready = out_dir / f".ready-{year}-{token}"
+        os.rename(new_bag, ready)
+        _step("ready")
+    except BaseException:
+        _remove_tree(staging)
+        raise
+    _remove_tree(staging)
+    previous = out_dir / f".previous-{year}-{token}"
+    had_bag = os.path.lexists(bag)
+    if had_bag:
+        os.rename(bag, previous)
+        _step("swap")
+    os.rename(ready, bag)
+    _step("cleanup")
+    if had_bag:
+        _remove_tree(previous)
     return result
 
 
-def _name(version: int) -> str:
-    return DOC_STEM if version == 1 else f"{DOC_STEM}-v{version}"
+def _build(
+    bag: Path,
+    staging: Path,
+    st: Settings,
+    todo: list[_Todo],
+    entries: list[dict[str, Any]],
+    payload: dict[str, str],
+    source_sha: str,
+    workbook: Path,
+    now: dt.datetime,
+    result: ArchiveResult,
+    progress: Progress,
+) -> Path:
+    import bagit
 
+    work = staging / "work"
+    work.mkdir()
+    rendered: list[Path] = []
+    for k, item in enumerate(progress(todo, "生成评价意见")):
+        assert isinstance(item, _Todo)
+        path = work / f"{k:04d}.docx"
+        render_docx("opinion.docx", dict(item.rec.context), path)
+        rendered.append(path)
+        _step("staging")
+    if result.pdf:
+        to_pdf_a(rendered, work)
+    new_bag = staging / "bag"
+    new_bag.mkdir()
+    (new_bag / "data").mkdir()
 
-def _listed(manifest: Path) -> dict[str, str]:
-    """path -> checksum from a BagIt manifest (paths percent-encode CR, LF and %)."""
-    out: dict[str, str] = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            checksum, path = line.split(None, 1)
-            out[path.strip().replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")] = (
-                checksum.lower()
+    def folder(rel: str) -> None:
+        parent = new_bag / Path(rel).parent
+        if not parent.exists():
+            parent.mkdir()
+            _private(parent, 0o700)
+
+    # what is archived already: hard links (or copies checked against the record)
+    for rel, checksum in sorted(payload.items()):
+        folder(rel)
+        try:
+            os.link(bag / rel, new_bag / rel, follow_symlinks=False)
+        except OSError:
+            data = _read_bytes(bag / rel)
+            if _write_new(new_bag / rel, data) != checksum:
+                raise ArchiveTampered(
+                    bag, [f"{bag.name}/{rel}：内容已被改动（与记录的校验和不符）"]
+                ) from None
+        _step("copying")
+    files = list(entries)
+    payload = dict(payload)
+    suffixes = (".docx", ".pdf") if result.pdf else (".docx",)
+    for item, path in zip(todo, rendered, strict=True):
+        for suffix in suffixes:
+            rel = item.rel + suffix
+            folder(rel)
+            checksum = _write_new(new_bag / rel, _read_bytes(path.with_suffix(suffix)))
+            payload[rel] = checksum
+            files.append(
+                {
+                    "file": rel,
+                    "sha256": checksum,
+                    "sid": item.rec.sid,
+                    "staff_no": item.rec.staff_no,
+                    "name": item.rec.name,
+                    "version": item.version,
+                    "stem": item.rel.rsplit("/", 1)[1].removesuffix(f"-v{item.version}"),
+                    "fingerprint": item.rec.fingerprint,
+                    "source_workbook": workbook.name,
+                    "source_workbook_sha256": source_sha,
+                    "tool": f"annex-tools {__version__}",
+                    "archived_at": now.isoformat(timespec="seconds"),
+                }
             )
-    return out
+            result.written.append(bag / rel)
+            _step("copying")
+    # the tag files, written once each into the new bag
+    size = sum(os.lstat(new_bag / rel).st_size for rel in payload)
+    info = {
+        "Source-Organization": st.institute,
+        "External-Description": f"{st.year}年度基层党组织书记抓党建述职评议考核评价意见（归入干部人事档案）",
+        "Bagging-Software": f"annex-tools {__version__}",
+        "Bagging-Date": now.date().isoformat(),
+        "Payload-Oxum": f"{size}.{len(payload)}",
+    }
+    tags = {
+        "bagit.txt": "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+        "bag-info.txt": "".join(f"{k}: {v}\n" for k, v in info.items()),
+        PAYLOAD_MANIFEST: "".join(f"{c}  {_encode(r)}\n" for r, c in sorted(payload.items())),
+        MANIFEST: json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n",
+    }
+    tag_sums = {}
+    for name, text in tags.items():
+        tag_sums[name] = _write_new(new_bag / name, text.encode("utf-8"), 0o600)
+        _step("manifests")
+    _write_new(
+        new_bag / TAG_MANIFEST,
+        "".join(f"{c}  {n}\n" for n, c in sorted(tag_sums.items())).encode("utf-8"),
+        0o600,
+    )
+    try:  # the Library of Congress validator, before the new bag replaces the old one
+        bagit.Bag(str(new_bag)).validate()
+    except (bagit.BagError, bagit.BagValidationError) as exc:
+        raise ArchiveError(f"新档案未通过 BagIt 校验，原档案保持不变：{exc}") from None
+    _private(new_bag / "data", 0o700)
+    _private(new_bag, 0o700)
+    return new_bag
+
+
+def _encode(rel: str) -> str:
+    return rel.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _read_bytes(path: Path) -> bytes:
+    fd = _open_nofollow(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+# ---- verify ---------------------------------------------------------------------------------
 
 
 def verify_bag(bag_dir: Path) -> tuple[int, list[str]]:
-    """Every checksum of one bag recomputed: missing, changed and extra files, each named."""
+    """Every file of one bag against manifest-sha256.txt, manifest.json and the tag manifest:
+    changed, missing and extra files, each named; links are tampering."""
     import bagit
 
-    problems: list[str] = []
     name = bag_dir.name
-    payload = bag_dir / "manifest-sha256.txt"
-    if not payload.exists():
-        return 0, [f"{name}：缺少 manifest-sha256.txt，无法校验"]
-    listed = _listed(payload)
-    tags = bag_dir / "tagmanifest-sha256.txt"
-    listed_tags = _listed(tags) if tags.exists() else {}
-    if not tags.exists():
-        problems.append(f"{name}：缺少 tagmanifest-sha256.txt")
-    for rel, checksum in {**listed, **listed_tags}.items():
+    if _is_link(bag_dir):
+        return 0, [f"{bag_dir}：符号链接（档案中不应有链接，疑似篡改）"]
+    state = _inspect(bag_dir)
+    problems = list(state.tampered)
+    if state.incomplete:
+        return 0, [
+            *problems,
+            f"{name}：{state.incomplete}，无法校验（下次归档会把它整个隔离并重建）",
+        ]
+    tags = _listed(bag_dir / TAG_MANIFEST) if (bag_dir / TAG_MANIFEST).exists() else {}
+    if not tags:
+        problems.append(f"{name}：缺少 {TAG_MANIFEST}")
+    for rel, checksum in tags.items():
+        if rel in (PAYLOAD_MANIFEST, MANIFEST):
+            continue  # compared in _inspect
         path = bag_dir / rel
         if not path.is_file():
             problems.append(f"{name}/{rel}：文件缺失")
         elif sha256(path) != checksum:
             problems.append(f"{name}/{rel}：内容已被改动（校验和不符）")
-    actual = {
-        p.relative_to(bag_dir).as_posix() for p in (bag_dir / "data").rglob("*") if p.is_file()
-    }
-    for rel in sorted(actual - set(listed)):
-        problems.append(f"{name}/{rel}：多出的文件（不在清单中）")
+    for rel in state.strays:
+        problems.append(f"{name}/{rel}：多出的文件（不在清单中；下次归档会移入“{QUARANTINE}”）")
     if not problems:  # the Library of Congress validator too (Payload-Oxum, bagit.txt, ...)
         try:
             bagit.Bag(str(bag_dir)).validate()
         except (bagit.BagError, bagit.BagValidationError) as exc:
             problems.append(f"{name}：{exc}")
-    return len(listed) + len(listed_tags), problems
+    return len(state.payload) + len(tags), problems
+
+
+def _bags(archive_dir: Path) -> list[Path]:
+    if (archive_dir / "bagit.txt").exists() or (archive_dir / MANIFEST).exists():
+        return [archive_dir]
+    return sorted(
+        p for p in archive_dir.iterdir() if p.name.isdigit() and (p.is_dir() or _is_link(p))
+    )
 
 
 def verify(archive_dir: Path) -> tuple[int, list[str]]:
     """Recompute every checksum of every year's bag: (files checked, problems in Chinese)."""
     if not archive_dir.is_dir():
         raise ArchiveError(f"“{archive_dir}”不是文件夹")
-    if (archive_dir / "bagit.txt").exists():
-        bags = [archive_dir]
-    else:
-        bags = sorted(p for p in archive_dir.iterdir() if (p / "bagit.txt").exists())
+    bags = _bags(archive_dir)
     if not bags:
         raise ArchiveError(f"“{archive_dir}”中没有归档（找不到 bagit.txt）")
     checked, problems = 0, []
@@ -353,3 +830,21 @@ def verify(archive_dir: Path) -> tuple[int, list[str]]:
         checked += n
         problems += found
     return checked, problems
+
+
+def notes(archive_dir: Path) -> list[str]:
+    """What earlier runs set aside: quarantine folders (with their 说明) and interrupted runs."""
+    root = archive_dir if not (archive_dir / "bagit.txt").exists() else archive_dir.parent
+    out: list[str] = []
+    q = root / QUARANTINE
+    if q.is_dir() and not _is_link(q):
+        for folder in sorted(q.iterdir()):
+            note = folder / NOTE
+            first = ""
+            if note.is_file() and not _is_link(note):
+                first = _read_text(note).splitlines()[0] if _read_text(note) else ""
+            out.append(f"隔离：{folder}" + (f"（{first}）" if first else ""))
+    for kind in ("staging", "ready", "previous"):
+        for p in sorted(root.glob(f".{kind}-*")):
+            out.append(f"中断的归档留下的临时文件夹：{p.name}（下次归档时自动处理）")
+    return out

@@ -515,7 +515,7 @@ def archive(
     ] = None,
 ) -> None:
     """把二级党组织书记的评价意见归入人事档案（BagIt + SHA-256，只写一次）；archive verify 目录 校验归档。"""
-    from annex_tools.archive import ArchiveError, verify
+    from annex_tools.archive import ArchiveError, ArchiveTampered, notes, verify
     from annex_tools.archive import archive as run_archive
 
     try:
@@ -524,6 +524,8 @@ def archive(
             if folder is None:
                 raise CannotRun("请指定要校验的归档文件夹：annex-tools archive verify 归档文件夹")
             checked, problems = verify(folder)
+            for line in notes(folder):
+                out.print(f"[yellow]![/yellow] {line}")
             for p in problems:
                 out.print(f"[red]✗[/red] {p}")
             if problems:
@@ -535,12 +537,21 @@ def archive(
             raise CannotRun("请用 --out 指定归档文件夹。")
         from annex_tools.usecases.documents import open_master
 
-        open_master(Path(target), _today(today))  # a master, without errors: no drafts in files
+        # a master without errors (no drafts in personnel files); a 述职 row whose identity is
+        # in doubt does not stop the others: archive refuses that person and lists why
+        open_master(Path(target), _today(today), tolerate=("submission.identity",))
         r = run_archive(
             Path(target), out_dir, _today(today), pdf, all_levels, dry_run, progress=_progress
         )
+    except ArchiveTampered as exc:
+        err.print(f"[bold red]{exc}[/bold red]")
+        raise typer.Exit(EXIT_FINDINGS) from None
     except ArchiveError as exc:
         raise CannotRun(str(exc)) from None
+    for line in r.recovered:
+        out.print(f"[cyan]恢复[/cyan] {line}")
+    for line in r.quarantined:
+        out.print(f"[yellow]隔离[/yellow] {line}")
     for who, why in r.skipped:
         out.print(f"[yellow]未归档[/yellow] {who}：{why}")
     for line in r.new_versions:

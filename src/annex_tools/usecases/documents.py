@@ -15,6 +15,7 @@ from typing import Any
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors, NotMaster
+from annex_tools.contract.findings import Severity
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
 from annex_tools.documents import summary as summary_doc
@@ -67,15 +68,21 @@ def describe_non_master(wb: Workbook) -> str | None:
     return f"这不是主表：工作簿中没有主表的工作表（{names}）"
 
 
-def open_master(source: Source, today: dt.date, draft: bool = False) -> tuple[Workbook, Institute]:
+def open_master(
+    source: Source, today: dt.date, draft: bool = False, tolerate: tuple[str, ...] = ()
+) -> tuple[Workbook, Institute]:
     """The master behind a generator: refuses what is not a master (NotMaster) and a master
-    with errors unless `draft` (MasterHasErrors)."""
+    with errors unless `draft` (MasterHasErrors). Errors with a code in `tolerate` do not
+    refuse (the caller handles them row by row)."""
     wb = source if isinstance(source, Workbook) else read_workbook(source)
     what = describe_non_master(wb)
     if what is not None:
         raise NotMaster(wb.path or "当前工作簿", what)
     result = check_workbook(wb, today)
-    if result.errors and not draft:
+    if (
+        any(f.code not in tolerate for f in result.findings if f.severity is Severity.ERROR)
+        and not draft
+    ):
         raise MasterHasErrors(result)
     return wb, institute(wb)
 
