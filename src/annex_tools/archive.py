@@ -813,7 +813,11 @@ def _bags(archive_dir: Path) -> list[Path]:
     if (archive_dir / "bagit.txt").exists() or (archive_dir / MANIFEST).exists():
         return [archive_dir]
     return sorted(
-        p for p in archive_dir.iterdir() if p.name.isdigit() and (p.is_dir() or _is_link(p))
+        p
+        for p in archive_dir.iterdir()
+        if not p.name.startswith(".")
+        and p.name != QUARANTINE
+        and ((p.name.isdigit() and (p.is_dir() or _is_link(p))) or (p / "bagit.txt").exists())
     )
 
 

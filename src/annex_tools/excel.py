@@ -411,15 +411,20 @@ def import_returns(book: Any) -> str | None:
 @button
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
-    from annex_tools.archive import archive
+    from annex_tools.archive import ArchiveError, archive
 
     if not book.api.Saved:
         return "归档以已保存的主表为准：请先保存主表，再点击“人事档案归档”。"
-    r = archive(Path(book.fullname), _folder(book) / "人事档案归档", dt.date.today())
+    try:
+        r = archive(Path(book.fullname), _folder(book) / "人事档案归档", dt.date.today())
+    except ArchiveError as exc:  # tampering found, another run busy ...: nothing was written
+        return str(exc)
     lines = [
         f"归档完成：新写入 {len(r.written)} 个文件，内容未变 {len(r.unchanged)} 人。",
         f"归档位置：{r.bag}",
     ]
+    lines += [f"恢复：{x}" for x in r.recovered]
+    lines += [f"隔离：{x}" for x in r.quarantined[:10]]
     lines += [f"未归档：{who}（{why}）" for who, why in r.skipped[:10]]
     lines += [f"新版本：{x}" for x in r.new_versions[:10]]
     return "\n".join(lines)
