@@ -450,3 +450,20 @@ def test_master_without_the_staff_number_column_still_archives(base, tmp_path: P
     proc = run(workbook, archive)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(list((archive / "2023" / "data").rglob("*.docx"))) == 10
+
+
+def test_a_second_run_while_one_is_writing_is_refused_and_writes_nothing(fresh) -> None:
+    from annex_tools.workbook.safewrite import WriteLock
+
+    workbook, archive = fresh
+    edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩")
+    lock = WriteLock(archive / "2023", wait=0.0)
+    lock.acquire()  # this test process is the run in progress
+    try:
+        proc = run(workbook, archive)
+    finally:
+        lock.release()
+    assert proc.returncode == 2 and "另一个归档程序正在写入" in proc.stderr, proc.stderr
+    assert not list((archive / "2023" / "data").rglob("*-v2.docx"))
+    assert run(workbook, archive).returncode == 0
+    valid_bag(archive)
