@@ -59,3 +59,16 @@ def test_every_header_literal_is_in_the_schema() -> None:
         if text not in HEADERS and text not in others
     ]
     assert unknown == [], "header literals not in contract/schema.py:\n" + "\n".join(unknown)
+
+
+def test_rules_and_documents_do_not_import_the_file_reader() -> None:
+    """The core reads the master through contract/master.py's types, never the file reader
+    (module-level imports; annex2's reader of returned files opens files by design)."""
+    offenders = []
+    for path in [*sorted((SRC / "rules").glob("*.py")), *sorted((SRC / "documents").glob("*.py")),
+                 SRC / "institute.py"]:  # fmt: skip
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module == "annex_tools.workbook.reader":
+                offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert offenders == []

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from annex_tools.contract import schema as S
+from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.text import normalize
-from annex_tools.workbook.reader import ROW, Workbook
 
 
 def _date(value: object) -> dt.date | None:
@@ -30,6 +30,12 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return str(value)
+
+
+def evaluating_body(org_type: str, parent: str, root: str) -> str:
+    """Who evaluates a secretary: a 在职党支部书记 by the 二级党组织 above the branch, every other
+    secretary by the 党委 (notice, 二、(二)). The one place this is decided."""
+    return parent if org_type == S.ORG_STAFF_BRANCH else root
 
 
 @dataclass
@@ -223,7 +229,7 @@ def institute(wb: Workbook) -> Institute:
                 mode=r["述职方式"],
                 report_file=_text(r["报告文件"]),
                 parent_id=parent,
-                body_id=parent if otype == S.ORG_STAFF_BRANCH else root,
+                body_id=evaluating_body(otype, parent, root),
                 meeting=meetings.get(r["会议编号"]),
                 grade=g.get("综合评价等次", "") if g.get("综合评价等次", "") in S.GRADES else "",
                 achievements=_text(g.get("主要成绩")),

@@ -11,8 +11,9 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make, show_date
+from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
-from annex_tools.workbook.reader import ROW, Workbook
+from annex_tools.institute import evaluating_body
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
@@ -133,7 +134,10 @@ class Context:
             lambda s: s != "", subs["组织编号"]
         )
         subs["parent"] = lookup(subs["组织编号"], self.org_parent)
-        subs["body"] = subs["parent"].where(subs["org_type"] == S.ORG_STAFF_BRANCH, self.root)
+        subs["body"] = [
+            evaluating_body(t, p, self.root)
+            for t, p in zip(subs["org_type"], subs["parent"], strict=True)
+        ]
         subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
         subs["host"] = lookup(subs["会议编号"], meeting_host)
         subs["held"] = subs["meeting_date"].notna() & (subs["meeting_date"] <= self.today_ts)

@@ -12,10 +12,10 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.master import ROW
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify
 from annex_tools.rules.base import Context, blank, emit, lookup, rule
-from annex_tools.workbook.reader import ROW
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),

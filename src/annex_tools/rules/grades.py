@@ -13,8 +13,8 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.master import ROW
 from annex_tools.rules.base import Context, blank, emit, rule
-from annex_tools.workbook.reader import ROW
 
 GRADE = S.GRADES_SHEET.name
 BALLOTS = ("测评好票", "测评较好票", "测评一般票", "测评差票")

@@ -82,7 +82,7 @@ def approval_order(ctx: Context) -> list[Finding]:
 def meeting_by_right_body(ctx: Context) -> list[Finding]:
     """二级党组织书记 report at the 党委's meeting; 在职党支部书记 at their own 党总支's."""
     subs = ctx.subs
-    expected = subs["parent"].where(subs["org_type"] == S.ORG_STAFF_BRANCH, ctx.root)
+    expected = subs["body"]  # the evaluating body hosts the meeting
     no_meeting = blank(subs["会议编号"])
     known = subs["会议编号"].isin(set(ctx.meetings["会议编号"]))
     evaluated = subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))

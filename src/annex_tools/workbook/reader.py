@@ -9,7 +9,6 @@ typed with a stray full-width space still counts; columns staff added are ignore
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import python_calamine
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import WorkbookError
 from annex_tools.contract.findings import Finding, make
+from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings, parse_settings
 from annex_tools.contract.text import (
     BadValue,
@@ -33,33 +33,8 @@ from annex_tools.contract.text import (
 )
 from annex_tools.contract.unzip import ZipRefused, check_archive
 
-ROW = "_row"  # the Excel row number of each data row
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass
-class Workbook:
-    """The master's data: one frame per sheet (canonical headers + ROW), settings, and what
-    reading found wrong with the shape or the cell types."""
-
-    path: Path | None
-    frames: dict[str, pd.DataFrame]
-    settings: Settings
-    findings: list[Finding] = field(default_factory=list)
-    missing_sheets: set[str] = field(default_factory=set)
-    missing_columns: dict[str, set[str]] = field(default_factory=dict)
-    column_letters: dict[str, dict[str, str]] = field(default_factory=dict)
-    narrative: dict[str, str] | None = None  # 报告正文, when read from the open book
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent if self.path else Path.cwd()
-
-    def has(self, sheet_key: str, *headers: str) -> bool:
-        if sheet_key in self.missing_sheets:
-            return False
-        return not (set(headers) & self.missing_columns.get(sheet_key, set()))
 
 
 # ---- opening -------------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""The master as read: one typed frame per sheet, the settings in force, and what reading
+found wrong. The core's type for "the workbook": rules, the institute view and the documents
+use it without importing the file reader (workbook/reader.py builds it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from annex_tools.contract.findings import Finding
+from annex_tools.contract.settings import Settings
+
+ROW = "_row"  # the Excel row number of each data row
+
+
+@dataclass
+class Workbook:
+    """The master's data: one frame per sheet (canonical headers + ROW), settings, and what
+    reading found wrong with the shape or the cell types."""
+
+    path: Path | None
+    frames: dict[str, pd.DataFrame]
+    settings: Settings
+    findings: list[Finding] = field(default_factory=list)
+    missing_sheets: set[str] = field(default_factory=set)
+    missing_columns: dict[str, set[str]] = field(default_factory=dict)
+    column_letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    narrative: dict[str, str] | None = None  # 报告正文, when read from the open book
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def has(self, sheet_key: str, *headers: str) -> bool:
+        if sheet_key in self.missing_sheets:
+            return False
+        return not (set(headers) & self.missing_columns.get(sheet_key, set()))
