@@ -249,6 +249,31 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "rect.overdue": (W, "整改{rid}（{who}）：整改时限{deadline:date}已过，状态为“{status}”。"),
     "rect.done-without-date": (E, "整改{rid}（{who}）：状态为“已完成”，但没有完成日期。"),
+    # dates that must follow each other
+    "date.before-meeting": (
+        E,
+        "{who}：“{column}”为{date:date}，早于述职会日期{meeting_date:date}。约谈提醒和反馈在评定等次的会议之后进行。",
+    ),
+    "date.after-today": (
+        E,
+        "{who}：“{column}”为{date:date}，晚于校验当天{today:date}；尚未发生的约谈或反馈不能登记。",
+    ),
+    "grade.meeting-not-held": (
+        E,
+        "{who}：述职会定于{meeting_date:date}，晚于校验当天{today:date}，却已登记综合评价等次“{grade}”。等次只能在会议召开后评定。",
+    ),
+    "rect.done-in-future": (
+        E,
+        "整改{rid}（{who}）：完成日期{done:date}晚于校验当天{today:date}。",
+    ),
+    "rect.done-late": (
+        W,
+        "整改{rid}（{who}）：完成日期{done:date}晚于整改时限{deadline:date}，属逾期完成。",
+    ),
+    "rect.unverified": (
+        W,
+        "整改{rid}（{who}）：{done:date}已完成，超过{days}天仍未填写核验情况（校验当天{today:date}）。通知：党委巡察办公室要加强跟踪问效。",
+    ),
     # run-level
     "file.unreadable": (E, "无法打开“{file}”：{reason}。"),
     "file.locked": (

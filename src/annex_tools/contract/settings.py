@@ -124,6 +124,7 @@ K_ADDRESSEE = "主送机关"
 K_COPY_TO = "抄送机关"
 K_PRINTER = "印发机关"
 K_PRINT_DATE = "印发日期"
+K_VERIFY_DAYS = "整改核验宽限天数"
 
 TABLE: tuple[Setting, ...] = (
     Setting(K_YEAR, "year", "2023", "考核年度；标题和文件名都使用它", YEAR),
@@ -231,6 +232,13 @@ TABLE: tuple[Setting, ...] = (
         OPTIONAL_TEXT,
     ),
     Setting(K_PRINT_DATE, "print_date", "", "版记中的印发日期", OPTIONAL_DATE),
+    Setting(
+        K_VERIFY_DAYS,
+        "verify_days",
+        "30",
+        "整改标为“已完成”后，须在此天数内由党委巡察办公室填写核验情况，否则提示（警告）",
+        WHOLE,
+    ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in TABLE}
 BY_ATTR: dict[str, Setting] = {s.attr: s for s in TABLE}
@@ -276,6 +284,7 @@ class Settings:
     copy_to: str = _default("copy_to")
     printer: str = _default("printer")
     print_date: dt.date | None = _default("print_date")
+    verify_days: int = _default("verify_days")
 
     def word_limit(self, category: str) -> int:
         return self.limit_second if category == S.CAT_SECOND_LEVEL else self.limit_branch

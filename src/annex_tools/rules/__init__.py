@@ -2,6 +2,7 @@
 
 from annex_tools.rules import (  # noqa: F401  (registration)
     data,
+    dates,
     grades,
     process,
     rectifications,
