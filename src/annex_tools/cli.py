@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import tempfile
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -592,12 +590,11 @@ def version() -> None:
 
 
 def _log_crash() -> Path:
-    log = Path(tempfile.gettempdir()) / "annex-tools-error.log"
-    with log.open("a", encoding="utf-8") as fh:
-        fh.write(
-            f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {sys.argv}\n{traceback.format_exc()}\n"
-        )
-    return log
+    """The traceback into the user's own log (the same file the ribbon buttons write)."""
+    from annex_tools.logs import log_path, logger
+
+    logger("annex_tools.cli").exception("%s", sys.argv)
+    return log_path()
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import platform
 import sys
 import traceback
@@ -28,6 +27,7 @@ from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize
 from annex_tools.documents.returns import apply_changes
 from annex_tools.documents.summary import NARRATIVE_SHEET
+from annex_tools.logs import log_path, logger
 from annex_tools.usecases import documents as DS
 from annex_tools.usecases.check import CheckResult, check_workbook
 from annex_tools.usecases.outputs import Outputs
@@ -48,21 +48,8 @@ TITLE = "述职评议"
 _MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
 
 
-def log_path() -> Path:
-    base = os.environ.get("LOCALAPPDATA") or str(Path.home())
-    folder = Path(base) / "annex-tools"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "annex-tools.log"
-
-
 def _logger() -> logging.Logger:
-    log = logging.getLogger("annex_tools.excel")
-    if not log.handlers:
-        handler = logging.FileHandler(log_path(), encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return log
+    return logger("annex_tools.excel")
 
 
 # ---- pure cores ------------------------------------------------------------------------
