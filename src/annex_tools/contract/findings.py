@@ -215,6 +215,14 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "{who}：综合评价等次为“{grade}”，年度考核却为“优秀”。通知：综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。",
     ),
+    "grade.person-excellent": (
+        E,
+        "{who}：本行等次为“好”、年度考核为“优秀”，但同一人（工号{staff}）在{other}的综合评价等次为“{grade}”。按其最低等次，年度考核不得评定为“优秀”。",
+    ),
+    "grade.person-appraisal-differs": (
+        E,
+        "{who}：同一人（工号{staff}）的各行年度考核等次不一致（{values}）；一人只有一个年度考核等次。",
+    ),
     "grade.interview-missing": (
         E,
         "{who}：综合评价等次为“{grade}”，但没有约谈提醒日期。通知：对“一般”和“差”的要约谈提醒、限期整改。",

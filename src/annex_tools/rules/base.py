@@ -150,6 +150,7 @@ class Context:
         self.subs = subs
         first = subs.drop_duplicates("述职编号").set_index("述职编号")
         link = ["org_type", "org_name", "parent", "body", "meeting_date", "held", "who", "述职类别"]
+        link += ["书记姓名", "书记工号"]
 
         grades = self.wb.frames["grades"]
         self.grades = grades.join(first[link], on="述职编号")

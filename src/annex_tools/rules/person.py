@@ -1,0 +1,82 @@
+"""A person is one person. Notice, 三、5:
+
+综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。
+
+One secretary may report twice (a 党总支书记 who also leads a 党支部). The 述职 rows are tied to a
+person by 书记工号; the lowest 综合评价等次 across the person's rows decides whether any row may
+carry 优秀, and the person has one 年度考核等次. Rows without a 工号 are judged on their own
+(grade.linkage-excellent).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.rules.base import Context, emit, rule
+
+GRADE = S.GRADES_SHEET.name
+RANK = {g: i for i, g in enumerate(S.GRADES)}  # 好 = 0 … 差 = 3
+
+
+def _staff(g: pd.DataFrame) -> pd.Series:
+    return g["书记工号"].fillna("").astype(str).str.strip()
+
+
+def lowest_grades(g: pd.DataFrame) -> pd.DataFrame:
+    """Per 工号: the lowest grade given and the 述职编号 that carries it."""
+    staff = _staff(g)
+    graded = g[g["graded"] & (staff != "")].assign(
+        staff=staff, rank=lambda f: f["综合评价等次"].map(RANK)
+    )
+    worst = graded.sort_values("rank", kind="stable").drop_duplicates("staff", keep="last")
+    return worst.set_index("staff")[["综合评价等次", "述职编号", "who"]]
+
+
+@rule("grade.person-excellent", ("grades", "综合评价等次", "年度考核等次"), ("subs", "书记工号"))
+def excellent_by_lowest_grade(ctx: Context) -> list[Finding]:
+    """The lowest grade across a person's rows decides 优秀; a row graded 好 is not enough
+    when the same 工号 has a lower grade elsewhere (the row itself below 好 is
+    grade.linkage-excellent)."""
+    g = ctx.grades
+    worst = lowest_grades(g)
+    staff = _staff(g)
+    low = staff.map(worst["综合评价等次"]).astype(object).fillna(S.GRADE_GOOD)
+    mask = (g["年度考核等次"] == S.APPRAISAL_EXCELLENT) & (g["综合评价等次"] == S.GRADE_GOOD)
+    mask &= low != S.GRADE_GOOD
+    frame = g.assign(staff=staff, low=low, low_who=staff.map(worst["who"]).astype(object))
+    return emit(
+        "grade.person-excellent",
+        frame,
+        mask,
+        GRADE,
+        "年度考核等次",
+        lambda r: {"who": r["who"], "staff": r["staff"], "grade": r["low"], "other": r["low_who"]},
+    )
+
+
+@rule("grade.person-appraisal-differs", ("grades", "年度考核等次"), ("subs", "书记工号"))
+def one_appraisal_per_person(ctx: Context) -> list[Finding]:
+    """A person has one 年度考核等次: different entries on the rows of one 工号 contradict."""
+    g = ctx.grades
+    staff = _staff(g)
+    value = g["年度考核等次"].fillna("").astype(str)
+    filled = (staff != "") & (value != "")
+    seen = (
+        pd.DataFrame({"staff": staff[filled], "value": value[filled]})
+        .drop_duplicates()
+        .groupby("staff")["value"]
+        .agg(lambda v: "、".join(sorted(v, key=S.APPRAISALS.index)))
+    )
+    values = staff.map(seen).astype(object).fillna("")
+    mask = filled & values.str.contains("、", regex=False)
+    frame = g.assign(staff=staff, values=values)
+    return emit(
+        "grade.person-appraisal-differs",
+        frame,
+        mask,
+        GRADE,
+        "年度考核等次",
+        lambda r: {"who": r["who"], "staff": r["staff"], "values": r["values"]},
+    )
