@@ -111,6 +111,17 @@ def summary_intro(st: Settings) -> str:
     )
 
 
+# ---- feedback letters and the summary's results (方案 三 5) ---------------------------------
+
+EVALUATOR_SECOND_LEVEL = "党委常委会"  # forms the opinion on each 二级党组织书记
+EVALUATOR_BRANCH = "{body}委员会"  # the 二级党组织委员会 forms it on its branch secretaries
+INTERVIEW_RULE = "根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。"
+ACCOUNTABILITY = "根据工作方案，{which}，将依照有关规定严肃追责问责。"
+LINKAGE_RULE = "根据工作方案，综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"
+LINKAGE_QUOTE = "“未达到‘好’的不得评定为‘优秀’”"
+GOOD_USE = "评价意见及等次将作为评先评优、选拔任用干部的重要依据。"
+
+
 # ---- the 说明 sheet: the notice's main rules, with the values in force -----------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from annex_tools.contract import notice
 from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, unique_filenames
@@ -34,7 +35,9 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
     date = sec.feedback or today
     second = sec.body_id == inst.root
     body = body_label(inst, sec)
-    evaluator = "党委常委会" if second else f"{body}委员会"
+    evaluator = (
+        notice.EVALUATOR_SECOND_LEVEL if second else notice.EVALUATOR_BRANCH.format(body=body)
+    )
     issuer = st.institute if second else f"{body}委员会"
     report_to = "党委组织部" if second else body
     weak = sec.grade in S.GRADES_INTERVIEW
@@ -80,21 +83,15 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
             if problems
             else f"请按上述要求列出整改清单、限期整改，并将整改情况报{report_to}。"
         )
-        interview = (
-            f"根据工作方案，对综合评价等次为“一般”和“差”的，要约谈提醒、限期整改。{when}{follow}"
-        )
+        interview = f"{notice.INTERVIEW_RULE}{when}{follow}"
         if sec.grade == "差" or serious:
             which = (
                 f"经认定问题严重的（整改清单中第{'、'.join(str(problems[listed.index(p)]['seq']) for p in serious)}项）"
                 if serious
                 else "问题严重的"
             )
-            interview += f"根据工作方案，{which}，将依照有关规定严肃追责问责。"
-    linkage = (
-        "评价意见及等次将作为评先评优、选拔任用干部的重要依据。"
-        if sec.grade == S.GRADE_GOOD
-        else "根据工作方案，综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"
-    )
+            interview += notice.ACCOUNTABILITY.format(which=which)
+    linkage = notice.GOOD_USE if sec.grade == S.GRADE_GOOD else notice.LINKAGE_RULE
     sections = ["主要成绩" if sec.achievements else "", "不足之处" if sec.shortcomings else ""]
     sections += ["问题整改清单", "约谈提醒" if interview else ""]
     numbered = {}

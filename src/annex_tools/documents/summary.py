@@ -180,13 +180,13 @@ def plan_summary(
     elif not breaking:
         linkage_text = (
             f"年度考核评定为“优秀”等次的{len(excellent)}人，综合评价等次均为“好”，"
-            "符合“未达到‘好’的不得评定为‘优秀’”的规定。"
+            f"符合{notice.LINKAGE_QUOTE}的规定。"
         )
     else:
         linkage_text = (
             f"年度考核评定为“优秀”等次的{len(excellent)}人，其中{_who(breaking)}综合评价等次为"
             + "、".join(f"“{s.grade}”" for s in breaking)
-            + "，与“未达到‘好’的不得评定为‘优秀’”的规定不符。"
+            + f"，与{notice.LINKAGE_QUOTE}的规定不符。"
         )
 
     if not weak:
