@@ -71,14 +71,15 @@ def op_annex2_floor(path: str, out: str):  # type: ignore[no-untyped-def]
     (the tables are planned before the clock starts: only the writing is the floor)."""
     import xlsxwriter
 
-    from annex_tools.documents.annex2 import HEADERS, numbered
+    from annex_tools.documents.annex2 import HEADERS, numbered, table_filenames
     from annex_tools.usecases.documents import annex2_tables
 
     tables = annex2_tables(Path(path))
+    names = table_filenames(tables)
 
     def work() -> None:
-        for table in tables:
-            book = xlsxwriter.Workbook(str(Path(out) / table.filename), {"constant_memory": True})
+        for table, name in zip(tables, names, strict=True):
+            book = xlsxwriter.Workbook(str(Path(out) / name), {"constant_memory": True})
             ws = book.add_worksheet("附件2")
             for r, text in enumerate(("附件2", table.title, f"填表部门：{table.org_name}",
                                       f"考核时间、地点：{table.time_place}", f"参会人员：{table.attendees}")):  # fmt: skip
