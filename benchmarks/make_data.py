@@ -60,11 +60,11 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
     subs, grades, rects = [], [], []
 
     def add_secretary(
-        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool
+        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool, staff: str
     ) -> None:
         sid = f"S{len(subs) + 1:06d}"
         words = rng.randint(500, 1400 if category == S.CAT_SECOND_LEVEL else 950)
-        subs.append([sid, oid, name, category, "现场述职", "",
+        subs.append([sid, oid, name, staff, category, "现场述职", "",
                      words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), "审定人", mid])  # fmt: skip
         grade = rng.choice(["较好", "较好", "一般"]) if fair else "好"
         appraisal = "优秀" if grade == "好" and rng.random() < 0.3 else "合格"
@@ -97,7 +97,13 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
             [gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}", ""]
         )
         add_secretary(
-            gid, f"总支书记{g}", S.CAT_SECOND_LEVEL, "M0", dt.datetime(2024, 1, 16), g % 5 == 0
+            gid,
+            f"总支书记{g}",
+            S.CAT_SECOND_LEVEL,
+            "M0",
+            dt.datetime(2024, 1, 16),
+            g % 5 == 0,
+            f"T{g:05d}",
         )
         day = dt.datetime(2024, 1, 8) + dt.timedelta(days=g % 10)
         mid = f"M{gid}"
@@ -117,7 +123,9 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
                     "",
                 ]
             )
-            add_secretary(bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2)
+            add_secretary(
+                bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2, f"B{g:05d}{b:02d}"
+            )
 
     path = out / f"master-{scale}.xlsx"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
