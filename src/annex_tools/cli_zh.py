@@ -121,6 +121,7 @@ METAVARS: dict[str, str] = {
     "out_path": "路径",
     "category": "类别",
     "macros": "文件夹",
+    "master": "主表",
 }
 
 
