@@ -481,7 +481,9 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
                     "整改时限": deadline,
                     "责任人": org["书记姓名"],
                     "整改状态": "已完成",
-                    "完成日期": deadline - dt.timedelta(days=rng.randint(3, 20)),
+                    # 立行立改: done within days of the meeting, before the report (1月30日),
+                    # so the master is true both at report time and later
+                    "完成日期": min(mdate + dt.timedelta(days=rng.randint(4, 12)), D(2024, 1, 28)),
                     "核验情况": "党委巡察办公室已核验",
                 }
             )
