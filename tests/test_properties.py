@@ -20,7 +20,14 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     """A valid institute: 1-3 党总支 with 1-6 branches each, 0-2 直属党支部, grades that meet the
     15 % minimum in every evaluating body, approvals before meetings, complete rectifications."""
     orgs = [{"组织编号": "P", "组织名称": "党委", "组织类型": "党委", "书记姓名": "书记"}]
-    meetings = [{"会议编号": "M0", "主办组织编号": "P", "会议日期": D(2024, 1, 16)}]
+    meetings = [
+        {
+            "会议编号": "M0",
+            "主办组织编号": "P",
+            "会议日期": D(2024, 1, 16),
+            "参会人员": "领导小组成员、两代表一委员、党员干部群众代表",
+        }
+    ]
     secretaries: list[tuple[str, str, str, str]] = []  # (org id, category, meeting, body)
     for g in range(draw(st.integers(1, 3))):
         gid = f"G{g}"
@@ -42,6 +49,8 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                 "主办组织编号": gid,
                 "会议日期": day,
                 "报备日期": day - dt.timedelta(days=lead),
+                "参会人员": "支部党员代表",
+                "列席人员": "组织部 某某",
             }
         )
         for b in range(draw(st.integers(1, 6))):
@@ -79,7 +88,7 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         for i in members:
             grade_of[i] = draw(st.sampled_from(["较好", "一般", "差"])) if i in chosen else "好"
     subs, grades, rects = [], [], []
-    for i, (oid, category, mid, _) in enumerate(secretaries):
+    for i, (oid, category, mid, parent) in enumerate(secretaries):
         sid = f"S{i}"
         day = meeting_day[mid]
         discussed = day - dt.timedelta(days=draw(st.integers(2, 20)))
@@ -91,7 +100,8 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             "述职类别": category, "述职方式": draw(st.sampled_from(["现场述职", "书面述职"])),
             "字数": draw(st.integers(300, limit)), "履职情况占比": round(duties, 3), "存在问题占比": round(problems, 3) + 0.001,
             "讨论日期": discussed, "审定日期": discussed + dt.timedelta(days=draw(st.integers(0, (day - discussed).days))),
-            "审定人": "审定人", "会议编号": mid,
+            "审定人": "院领导 某某" if category == "二级党组织书记" else next(o["组织名称"] for o in orgs if o["组织编号"] == parent),
+            "会议编号": mid,
         })  # fmt: skip
         grade = grade_of[i]
         grades.append({

@@ -64,6 +64,17 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
         ("cell.control-char", "述职", 2, "审定人"),
     ),
     (
+        "meeting.participants",
+        meeting("M1", 参会人员=""),
+        ("meeting.participants", "会议", 3, "参会人员"),
+    ),
+    (
+        "meeting.observer-missing",
+        meeting("M1", 列席人员=""),
+        ("meeting.observer-missing", "会议", 3, "列席人员"),
+    ),
+    ("approval.approver", sub("S3", 审定人="院领导 某某"), ("approval.approver", "述职", 4, "审定人")),
+    (
         "schema.bad-value",
         grade("S1", 综合评价等次="优"),
         ("schema.bad-value", "评议", 2, "综合评价等次"),
@@ -284,6 +295,7 @@ def test_every_catalog_code_has_a_case_or_a_dedicated_test() -> None:
     elsewhere = {
         "report.sections", "report.first-person", "report.no-figures", "report.mandatory-item",
         "report.stale-figures", "file.unreadable", "file.locked",
+        "meeting.written-share",  # needs a meeting of six: test_participation.py
     }  # fmt: skip
     # date-order rules are tested on both sides of each boundary in test_date_order.py
     elsewhere |= {

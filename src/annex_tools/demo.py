@@ -603,6 +603,26 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             "综合评价等次",
             "评为差，需研判追责问责",
         )
+        # 13. a branch meeting with nobody from the 党委组织部 列席
+        m = next(x for x in meetings if x["会议编号"] == "M04")
+        m["列席人员"] = ""
+        plant(
+            "meeting.observer-missing",
+            S.MEETINGS,
+            meeting_row["M04"],
+            "列席人员",
+            "党支部书记述职会无组织部人员列席",
+        )
+        # 14. a branch report approved by a 院领导 instead of its 党总支
+        s = next(x for x in subs if x["述职编号"] == sid_of["G03-3"])
+        s["审定人"] = "院领导 " + leaders[0]
+        plant(
+            "approval.approver",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "审定人",
+            "党支部书记报告由院领导审定",
+        )
 
     # reports, then the figures import-reports would have typed; one left stale on purpose
     for k, s in enumerate(subs):

@@ -202,6 +202,22 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "会议{meeting}（{host}）于{meeting_date:date}召开，晚于在职党支部书记述职评议考核的完成期限{deadline:date}。",
     ),
+    "meeting.participants": (
+        W,
+        "会议{meeting}（{host}）{detail}。通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会；在职党支部书记述职会参加人员由二级党组织决定。",
+    ),
+    "meeting.observer-missing": (
+        E,
+        "会议{meeting}（{host}）没有填写列席人员。通知：在职党支部书记述职评议考核由所属二级党总支具体组织，党委组织部组织相关人员列席。",
+    ),
+    "meeting.written-share": (
+        W,
+        "会议{meeting}上{n}人述职，其中{written}人书面述职，占{share:pct}，超过设置的{cap:pct}。通知：采取“一述一评”的方式，逐一进行点评。",
+    ),
+    "approval.approver": (
+        E,
+        "{who}：审定人“{approver}”——{detail}。通知：二级党组织书记的述职报告通过本级党组织讨论后报院领导审定；在职党支部书记的述职报告报所在二级党组织审定。",
+    ),
     # grades
     "grade.missing": (
         E,

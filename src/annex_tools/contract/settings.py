@@ -115,6 +115,9 @@ K_REPORT_DEADLINE = "党委审议上报截止日期"
 K_EXEMPT = "免填附件2组织"
 K_MANDATORY = "必答事项"
 K_MANDATORY_KEYS = "必答事项关键词"
+K_LEADERS = "院领导名单"
+K_WRITTEN_MAX = "书面述职比例上限"
+K_SECOND_PARTICIPANTS = "二级述职会参会人员类别"
 # 公文 elements of the summary report (GB/T 9704-2012); empty ones are left out of the document
 K_REPORT_DATE = "报告日期"
 K_ISSUER_MARK = "发文机关标志"
@@ -205,6 +208,30 @@ TABLE: tuple[Setting, ...] = (
         LIST,
     ),
     Setting(
+        K_LEADERS,
+        "leaders",
+        "",
+        "通知：二级党组织书记的述职报告报院领导审定。审定人须是其中一位，用“；”分隔；"
+        "空着时只要求审定人写明“院领导”",
+        LIST,
+    ),
+    Setting(
+        K_WRITTEN_MAX,
+        "written_max",
+        "30%",
+        "通知：采取“一述一评”的方式。一次述职会上书面述职的人数占比超过此值时提醒"
+        "（人数少于“比例适用最少人数”的会议不提醒）",
+        FRACTION,
+    ),
+    Setting(
+        K_SECOND_PARTICIPANTS,
+        "second_participants",
+        "领导小组；两代表一委员；群众代表",
+        "通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会。"
+        "党委述职会的参会人员须写到每一类（按这些词查找），用“；”分隔",
+        LIST,
+    ),
+    Setting(
         K_REPORT_DATE,
         "report_date",
         "",
@@ -266,6 +293,9 @@ class Settings:
     min_share: float = _default("min_share")
     rounding: str = _default("rounding")
     min_body: int = _default("min_body")
+    leaders: tuple[str, ...] = _default("leaders")
+    written_max: float = _default("written_max")
+    second_participants: tuple[str, ...] = _default("second_participants")
     limit_second: int = _default("limit_second")
     limit_branch: int = _default("limit_branch")
     duties_max: float = _default("duties_max")

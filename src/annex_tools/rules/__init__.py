@@ -4,6 +4,7 @@ from annex_tools.rules import (  # noqa: F401  (registration)
     data,
     dates,
     grades,
+    participation,
     person,
     process,
     rectifications,

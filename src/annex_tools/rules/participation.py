@@ -1,0 +1,168 @@
+"""Who takes part and who approves: the meeting's participants, 列席, 一述一评, the approver.
+
+Notice, 一(二): the 党委组织部 组织相关人员列席 the branch secretaries' meetings. 三、3: a 二级党组织书记's
+report is approved by a 院领导, a 在职党支部书记's by the 二级党组织 it belongs to (never by the
+reporter). 三、4: 学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表 take part in the
+二级党组织书记 meeting, which goes 一述一评 (one speaks, one is reviewed).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from annex_tools.contract import schema as S
+from annex_tools.contract.findings import Finding
+from annex_tools.contract.text import normalize
+from annex_tools.rules.base import Context, blank, emit, lookup, rule
+
+SUB = S.SUBMISSIONS.name
+MEET = S.MEETINGS.name
+LEADER_WORD = "院领导"
+
+
+def _held_meetings(ctx: Context) -> pd.DataFrame:
+    m = ctx.meetings
+    frame = m.assign(
+        host_type=lookup(m["主办组织编号"], ctx.org_type),
+        host_name=lookup(m["主办组织编号"], ctx.org_name),
+    )
+    return frame[frame["会议日期"].notna() & (frame["会议日期"] <= ctx.today_ts)]
+
+
+@rule("meeting.participants", ("meetings", "会议编号", "会议日期", "参会人员", "主办组织编号"))
+def participants_recorded(ctx: Context) -> list[Finding]:
+    """三、4: who takes part is recorded; the 党委's meeting has every group the notice names."""
+    held = _held_meetings(ctx)
+    empty = blank(held["参会人员"])
+    out = emit(
+        "meeting.participants",
+        held,
+        empty,
+        MEET,
+        "参会人员",
+        lambda r: {"meeting": r["会议编号"], "host": r["host_name"], "detail": "没有填写参会人员"},
+    )
+    groups = ctx.settings.second_participants
+    at_root = held[(held["主办组织编号"] == ctx.root) & ~empty]
+    text = at_root["参会人员"].map(normalize)
+    missing = text.map(lambda t: "、".join(g for g in groups if normalize(g) not in t))
+    out += emit(
+        "meeting.participants",
+        at_root.assign(missing=missing),
+        missing != "",
+        MEET,
+        "参会人员",
+        lambda r: {
+            "meeting": r["会议编号"],
+            "host": r["host_name"],
+            "detail": f"参会人员中没有写到：{r['missing']}",
+        },
+    )
+    return out
+
+
+@rule("meeting.observer-missing", ("meetings", "会议编号", "会议日期", "列席人员", "主办组织编号"))
+def organization_department_attends(ctx: Context) -> list[Finding]:
+    """一(二): 党委组织部组织相关人员列席 every branch secretaries' meeting (hosted by a 党总支)."""
+    held = _held_meetings(ctx)
+    branch = held["host_type"] == S.ORG_GENERAL_BRANCH
+    return emit(
+        "meeting.observer-missing",
+        held,
+        branch & blank(held["列席人员"]),
+        MEET,
+        "列席人员",
+        lambda r: {"meeting": r["会议编号"], "host": r["host_name"]},
+    )
+
+
+@rule("meeting.written-share", ("subs", "述职方式", "会议编号"), ("meetings", "会议编号"))
+def one_speaks_one_reviewed(ctx: Context) -> list[Finding]:
+    """三、4: 一述一评. Most secretaries report in person; a meeting where the 书面述职 share is
+    above 设置 书面述职比例上限 is flagged (meetings with fewer than 比例适用最少人数 reporters are not)."""
+    subs = ctx.subs[~blank(ctx.subs["会议编号"])]
+    per = subs.groupby("会议编号")["述职方式"].agg(
+        n="size", written=lambda s: int((s == "书面述职").sum())
+    )
+    per = per.assign(share=per["written"] / per["n"])
+    cap, least = ctx.settings.written_max, ctx.settings.min_body
+    flagged = per[(per["n"] >= least) & (per["share"] > cap)]
+    m = ctx.meetings
+    frame = m[m["会议编号"].isin(flagged.index)].join(flagged, on="会议编号")
+    return emit(
+        "meeting.written-share",
+        frame,
+        pd.Series(True, index=frame.index),
+        MEET,
+        "会议编号",
+        lambda r: {
+            "meeting": r["会议编号"],
+            "written": int(r["written"]),
+            "n": int(r["n"]),
+            "share": float(r["share"]),
+            "cap": cap,
+        },
+    )
+
+
+@rule("approval.approver", ("subs", "审定人", "书记姓名", "组织编号", "述职类别"), ("orgs", "组织名称"))
+def approved_by_the_right_level(ctx: Context) -> list[Finding]:
+    """三、3: 院领导 approve 二级党组织书记 reports; the 二级党组织 approves its branches'; nobody
+    approves their own report."""
+    subs = ctx.subs
+    approver = subs["审定人"].map(normalize)
+    given = approver != ""
+    leaders = {normalize(x) for x in ctx.settings.leaders}
+    named_leader = approver.map(lambda a: LEADER_WORD in a or any(x and x in a for x in leaders))
+    self_approved = given & (approver == subs["书记姓名"].map(normalize))
+    own_org = given & (approver == subs["org_name"].map(normalize))
+    second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES)
+    branch = subs["org_type"] == S.ORG_STAFF_BRANCH
+    parent_name = lookup(subs["parent"], ctx.org_name).map(normalize)
+    parent_sec = lookup(subs["parent"], _secretaries(ctx)).map(normalize)
+    # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
+    by_parent = pd.Series(
+        [
+            bool(a) and (a == sec or (bool(p) and p in a))
+            for a, p, sec in zip(approver, parent_name, parent_sec, strict=True)
+        ],
+        index=subs.index,
+    )
+    listed = approver.map(lambda a: any(x in a for x in leaders))
+    not_leader = ~listed if leaders else ~named_leader
+    reasons = [
+        (self_approved, "审定人是述职人本人，不能自己审定自己的报告"),
+        (second & own_org & ~self_approved, "由本级党组织审定；通知要求报院领导审定"),
+        (
+            second & ~own_org & ~self_approved & not_leader,
+            "审定人不是院领导"
+            + ("（设置“院领导名单”中没有此人）" if leaders else "（请写明“院领导 姓名”）"),
+        ),
+        (
+            branch & ~self_approved & given & named_leader,
+            "由院领导审定；通知要求报所在二级党组织审定",
+        ),
+        (
+            branch & ~self_approved & given & ~named_leader & ~by_parent,
+            "审定人不是所在的二级党组织；通知要求报所在二级党组织审定",
+        ),
+    ]
+    out: list[Finding] = []
+    taken = pd.Series(False, index=subs.index)
+    for mask, reason in reasons:
+        mask = mask & ~taken
+        taken |= mask
+        out += emit(
+            "approval.approver",
+            subs,
+            mask,
+            SUB,
+            "审定人",
+            lambda r, why=reason: {"who": r["who"], "approver": r["审定人"], "detail": why},
+        )
+    return out
+
+
+def _secretaries(ctx: Context) -> dict[str, str]:
+    orgs = ctx.orgs
+    return dict(zip(orgs["组织编号"], orgs["书记姓名"], strict=True))
