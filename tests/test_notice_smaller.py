@@ -77,8 +77,41 @@ def test_deadline_forms_that_are_not_dates(typed: str) -> None:
 def test_master_accepts_a_month_end_deadline_like_a_return_does() -> None:
     data = valid()
     rid = data["rects"][0]["整改编号"]
-    row_of(data, "rects", "整改编号", rid)["整改时限"] = "2024年3月底"
+    row_of(data, "rects", "整改编号", rid)["整改时限"] = "2024年4月底"  # done 2024-04-20
     assert [f for f in check_data(data) if f.sheet == "整改"] == []
     # a meeting date is not a deadline: a month in words is still a bad date there
     row_of(data, "meetings", "会议编号", "M1")["会议日期"] = "2024年1月底"
     assert ("schema.bad-date", "会议", 3, "会议日期") in {f.place for f in check_data(data)}
+
+
+def _settings_rows(data: dict, **values: str) -> list:
+    from builders import to_rows
+
+    from annex_tools.usecases.check import check_workbook
+    from annex_tools.workbook.reader import workbook_from_rows
+
+    rows = to_rows(data)
+    for row in rows["设置"][1:]:
+        if row[0] in values:
+            row[1] = values[row[0]]
+    key_row = next(i for i, r in enumerate(rows["设置"]) if r[0] == "免填附件2组织") + 1
+    findings = check_workbook(workbook_from_rows(rows), D(2026, 11, 26)).findings
+    return [(f.place, f.severity.value, key_row, f.message) for f in findings if f.code == "settings.exempt"]
+
+
+@pytest.mark.parametrize(
+    ("exempt", "flagged"),
+    [
+        ("安保后勤直属党支部；学术资源部直属党支部", None),  # a 直属党支部, and a name this institute lacks
+        ("安保后勤直属党支部；示例党总支", "它是党总支"),
+        ("示例第一党支部", "它是在职党支部"),
+    ],
+)
+def test_exempt_list_names_direct_branches(exempt: str, flagged: str | None) -> None:
+    found = _settings_rows(valid(), 免填附件2组织=exempt)
+    if flagged is None:
+        assert found == []
+        return
+    [(place, severity, key_row, message)] = found
+    assert place == ("settings.exempt", "设置", key_row, "值") and severity == "warning"
+    assert flagged in message

@@ -202,6 +202,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         E,
         "会议{meeting}（{host}）于{meeting_date:date}召开，晚于在职党支部书记述职评议考核的完成期限{deadline:date}。",
     ),
+    "settings.exempt": (
+        W,
+        "设置“{key}”中的“{name}”：{detail}。通知附件2的注：指定的直属党支部不需填写附件2，其他二级党组织都要填写。",
+    ),
     "meeting.participants": (
         W,
         "会议{meeting}（{host}）{detail}。通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会；在职党支部书记述职会参加人员由二级党组织决定。",

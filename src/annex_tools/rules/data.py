@@ -13,6 +13,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
 from annex_tools.contract.master import ROW
+from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify
 from annex_tools.rules.base import Context, blank, emit, lookup, rule
@@ -370,4 +371,42 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
         },
         Severity.WARNING,
     )
+    return out
+
+
+@rule("settings.exempt", ("orgs", "组织名称", "组织类型"))
+def exempt_organizations_exist(ctx: Context) -> list[Finding]:
+    """附件2 注2: the organizations that file no Annex 2 are named 直属党支部 of the institute. An
+    organization of another type is a warning on the 设置 row (a 党总支's Annex 2 would otherwise
+    silently not be generated). A name that matches no organization is left alone: the notice's
+    defaults name branches that another institute may not have."""
+    exempt = ctx.settings.exempt
+    if not exempt:
+        return []
+    types = dict(zip(ctx.orgs["组织名称"].map(normalize), ctx.orgs["组织类型"], strict=True))
+    frame = ctx.wb.frames.get("settings")
+    row = None
+    if frame is not None and "项目" in frame:
+        rows = frame.loc[frame["项目"].map(normalize) == normalize(K_EXEMPT), ROW]
+        row = int(rows.iloc[0]) if len(rows) else None
+    out: list[Finding] = []
+    for name in exempt:
+        otype = types.get(normalize(name))
+        if otype is None or otype == S.ORG_DIRECT_BRANCH:
+            continue
+        if otype == S.ORG_GENERAL_BRANCH:
+            detail = "它是党总支，不是直属党支部；列入后将不生成它的附件2"
+        else:
+            detail = f"它是{otype}，不是直属党支部"
+        out.append(
+            make(
+                "settings.exempt",
+                S.SETTINGS.name,
+                row,
+                "值",
+                key=K_EXEMPT,
+                name=name,
+                detail=detail,
+            )
+        )
     return out
