@@ -88,8 +88,15 @@ def new(
     force: Annotated[
         bool, typer.Option("--force", help="覆盖已存在的文件（旧文件先备份）")
     ] = False,
+    from_: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="上年度主表：设置顺延一年、组织和书记、未核验完成的整改转入（上年度文件只读不改）",
+        ),
+    ] = None,
 ) -> None:
-    """新建一个空白主表（含说明、设置和各工作表）。"""
+    """新建一个空白主表（含说明、设置和各工作表）；加 --from 时从上年度主表开始新的一年。"""
     from annex_tools.workbook.builder import new_workbook
     from annex_tools.workbook.safewrite import backup, ensure_unlocked
 
@@ -104,8 +111,31 @@ def new(
             )
         ensure_unlocked(path)
         backup(path)
+    if from_ is not None:
+        _new_from(path, from_)
+        return
     new_workbook(path)
     out.print(f"已新建主表：{path}")
+
+
+def _new_from(path: Path, last: Path) -> None:
+    from annex_tools.usecases.yearly import start_year
+
+    if not last.exists():
+        raise CannotRun(f"找不到上年度主表“{last}”。")
+    if last.resolve() == path.resolve():
+        raise CannotRun(f"“{path}”：新主表不能与上年度主表是同一个文件。")
+    plan = start_year(last, path)
+    out.print(f"已从“{last}”新建{plan.year}年度主表：{path}（上年度文件未改动）")
+    out.print(
+        f"述职 {len(plan.data['subs'])} 行；转入上年度未核验完成的整改 {len(plan.carried)} 项。"
+    )
+    for item in plan.carried:
+        if item.handover:
+            out.print(f"  {item.old_id} → {item.new_id}：{item.handover}")
+    if plan.not_carried:
+        out.print(f"未能转入（组织已不存在）：{'、'.join(plan.not_carried)}")
+    out.print(f"“设置”表中顺延一年的日期已标记待核对：{'、'.join(plan.review_keys)}")
 
 
 @app.command()

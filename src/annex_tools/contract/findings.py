@@ -277,6 +277,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "rect.overdue": (W, "整改{rid}（{who}）：整改时限{deadline:date}已过，状态为“{status}”。"),
     "rect.done-without-date": (E, "整改{rid}（{who}）：状态为“已完成”，但没有完成日期。"),
+    "rect.carried-untouched": (
+        E,
+        "整改{rid}（{who}）：上年度问题（原整改编号{old}）“{problem}”在述职会（{meeting_date:date}）时仍未开始整改。通知：要梳理上年度查摆问题整改情况。",
+    ),
     # dates that must follow each other
     "date.before-meeting": (
         E,

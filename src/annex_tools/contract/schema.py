@@ -87,9 +87,11 @@ GRADES_INTERVIEW = ("一般", "差")  # 约谈提醒、限期整改
 APPRAISAL_EXCELLENT = "优秀"
 APPRAISALS = ("优秀", "合格", "基本合格", "不合格", "称职", "基本称职", "不称职")
 
-SOURCES = ("自身查摆", "领导点评", "考核反馈", "上年度问题", "巡视巡察")
+SOURCE_LAST_YEAR = "上年度问题"
+SOURCES = ("自身查摆", "领导点评", "考核反馈", SOURCE_LAST_YEAR, "巡视巡察")
 STATUS_DONE = "已完成"
-STATUSES = ("未开始", "整改中", "已完成")
+STATUS_NOT_STARTED = "未开始"
+STATUSES = (STATUS_NOT_STARTED, "整改中", "已完成")
 
 # ---- sheets ------------------------------------------------------------------------------
 
@@ -141,6 +143,8 @@ SUBMISSIONS = Sheet(
         Column("审定日期", Kind.DATE, False, width=12),
         Column("审定人", Kind.TEXT, False, width=14),
         Column("会议编号", Kind.ID, False, width=12),
+        # written by `new --from`: last year's grade and 年度考核 of the same person, for reference
+        Column("上年度评价", Kind.TEXT, False, width=22, may_be_absent=True),
     ),
 )
 
@@ -188,6 +192,8 @@ RECTIFICATIONS = Sheet(
     columns=(
         Column("整改编号", Kind.ID, True, width=12),
         Column("述职编号", Kind.ID, True, width=12),
+        # a problem carried from last year by `new --from`: last year's 整改编号
+        Column("原整改编号", Kind.ID, False, width=12, may_be_absent=True),
         Column("问题来源", Kind.CHOICE, False, SOURCES, width=12),
         Column("存在问题", Kind.TEXT, True, width=40),
         Column("整改措施", Kind.TEXT, False, width=40),
@@ -196,6 +202,8 @@ RECTIFICATIONS = Sheet(
         Column("整改状态", Kind.CHOICE, False, STATUSES, width=10),
         Column("完成日期", Kind.DATE, False, width=12),
         Column("核验情况", Kind.TEXT, False, width=24),
+        # a problem carried from last year (问题来源 上年度问题): how it stood last year
+        Column("上年度情况", Kind.TEXT, False, width=40, may_be_absent=True),
     ),
 )
 

@@ -92,3 +92,22 @@ def done_has_date(ctx: Context) -> list[Finding]:
         & ctx.not_bad(r, S.RECTIFICATIONS, "完成日期")
     )
     return emit("rect.done-without-date", r, mask, RECT, "完成日期", _base)
+
+
+@rule("rect.carried-untouched", ("rects", "整改状态", "原整改编号"), ("meetings", "会议日期"))
+def carried_addressed(ctx: Context) -> list[Finding]:
+    """梳理上年度查摆问题整改情况: a problem carried from last year (原整改编号) is taken up this
+    year - by the meeting its status is no longer 未开始 (or empty)."""
+    r = ctx.rects
+    carried = ~blank(r["原整改编号"])
+    untouched = blank(r["整改状态"]) | (r["整改状态"] == S.STATUS_NOT_STARTED)
+    mask = carried & untouched & r["held"].fillna(False).astype(bool)
+    return emit(
+        "rect.carried-untouched",
+        r,
+        mask,
+        RECT,
+        "整改状态",
+        lambda rec: _base(rec)
+        | {"old": rec["原整改编号"], "meeting_date": rec["meeting_date"]},
+    )
