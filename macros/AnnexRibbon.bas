@@ -23,6 +23,10 @@ Public Sub OnMakeSummary(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_summary()"
 End Sub
 
+Public Sub OnMakeFollowup(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_followup()"
+End Sub
+
 Public Sub OnMakeFeedback(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_feedback()"
 End Sub

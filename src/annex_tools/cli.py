@@ -592,6 +592,32 @@ def archive(
         )
 
 
+@app.command()
+def rectifications(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    today: Annotated[
+        str | None, typer.Option("--today", help="统计日期（YYYY-MM-DD），默认今天")
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“整改台账.xlsx”")
+    ] = None,
+) -> None:
+    """整改跟踪台账（给党委巡察办）：按二级党组织和书记统计未完成、逾期、逾期完成、待核验、已核验。"""
+    from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
+    from annex_tools.workbook.reader import read_workbook
+
+    day = _today(today)
+    target = out_path or workbook.parent / "整改台账.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        raise CannotRun(f"“{target}”：整改台账请使用 .xlsx 扩展名。")
+    if target.exists() and target.resolve() == workbook.resolve():
+        raise CannotRun(f"“{target}”是主表本身，不能作为输出文件。")
+    fu = make_followup(read_workbook(workbook), day, target)
+    total = counts_of(fu.items)
+    out.print(f"已生成整改台账：{target}（统计日期 {day.isoformat()}）")
+    out.print("；".join(f"{h} {total[h]}" for h in COUNT_HEADERS))
+
+
 @app.command("build-workbook")
 def build_workbook_cmd(
     out_path: Annotated[Path, typer.Option("--out", help="输出的带宏主表（.xlsm）")] = Path(

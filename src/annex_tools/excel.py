@@ -339,6 +339,18 @@ def make_summary(book: Any) -> str:
 
 
 @button
+def make_followup(book: Any) -> str:
+    """整改台账 for the 党委巡察办 (the CLI's `rectifications`)."""
+    from annex_tools.usecases.followup import COUNT_HEADERS, counts_of
+    from annex_tools.usecases.followup import make_followup as build
+
+    out = _folder(book) / "整改台账.xlsx"
+    fu = build(open_workbook(book), dt.date.today(), out)
+    total = counts_of(fu.items)
+    return f"整改台账已生成：\n{out}\n" + "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
+
+
+@button
 def make_feedback(book: Any) -> str:
     """反馈意见."""
     out = _folder(book) / "反馈意见"

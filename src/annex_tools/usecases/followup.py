@@ -1,0 +1,310 @@
+"""Rectification follow-up for the 党委巡察办公室. Notice, 三、6:
+
+党委巡察办公室要把述职评议考核整改落实情况作为院内巡察的重要内容，加强跟踪问效。
+
+`followup` (pure) puts every 整改 row in exactly one state - 未完成 (open, deadline not passed or
+none), 逾期未完成 (overdue, with days), 已完成待核验, 已核验 - and flags 逾期完成 (done after its
+时限) among the done ones; it counts them per 二级党组织 and per secretary. `write_followup` writes
+the 整改台账 workbook with XlsxWriter: a one-page overview and one printable sheet per body,
+every row with the master's 整改编号.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from annex_tools.contract import schema as S
+from annex_tools.contract.master import Workbook
+
+OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED = "未完成", "逾期未完成", "已完成待核验", "已核验"
+STATES = (OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED)
+LATE = "逾期完成"
+COUNT_HEADERS = ("整改总数", *STATES, LATE)
+OVERVIEW = "总览"
+
+
+@dataclass
+class Item:
+    rid: str
+    body: str  # the 二级党组织's name
+    secretary: str  # 组织 + 书记姓名
+    problem: str
+    deadline: dt.date | None
+    status: str
+    done: dt.date | None
+    verified: str
+    state: str
+    days_overdue: int | None
+    late: bool
+    row: int
+
+
+@dataclass
+class Followup:
+    today: dt.date
+    year: int
+    items: list[Item]
+    bodies: list[str] = field(default_factory=list)  # in 组织 order
+
+    def counts(self, body: str) -> dict[str, int]:
+        return counts_of([i for i in self.items if i.body == body])
+
+
+def counts_of(items: list[Item]) -> dict[str, int]:
+    out = {"整改总数": len(items)} | {s: sum(i.state == s for i in items) for s in STATES}
+    return out | {LATE: sum(i.late for i in items)}
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def classify(
+    status: str, deadline: dt.date | None, done: dt.date | None, verified: str, today: dt.date
+) -> tuple[str, int | None, bool]:
+    """(state, days overdue, done late) of one rectification on `today`."""
+    if status == S.STATUS_DONE:
+        late = done is not None and deadline is not None and done > deadline
+        return (VERIFIED if verified.strip() else DONE_UNVERIFIED), None, late
+    if deadline is not None and deadline < today:
+        return OVERDUE, (today - deadline).days, False
+    return OPEN, None, False
+
+
+def followup(wb: Workbook, today: dt.date) -> Followup:
+    orgs = wb.frames["orgs"].drop_duplicates("组织编号").set_index("组织编号")
+    subs = wb.frames["subs"].drop_duplicates("述职编号").set_index("述职编号")
+
+    def body_of(org_id: str) -> str:
+        if org_id not in orgs.index:
+            return "（未知组织）"
+        org = orgs.loc[org_id]
+        if org["组织类型"] in S.SECOND_LEVEL_TYPES or org["组织类型"] == S.ORG_PARTY_COMMITTEE:
+            return str(org["组织名称"])
+        parent = org["上级组织编号"]
+        return str(orgs.at[parent, "组织名称"]) if parent in orgs.index else str(org["组织名称"])
+
+    items: list[Item] = []
+    for rec in wb.frames["rects"].to_dict("records"):
+        sid = rec["述职编号"]
+        org_id = str(subs.at[sid, "组织编号"]) if sid in subs.index else ""
+        org_name = str(orgs.at[org_id, "组织名称"]) if org_id in orgs.index else org_id
+        name = str(subs.at[sid, "书记姓名"]) if sid in subs.index else ""
+        deadline, done = _day(rec["整改时限"]), _day(rec["完成日期"])
+        verified = _text(rec["核验情况"])
+        state, days, late = classify(_text(rec["整改状态"]), deadline, done, verified, today)
+        items.append(
+            Item(
+                _text(rec["整改编号"]),
+                body_of(org_id),
+                f"{org_name} {name}".strip() or f"述职{sid}",
+                _text(rec["存在问题"]),
+                deadline,
+                _text(rec["整改状态"]) or "未填写",
+                done,
+                verified,
+                state,
+                days,
+                late,
+                int(rec["_row"]),
+            )
+        )
+    order = [body_of(o) for o in orgs.index if orgs.at[o, "组织类型"] in S.SECOND_LEVEL_TYPES]
+    bodies = list(dict.fromkeys([*order, *(i.body for i in items)]))
+    bodies = [b for b in bodies if any(i.body == b for i in items)]
+    return Followup(today, wb.settings.year, items, bodies)
+
+
+# ---- the workbook ----------------------------------------------------------------------------
+
+_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_names(bodies: list[str]) -> dict[str, str]:
+    """Excel sheet names: no []:*?/\\, at most 31 characters, unique, not 总览."""
+    used = {OVERVIEW}
+    out: dict[str, str] = {}
+    for body in bodies:
+        base = _BAD.sub("_", body).strip("'")[:28] or "组织"
+        name, n = base, 2
+        while name in used:
+            name = f"{base[:26]}({n})"
+            n += 1
+        used.add(name)
+        out[body] = name
+    return out
+
+
+def make_followup(master: Path | Workbook, today: dt.date, out: Path) -> Followup:
+    """The use case behind the CLI command and the ribbon button."""
+    from annex_tools.workbook.reader import read_workbook
+
+    wb = master if isinstance(master, Workbook) else read_workbook(master)
+    fu = followup(wb, today)
+    write_followup(fu, out)
+    return fu
+
+
+def write_followup(fu: Followup, path: Path) -> Path:
+    """The 整改台账 workbook, written to a temp file beside `path` and then renamed over it."""
+    import os
+    import tempfile
+
+    import xlsxwriter
+
+    fd, tmp = tempfile.mkstemp(prefix=".~整改台账-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(tmp, {"remove_timezone": True})
+        _write(book, fu)
+        book.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
+    return {
+        "title": book.add_format({"font_name": "黑体", "font_size": 16, "align": "center"}),
+        "sub": book.add_format({"font_name": "宋体", "font_size": 10, "align": "center"}),
+        "note": book.add_format({"font_name": "宋体", "font_size": 9}),
+        "head": book.add_format(
+            base | {"bold": True, "align": "center", "bg_color": "#D9E1F2", "text_wrap": True}
+        ),
+        "cell": book.add_format(base | {"text_wrap": True}),
+        "num": book.add_format(base | {"align": "center"}),
+        "date": book.add_format(base | {"num_format": "yyyy-mm-dd", "align": "center"}),
+        "bad": book.add_format(base | {"align": "center", "font_color": "#C00000", "bold": True}),
+        "total": book.add_format(base | {"bold": True, "align": "center", "bg_color": "#F2F2F2"}),
+    }
+
+
+def _height(texts: tuple[tuple[str, int], ...]) -> float:
+    """Row height for wrapped text (a CJK character is about two width units)."""
+    lines = max(
+        -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in t) // max(w - 1, 1)) for t, w in texts
+    )
+    return 14.0 * max(1, lines)
+
+
+def _page(ws: Any, title: str, last_col: int, landscape: bool = True) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.center_horizontally()
+    ws.set_footer(f"&C{title}  第 &P 页，共 &N 页")
+
+
+def _write(book: Any, fu: Followup) -> None:
+    f = _formats(book)
+    title = f"{fu.year}年度述职评议考核整改落实情况台账"
+    when = f"统计日期：{fu.today.isoformat()}（逾期天数按此日期计算）"
+    names = sheet_names(fu.bodies)
+
+    ws = book.add_worksheet(OVERVIEW)
+    headers = ("二级党组织", *COUNT_HEADERS)
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
+    ws.merge_range(1, 0, 1, len(headers) - 1, when, f["sub"])
+    ws.write_row(3, 0, headers, f["head"])
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, len(headers) - 1, 11)
+    row = 4
+    for body in fu.bodies:
+        counts = fu.counts(body)
+        ws.write_url(row, 0, f"internal:'{names[body]}'!A1", f["cell"], string=body)
+        for c, h in enumerate(COUNT_HEADERS, start=1):
+            bad = h in (OVERDUE, DONE_UNVERIFIED, LATE) and counts[h]
+            ws.write_number(row, c, counts[h], f["bad"] if bad else f["num"])
+        row += 1
+    total = counts_of(fu.items)
+    ws.write(row, 0, "合计", f["total"])
+    for c, h in enumerate(COUNT_HEADERS, start=1):
+        ws.write_number(row, c, total[h], f["total"])
+    ws.write(
+        row + 2,
+        0,
+        "说明：每项整改只计入一种状态（未完成、逾期未完成、已完成待核验、已核验）；",
+        f["note"],
+    )
+    ws.write(
+        row + 3,
+        0,
+        "“逾期完成”是已完成各项中完成日期晚于整改时限的项数。点组织名称可查看明细。",
+        f["note"],
+    )
+    _page(ws, title, len(headers) - 1)
+    ws.fit_to_pages(1, 1)
+    ws.print_area(0, 0, row + 3, len(headers) - 1)
+
+    detail = (
+        "整改编号",
+        "书记",
+        "存在问题",
+        "整改时限",
+        "整改状态",
+        "完成日期",
+        "状态",
+        "逾期天数",
+        "核验情况",
+    )
+    widths = (10, 26, 44, 11, 9, 11, 14, 8, 22)
+    for body in fu.bodies:
+        ws = book.add_worksheet(names[body])
+        ws.merge_range(0, 0, 0, len(detail) - 1, f"{body} 整改落实情况", f["title"])
+        ws.merge_range(1, 0, 1, len(detail) - 1, when, f["sub"])
+        people = list(dict.fromkeys(i.secretary for i in fu.items if i.body == body))
+        ws.merge_range(3, 0, 3, 1, "书记", f["head"])
+        ws.write_row(3, 2, COUNT_HEADERS, f["head"])
+        r = 4
+        for person in people:
+            counts = counts_of([i for i in fu.items if i.body == body and i.secretary == person])
+            ws.merge_range(r, 0, r, 1, person, f["cell"])
+            for c, h in enumerate(COUNT_HEADERS, start=2):
+                ws.write_number(r, c, counts[h], f["num"])
+            r += 1
+        r += 1
+        ws.write_row(r, 0, detail, f["head"])
+        ws.repeat_rows(r)
+        r += 1
+        for item in (i for i in fu.items if i.body == body):
+            ws.write_string(r, 0, item.rid, f["cell"])
+            ws.write_string(r, 1, item.secretary, f["cell"])
+            ws.write_string(r, 2, item.problem, f["cell"])
+            for c, day in ((3, item.deadline), (5, item.done)):
+                if day:
+                    ws.write_datetime(r, c, dt.datetime.combine(day, dt.time()), f["date"])
+                else:
+                    ws.write_blank(r, c, None, f["cell"])
+            ws.write_string(r, 4, item.status, f["num"])
+            state = item.state + ("（逾期完成）" if item.late else "")
+            bad = item.state in (OVERDUE, DONE_UNVERIFIED) or item.late
+            ws.write_string(r, 6, state, f["bad"] if bad else f["num"])
+            if item.days_overdue is None:
+                ws.write_blank(r, 7, None, f["num"])
+            else:
+                ws.write_number(r, 7, item.days_overdue, f["bad"])
+            ws.write_string(r, 8, item.verified, f["cell"])
+            ws.set_row(r, _height(((item.secretary, 26), (item.problem, 44), (item.verified, 22))))
+            r += 1
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        _page(ws, f"{body} 整改落实情况", len(detail) - 1)
+        ws.fit_to_pages(1, 0)

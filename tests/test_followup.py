@@ -1,0 +1,113 @@
+"""The follow-up workbook (整改台账): its counts equal an independent count of the master's rows,
+read back from the written .xlsx; every row carries the master's 整改编号."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from builders import TODAY, D, to_rows, valid
+
+from annex_tools.usecases.followup import OVERVIEW, make_followup, sheet_names
+from annex_tools.workbook.reader import workbook_from_rows
+
+
+def _varied() -> dict[str, list[dict[str, Any]]]:
+    data = valid()
+    base = data["rects"][0]
+    extra = [
+        # (述职, 状态, 时限, 完成日期, 核验)
+        ("S1", "整改中", D(2024, 5, 1), None, ""),  # overdue 31 days on 2024-06-01
+        ("S1", "未开始", D(2024, 6, 1), None, ""),  # due today: open
+        ("S3", "整改中", None, None, ""),  # no deadline: open
+        ("S3", "已完成", D(2024, 4, 30), D(2024, 5, 2), ""),  # late and unverified
+        ("S4", "已完成", D(2024, 4, 30), D(2024, 5, 9), "已核验"),  # late, verified
+        ("S2", "已完成", D(2024, 4, 30), D(2024, 4, 1), " "),  # spaces: unverified
+    ]
+    for n, (sid, status, deadline, done, verified) in enumerate(extra, start=10):
+        rec = dict(base)
+        rec.update(
+            {"整改编号": f"R{n}", "述职编号": sid, "整改状态": status, "整改时限": deadline}
+            | {"完成日期": done, "核验情况": verified}
+        )
+        data["rects"].append(rec)
+    return data
+
+
+def _independent(data: dict[str, list[dict[str, Any]]], today: dt.date) -> dict[str, dict]:
+    """Count per 二级党组织 straight from the rows, without the module's code."""
+    orgs = {o["组织编号"]: o for o in data["orgs"]}
+    org_of = {s["述职编号"]: s["组织编号"] for s in data["subs"]}
+    out: dict[str, dict[str, int]] = {}
+    for r in data["rects"]:
+        org = orgs[org_of[r["述职编号"]]]
+        body = org if org["组织类型"] != "在职党支部" else orgs[org["上级组织编号"]]
+        c = out.setdefault(
+            body["组织名称"], dict.fromkeys(("n", "open", "over", "unv", "ok", "late"), 0)
+        )
+        c["n"] += 1
+        if r["整改状态"] == "已完成":
+            c["ok" if str(r.get("核验情况") or "").strip() else "unv"] += 1
+            c["late"] += bool(r["完成日期"] and r["整改时限"] and r["完成日期"] > r["整改时限"])
+        elif r["整改时限"] and r["整改时限"] < today:
+            c["over"] += 1
+        else:
+            c["open"] += 1
+    return out
+
+
+def test_counts_equal_an_independent_count(tmp_path: Path) -> None:
+    data = _varied()
+    out = tmp_path / "整改台账.xlsx"
+    make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    book = openpyxl.load_workbook(out)
+    ws = book[OVERVIEW]
+    header = [c.value for c in ws[4]]
+    assert header == [
+        "二级党组织",
+        "整改总数",
+        "未完成",
+        "逾期未完成",
+        "已完成待核验",
+        "已核验",
+        "逾期完成",
+    ]
+    got = {}
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if not row[0] or row[0] == "合计":
+            break
+        got[row[0]] = dict(zip(("n", "open", "over", "unv", "ok", "late"), row[1:7], strict=True))
+    expected = _independent(data, TODAY)
+    assert got == expected
+    assert expected["示例党总支"] == {"n": 8, "open": 2, "over": 1, "unv": 1, "ok": 4, "late": 2}
+    total = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
+    assert total[1] == len(data["rects"])
+
+
+def test_each_body_sheet_lists_its_rows_with_the_master_id_and_days_overdue(
+    tmp_path: Path,
+) -> None:
+    data = _varied()
+    out = tmp_path / "tz.xlsx"
+    fu = make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    book = openpyxl.load_workbook(out)
+    names = sheet_names(fu.bodies)
+    ws = book[names["示例党总支"]]
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "整改编号")
+    listed = {r[0]: r for r in rows[start + 1 :] if r[0]}
+    assert set(listed) == {"R1", "R3", "R4", "R10", "R11", "R12", "R13", "R14"}
+    assert listed["R10"][6] == "逾期未完成" and listed["R10"][7] == 31
+    assert listed["R13"][6] == "已完成待核验（逾期完成）"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows
+    # per secretary: 丁四 (S3) has one open and one done-late unverified, plus R3 verified
+    per = {r[0]: r[2:8] for r in rows[4:start] if r[0]}
+    assert per["示例第一党支部 丁四"] == (3, 1, 0, 1, 1, 1)
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    names = sheet_names(["A/B党总支", "A:B党总支", "x" * 40, "总览"])
+    assert len(set(names.values())) == 4 and "总览" not in names.values()
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names.values())
