@@ -618,6 +618,28 @@ def rectifications(
     out.print("；".join(f"{h} {total[h]}" for h in COUNT_HEADERS))
 
 
+@app.command("hr-export")
+def hr_export(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“年度考核联动名单.xlsx”"),
+    ] = None,
+) -> None:
+    """给人事处的名单：工号、姓名、各职务及等次、年度考核可否评定优秀及理由（按人，不按行）。"""
+    from annex_tools.usecases.hr import NO, make_hr_export
+    from annex_tools.workbook.reader import read_workbook
+
+    target = out_path or workbook.parent / "年度考核联动名单.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        raise CannotRun(f"“{target}”：名单请使用 .xlsx 扩展名。")
+    if target.exists() and target.resolve() == workbook.resolve():
+        raise CannotRun(f"“{target}”是主表本身，不能作为输出文件。")
+    rows = make_hr_export(read_workbook(workbook), target)
+    denied = sum(r.allowed == NO for r in rows)
+    out.print(f"已生成名单：{target}（{len(rows)} 人，其中不可评定优秀 {denied} 人）")
+
+
 @app.command("build-workbook")
 def build_workbook_cmd(
     out_path: Annotated[Path, typer.Option("--out", help="输出的带宏主表（.xlsm）")] = Path(
