@@ -56,16 +56,17 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
             )
 
     orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
-    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员共40人", None, ""]]
+    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员、两代表一委员、党员干部群众代表共40人", None, ""]]
     subs, grades, rects = [], [], []
 
     def add_secretary(
-        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool, staff: str
+        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool, staff: str,
+        approver: str,
     ) -> None:
         sid = f"S{len(subs) + 1:06d}"
         words = rng.randint(500, 1400 if category == S.CAT_SECOND_LEVEL else 950)
         subs.append([sid, oid, name, staff, category, "现场述职", "",
-                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), "审定人", mid])  # fmt: skip
+                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), approver, mid])  # fmt: skip
         grade = rng.choice(["较好", "较好", "一般"]) if fair else "好"
         appraisal = "优秀" if grade == "好" and rng.random() < 0.3 else "合格"
         if rng.random() < 0.001:
@@ -88,8 +89,10 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
         )
         for j in range(2):
             deadline = day + dt.timedelta(days=60 + 30 * j)
-            rects.append([f"{sid}-{j}", sid, "自身查摆", "党建与业务融合不够", "加强融合", deadline, name, "已完成",
-                          deadline - dt.timedelta(days=5), "已核验"])  # fmt: skip
+            rects.append({"整改编号": f"{sid}-{j}", "述职编号": sid, "问题来源": "自身查摆",
+                          "存在问题": "党建与业务融合不够", "整改措施": "加强融合", "整改时限": deadline,
+                          "责任人": name, "整改状态": "已完成", "完成日期": deadline - dt.timedelta(days=5),
+                          "核验情况": "已核验"})  # fmt: skip
 
     for g in range(second):
         gid = f"G{g:04d}"
@@ -104,6 +107,7 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
             dt.datetime(2024, 1, 16),
             g % 5 == 0,
             f"T{g:05d}",
+            "院领导 某某",
         )
         day = dt.datetime(2024, 1, 8) + dt.timedelta(days=g % 10)
         mid = f"M{gid}"
@@ -124,7 +128,8 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
                 ]
             )
             add_secretary(
-                bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2, f"B{g:05d}{b:02d}"
+                bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2, f"B{g:05d}{b:02d}",
+                f"第{g}党总支",
             )
 
     path = out / f"master-{scale}.xlsx"
@@ -135,7 +140,8 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
                         (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
         ws = book.add_worksheet(sheet.name)
         ws.write_row(0, 0, list(sheet.headers))
-        for r, row in enumerate(rows, start=1):
+        for r, record in enumerate(rows, start=1):
+            row = [record.get(h) for h in sheet.headers] if isinstance(record, dict) else record
             for c, value in enumerate(row):
                 if value is None or value == "":
                     continue
