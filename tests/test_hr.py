@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from builders import row_of, to_rows, valid
+from builders import row_of, valid
 from cli_helpers import annex
 
 from annex_tools.usecases.hr import HEADERS

@@ -154,6 +154,7 @@ def make_followup(master: Path | Workbook, today: dt.date, out: Path) -> Followu
     from annex_tools.workbook.reader import read_workbook
 
     wb = master if isinstance(master, Workbook) else read_workbook(master)
+    _refuse_non_master(wb)
     fu = followup(wb, today)
     write_followup(fu, out)
     return fu
@@ -166,6 +167,7 @@ def write_followup(fu: Followup, path: Path) -> Path:
 
     import xlsxwriter
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~整改台账-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
@@ -308,3 +310,12 @@ def _write(book: Any, fu: Followup) -> None:
             ws.set_column(c, c, w)
         _page(ws, f"{body} 整改落实情况", len(detail) - 1)
         ws.fit_to_pages(1, 0)
+
+
+def _refuse_non_master(wb: Workbook) -> None:
+    from annex_tools.contract.errors import NotMaster
+    from annex_tools.usecases.documents import describe_non_master
+
+    what = describe_non_master(wb)
+    if what is not None:
+        raise NotMaster(wb.path or "当前工作簿", what)

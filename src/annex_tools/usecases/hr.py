@@ -108,6 +108,7 @@ def hr_rows(wb: Workbook) -> list[HrRow]:
 def write_hr(rows: list[HrRow], year: int, path: Path) -> Path:
     import xlsxwriter
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~年度考核联动-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
@@ -144,6 +145,16 @@ def make_hr_export(master: Path | Workbook, out: Path) -> list[HrRow]:
     from annex_tools.workbook.reader import read_workbook
 
     wb = master if isinstance(master, Workbook) else read_workbook(master)
+    _refuse_non_master(wb)
     rows = hr_rows(wb)
     write_hr(rows, wb.settings.year, out)
     return rows
+
+
+def _refuse_non_master(wb: Workbook) -> None:
+    from annex_tools.contract.errors import NotMaster
+    from annex_tools.usecases.documents import describe_non_master
+
+    what = describe_non_master(wb)
+    if what is not None:
+        raise NotMaster(wb.path or "当前工作簿", what)
