@@ -162,3 +162,24 @@ def test_rule_fires_for_each_carried_problem_left_untouched(years: dict[str, Any
 
     assert fired(dt.date(2025, 1, 10)) == untouched  # the meeting day: taken up by now
     assert fired(dt.date(2025, 1, 9)) == set()  # before the meeting: still time
+
+
+def test_templates_remind_each_person_of_their_carried_problems(
+    years: dict[str, Any], tmp_path: Path
+) -> None:
+    import zipfile
+
+    from annex_tools.usecases.documents import make_templates
+
+    make_templates(years["new"], tmp_path / "t", today=dt.date(2025, 1, 2), draft=True)
+    texts = {}
+    for docx in (tmp_path / "t").glob("*.docx"):
+        with zipfile.ZipFile(docx) as z:
+            texts[docx.name] = "".join(
+                z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/")
+            )
+    reminded = [t for t in texts.values() if "上年度问题整改（第6项）" in t]
+    rects = read_workbook(years["new"]).frames["rects"]
+    assert len(reminded) == rects["述职编号"].nunique()
+    joined = "".join(reminded)
+    assert all(f"上年度整改编号{old}" in joined for old in years["open_ids"])

@@ -23,11 +23,26 @@ def report_filenames(secs: list[Secretary]) -> list[str]:
     )
 
 
-def plan_annex1(sec: Secretary, st: Settings) -> dict[str, Any]:
+def carried_reminder(carried: list[tuple[str, str]]) -> str:
+    """Item 6 (上年度查摆问题整改落实): the person's problems carried from last year, by 原整改编号."""
+    if not carried:
+        return ""
+    items = "；".join(
+        f"{i}. {problem}（上年度整改编号{old}）" for i, (old, problem) in enumerate(carried, 1)
+    )
+    return f"上年度问题整改（第6项）请逐条说明以下问题的整改落实情况：{items}。"
+
+
+def plan_annex1(
+    sec: Secretary, st: Settings, carried: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """`carried`: (原整改编号, 存在问题) of the person's problems carried from last year."""
+    reminder = notice.annex1_reminder(st, sec.category)
+    extra = carried_reminder(carried or [])
     return {
         "year": st.year,
         "org": sec.org_name,
         "name": sec.name,
         "date_line": notice.annex1_date_line(st),
-        "reminder": notice.annex1_reminder(st, sec.category),
+        "reminder": f"{extra}{reminder}" if extra else reminder,
     }

@@ -129,10 +129,15 @@ def make_templates(
     wb, inst = open_master(workbook, today or dt.date.today(), draft)
     secs = must_report(inst)
     names = dict(zip((id(s) for s in secs), annex1.report_filenames(secs), strict=True))
+    rects = wb.frames["rects"]
+    carried: dict[str, list[tuple[str, str]]] = {}
+    if "原整改编号" in rects:
+        for rec in rects[rects["原整改编号"].fillna("").astype(str) != ""].to_dict("records"):
+            carried.setdefault(rec["述职编号"], []).append((rec["原整改编号"], rec["存在问题"]))
     done = Outputs(out_dir, force)
     for sec in progress(secs, "述职报告模板"):
         assert isinstance(sec, Secretary)
-        context = annex1.plan_annex1(sec, wb.settings)
+        context = annex1.plan_annex1(sec, wb.settings, carried.get(sec.sid, []))
         done.write(
             out_dir / names[id(sec)],
             partial(render_docx, "annex1-report.docx", context, draft=draft),
