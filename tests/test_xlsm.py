@@ -110,11 +110,13 @@ def test_libreoffice_opens_it_through_uno_and_sees_the_same_modules(
         "会议",
         "评议",
         "整改",
+        "看板",
         "报告正文",
         "列表",
         CONF_SHEET,
     ]
-    assert set(seen["modules"]) >= set(vba_modules(built)) - {"Sheet1", "ThisWorkbook"}
+    documents = {m for m in vba_modules(built) if re.fullmatch(r"Sheet\d+|ThisWorkbook", m)}
+    assert set(seen["modules"]) >= set(vba_modules(built)) - documents
     assert {"AnnexRibbon", "xlwings", "Dictionary", "xlwings_udfs"} <= set(seen["modules"])
 
 
@@ -221,3 +223,44 @@ def test_environment_report() -> None:
     assert ok and "环境正常" in text
     ok, text = excel.environment_report(f"{__version__}|0.30.0")
     assert not ok and "pip install xlwings==0.30.0" in text
+
+
+# ---- Excel strictness (what Excel is stricter about than LibreOffice and olevba) ----------
+
+
+def test_built_master_is_excel_strict(built: Path) -> None:
+    from excel_strict import strictness_problems
+
+    assert strictness_problems(built) == []
+
+
+def test_new_master_is_excel_strict(tmp_path: Path) -> None:
+    from excel_strict import strictness_problems
+
+    from annex_tools.workbook.builder import new_workbook
+
+    assert strictness_problems(new_workbook(tmp_path / "m.xlsx")) == []
+
+
+def test_strictness_check_catches_each_defect_of_the_old_master(tmp_path: Path) -> None:
+    """The master as committed before issue 12 (commit cd20c05), read from git."""
+    from excel_strict import strictness_problems
+
+    old = tmp_path / "old.xlsm"
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", "cd20c05:xlsm/annex-master.xlsm"], capture_output=True
+    )
+    if shown.returncode != 0:
+        pytest.skip("git history not available")
+    old.write_bytes(shown.stdout)
+    problems = "\n".join(strictness_problems(old))
+    for expected in (
+        "leading '='",  # data validations
+        "another sheet",  # conditional formats via VLOOKUP('设置'!...)
+        "_VBA_PROJECT",  # 2,544 bytes, version 0x00B5
+        "no codeName",  # nine of ten sheets
+        "Interpreter_Win",  # fixed interpreter path on xlwings.conf
+        "lastModifiedBy",
+        "fullCalcOnLoad",
+    ):
+        assert expected in problems, expected

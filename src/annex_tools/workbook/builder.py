@@ -44,6 +44,19 @@ def guide(st: ST.Settings) -> tuple[tuple[str, str], ...]:
             "本工作簿是述职评议考核的唯一台账。各工作表都是 Excel 表格（第1行为表头），可以增加自己的列，工具按表头文字查找列，不会删除您添加的内容。",
             "",
         ),
+        ("开始使用（三步）", "h"),
+        (
+            "第一步：启用宏。打开本文件时如出现黄色安全提示，点击“启用内容”；然后点击功能区“述职评议”中的“环境检查”，确认显示“环境正常”。",
+            "",
+        ),
+        (
+            "第二步：在“组织”表中把已预置的党委一行改为本单位（组织编号可保留 P00），再录入各党总支、直属党支部和在职党支部；上级组织编号从下拉列表中选择。",
+            "",
+        ),
+        (
+            "第三步：在“会议”“述职”“评议”“整改”表中登记（编号都从下拉列表中选择，姓名和组织会自动显示在编号旁），然后点击“全面校验”，按“校验结果”表逐条处理；“看板”表随时显示各评议主体的等次分布和整改进度。",
+            "",
+        ),
         ("工作流程", "h"),
         ("1. 设置：确认年度、单位名称、比例和各项期限（默认值来自通知）。", ""),
         (
@@ -111,8 +124,112 @@ def _style_header(ws: Worksheet, sheet: S.Sheet, headers: list[str]) -> None:
     ws.sheet_properties.tabColor = sheet.tab_color
 
 
-def _column_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
-    for idx, col in enumerate(sheet.columns, start=1):
+# ---- columns shown beside ids (formulas, live in Excel 2016, WPS and LibreOffice) ----------
+
+SHOWN_NAME = "书记（自动）"
+SHOWN_ORG = "组织（自动）"
+SHOWN_BODY = "评议主体（自动）"
+SHOWN_OWN_ORG = "组织名称（自动）"
+SHOWN_HOST = "主办组织（自动）"
+NOT_FOUND = "（未找到）"
+# sheet key -> (after this header, the shown columns), in order
+SHOWN: dict[str, tuple[str, tuple[str, ...]]] = {
+    S.GRADES_SHEET.key: ("述职编号", (SHOWN_NAME, SHOWN_ORG, SHOWN_BODY)),
+    S.RECTIFICATIONS.key: ("述职编号", (SHOWN_NAME, SHOWN_ORG, SHOWN_BODY)),
+    S.SUBMISSIONS.key: ("组织编号", (SHOWN_OWN_ORG,)),
+    S.MEETINGS.key: ("主办组织编号", (SHOWN_HOST,)),
+}
+SHOWN_HEADERS = frozenset(h for _, hs in SHOWN.values() for h in hs)
+SHOWN_FILL = PatternFill("solid", fgColor="8EA9DB")
+SHOWN_FONT = Font(name="微软雅黑", size=10, color="595959")
+
+# Id dropdowns: dynamic ranges (INDEX-based, not volatile), so a new row appears in the list
+# without rebuilding. (sheet, id header, name) and the columns that pick from each.
+ID_LISTS: tuple[tuple[S.Sheet, str], ...] = (
+    (S.ORGS, "lst_org_id"),
+    (S.SUBMISSIONS, "lst_submission_id"),
+    (S.MEETINGS, "lst_meeting_id"),
+)
+ID_PICKS: dict[tuple[str, str], str] = {
+    (S.ORGS.key, "上级组织编号"): "lst_org_id",
+    (S.SUBMISSIONS.key, "组织编号"): "lst_org_id",
+    (S.SUBMISSIONS.key, "会议编号"): "lst_meeting_id",
+    (S.MEETINGS.key, "主办组织编号"): "lst_org_id",
+    (S.GRADES_SHEET.key, "述职编号"): "lst_submission_id",
+    (S.RECTIFICATIONS.key, "述职编号"): "lst_submission_id",
+}
+
+
+def layout(sheet: S.Sheet) -> list[str]:
+    """The headers of a sheet as built: the contract's, with the shown columns after their id."""
+    headers = list(sheet.headers)
+    if sheet.key in SHOWN:
+        after, shown = SHOWN[sheet.key]
+        at = headers.index(after) + 1
+        headers[at:at] = list(shown)
+    return headers
+
+
+def _col(sheet: S.Sheet, header: str) -> str:
+    """`'sheet'!$X:$X` of a header in the built layout."""
+    letter = get_column_letter(layout(sheet).index(header) + 1)
+    return f"{quote_sheetname(sheet.name)}!${letter}:${letter}"
+
+
+def _lookup(value: str, sheet: S.Sheet, key: str, want: str) -> str:
+    return f"INDEX({_col(sheet, want)},MATCH({value},{_col(sheet, key)},0))"
+
+
+def shown_formula(header: str, id_cell: str) -> str:
+    """The formula of a shown column for the row whose id is in `id_cell` (no leading "=")."""
+    subs, orgs = S.SUBMISSIONS, S.ORGS
+    if header == SHOWN_NAME:
+        found = _lookup(id_cell, subs, "述职编号", "书记姓名")
+    elif header in (SHOWN_OWN_ORG, SHOWN_HOST):
+        found = _lookup(id_cell, orgs, "组织编号", "组织名称")
+    else:
+        org = _lookup(id_cell, subs, "述职编号", "组织编号")
+        if header == SHOWN_ORG:
+            found = _lookup(org, orgs, "组织编号", "组织名称")
+        else:  # SHOWN_BODY: the parent of a 在职党支部, the 党委 for everyone else (rules agree)
+            kind = _lookup(org, orgs, "组织编号", "组织类型")
+            parent = _lookup(
+                _lookup(org, orgs, "组织编号", "上级组织编号"), orgs, "组织编号", "组织名称"
+            )
+            root = _lookup(f'"{S.ORG_PARTY_COMMITTEE}"', orgs, "组织类型", "组织名称")
+            found = f'IF({kind}="{S.ORG_STAFF_BRANCH}",{parent},{root})'
+    return f'IF({id_cell}="","",IFERROR({found},"{NOT_FOUND}"))'
+
+
+def _shown_columns(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
+    if sheet.key not in SHOWN:
+        return
+    after, shown = SHOWN[sheet.key]
+    id_letter = get_column_letter(headers.index(after) + 1)
+    for header in shown:
+        idx = headers.index(header) + 1
+        ws.cell(row=1, column=idx).fill = SHOWN_FILL
+        ws.column_dimensions[get_column_letter(idx)].width = 16 if header != SHOWN_BODY else 20
+        for r in range(2, last_row + 1):
+            cell = ws.cell(row=r, column=idx, value="=" + shown_formula(header, f"${id_letter}{r}"))
+            cell.font = SHOWN_FONT
+
+
+def _id_names(wb: Workbook) -> None:
+    for sheet, name in ID_LISTS:
+        letter = get_column_letter(layout(sheet).index(sheet.id_column or sheet.headers[0]) + 1)
+        q = quote_sheetname(sheet.name)
+        ref = (
+            f"{q}!${letter}$2:INDEX({q}!${letter}:${letter},MAX(2,COUNTA({q}!${letter}:${letter})))"
+        )
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _column_formats(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
+    for idx, header in enumerate(headers, start=1):
+        if header not in sheet.headers:
+            continue
+        col = sheet.column(header)
         fmt = {S.Kind.DATE: "yyyy-mm-dd", S.Kind.SHARE: "0.0%", S.Kind.COUNT: "0"}.get(col.kind)
         wrap = col.width >= 30
         for r in range(2, last_row + 1):
@@ -124,15 +241,29 @@ def _column_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _validations(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
-    for idx, col in enumerate(sheet.columns, start=1):
+def _validations(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
+    for idx, header in enumerate(headers, start=1):
+        if header not in sheet.headers:
+            continue
+        col = sheet.column(header)
         letter = get_column_letter(idx)
         ref = f"{letter}2:{letter}{last_row}"
-        if col.kind is S.Kind.CHOICE:
+        pick = ID_PICKS.get((sheet.key, header))
+        if pick:
+            dv = DataValidation(
+                type="list",
+                formula1=pick,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="编号不在列表中",
+                error=f"“{col.header}”应从下拉列表中选择已登记的编号；新编号请先在对应工作表中登记。",
+            )
+        elif col.kind is S.Kind.CHOICE:
             name = S.LIST_NAME_FOR_CHOICES[col.choices]
             dv = DataValidation(
                 type="list",
-                formula1=f"={name}",
+                formula1=name,  # stored formulas carry no leading "=" (Excel's own form)
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle="不在可选范围内",
@@ -166,11 +297,33 @@ def _validations(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
 
 
 def _letter(sheet: S.Sheet, header: str) -> str:
-    return get_column_letter(sheet.headers.index(header) + 1)
+    return get_column_letter(layout(sheet).index(header) + 1)
+
+
+# Settings reached from conditional formats and the 看板 through defined names: a classic
+# conditional format may not refer to another sheet (Excel keeps such rules only in its x14
+# extension, which openpyxl does not write), a defined name may.
+SETTING_NAMES: dict[str, str] = {
+    ST.K_LIMIT_SECOND: "cfg_limit_second",
+    ST.K_LIMIT_BRANCH: "cfg_limit_branch",
+    ST.K_DUTIES_MAX: "cfg_duties_max",
+    ST.K_PROBLEMS_MIN: "cfg_problems_min",
+    ST.K_NOTICE_DAYS: "cfg_notice_days",
+    ST.K_MIN_SHARE: "cfg_min_share",
+    ST.K_ROUNDING: "cfg_rounding",
+    ST.K_MIN_BODY: "cfg_min_body",
+}
 
 
 def _setting(key: str) -> str:
-    return f'VLOOKUP("{key}",{quote_sheetname(S.SETTINGS.name)}!$A:$B,2,FALSE)'
+    return SETTING_NAMES[key]
+
+
+def _setting_names(wb: Workbook) -> None:
+    sheet = quote_sheetname(S.SETTINGS.name)
+    for key, name in SETTING_NAMES.items():
+        ref = f'INDEX({sheet}!$B:$B,MATCH("{key}",{sheet}!$A:$A,0))'
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
 def _conditional_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
@@ -248,6 +401,112 @@ def _guide_sheet(wb: Workbook, st: ST.Settings) -> None:
     ws.sheet_properties.tabColor = "C00000"
 
 
+# ---- 看板: per evaluating body, live from formulas (no Python, no dynamic arrays) ----------
+
+DASHBOARD_SHEET = "看板"
+DASHBOARD_SLOTS = 12  # evaluating bodies shown: the 党委 and up to 11 党总支
+DASHBOARD_HEADERS = (
+    "评议主体",
+    "评议人数",
+    "好",
+    "较好",
+    "一般",
+    "差",
+    "较好及以下人数",
+    "较好及以下占比",
+    "最少应有人数",
+    "最低比例",
+    "整改未完成",
+    "整改已逾期",
+    "整改已完成",
+    "行号",  # helper: the 组织 row of the k-th evaluating body (hidden column)
+)
+_FIRST = 4  # first data row of the 看板 table
+
+
+def _dashboard_sheet(wb: Workbook) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    ws = wb.create_sheet(DASHBOARD_SHEET)
+    ws.sheet_properties.tabColor = "548235"
+    title = ws.cell(row=1, column=1, value="述职评议看板（由公式实时计算，无需运行程序）")
+    title.font = Font(name="微软雅黑", size=14, bold=True, color="1F4E79")
+    ws.cell(
+        row=2,
+        column=1,
+        value="每个评议主体（党委评议二级党组织书记，党总支评议所属在职党支部书记）一行；"
+        "“最少应有人数”按设置中的较好及以下最低比例和取整方式计算。",
+    ).font = Font(name="微软雅黑", size=9, color="595959")
+    for c, header in enumerate(DASHBOARD_HEADERS, start=1):
+        cell = ws.cell(row=_FIRST - 1, column=c, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = 22 if c == 1 else 10
+    ws.row_dimensions[_FIRST - 1].height = 30
+    letter = get_column_letter(layout(S.ORGS).index("组织类型") + 1)
+    rng = f"{quote_sheetname(S.ORGS.name)}!${letter}$2:${letter}$2000"
+    is_body = f'(({rng}="{S.ORG_PARTY_COMMITTEE}")+({rng}="{S.ORG_GENERAL_BRANCH}"))'
+    names = _col(S.ORGS, "组织名称")
+    g_body, g_grade = _col(S.GRADES_SHEET, SHOWN_BODY), _col(S.GRADES_SHEET, "综合评价等次")
+    r_body, r_status = _col(S.RECTIFICATIONS, SHOWN_BODY), _col(S.RECTIFICATIONS, "整改状态")
+    r_due = _col(S.RECTIFICATIONS, "整改时限")
+    done = S.STATUS_DONE
+    for k in range(1, DASHBOARD_SLOTS + 1):
+        r = _FIRST + k - 1
+        cells = {
+            "行号": f"SUMPRODUCT(SMALL(({is_body}=0)*100000+ROW({rng}),{k}))",
+            "评议主体": f'IF($N{r}>=100000,"",INDEX({names},$N{r}))',
+            "评议人数": f'IF($A{r}="","",COUNTIFS({g_body},$A{r},{g_grade},"<>"))',
+            "较好及以下人数": f'IF($A{r}="","",SUM(D{r}:F{r}))',
+            "较好及以下占比": f'IF(OR($A{r}="",N($B{r})=0),"",G{r}/B{r})',
+            "最少应有人数": f'IF(OR($A{r}="",N($B{r})=0),"",IF({_setting(ST.K_ROUNDING)}="{S.ROUND_HALF_UP}",'
+            f"ROUND(B{r}*{_setting(ST.K_MIN_SHARE)},0),ROUNDUP(B{r}*{_setting(ST.K_MIN_SHARE)},0)))",
+            "最低比例": f'IF($A{r}="","",{_setting(ST.K_MIN_SHARE)})',
+            "整改已逾期": f'IF($A{r}="","",COUNTIFS({r_body},$A{r},{r_status},"<>{done}",{r_due},"<"&TODAY()))',
+            "整改已完成": f'IF($A{r}="","",COUNTIFS({r_body},$A{r},{r_status},"{done}"))',
+            "整改未完成": f'IF($A{r}="","",COUNTIFS({r_body},$A{r},{r_status},"<>{done}")-L{r})',
+        }
+        for grade in S.GRADES:
+            cells[grade] = f'IF($A{r}="","",COUNTIFS({g_body},$A{r},{g_grade},"{grade}"))'
+        for c, header in enumerate(DASHBOARD_HEADERS, start=1):
+            cell = ws.cell(row=r, column=c, value="=" + cells[header])
+            cell.font = BODY_FONT
+            if header in ("较好及以下占比", "最低比例"):
+                cell.number_format = "0%"
+    ws.column_dimensions["N"].hidden = True
+    ws.freeze_panes = f"A{_FIRST}"
+    last = _FIRST + DASHBOARD_SLOTS - 1
+    cats = Reference(ws, min_col=1, min_row=_FIRST, max_row=last)
+
+    grades = BarChart()
+    grades.type, grades.grouping = "col", "clustered"
+    grades.title = "各评议主体综合评价等次（人数）"
+    grades.y_axis.title = "人数"
+    grades.add_data(
+        Reference(ws, min_col=3, max_col=6, min_row=_FIRST - 1, max_row=last), titles_from_data=True
+    )
+    grades.set_categories(cats)
+    quota = LineChart()
+    quota.add_data(
+        Reference(ws, min_col=9, min_row=_FIRST - 1, max_row=last), titles_from_data=True
+    )
+    quota.set_categories(cats)
+    grades += quota
+    grades.height, grades.width = 9, 22
+    ws.add_chart(grades, f"A{last + 3}")
+
+    rects = BarChart()
+    rects.type, rects.grouping, rects.overlap = "bar", "stacked", 100
+    rects.title = "各评议主体整改进度（条）"
+    rects.add_data(
+        Reference(ws, min_col=11, max_col=13, min_row=_FIRST - 1, max_row=last),
+        titles_from_data=True,
+    )
+    rects.set_categories(cats)
+    rects.height, rects.width = 9, 22
+    ws.add_chart(rects, f"A{last + 22}")
+
+
 def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
     """报告正文: the paragraphs of the summary report that staff write themselves."""
     from annex_tools.documents.summary import NARRATIVE_KEYS, NARRATIVE_SHEET
@@ -267,6 +526,9 @@ def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
     ws.sheet_properties.tabColor = "548235"
 
 
+ROOT_ROW = {"组织编号": "P00", "组织类型": S.ORG_PARTY_COMMITTEE}  # name: the 单位名称 setting
+
+
 def build_workbook(
     data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
@@ -275,12 +537,19 @@ def build_workbook(
 ) -> Workbook:
     """An openpyxl Workbook of the master: 说明, 设置 and the data sheets with `data` rows.
 
+    Without `data` the 组织 sheet starts with the 党委 row, so a new master passes `check`.
     `into` is a workbook to build in (the .xlsm build passes pyOpenVBA's new workbook)."""
-    data = data or {}
+    overrides = dict(settings or {})
+    if data is None:
+        institute = settings_in_force(overrides).institute
+        data = {S.ORGS.key: [{**ROOT_ROW, "组织名称": institute}]}
     wb = into if into is not None else Workbook()
     if into is None:
         wb.remove(wb.active)
-    overrides = dict(settings or {})
+    # No forced recalculation (Excel would ask to save on every close); the calcId of an older
+    # Excel still makes Excel compute the formulas, which carry no cached values, once on open.
+    wb.calculation.fullCalcOnLoad = None
+    wb.calculation.calcId = 124519
     _guide_sheet(wb, settings_in_force(overrides))
     rows_by_sheet: dict[str, list[Mapping[str, Any]]] = {
         S.SETTINGS.key: [
@@ -292,12 +561,12 @@ def build_workbook(
         rows_by_sheet[sheet.key] = list(data.get(sheet.key, []))
     for sheet in S.ALL_SHEETS:
         ws = wb.create_sheet(sheet.name)
-        headers = list(sheet.headers)
+        headers = layout(sheet)
         _style_header(ws, sheet, headers)
         rows = rows_by_sheet[sheet.key]
         for r, rec in enumerate(rows, start=2):
             for c, header in enumerate(headers, start=1):
-                value = rec.get(header)
+                value = rec.get(header) if header not in SHOWN_HEADERS else None
                 if value is not None and value != "":
                     put(ws, r, c, value)
         last_data = max(2, len(rows) + 1)
@@ -313,16 +582,20 @@ def build_workbook(
                 for c in (1, 2, 3):
                     ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
         else:
-            _column_formats(ws, sheet, last_row)
-            _validations(ws, sheet, last_row)
+            _column_formats(ws, sheet, headers, last_row)
+            _validations(ws, sheet, headers, last_row)
             _conditional_formats(ws, sheet, last_row)
+            _shown_columns(ws, sheet, headers, last_row)
         table = Table(
             displayName=sheet.table_name, ref=f"A1:{get_column_letter(len(headers))}{last_data}"
         )
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
+    _dashboard_sheet(wb)
     _narrative_sheet(wb, narrative or {})
     _lists_sheet(wb)
+    _setting_names(wb)
+    _id_names(wb)
     wb.active = 0
     return wb
 

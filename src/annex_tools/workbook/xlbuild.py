@@ -9,7 +9,6 @@ Zip timestamps and document dates are fixed so the same sources give the same fi
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import io
 import os
@@ -44,12 +43,16 @@ CONF_SHEET = "xlwings.conf"
 DEFAULT_OUT = Path("xlsm") / "annex-master.xlsm"
 FIXED_DATE = (2023, 12, 15, 0, 0, 0)  # the notice's date: zip entries carry no build time
 FIXED_W3CDTF = "2023-12-15T00:00:00Z"
+# MS-OVBA 2.3.4.1: Version 0xFFFF and no performance cache on write, so Office compiles from
+# source. Reserved3 is undefined; 0x0001 is what Excel wrote in xlwings' quickstart files and
+# what the specification's own example shows.
+VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 
-# xlwings.conf: keys in column A from A1 down, values in column B (no header row)
+# xlwings.conf: keys in column A from A1 down, values in column B (no header row). A key on
+# this sheet overrides the user's own xlwings config even when its value is blank, so the
+# interpreter and PYTHONPATH are not listed: xlwings finds them as it normally does (the
+# user's xlwings.conf, then python on PATH) unless staff add a row (see the note below).
 CONF: tuple[tuple[str, str], ...] = (
-    ("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python312\python.exe"),
-    ("Interpreter_Mac", "$HOME/.pyenv/shims/python3"),
-    ("PYTHONPATH", ""),
     ("UDF Modules", UDF_MODULE),
     ("Use UDF Server", "False"),
     ("Show Console", "False"),
@@ -181,19 +184,48 @@ def _conf_sheet(wb: openpyxl.Workbook) -> None:
     for r, (key, value) in enumerate(CONF, start=1):
         put(ws, r, 1, key).font = Font(bold=True)
         put(ws, r, 2, value)
-    put(
-        ws,
-        len(CONF) + 2,
-        1,
-        "说明：Interpreter_Win 填写 python.exe 的完整路径；空一行之后的内容 xlwings 不读取。",
+    notes = (
+        "说明：xlwings 只读取上面连续的几行（遇到空行即停止），空行之后的内容不读取。",
+        "默认不指定 Python：xlwings 先用您自己的 xlwings 配置（%USERPROFILE%\\.xlwings\\xlwings.conf），"
+        "再用 PATH 中的 python。",
+        "如需指定：在上面最后一行的紧下方（不要留空行）加一行，A 列填 Interpreter_Win，"
+        "B 列填 python.exe 的完整路径，例如 %LOCALAPPDATA%\\Programs\\Python\\Python312\\python.exe。",
+        "点击功能区“环境检查”可以看到实际使用的 Python 及其来源。",
     )
+    for r, text in enumerate(notes, start=len(CONF) + 2):
+        put(ws, r, 1, text)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 70
     ws.sheet_properties.tabColor = "7F7F7F"
 
 
+def _without_template_project(path: Path) -> None:
+    """Drop the template's VBA project (ThisWorkbook, Sheet1, Module1) so pyOpenVBA makes one
+    as Excel does for a first macro: a document module and a code name for every sheet."""
+    tmp = path.with_suffix(".zip-tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename == "xl/vbaProject.bin":
+                continue
+            data = src.read(item)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = re.sub(rb"<Relationship [^>]*vbaProject[^>]*/>", b"", data)
+            dst.writestr(item, data)
+    os.replace(tmp, path)
+
+
+def spec_vba_project(vba_bin: bytes) -> bytes:
+    """The project with its `_VBA_PROJECT` stream in the written form of MS-OVBA 2.3.4.1."""
+    from pyopenvba.cfb import CFB
+
+    cfb = CFB.from_bytes(vba_bin)
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
+    return cfb.to_bytes()
+
+
 def _finish_zip(path: Path, ribbon: bytes) -> None:
-    """Add the ribbon part and its relationship; fix dates so the build is reproducible."""
+    """Add the ribbon part and its relationship; write the VBA project stream per MS-OVBA;
+    neutral document properties; fixed dates so the build is reproducible."""
     tmp = path.with_suffix(".zip-tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -207,6 +239,9 @@ def _finish_zip(path: Path, ribbon: bytes) -> None:
                     rb"\g<1>" + FIXED_W3CDTF.encode(),
                     data,
                 )
+                data = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>", b"", data)
+            elif item.filename == "xl/vbaProject.bin":
+                data = spec_vba_project(data)
             if item.filename == RIBBON_PART:
                 continue
             dst.writestr(zipfile.ZipInfo(item.filename, FIXED_DATE), data, zipfile.ZIP_DEFLATED)
@@ -230,11 +265,11 @@ def build_master(out: Path = DEFAULT_OUT, macros_dir: Path | None = None) -> Pat
             S.BUILD_NAME, attr_text=f'"{__version__}|{xlwings.__version__}"'
         )
         wb.properties.creator = "annex-tools"
+        wb.properties.lastModifiedBy = None
         wb.save(work)
+        _without_template_project(work)
         vba = pyopenvba.ExcelFile(work)
-        project = vba.vba_project()
-        with contextlib.suppress(KeyError, ValueError):
-            project.delete_module("Module1")
+        project = vba.add_vba_project()
         for name, source, kind in project_modules:
             project.add_module(name, source, kind=kind)
         vba.save()
