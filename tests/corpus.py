@@ -218,14 +218,14 @@ def merged_cells(d: Path) -> Path:
 def formulas(d: Path) -> Path:
     wb = build_workbook(valid())
     wb["组织"]["B3"] = '=CONCAT("示例","党总支")'  # no value was ever computed
-    wb["述职"]["G2"] = "=1000+200"
+    wb["述职"]["H2"] = "=1000+200"
     wb.save(d / "formulas.xlsx")
     return d / "formulas.xlsx"
 
 
 def error_values(d: Path) -> Path:
     wb = build_workbook(valid())
-    for ref, err in (("F2", "#N/A"), ("F3", "#REF!")):
+    for ref, err in (("I2", "#N/A"), ("I3", "#REF!")):
         cell = wb["评议"][ref]
         cell.value, cell.data_type = err, "e"
     wb.save(d / "errors.xlsx")

@@ -41,19 +41,19 @@ def test_write_marks_cells_and_records_results(tmp_path: Path) -> None:
     proc = annex("check", path, "--write", "--today", "2024-06-01")
     assert proc.returncode == 1, proc.stderr
     wb = openpyxl.load_workbook(path)
-    cell = wb["评议"]["I3"]  # 年度考核等次 of S2
+    cell = wb["评议"]["L3"]  # 年度考核等次 of S2
     assert cell.comment is not None and "优秀" in cell.comment.text
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
     results = wb["校验结果"]
     assert [c.value for c in results[1]][:3] == ["序号", "严重程度", "规则代码"]
-    assert results["C2"].value == "grade.linkage-excellent" and results["G2"].value == "I3"
-    assert results["G2"].hyperlink.location == "'评议'!I3"
+    assert results["C2"].value == "grade.linkage-excellent" and results["G2"].value == "L3"
+    assert results["G2"].hyperlink.location == "'评议'!L3"
     # staff additions, tables, validations and names survive
     assert wb["工作人员笔记"]["A1"].value == "这一页是工作人员自己加的"
     assert wb["评议"].cell(row=3, column=20).value == "已电话沟通"
     assert "my_range" in wb.defined_names and "lst_grade" in wb.defined_names
     assert "tblGrades" in wb["评议"].tables
-    assert any(dv.formula1 == "=lst_grade" for dv in wb["评议"].data_validations.dataValidation)
+    assert any(dv.formula1 == "lst_grade" for dv in wb["评议"].data_validations.dataValidation)
     assert len(list((tmp_path / BACKUP_DIR).glob("master-*.xlsx"))) == 1
 
 
@@ -61,13 +61,13 @@ def test_fixed_mistake_loses_its_mark_on_the_next_run(tmp_path: Path) -> None:
     path = staff_workbook(tmp_path / "master.xlsx")
     annex("check", path, "--write", "--today", "2024-06-01")
     wb = openpyxl.load_workbook(path)
-    wb["评议"]["I3"] = "合格"
+    wb["评议"]["L3"] = "合格"
     wb.save(path)
     proc = annex("check", path, "--write", "--today", "2024-06-01")
     assert proc.returncode == 0
     wb = openpyxl.load_workbook(path)
-    assert wb["评议"]["I3"].comment is None
-    assert wb["评议"]["I3"].fill.fill_type is None
+    assert wb["评议"]["L3"].comment is None
+    assert wb["评议"]["L3"].fill.fill_type is None
     assert wb["校验结果"]["A2"].value is None
 
 
