@@ -73,11 +73,7 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
         meeting("M1", 列席人员=""),
         ("meeting.observer-missing", "会议", 3, "列席人员"),
     ),
-    (
-        "approval.approver",
-        sub("S3", 审定人="院领导 某某"),
-        ("approval.approver", "述职", 4, "审定人"),
-    ),
+    ("approval.approver", sub("S3", 审定人="院领导 某某"), ("approval.approver", "述职", 4, "审定人")),
     (
         "schema.bad-value",
         grade("S1", 综合评价等次="优"),

@@ -149,16 +149,14 @@ def analyze_paragraphs(
         body = list(range(min(2, len(paragraphs)), len(paragraphs)))
     explain = result.explanation
     _explain_parts(paragraphs, starts, result, explain)
-    hit = _first_hit(
-        paragraphs, body, lambda t: next((w for w in FIRST_PERSON_WORDS if w in t), None)
-    )
+    hit = _first_hit(paragraphs, body, lambda t: next((w for w in FIRST_PERSON_WORDS if w in t), None))
     result.first_person = hit is not None
     explain.append(
         f"第一人称：第{hit[0] + 1}行有“{hit[1]}”：{_snippet(paragraphs[hit[0]], hit[1])}"
         if hit
         else f"第一人称：三部分正文中没有“{'”或“'.join(FIRST_PERSON_WORDS)}”"
     )
-    hit = _first_hit(paragraphs, body, lambda t: m.group(0) if (m := _DIGIT.search(t)) else None)
+    hit = _first_hit(paragraphs, body, lambda t: (m.group(0) if (m := _DIGIT.search(t)) else None))
     result.figures = hit is not None
     explain.append(
         f"数据：第{hit[0] + 1}行有数字：{_snippet(paragraphs[hit[0]], hit[1])}"
@@ -178,9 +176,7 @@ def analyze_paragraphs(
         if inside:
             explain.append(f"必答项“{key}”：正文第{inside[0] + 1}行")
         elif lines:
-            explain.append(
-                f"必答项“{key}”：只出现在标题或题头（第{lines[0] + 1}行），正文没有回答，不算"
-            )
+            explain.append(f"必答项“{key}”：只出现在标题或题头（第{lines[0] + 1}行），正文没有回答，不算")
         else:
             explain.append(f"必答项“{key}”：全文没有出现")
     result.mandatory_item = found_all

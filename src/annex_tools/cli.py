@@ -195,10 +195,7 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     explain: Annotated[
         bool,
-        typer.Option(
-            "--explain",
-            help="逐项说明判断依据：各部分标题在哪一行、“我”和数字在哪里、必答项是否在正文中",
-        ),
+        typer.Option("--explain", help="逐项说明判断依据：各部分标题在哪一行、“我”和数字在哪里、必答项是否在正文中"),
     ] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
