@@ -130,6 +130,7 @@ def plan_marks(
 def write_findings(wb: XlWorkbook, findings: list[Finding], when: dt.datetime) -> int:
     """Record findings in 校验结果 and mark their cells (openpyxl); returns cells marked."""
     clear_marks(wb)
+    wb.calculation.fullCalcOnLoad = None  # openpyxl reads an absent attribute as True
     headers = {ws.title: header_columns(ws) for ws in wb.worksheets if ws.title != S.RESULTS_SHEET}
     plan = plan_marks(findings, headers, when)
     for mark in plan.cells:
