@@ -188,6 +188,8 @@ def with_control_characters(path: Path) -> Path:
 def test_formula_like_names_and_control_characters_survive_check_write(tmp_path: Path) -> None:
     data = valid()
     data["orgs"][1]["组织名称"] = '=HYPERLINK("http://x","点我")'  # the 党总支 G1 ...
+    for sub in data["subs"][2:4]:  # ... whose branches' reports its secretary approves
+        sub["审定人"] = "乙二"
     data["grades"][2]["综合评价等次"] = "好"  # ... whose grades then break the minimum share
     data["subs"][3]["书记姓名"] = "戊CTRL1五CTRL11"  # S4 (述职 row 5): two control characters
     data["orgs"][3]["组织名称"] = "示例第一CTRL11党支部"

@@ -21,6 +21,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.master import Workbook
+from annex_tools.workbook.cells import put
 
 # document elements that belong to one year's summary report: not carried forward
 _PER_YEAR = ("report_date", "doc_number", "signer", "print_date")
@@ -221,7 +222,7 @@ def _mark(book: Any, plan: NewYear) -> None:
     for row in ws.iter_rows(min_row=2):
         if row[0].value in plan.review_keys:
             row[1].fill = amber
-            row[2].value = f"{REVIEW_NOTE}{row[2].value or ''}"
+            put(ws, row[2].row, row[2].column, f"{REVIEW_NOTE}{row[2].value or ''}")
     for key, headers in REFERENCE_COLUMNS.items():
         sheet = S.SHEETS_BY_KEY[key]
         ws = book[sheet.name]

@@ -25,7 +25,7 @@ from annex_tools.contract import notice
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.text import parse_date, parse_share
-from annex_tools.workbook.cells import put
+from annex_tools.workbook.cells import put, put_formula
 
 FORMATTED_ROWS = 500  # validations and formats reach this far below the header (or further)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -211,7 +211,7 @@ def _shown_columns(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: 
         ws.cell(row=1, column=idx).fill = SHOWN_FILL
         ws.column_dimensions[get_column_letter(idx)].width = 16 if header != SHOWN_BODY else 20
         for r in range(2, last_row + 1):
-            cell = ws.cell(row=r, column=idx, value="=" + shown_formula(header, f"${id_letter}{r}"))
+            cell = put_formula(ws, r, idx, shown_formula(header, f"${id_letter}{r}"))
             cell.font = SHOWN_FONT
 
 
@@ -429,16 +429,17 @@ def _dashboard_sheet(wb: Workbook) -> None:
 
     ws = wb.create_sheet(DASHBOARD_SHEET)
     ws.sheet_properties.tabColor = "548235"
-    title = ws.cell(row=1, column=1, value="述职评议看板（由公式实时计算，无需运行程序）")
+    title = put(ws, 1, 1, "述职评议看板（由公式实时计算，无需运行程序）")
     title.font = Font(name="微软雅黑", size=14, bold=True, color="1F4E79")
-    ws.cell(
-        row=2,
-        column=1,
-        value="每个评议主体（党委评议二级党组织书记，党总支评议所属在职党支部书记）一行；"
+    put(
+        ws,
+        2,
+        1,
+        "每个评议主体（党委评议二级党组织书记，党总支评议所属在职党支部书记）一行；"
         "“最少应有人数”按设置中的较好及以下最低比例和取整方式计算。",
     ).font = Font(name="微软雅黑", size=9, color="595959")
     for c, header in enumerate(DASHBOARD_HEADERS, start=1):
-        cell = ws.cell(row=_FIRST - 1, column=c, value=header)
+        cell = put(ws, _FIRST - 1, c, header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = 22 if c == 1 else 10
@@ -469,7 +470,7 @@ def _dashboard_sheet(wb: Workbook) -> None:
         for grade in S.GRADES:
             cells[grade] = f'IF($A{r}="","",COUNTIFS({g_body},$A{r},{g_grade},"{grade}"))'
         for c, header in enumerate(DASHBOARD_HEADERS, start=1):
-            cell = ws.cell(row=r, column=c, value="=" + cells[header])
+            cell = put_formula(ws, r, c, cells[header])
             cell.font = BODY_FONT
             if header in ("较好及以下占比", "最低比例"):
                 cell.number_format = "0%"

@@ -42,6 +42,13 @@ def put(ws: Worksheet, row: int, col: int, value: Any, removed: Removed | None =
     return cell
 
 
+def put_formula(ws: Worksheet, row: int, col: int, formula: str) -> Cell:
+    """Write a formula the code itself composed (never text from data), without the '='."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = "=" + formula
+    return cell
+
+
 def excel_value(value: Any) -> Any:
     """A value for xlwings' `Range.value`: formula-like text gets Excel's text prefix `'`,
     characters Excel cannot hold are removed. Lists (rows of values) are converted item by item."""
