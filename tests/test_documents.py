@@ -334,7 +334,7 @@ def independent_counts(master: Path, today: dt.date) -> dict[str, int]:
 def test_summary_numbers_equal_an_independent_count(tmp_path: Path, demo) -> None:
     from annex_tools.usecases.documents import make_summary
 
-    out, plan = make_summary(demo.workbook, tmp_path / "s.docx", dt.date(2026, 11, 26), draft=True)
+    plan = make_summary(demo.workbook, tmp_path / "s.docx", dt.date(2026, 11, 26), draft=True).plan
     assert plan["counts"] == independent_counts(demo.workbook, dt.date(2026, 11, 26))
     out = tmp_path / "s.docx"
     text = docx_text(out)

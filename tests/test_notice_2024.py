@@ -139,7 +139,7 @@ def test_documents_and_annex2_exemption_follow(master: Path, tmp_path: Path) -> 
     assert DS.annex2_tables(wb) == []
     assert DS.make_annex2(wb, tmp_path / "a2", today=TODAY, draft=True).written == []
     assert DS.summary_filename(wb.settings) == "2024年度述职评议工作情况报告.docx"
-    _, plan = DS.make_summary(wb, tmp_path / "s.docx", TODAY, draft=True)
+    plan = DS.make_summary(wb, tmp_path / "s.docx", TODAY, draft=True).plan
     assert "2024年度" in plan["intro"] and "中共样例学院委员会" in plan["intro"]
     assert "不低于20%" in plan["grades_text"]
     assert DS.make_feedback(wb, tmp_path / "f", TODAY, draft=True).written

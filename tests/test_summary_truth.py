@@ -35,7 +35,7 @@ def summary(tmp_path: Path, data: dict[str, Any], today: D, settings: dict[str, 
         for key, value in settings.items():
             ws.cell(row=rows[key], column=2, value=value)
         wb.save(master)
-    _, plan = make_summary(master, tmp_path / "s.docx", today, draft=True)
+    plan = make_summary(master, tmp_path / "s.docx", today, draft=True).plan
     codes = {f.code for f in check(master, today).findings}
     text = text_of(tmp_path / "s.docx")
     assert not any(word in text for word in INVENTED), text

@@ -17,6 +17,7 @@ from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import (
     FileWriteError,
+    InputError,
     LockedError,
     MasterHasErrors,
     OutputError,
@@ -27,6 +28,7 @@ from annex_tools.contract.errors import (
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
 if TYPE_CHECKING:
+    from annex_tools.archive import ArchiveResult
     from annex_tools.usecases.check import AnalyzeResult
     from annex_tools.usecases.outputs import Outputs
 
@@ -97,36 +99,13 @@ def new(
     ] = None,
 ) -> None:
     """新建一个空白主表（含说明、设置和各工作表）；加 --from 时从上年度主表开始新的一年。"""
-    from annex_tools.workbook.builder import new_workbook
-    from annex_tools.workbook.safewrite import backup, ensure_unlocked
+    from annex_tools.usecases.start import new_master
 
-    if path.suffix.lower() not in (".xlsx",):
-        raise CannotRun(
-            f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。"
-        )
-    if path.exists():
-        if not force:
-            raise CannotRun(
-                f"“{path}”已存在，未做任何修改。如确需覆盖，请加 --force（旧文件会先备份）。"
-            )
-        ensure_unlocked(path)
-        backup(path)
-    if from_ is not None:
-        _new_from(path, from_)
+    plan = new_master(path, force=force, last_year=from_)
+    if plan is None:
+        out.print(f"已新建主表：{path}")
         return
-    new_workbook(path)
-    out.print(f"已新建主表：{path}")
-
-
-def _new_from(path: Path, last: Path) -> None:
-    from annex_tools.usecases.yearly import start_year
-
-    if not last.exists():
-        raise CannotRun(f"找不到上年度主表“{last}”。")
-    if last.resolve() == path.resolve():
-        raise CannotRun(f"“{path}”：新主表不能与上年度主表是同一个文件。")
-    plan = start_year(last, path)
-    out.print(f"已从“{last}”新建{plan.year}年度主表：{path}（上年度文件未改动）")
+    out.print(f"已从“{from_}”新建{plan.year}年度主表：{path}（上年度文件未改动）")
     out.print(
         f"述职 {len(plan.data['subs'])} 行；转入上年度未核验完成的整改 {len(plan.carried)} 项。"
     )
@@ -150,15 +129,11 @@ def check(
     ] = False,
 ) -> None:
     """全面校验主表：数据、述职报告、流程、等次和整改。有错误时退出码为 1。"""
-    from annex_tools.usecases.check import check as run_check
+    from annex_tools.usecases.check import check_master
 
     day = _today(today)
-    if write:
-        from annex_tools.usecases.check import check_and_mark
-
-        result, marked, saved = check_and_mark(workbook, day, dt.datetime.now())
-    else:
-        result = run_check(workbook, day)
+    run = check_master(workbook, day, dt.datetime.now(), mark=write)
+    result = run.result
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -167,7 +142,7 @@ def check(
         out.print(summary, style="bold red" if result.errors else "bold green")
         if write:
             out.print(
-                f"结果已写入“{S.RESULTS_SHEET}”表，标记了 {marked} 个单元格；原文件已备份到 {saved}"
+                f"结果已写入“{S.RESULTS_SHEET}”表，标记了 {run.marked} 个单元格；原文件已备份到 {run.backup}"
             )
     raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
 
@@ -195,33 +170,16 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     explain: Annotated[
         bool,
-        typer.Option("--explain", help="逐项说明判断依据：各部分标题在哪一行、“我”和数字在哪里、必答项是否在正文中"),
+        typer.Option(
+            "--explain",
+            help="逐项说明判断依据：各部分标题在哪一行、“我”和数字在哪里、必答项是否在正文中",
+        ),
     ] = False,
 ) -> None:
     """分析述职报告：字数（与 Word 一致）、三部分占比、第一人称、数据、必答项。"""
-    from annex_tools.analysis import PART_ZH
-    from annex_tools.usecases.check import infer_category
+    from annex_tools.usecases.check import analyze as run_analyze
 
-    if category is not None and category not in S.CATEGORIES:
-        raise CannotRun(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
-    missing = [f for f in files if not f.exists()]
-    if missing:
-        raise CannotRun("找不到文件：" + "、".join(f"“{f}”" for f in missing) + "。")
-    book = None
-    if master is not None:
-        from annex_tools.workbook.reader import read_workbook
-
-        book = read_workbook(master)
-    categories = {f: category or infer_category(f, book) for f in files}
-    unknown = [f for f, c in categories.items() if c is None]
-    if unknown:
-        raise CannotRun(
-            "无法判断"
-            + "、".join(f"“{f.name}”" for f in unknown)
-            + "是哪一类书记的述职报告（决定字数上限）。请加 --category 二级党组织书记 或 --category 党支部书记，"
-            "或用 --master 指定主表。"
-        )
-    results = _analyze_each(categories, book)
+    results = run_analyze(files, category, master)
     if as_json:
         rows = [r.as_json() for r in results]
         if explain:
@@ -229,37 +187,7 @@ def analyze(
                 row["explanation"] = r.analysis.explanation if r.analysis else []
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table(title="述职报告分析")
-        table.add_column("文件")
-        table.add_column("字数", justify="right")
-        for part in PART_ZH.values():
-            table.add_column(part, justify="right")
-        table.add_column("我")
-        table.add_column("数据")
-        table.add_column("必答项")
-        yes = lambda b: "是" if b else "否"  # noqa: E731
-        for r in results:
-            a = r.analysis
-            if a is None:
-                table.add_row(Path(r.file).name, f"[red]{r.error}[/red]", "", "", "", "", "", "")
-                continue
-            cells = [_part_cell(a.parts[p], a.shares[p]) for p in PART_ZH]
-            table.add_row(
-                Path(r.file).name,
-                str(a.words),
-                *cells,
-                yes(a.first_person),
-                yes(a.figures),
-                yes(a.mandatory_item),
-            )
-        out.print(table)
-        if explain:
-            for r in results:
-                if r.analysis is not None:
-                    out.print(f"\n判断依据（{Path(r.file).name}）：")
-                    for line in r.analysis.explanation:
-                        out.print(f"  · {line}", markup=False)
-        render_findings([f for r in results for f in r.findings])
+        _render_analyses(results, explain)
     # a missing file stopped the command above (exit 2); one that cannot be read is a finding
     has_error = any(r.error for r in results) or any(
         f.severity is Severity.ERROR for r in results for f in r.findings
@@ -267,11 +195,40 @@ def analyze(
     raise typer.Exit(EXIT_FINDINGS if has_error else EXIT_OK)
 
 
-def _analyze_each(categories: dict[Path, str | None], book: object) -> list[AnalyzeResult]:
-    from annex_tools.usecases.check import analyze_reports
+def _render_analyses(results: list[AnalyzeResult], explain: bool) -> None:
+    from annex_tools.analysis import PART_ZH
 
-    settings = getattr(book, "settings", None)
-    return [r for f, c in categories.items() for r in analyze_reports([f], c, settings)]
+    table = Table(title="述职报告分析")
+    table.add_column("文件")
+    table.add_column("字数", justify="right")
+    for part in PART_ZH.values():
+        table.add_column(part, justify="right")
+    table.add_column("我")
+    table.add_column("数据")
+    table.add_column("必答项")
+    yes = lambda b: "是" if b else "否"  # noqa: E731
+    for r in results:
+        a = r.analysis
+        if a is None:
+            table.add_row(Path(r.file).name, f"[red]{r.error}[/red]", "", "", "", "", "", "")
+            continue
+        cells = [_part_cell(a.parts[p], a.shares[p]) for p in PART_ZH]
+        table.add_row(
+            Path(r.file).name,
+            str(a.words),
+            *cells,
+            yes(a.first_person),
+            yes(a.figures),
+            yes(a.mandatory_item),
+        )
+    out.print(table)
+    if explain:
+        for r in results:
+            if r.analysis is not None:
+                out.print(f"\n判断依据（{Path(r.file).name}）：")
+                for line in r.analysis.explanation:
+                    out.print(f"  · {line}", markup=False)
+    render_findings([f for r in results for f in r.findings])
 
 
 @app.command()
@@ -282,14 +239,12 @@ def demo(
     ] = None,
 ) -> None:
     """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
-    from annex_tools.demo import make_demo
-    from annex_tools.usecases.check import check as run_check
+    from annex_tools.usecases.start import run_demo
 
-    day = _today(today)
-    made = make_demo(out_dir)
+    run = run_demo(out_dir, _today(today), _progress)
+    made, result = run.made, run.result
     out.print(f"演示主表：{made.workbook}")
     out.print(f"述职报告：{made.reports_dir}（{made.report_count} 份 .docx）")
-    result = run_check(made.workbook, day)
     render_findings(result.findings)
     out.print(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",
@@ -300,27 +255,10 @@ def demo(
         out.print(
             f"  埋下的错误：{p.what}（{where}{'「' + p.column + '」' if p.column else ''}，{p.code}）"
         )
-    from annex_tools.usecases.documents import (
-        make_annex2,
-        make_feedback,
-        make_summary,
-        make_templates,
-    )
-
-    folder = made.workbook.parent
-    draft = result.errors > 0  # the planted mistakes are errors: the documents are drafts
-    if draft:
+    if result.errors:  # the planted mistakes are errors: the documents are drafts
         out.print("主表有错误，以下文档按草稿生成（每页标有“草稿”）。", style="yellow")
-    book = made.workbook
-    kw = {"draft": draft, "force": True}
-    _report_outputs(
-        "述职报告模板（附件1）",
-        make_templates(book, folder / "述职报告模板", _progress, today=day, **kw),
-    )
-    _report_outputs("附件2", make_annex2(book, folder / "附件2", _progress, today=day, **kw))
-    _report_outputs("评价意见反馈", make_feedback(book, folder / "反馈意见", day, _progress, **kw))
-    done, _ = make_summary(book, folder / "汇总报告.docx", day, **kw)
-    _report_outputs("汇总报告", done)
+    for done in run.outputs:
+        _report_outputs(done)
     out.print(
         f"试试：annex-tools check {made.workbook} --write   然后用 Excel 打开主表查看“{S.RESULTS_SHEET}”表。"
     )
@@ -336,10 +274,9 @@ ForceOpt = Annotated[
 ]
 
 
-def _report_outputs(title: str, done: Outputs, where: str = "") -> None:
-    if where:
-        out.print(where)
-    _list_files(title, done.written)
+def _report_outputs(done: Outputs) -> None:
+    out.print(f"输出文件夹：{done.folder}")
+    _list_files(f"已生成{done.title}", done.written)
     for backup in done.backups:
         out.print(f"  已把改过的旧文件备份到：{backup}", style="cyan")
     if done.kept:
@@ -366,12 +303,16 @@ def _list_files(title: str, paths: list[Path]) -> None:
 TodayOpt = Annotated[
     str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
 ]
+OutFolderOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="输出文件夹；默认主表旁的“YYYY年度…”文件夹（年度取自设置）"),
+]
 
 
 @app.command()
 def templates(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("述职报告模板"),
+    out_dir: OutFolderOpt = None,
     today: TodayOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
@@ -379,10 +320,11 @@ def templates(
     """为每位需要述职的书记生成述职报告模板（附件1，.docx）。"""
     from annex_tools.usecases.documents import make_templates
 
-    done = make_templates(
-        workbook, out_dir, _progress, today=_today(today), draft=draft, force=force
+    _report_outputs(
+        make_templates(
+            workbook, out_dir, _today(today), draft=draft, force=force, progress=_progress
+        )
     )
-    _report_outputs("已生成述职报告模板", done, f"输出文件夹：{out_dir}")
 
 
 @app.command("import-reports")
@@ -397,7 +339,7 @@ def import_reports_cmd(
 
     if folder is not None and not folder.is_dir():
         raise CannotRun(f"“{folder}”不是文件夹。")
-    s = import_reports(workbook, folder, _progress)
+    s = import_reports(workbook, folder, progress=_progress)
     out.print(
         f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。"
     )
@@ -416,7 +358,7 @@ def import_reports_cmd(
 @app.command()
 def annex2(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("附件2"),
+    out_dir: OutFolderOpt = None,
     today: TodayOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
@@ -424,8 +366,9 @@ def annex2(
     """为每个有在职党支部的二级党组织生成附件2（评议考核结果和问题整改清单，.xlsx）。"""
     from annex_tools.usecases.documents import make_annex2
 
-    done = make_annex2(workbook, out_dir, _progress, today=_today(today), draft=draft, force=force)
-    _report_outputs("已生成附件2", done, f"输出文件夹：{out_dir}")
+    _report_outputs(
+        make_annex2(workbook, out_dir, _today(today), draft=draft, force=force, progress=_progress)
+    )
 
 
 @app.command("import-returns")
@@ -439,7 +382,7 @@ def import_returns_cmd(
     """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表。"""
     from annex_tools.usecases.documents import import_returns
 
-    r = import_returns(workbook, files, apply)
+    r = import_returns(workbook, files, confirm=lambda _: apply)
     for e in r.errors:
         err.print(f"[red]{e}[/red]")
     if r.changes:
@@ -469,7 +412,7 @@ def summary(
         Path | None,
         typer.Option(
             "--out",
-            help="输出文件（.docx 或 .pdf）或文件夹；默认当前文件夹下的“YYYY年度述职评议工作情况报告.docx”",
+            help="输出文件（.docx 或 .pdf）或文件夹；默认主表旁的“YYYY年度述职评议工作情况报告.docx”",
         ),
     ] = None,
     today: Annotated[
@@ -482,23 +425,14 @@ def summary(
     force: ForceOpt = False,
 ) -> None:
     """生成向市委教育工委报送的述职评议工作情况报告（公文格式；--out 以 .pdf 结尾时经 LibreOffice 生成 PDF）。"""
-    from annex_tools.usecases.documents import make_summary, summary_filename
-    from annex_tools.usecases.outputs import resolve_file_out
-    from annex_tools.workbook.reader import read_workbook
+    from annex_tools.usecases.documents import make_summary
 
-    day = _today(today)
-    default_name = summary_filename(read_workbook(workbook).settings)
-    target, was_folder = resolve_file_out(out_file or Path("."), default_name)
-    done, plan = make_summary(workbook, target, day, draft=draft, force=force)
-    where = (
-        f"--out 是文件夹，报告写在其中：{target}"
-        if was_folder and out_file is not None
-        else f"报告文件：{target}"
-    )
-    _report_outputs("已生成汇总报告", done, where)
-    if plan["bodies_short"]:
+    done = make_summary(workbook, out_file, _today(today), draft=draft, force=force)
+    _report_outputs(done)
+    short = done.plan.get("bodies_short") or []
+    if short:
         out.print(
-            f"注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求，报告中已写明。",
+            f"注意：{'、'.join(map(str, short))}“较好”及以下比例未达到要求，报告中已写明。",  # type: ignore[call-overload]
             style="yellow",
         )
 
@@ -506,7 +440,7 @@ def summary(
 @app.command()
 def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("反馈意见"),
+    out_dir: OutFolderOpt = None,
     today: Annotated[
         str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
     ] = None,
@@ -516,8 +450,11 @@ def feedback(
     """为每位已评定等次的书记生成评价意见反馈（.docx）。"""
     from annex_tools.usecases.documents import make_feedback
 
-    done = make_feedback(workbook, out_dir, _today(today), _progress, draft=draft, force=force)
-    _report_outputs("已生成反馈意见", done, f"输出文件夹：{out_dir}")
+    _report_outputs(
+        make_feedback(
+            workbook, out_dir, _today(today), draft=draft, force=force, progress=_progress
+        )
+    )
 
 
 @app.command()
@@ -527,7 +464,9 @@ def archive(
         typer.Argument(help="主表路径；或写 verify 表示校验已有归档", metavar="WORKBOOK|verify"),
     ],
     archive_dir: Annotated[Path | None, typer.Argument(help="verify 时：归档文件夹")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="归档文件夹")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="归档文件夹；默认主表旁的“人事档案归档”")
+    ] = None,
     pdf: Annotated[
         bool | None,
         typer.Option("--pdf/--no-pdf", help="同时生成 PDF/A-2b（默认：装有 LibreOffice 时生成）"),
@@ -543,16 +482,16 @@ def archive(
     ] = None,
 ) -> None:
     """把二级党组织书记的评价意见归入人事档案（BagIt + SHA-256，只写一次）；archive verify 目录 校验归档。"""
-    from annex_tools.archive import ArchiveError, ArchiveTampered, notes, verify
-    from annex_tools.archive import archive as run_archive
+    from annex_tools.archive import ArchiveError, ArchiveTampered
+    from annex_tools.usecases.documents import archive_opinions, verify_archive
 
     try:
         if target == "verify":
             folder = archive_dir or out_dir
             if folder is None:
                 raise CannotRun("请指定要校验的归档文件夹：annex-tools archive verify 归档文件夹")
-            checked, problems = verify(folder)
-            for line in notes(folder):
+            checked, problems, remarks = verify_archive(folder)
+            for line in remarks:
                 out.print(f"[yellow]![/yellow] {line}")
             for p in problems:
                 out.print(f"[red]✗[/red] {p}")
@@ -561,21 +500,19 @@ def archive(
                 raise typer.Exit(EXIT_FINDINGS)
             out.print(f"校验 {checked} 个文件，全部完好。", style="bold green")
             return
-        if out_dir is None:
-            raise CannotRun("请用 --out 指定归档文件夹。")
-        from annex_tools.usecases.documents import open_master
-
-        # a master without errors (no drafts in personnel files); a 述职 row whose identity is
-        # in doubt does not stop the others: archive refuses that person and lists why
-        open_master(Path(target), _today(today), tolerate=("submission.identity",))
-        r = run_archive(
-            Path(target), out_dir, _today(today), pdf, all_levels, dry_run, progress=_progress
-        )
+        r = archive_opinions(
+            Path(target), out_dir, _today(today), pdf=pdf, all_levels=all_levels,
+            dry_run=dry_run, progress=_progress,
+        )  # fmt: skip
     except ArchiveTampered as exc:
         err.print(f"[bold red]{exc}[/bold red]")
         raise typer.Exit(EXIT_FINDINGS) from None
     except ArchiveError as exc:
         raise CannotRun(str(exc)) from None
+    _render_archive(r, dry_run)
+
+
+def _render_archive(r: ArchiveResult, dry_run: bool) -> None:
     for line in r.recovered:
         out.print(f"[cyan]恢复[/cyan] {line}")
     for line in r.quarantined:
@@ -599,22 +536,17 @@ def rectifications(
         str | None, typer.Option("--today", help="统计日期（YYYY-MM-DD），默认今天")
     ] = None,
     out_path: Annotated[
-        Path | None, typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“整改台账.xlsx”")
+        Path | None,
+        typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度整改台账.xlsx”"),
     ] = None,
 ) -> None:
     """整改跟踪台账（给党委巡察办）：按二级党组织和书记统计未完成、逾期、逾期完成、待核验、已核验。"""
     from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
-    from annex_tools.workbook.reader import read_workbook
 
     day = _today(today)
-    target = out_path or workbook.parent / "整改台账.xlsx"
-    if target.suffix.lower() != ".xlsx":
-        raise CannotRun(f"“{target}”：整改台账请使用 .xlsx 扩展名。")
-    if target.exists() and target.resolve() == workbook.resolve():
-        raise CannotRun(f"“{target}”是主表本身，不能作为输出文件。")
-    fu = make_followup(read_workbook(workbook), day, target)
+    fu = make_followup(workbook, day, out_path)
     total = counts_of(fu.items)
-    out.print(f"已生成整改台账：{target}（统计日期 {day.isoformat()}）")
+    out.print(f"已生成整改台账：{fu.path}（统计日期 {day.isoformat()}）")
     out.print("；".join(f"{h} {total[h]}" for h in COUNT_HEADERS))
 
 
@@ -623,19 +555,13 @@ def hr_export(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“年度考核联动名单.xlsx”"),
+        typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度考核联动名单.xlsx”"),
     ] = None,
 ) -> None:
     """给人事处的名单：工号、姓名、各职务及等次、年度考核可否评定优秀及理由（按人，不按行）。"""
     from annex_tools.usecases.hr import NO, make_hr_export
-    from annex_tools.workbook.reader import read_workbook
 
-    target = out_path or workbook.parent / "年度考核联动名单.xlsx"
-    if target.suffix.lower() != ".xlsx":
-        raise CannotRun(f"“{target}”：名单请使用 .xlsx 扩展名。")
-    if target.exists() and target.resolve() == workbook.resolve():
-        raise CannotRun(f"“{target}”是主表本身，不能作为输出文件。")
-    rows = make_hr_export(read_workbook(workbook), target)
+    rows, target = make_hr_export(workbook, out_path)
     denied = sum(r.allowed == NO for r in rows)
     out.print(f"已生成名单：{target}（{len(rows)} 人，其中不可评定优秀 {denied} 人）")
 
@@ -650,15 +576,9 @@ def build_workbook_cmd(
     ] = None,
 ) -> None:
     """从源码生成带宏主表（功能区、按钮宏、xlwings 模块、自定义函数）。"""
-    from annex_tools.workbook.xlbuild import BuildError, build_master
+    from annex_tools.usecases.start import build_macro_master
 
-    if out_path.suffix.lower() != ".xlsm":
-        raise CannotRun(f"“{out_path}”：带宏主表必须使用 .xlsm 扩展名。")
-    try:
-        built = build_master(out_path, macros)
-    except BuildError as exc:
-        raise CannotRun(str(exc)) from None
-    out.print(f"已生成带宏主表：{built}")
+    out.print(f"已生成带宏主表：{build_macro_master(out_path, macros)}")
 
 
 @app.command()
@@ -691,6 +611,7 @@ def main() -> None:
         sys.exit(EXIT_FINDINGS)
     except (
         CannotRun,
+        InputError,
         WorkbookError,
         LockedError,
         TemplateError,

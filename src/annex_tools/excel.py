@@ -8,13 +8,13 @@ values and are tested without Excel; the xlwings calls around them are kept few 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import platform
 import sys
 import traceback
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,15 +22,24 @@ import xlwings as xw
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import MasterHasErrors
+from annex_tools.contract.errors import (
+    FileWriteError,
+    InputError,
+    LockedError,
+    MasterHasErrors,
+    OutputError,
+    TemplateError,
+    WorkbookError,
+    WriteRefused,
+)
+from annex_tools.contract.findings import Finding
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize
-from annex_tools.documents.returns import apply_changes
 from annex_tools.documents.summary import NARRATIVE_SHEET
 from annex_tools.logs import log_path, logger
 from annex_tools.usecases import documents as DS
-from annex_tools.usecases.check import CheckResult, check_workbook
-from annex_tools.usecases.outputs import Outputs
+from annex_tools.usecases.check import CheckResult, CheckRun, check_master, check_workbook
+from annex_tools.usecases.outputs import REPORTS_INBOX, RETURNS_INBOX, Outputs
 from annex_tools.workbook import formulas as F
 from annex_tools.workbook.cells import excel_value
 from annex_tools.workbook.marking import (
@@ -45,6 +54,11 @@ from annex_tools.workbook.reader import Workbook, workbook_from_rows
 T = TypeVar("T")
 
 TITLE = "述职评议"
+# Errors whose message is already a Chinese sentence for the user.
+KNOWN_ERRORS = (
+    WorkbookError, LockedError, TemplateError, OutputError, WriteRefused, FileWriteError,
+    InputError,
+)  # fmt: skip
 _MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
 
 
@@ -55,28 +69,31 @@ def _logger() -> logging.Logger:
 # ---- pure cores ------------------------------------------------------------------------
 
 
-def check_rows(
-    sheets: dict[str, list[list[Any]]], fullname: str, today: dt.date, now: dt.datetime
-) -> tuple[CheckResult, MarkPlan, str]:
-    """全面校验 on rows read from the open book: the result, the marks to make, the message."""
-    wb = workbook_from_rows(sheets, Path(fullname))
-    result = check_workbook(wb, today)
-    headers = {
+def sheet_headers(sheets: dict[str, list[list[Any]]]) -> dict[str, dict[str, int]]:
+    """Each data sheet's header -> column number, from the rows read."""
+    return {
         name: {
             normalize(h): i for i, h in enumerate(rows[0] if rows else [], start=1) if normalize(h)
         }
         for name, rows in sheets.items()
         if name != S.RESULTS_SHEET
     }
-    plan = plan_marks(result.findings, headers, now)
-    if result.errors or result.warnings:
-        message = (
-            f"校验完成：错误 {result.errors} 个，警告 {result.warnings} 个。\n"
-            f"详见“{S.RESULTS_SHEET}”表；出错的单元格已标色并加批注。"
-        )
-    else:
-        message = "校验完成：没有发现问题。"
-    return result, plan, message
+
+
+def check_message(run: CheckRun) -> str:
+    """What the 全面校验 button says when it is done."""
+    if run.result.errors or run.result.warnings:
+        return f"{run.message}\n详见“{S.RESULTS_SHEET}”表；出错的单元格已标色并加批注。"
+    return run.message
+
+
+def check_rows(
+    sheets: dict[str, list[list[Any]]], fullname: str, today: dt.date, now: dt.datetime
+) -> tuple[CheckResult, MarkPlan, str]:
+    """全面校验 on rows read from the open book: the result, the marks to make, the message."""
+    result = check_workbook(workbook_from_rows(sheets, Path(fullname)), today)
+    plan = plan_marks(result.findings, sheet_headers(sheets), now)
+    return result, plan, check_message(CheckRun(result))
 
 
 def environment_report(
@@ -178,6 +195,18 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
             message = fn(book)
             if message:
                 book.app.alert(message, title=TITLE)
+        except KNOWN_ERRORS as exc:  # a Chinese message already: no log, no type name
+            if book is None:
+                raise
+            book.app.alert(f"操作没有完成：{exc}", title=TITLE, mode="critical")
+        except MasterHasErrors as exc:  # the archive: never from a master with errors
+            if book is None:
+                raise
+            book.app.alert(
+                f"主表有 {exc.result.errors} 个错误，未执行。请先点“全面校验”查看并改正。",
+                title=TITLE,
+                mode="critical",
+            )
         except Exception as exc:  # shown in Chinese, logged in full
             _logger().error("%s failed:\n%s", fn.__name__, traceback.format_exc())
             text = f"操作没有完成：{type(exc).__name__}: {exc}\n主表未被修改。详细信息见日志：{log_path()}"
@@ -190,13 +219,43 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
     return run
 
 
-def open_workbook(book: Any) -> Workbook:
+def open_workbook(book: Any, sheets: dict[str, list[list[Any]]] | None = None) -> Workbook:
     """The open book, unsaved edits included, as the same Workbook the headless reader gives."""
-    sheets = read_sheets(book)
+    sheets = read_sheets(book) if sheets is None else sheets
     wb = workbook_from_rows(sheets, Path(book.fullname))
     rows = sheets.get(NARRATIVE_SHEET, [])
     wb.narrative = {normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and r[1]}
     return wb
+
+
+class OpenBook:
+    """The usecases.master.Master of the ribbon buttons: the book open in Excel. Reads include
+    unsaved edits; writes go into the open book (Excel's lock and the user's save are the
+    guard, so there is no backup of our own)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._sheets: dict[str, list[list[Any]]] | None = None
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.book.fullname).parent
+
+    def hold(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def read(self) -> Workbook:
+        self._sheets = read_sheets(self.book)
+        return open_workbook(self.book, self._sheets)
+
+    def edit(self, change: Callable[[Any], T]) -> tuple[T, Path | None]:
+        return change(XlwingsWriter(self.book)), None
+
+    def mark(self, findings: list[Finding], now: dt.datetime) -> tuple[int, Path | None]:
+        sheets = self._sheets if self._sheets is not None else read_sheets(self.book)
+        plan = plan_marks(findings, sheet_headers(sheets), now)
+        _apply_plan(self.book, plan)
+        return len(plan.cells), None
 
 
 class XlwingsWriter:
@@ -248,39 +307,28 @@ class XlwingsWriter:
         return {str(v) for v in values if v}
 
 
-def _folder(book: Any) -> Path:
-    return Path(book.fullname).parent
-
-
-def _files_message(title: str, done: Outputs, folder: Path) -> str:
-    text = f"{title}：共 {len(done.written)} 个文件，已保存到\n{folder}"
+def files_message(done: Outputs) -> str:
+    """What a generating button says: how many files, where, what was kept, and drafts."""
+    text = f"{done.title}：共 {len(done.written)} 个文件，已保存到\n{done.folder}"
     if done.kept:
         names = "、".join(p.name for p in done.kept[:5]) + ("等" if len(done.kept) > 5 else "")
         text += f"\n有 {len(done.kept)} 个文件生成后被改过，未覆盖：{names}"
+    if done.drafted:
+        text += (
+            f"\n\n注意：主表有 {done.drafted} 个错误（点“全面校验”查看），"
+            "文档已按草稿生成，每页标有“草稿”，改正后请重新生成。"
+        )
     return text
 
 
-def _generate(make: Callable[..., T]) -> tuple[T, str]:
-    """Run a generator; when the master has errors, make drafts and say so (staff have no
-    --draft switch: the button makes the draft and the message tells them why)."""
-    try:
-        return make(draft=False), ""
-    except MasterHasErrors as exc:
-        note = (
-            f"\n\n注意：主表有 {exc.result.errors} 个错误（点“全面校验”查看），"
-            "文档已按草稿生成，每页标有“草稿”，改正后请重新生成。"
-        )
-        return make(draft=True), note
+def _today() -> dt.date:
+    return dt.date.today()
 
 
 @button
 def run_check(book: Any) -> str:
     """全面校验."""
-    _, plan, message = check_rows(
-        read_sheets(book), book.fullname, dt.date.today(), dt.datetime.now()
-    )
-    _apply_plan(book, plan)
-    return message
+    return check_message(check_master(OpenBook(book), _today(), dt.datetime.now(), mark=True))
 
 
 @button
@@ -293,23 +341,25 @@ def clear_marks(book: Any) -> str:
 @button
 def make_templates(book: Any) -> str:
     """述职报告模板."""
-    out = _folder(book) / "述职报告模板"
-    wb = open_workbook(book)
-    done, note = _generate(partial(DS.make_templates, wb, out))
-    return _files_message("述职报告模板", done, out) + note
+    return files_message(DS.make_templates(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
 
 
 @button
 def make_annex2(book: Any) -> str:
     """附件2: the files, and the same tables as sheets of this book."""
-    out = _folder(book) / "附件2"
-    done, note = _generate(partial(DS.make_annex2, open_workbook(book), out))
-    paths = done.written
+    done = DS.make_annex2(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
+    _copy_in_first_sheets(book, done.written, "附件2-")
+    return files_message(done) + "\n并已作为工作表加入本主表。"
+
+
+def _copy_in_first_sheets(book: Any, paths: list[Path], prefix: str) -> None:
+    """Each file's first sheet copied into the book as `prefix` + its name (replacing one of
+    that name)."""
     app = book.app
     app.screen_updating = False
     try:
         for path in paths:
-            name = f"附件2-{path.stem.removeprefix('附件2-')}"[:31]
+            name = f"{prefix}{path.stem.removeprefix(prefix)}"[:31]
             if name in [s.name for s in book.sheets]:
                 book.sheets[name].delete()
             source = app.books.open(str(path), read_only=True)
@@ -319,59 +369,55 @@ def make_annex2(book: Any) -> str:
                 source.close()
     finally:
         app.screen_updating = True
-    return _files_message("附件2", done, out) + "\n并已作为工作表加入本主表。" + note
 
 
 @button
 def make_summary(book: Any) -> str:
     """汇总报告."""
-    wb = open_workbook(book)
-    out = _folder(book) / DS.summary_filename(wb.settings)
-    (done, plan), note = _generate(partial(DS.make_summary, wb, out, dt.date.today()))
+    done = DS.make_summary(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
+    return summary_message(done)
+
+
+def summary_message(done: Outputs) -> str:
     if done.kept:
-        return f"汇总报告“{out.name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
-    warn = (
-        f"\n注意：{'、'.join(plan['bodies_short'])}“较好”及以下比例未达到要求。"
-        if plan["bodies_short"]
-        else ""
-    )
-    return f"汇总报告已生成：\n{out}{warn}{note}"
+        return f"汇总报告“{done.kept[0].name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
+    short = [str(b) for b in done.plan.get("bodies_short") or []]  # type: ignore[attr-defined]
+    warn = f"\n注意：{'、'.join(short)}“较好”及以下比例未达到要求。" if short else ""
+    note = files_message(done).partition("\n\n")[2]
+    return f"汇总报告已生成：\n{done.written[0]}{warn}" + (f"\n\n{note}" if note else "")
 
 
 @button
 def make_followup(book: Any) -> str:
     """整改台账 for the 党委巡察办 (the CLI's `rectifications`)."""
+    from annex_tools.usecases import followup as FU
     from annex_tools.usecases.followup import COUNT_HEADERS, counts_of
-    from annex_tools.usecases.followup import make_followup as build
 
-    out = _folder(book) / "整改台账.xlsx"
-    fu = build(open_workbook(book), dt.date.today(), out)
+    fu = FU.make_followup(OpenBook(book).read(), _today())
     total = counts_of(fu.items)
-    return f"整改台账已生成：\n{out}\n" + "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
+    return f"整改台账已生成：\n{fu.path}\n" + "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
 
 
 @button
 def make_feedback(book: Any) -> str:
     """反馈意见."""
-    out = _folder(book) / "反馈意见"
-    done, note = _generate(partial(DS.make_feedback, open_workbook(book), out, dt.date.today()))
-    return _files_message("评价意见反馈", done, out) + note
+    return files_message(DS.make_feedback(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
 
 
 @button
 def import_reports(book: Any) -> str:
     """导入述职报告: figures from each report into 述职 (reports found in 述职报告/ too)."""
-    folder = _folder(book) / "述职报告"
-    summary, updates = DS.plan_report_import(
-        open_workbook(book), folder if folder.is_dir() else None
-    )
-    DS.write_report_figures(XlwingsWriter(book), updates)
+    master = OpenBook(book)
+    folder = master.folder / REPORTS_INBOX
+    return import_reports_message(DS.import_reports(master, folder if folder.is_dir() else None))
+
+
+def import_reports_message(summary: DS.ImportSummary) -> str:
     lines = [
         f"已填写 {len(summary.filled)} 份，缺少报告 {len(summary.missing)} 份，无法读取 {len(summary.unreadable)} 份。"
     ]
-    lines += [f"缺少：{x}" for x in summary.missing[:10]] + [
-        f"无法读取：{x}" for x in summary.unreadable[:10]
-    ]
+    lines += [f"缺少：{x}" for x in summary.missing[:10]]
+    lines += [f"无法读取：{x}" for x in summary.unreadable[:10]]
     lines += [f"无法确定：{x}" for x in summary.ambiguous[:10]]
     lines += [f"对应不上任何书记：{x}" for x in summary.unmatched_files[:10]]
     return "\n".join(lines)
@@ -380,7 +426,8 @@ def import_reports(book: Any) -> str:
 @button
 def import_returns(book: Any) -> str | None:
     """导入附件2回执: every .xlsx in 附件2回执/ beside the book; preview, then confirm."""
-    folder = _folder(book) / "附件2回执"
+    master = OpenBook(book)
+    folder = master.folder / RETURNS_INBOX
     files = (
         sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
         if folder.is_dir()
@@ -388,34 +435,45 @@ def import_returns(book: Any) -> str | None:
     )
     if not files:
         return f"请把各党总支交回的附件2（.xlsx）放到文件夹\n{folder}\n再点击本按钮。"
-    result = DS.plan_returns(open_workbook(book), files)
-    applicable = [c for c in result.changes if c.applies]
-    others = [c for c in result.changes if not c.applies]
+    asked: list[bool] = []
+
+    def confirm(result: DS.ReturnsResult) -> bool:
+        asked.append(True)
+        text = returns_preview(result) + "\n\n确定写入主表吗？"
+        return bool(book.app.alert(text, title=TITLE, buttons="ok_cancel") == "ok")
+
+    result = DS.import_returns(master, files, confirm)
+    return returns_message(result, asked=bool(asked))
+
+
+def returns_preview(result: DS.ReturnsResult) -> str:
+    applicable = sum(c.applies for c in result.changes)
     preview = [f"{c.kind}｜{c.who}｜{c.detail}" for c in result.changes[:15]]
-    text = "\n".join(
+    return "\n".join(
         [
             *result.errors,
             *preview,
-            f"共 {len(applicable)} 项可写入，{len(others)} 项冲突或无法对应（不写入）。",
+            f"共 {applicable} 项可写入，{len(result.changes) - applicable} 项冲突或无法对应（不写入）。",
         ]
     )
-    if not applicable:
-        return text
-    if book.app.alert(text + "\n\n确定写入主表吗？", title=TITLE, buttons="ok_cancel") != "ok":
-        return "已取消，主表未修改。"
-    applied = apply_changes(XlwingsWriter(book), result.changes)
-    return f"已写入 {applied} 项。冲突 {len(others)} 项请核实后手工处理。"
+
+
+def returns_message(result: DS.ReturnsResult, asked: bool) -> str:
+    others = sum(not c.applies for c in result.changes)
+    if result.confirmed:
+        return f"已写入 {result.applied} 项。冲突 {others} 项请核实后手工处理。"
+    return "已取消，主表未修改。" if asked else returns_preview(result)
 
 
 @button
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
-    from annex_tools.archive import ArchiveError, archive
+    from annex_tools.archive import ArchiveError
 
     if not book.api.Saved:
         return "归档以已保存的主表为准：请先保存主表，再点击“人事档案归档”。"
     try:
-        r = archive(Path(book.fullname), _folder(book) / "人事档案归档", dt.date.today())
+        r = DS.archive_opinions(Path(book.fullname), None, _today())
     except ArchiveError as exc:  # tampering found, another run busy ...: nothing was written
         return str(exc)
     lines = [

@@ -50,6 +50,11 @@ class OutputError(Exception):
     """An output path that cannot be used; the message is Chinese (exit 2)."""
 
 
+class InputError(Exception):
+    """What a command was given cannot be used (a missing file, an unknown category ...); the
+    message is Chinese (exit 2)."""
+
+
 class WriteRefused(Exception):
     """A write to the master was refused before anything changed; the message says why and what
     to do. Subclasses say which refusal it was."""

@@ -19,6 +19,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, counts
 from annex_tools.rules import Context, run_rules
 from annex_tools.rules.reports import missing_parts_text, report_findings
+from annex_tools.usecases.master import Master, as_master
 from annex_tools.workbook.reader import ROW, Workbook, read_workbook
 
 Analyzer = Callable[[Path], ReportAnalysis]
@@ -129,18 +130,48 @@ def check(path: Path | str, today: dt.date, analyze: Analyzer | None = None) -> 
     return check_workbook(read_workbook(path), today, analyze)
 
 
+@dataclass
+class CheckRun:
+    """What 全面校验 did: the result, and with marking the cells marked and the backup."""
+
+    result: CheckResult
+    marked: int = 0
+    backup: Path | None = None
+
+    @property
+    def message(self) -> str:
+        r = self.result
+        if not (r.errors or r.warnings):
+            return "校验完成：没有发现问题。"
+        return f"校验完成：错误 {r.errors} 个，警告 {r.warnings} 个。"
+
+
+def check_master(
+    source: Path | str | Master,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    *,
+    mark: bool = False,
+    analyze: Analyzer | None = None,
+) -> CheckRun:
+    """全面校验 (`check [--write]` and the button): check the master; with `mark`, write
+    校验结果 and mark the cells under one hold of the master, so the marks are those of what
+    was checked."""
+    master = as_master(source)
+    if not mark:
+        return CheckRun(check_workbook(master.read(), today, analyze))
+    with master.hold():
+        result = check_workbook(master.read(), today, analyze)
+        marked, saved = master.mark(result.findings, now or dt.datetime.now())
+    return CheckRun(result, marked, saved)
+
+
 def check_and_mark(
     path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer | None = None
-) -> tuple[CheckResult, int, Path]:
-    """`check --write`: check and mark under one hold of the master, so the marks written are
-    those of the file that was checked (returns the result, cells marked and the backup)."""
-    from annex_tools.workbook.marking import write_findings
-    from annex_tools.workbook.safewrite import writing
-
-    with writing(path) as session:
-        result = check(path, today, analyze)
-        marked, saved = session.update(lambda wb: write_findings(wb, result.findings, now))
-    return result, marked, saved
+) -> tuple[CheckResult, int, Path | None]:
+    """`check --write` as a tuple (result, cells marked, backup)."""
+    run = check_master(path, today, now, mark=True, analyze=analyze)
+    return run.result, run.marked, run.backup
 
 
 def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer | None = None) -> CheckResult:
@@ -209,6 +240,34 @@ def infer_category(file: Path, master: Workbook | None = None) -> str | None:
     if any(word in stem for word in ("党总支", "党委", "二级党组织")):
         return S.CAT_SECOND_LEVEL
     return None
+
+
+def analyze(
+    files: list[Path], category: str | None = None, master: Path | None = None
+) -> list[AnalyzeResult]:
+    """`annex-tools analyze`: each report analysed under its category's limits. The category is
+    `category`, or inferred from the master's 述职 rows or the file name; the limits are the
+    master's settings when one is given. Refuses (InputError) missing files and reports whose
+    category cannot be told."""
+    from annex_tools.contract.errors import InputError
+
+    if category is not None and category not in S.CATEGORIES:
+        raise InputError(f"--category 的值“{category}”无效，应为：{'、'.join(S.CATEGORIES)}。")
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        raise InputError("找不到文件：" + "、".join(f"“{f}”" for f in missing) + "。")
+    book = read_workbook(master) if master is not None else None
+    categories = {f: category or infer_category(f, book) for f in files}
+    unknown = [f for f, c in categories.items() if c is None]
+    if unknown:
+        raise InputError(
+            "无法判断"
+            + "、".join(f"“{f.name}”" for f in unknown)
+            + "是哪一类书记的述职报告（决定字数上限）。请加 --category 二级党组织书记 或 --category 党支部书记，"
+            "或用 --master 指定主表。"
+        )
+    settings = book.settings if book is not None else None
+    return [r for f, c in categories.items() for r in analyze_reports([f], c, settings)]
 
 
 def analyze_reports(

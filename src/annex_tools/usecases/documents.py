@@ -10,28 +10,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors, NotMaster
 from annex_tools.contract.findings import Severity
+from annex_tools.contract.master import Workbook
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
 from annex_tools.documents import summary as summary_doc
 from annex_tools.documents.render import render_docx
-from annex_tools.documents.returns import (
-    Change,
-    OpenpyxlWriter,
-    SheetWriter,
-    apply_changes,
-    plan_changes,
-)
+from annex_tools.documents.returns import Change, SheetWriter, apply_changes, plan_changes
 from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
 from annex_tools.usecases.check import check_workbook, resolve_report
-from annex_tools.usecases.outputs import Outputs, check_folder_out, docx_to_pdf
-from annex_tools.workbook.reader import Workbook, read_workbook
-from annex_tools.workbook.safewrite import writing
+from annex_tools.usecases.master import Master, Source, as_master, read_source
+from annex_tools.usecases.outputs import (
+    KINDS,
+    Outputs,
+    check_folder_out,
+    default_out,
+    docx_to_pdf,
+    resolve_file_out,
+)
+
+if TYPE_CHECKING:
+    from annex_tools.archive import ArchiveResult
 
 Progress = Callable[[Iterable[object], str], Iterable[object]]
 
@@ -40,11 +44,8 @@ def _plain(items: Iterable[object], label: str) -> Iterable[object]:
     return items
 
 
-Source = Path | Workbook  # a master on disk, or one read from the open book by the Excel button
-
-
 def load(source: Source) -> tuple[Workbook, Institute]:
-    wb = source if isinstance(source, Workbook) else read_workbook(source)
+    wb = read_source(source)
     return wb, institute(wb)
 
 
@@ -68,23 +69,70 @@ def describe_non_master(wb: Workbook) -> str | None:
     return f"这不是主表：工作簿中没有主表的工作表（{names}）"
 
 
-def open_master(
-    source: Source, today: dt.date, draft: bool = False, tolerate: tuple[str, ...] = ()
-) -> tuple[Workbook, Institute]:
+AUTO = "auto"  # the buttons: a master with errors gives drafts (staff have no --draft switch)
+Draft = bool | str
+
+
+def checked_master(
+    source: Source, today: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
+) -> tuple[Workbook, Institute, int]:
     """The master behind a generator: refuses what is not a master (NotMaster) and a master
-    with errors unless `draft` (MasterHasErrors). Errors with a code in `tolerate` do not
-    refuse (the caller handles them row by row)."""
-    wb = source if isinstance(source, Workbook) else read_workbook(source)
+    with errors unless `draft` (MasterHasErrors); with `draft=AUTO` a master with errors gives
+    drafts. Errors with a code in `tolerate` do not refuse (the caller handles them row by
+    row). Returns the workbook, the joined view, and the errors the drafts are made despite."""
+    wb = read_source(source)
     what = describe_non_master(wb)
     if what is not None:
         raise NotMaster(wb.path or "当前工作簿", what)
     result = check_workbook(wb, today)
-    if (
-        any(f.code not in tolerate for f in result.findings if f.severity is Severity.ERROR)
-        and not draft
-    ):
+    errors = sum(
+        1 for f in result.findings if f.severity is Severity.ERROR and f.code not in tolerate
+    )
+    if errors and not draft:
         raise MasterHasErrors(result)
-    return wb, institute(wb)
+    return wb, institute(wb), errors
+
+
+def open_master(
+    source: Source, today: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
+) -> tuple[Workbook, Institute]:
+    wb, inst, _ = checked_master(source, today, draft, tolerate)
+    return wb, inst
+
+
+@dataclass
+class Run:
+    """One generating run: the checked master, where its output goes, and what was done."""
+
+    wb: Workbook
+    inst: Institute
+    target: Path  # the folder, or the file for a one-file document
+    done: Outputs
+    draft: bool  # every page marked 草稿
+
+
+def start(
+    kind: str,
+    source: Source,
+    out: Path | None,
+    today: dt.date | None,
+    draft: Draft,
+    force: bool,
+) -> Run:
+    """What every generator does first: the output place (given, or the default beside the
+    master named with the year), the master checked, and the output folder's record."""
+    wb = read_source(source)
+    spec = KINDS[kind]
+    target = out if out is not None else default_out(kind, wb.folder, wb.settings.year)
+    if spec.per_person:
+        check_folder_out(target)
+    else:
+        target, _ = resolve_file_out(target, default_out(kind, Path(), wb.settings.year).name)
+    wb, inst, errors = checked_master(wb, today or dt.date.today(), draft)
+    folder = target if spec.per_person else target.parent
+    as_draft = draft is True or (draft == AUTO and errors > 0)
+    done = Outputs(folder, force, title=spec.title, drafted=errors if as_draft else 0)
+    return Run(wb, inst, target, done, as_draft)
 
 
 def must_report(inst: Institute) -> list[Secretary]:
@@ -117,33 +165,32 @@ def must_report(inst: Institute) -> list[Secretary]:
 
 
 def make_templates(
-    workbook: Source,
-    out_dir: Path,
-    progress: Progress = _plain,
-    *,
+    source: Source,
+    out: Path | None = None,
     today: dt.date | None = None,
-    draft: bool = False,
+    *,
+    draft: Draft = False,
     force: bool = False,
+    progress: Progress = _plain,
 ) -> Outputs:
-    check_folder_out(out_dir)
-    wb, inst = open_master(workbook, today or dt.date.today(), draft)
-    secs = must_report(inst)
+    """附件1: a report template for every secretary who reports."""
+    run = start("templates", source, out, today, draft, force)
+    secs = must_report(run.inst)
     names = dict(zip((id(s) for s in secs), annex1.report_filenames(secs), strict=True))
-    rects = wb.frames["rects"]
+    rects = run.wb.frames["rects"]
     carried: dict[str, list[tuple[str, str]]] = {}
     if "原整改编号" in rects:
         for rec in rects[rects["原整改编号"].fillna("").astype(str) != ""].to_dict("records"):
             carried.setdefault(rec["述职编号"], []).append((rec["原整改编号"], rec["存在问题"]))
-    done = Outputs(out_dir, force)
     for sec in progress(secs, "述职报告模板"):
         assert isinstance(sec, Secretary)
-        context = annex1.plan_annex1(sec, wb.settings, carried.get(sec.sid, []))
-        done.write(
-            out_dir / names[id(sec)],
-            partial(render_docx, "annex1-report.docx", context, draft=draft),
+        context = annex1.plan_annex1(sec, run.wb.settings, carried.get(sec.sid, []))
+        run.done.write(
+            run.target / names[id(sec)],
+            partial(render_docx, "annex1-report.docx", context, draft=run.draft),
         )
-    done.save()
-    return done
+    run.done.save()
+    return run.done
 
 
 @dataclass
@@ -272,15 +319,16 @@ def write_report_figures(writer: SheetWriter, updates: list[Update]) -> None:
 
 
 def import_reports(
-    workbook: Path, folder: Path | None = None, progress: Progress = _plain
+    source: Path | str | Master, folder: Path | None = None, progress: Progress = _plain
 ) -> ImportSummary:
-    """`import-reports`: the figures written into 述职 through the safe-write helper."""
-    with writing(workbook) as session:
-        summary, updates = plan_report_import(workbook, folder, progress)
+    """导入述职报告 (`import-reports` and the button): each 述职 row's 字数 and shares from its
+    report, written into 述职 while the master is held. The button passes the open book and
+    the 述职报告/ folder beside it."""
+    master = as_master(source)
+    with master.hold():
+        summary, updates = plan_report_import(master.read(), folder, progress)
         if updates:
-            _, summary.backup = session.update(
-                lambda book: write_report_figures(OpenpyxlWriter(book), updates)
-            )
+            _, summary.backup = master.edit(lambda w: write_report_figures(w, updates))
     return summary
 
 
@@ -294,24 +342,23 @@ def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
 
 
 def make_annex2(
-    workbook: Source,
-    out_dir: Path,
-    progress: Progress = _plain,
-    *,
+    source: Source,
+    out: Path | None = None,
     today: dt.date | None = None,
-    draft: bool = False,
+    *,
+    draft: Draft = False,
     force: bool = False,
+    progress: Progress = _plain,
 ) -> Outputs:
-    check_folder_out(out_dir)
-    wb, _ = open_master(workbook, today or dt.date.today(), draft)
-    tables = annex2_tables(wb)
+    """附件2: one workbook per 二级党组织 with 在职党支部 (the exempt ones left out)."""
+    run = start("annex2", source, out, today, draft, force)
+    tables = annex2_tables(run.wb)
     names = dict(zip((t.org_id for t in tables), A2.table_filenames(tables), strict=True))
-    done = Outputs(out_dir, force)
     for t in progress(tables, "附件2"):
         assert isinstance(t, A2.Annex2Table)
-        done.write(out_dir / names[t.org_id], partial(A2.write_xlsx, t, draft=draft))
-    done.save()
-    return done
+        run.done.write(run.target / names[t.org_id], partial(A2.write_xlsx, t, draft=run.draft))
+    run.done.save()
+    return run.done
 
 
 @dataclass
@@ -320,6 +367,7 @@ class ReturnsResult:
     errors: list[str]
     applied: int = 0
     backup: Path | None = None
+    confirmed: bool = False
 
 
 def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
@@ -334,74 +382,112 @@ def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
     return ReturnsResult(plan.changes, errors + plan.refused)
 
 
-def import_returns(workbook: Path, files: list[Path], apply: bool) -> ReturnsResult:
-    """`import-returns`: show the changes; with `apply`, merge them through the safe-write helper."""
-    if not apply:
-        return plan_returns(workbook, files)
-    with writing(workbook) as session:  # planned from the very file the changes go into
-        result = plan_returns(workbook, files)
+def import_returns(
+    source: Path | str | Master,
+    files: list[Path],
+    confirm: Callable[[ReturnsResult], bool],
+) -> ReturnsResult:
+    """导入附件2回执 (`import-returns` and the button): the changes the returns bring, planned
+    from the very master they go into; written when `confirm(result)` says so (the CLI's
+    --apply, the button's dialog) and something applies."""
+    master = as_master(source)
+    with master.hold():
+        result = plan_returns(master.read(), files)
         changes = result.changes
-        if any(c.applies for c in changes):
-            result.applied, result.backup = session.update(
-                lambda book: apply_changes(OpenpyxlWriter(book), changes)
+        if any(c.applies for c in changes) and confirm(result):
+            result.confirmed = True
+            result.applied, result.backup = master.edit(
+                lambda w: apply_changes(w, changes)
             )
     return result
 
 
 def summary_filename(st: object) -> str:
-    year = getattr(st, "year", "")
-    return f"{year}年度述职评议工作情况报告.docx"
+    return default_out("summary", Path(), getattr(st, "year", "")).name
 
 
 def make_summary(
-    workbook: Source,
-    out: Path,
-    today: dt.date,
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
     *,
-    draft: bool = False,
+    draft: Draft = False,
     force: bool = False,
-) -> tuple[Outputs, dict[str, Any]]:
-    """The summary report at `out` (.docx, or .pdf through LibreOffice)."""
-    wb, inst = open_master(workbook, today, draft)
+    progress: Progress = _plain,
+) -> Outputs:
+    """The summary report to the 市委教育工委 (.docx, or .pdf through LibreOffice when `out`
+    ends in .pdf); what it says is in `Outputs.plan`."""
+    run = start("summary", source, out, today, draft, force)
+    wb, inst = run.wb, run.inst
     narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
-    plan = summary_doc.plan_summary(inst, wb.settings, narrative, today)
+    plan = summary_doc.plan_summary(inst, wb.settings, narrative, today or dt.date.today())
     chart = summary_doc.grade_chart(inst)
 
     def make(path: Path) -> None:
         if path.suffix.lower() == ".pdf":
             with tempfile.TemporaryDirectory() as tmp:
                 docx = Path(tmp) / "summary.docx"
-                render_docx("summary.docx", dict(plan), docx, {"chart": chart}, draft=draft)
+                render_docx("summary.docx", dict(plan), docx, {"chart": chart}, draft=run.draft)
                 docx_to_pdf(docx, path)
         else:
-            render_docx("summary.docx", dict(plan), path, {"chart": chart}, draft=draft)
+            render_docx("summary.docx", dict(plan), path, {"chart": chart}, draft=run.draft)
 
-    done = Outputs(out.parent, force)
-    done.write(out, make)
-    done.save()
-    return done, plan
+    run.done.write(run.target, make)
+    run.done.save()
+    run.done.plan = dict(plan)
+    return run.done
 
 
 def make_feedback(
-    workbook: Source,
-    out_dir: Path,
-    today: dt.date,
-    progress: Progress = _plain,
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
     *,
-    draft: bool = False,
+    draft: Draft = False,
     force: bool = False,
+    progress: Progress = _plain,
 ) -> Outputs:
-    check_folder_out(out_dir)
-    wb, inst = open_master(workbook, today, draft)
-    graded = [s for s in inst.secretaries if s.grade]
+    """评价意见反馈: one letter per graded secretary."""
+    run = start("feedback", source, out, today, draft, force)
+    graded = [s for s in run.inst.secretaries if s.grade]
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
-    done = Outputs(out_dir, force)
+    day = today or dt.date.today()
     for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Secretary)
-        context = feedback.plan_feedback(inst, sec, wb.settings, today)
-        done.write(
-            out_dir / names[id(sec)],
-            partial(render_docx, "feedback.docx", context, draft=draft),
+        context = feedback.plan_feedback(run.inst, sec, run.wb.settings, day)
+        run.done.write(
+            run.target / names[id(sec)],
+            partial(render_docx, "feedback.docx", context, draft=run.draft),
         )
-    done.save()
-    return done
+    run.done.save()
+    return run.done
+
+
+def archive_opinions(
+    workbook: Path,
+    out: Path | None,
+    today: dt.date,
+    *,
+    pdf: bool | None = None,
+    all_levels: bool = False,
+    dry_run: bool = False,
+    progress: Progress = _plain,
+) -> ArchiveResult:
+    """人事档案归档 (`archive` and the button): the saved master's opinions, write-once, into
+    `out` or 人事档案归档/ beside the master. Only from a master without errors (no drafts in
+    personnel files); a 述职 row whose identity is in doubt does not stop the others: the
+    archive refuses that person and lists why."""
+    from annex_tools.archive import archive
+
+    wb, _, _ = checked_master(workbook, today, tolerate=("submission.identity",))
+    target = out if out is not None else default_out("archive", wb.folder, wb.settings.year)
+    return archive(workbook, target, today, pdf, all_levels, dry_run, progress=progress)
+
+
+def verify_archive(folder: Path) -> tuple[int, list[str], list[str]]:
+    """`archive verify`: the files checked, the problems found, and the notes (recoverable
+    leftovers, quarantined strays) of an archive folder."""
+    from annex_tools.archive import notes, verify
+
+    checked, problems = verify(folder)
+    return checked, problems, notes(folder)

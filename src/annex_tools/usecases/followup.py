@@ -21,6 +21,7 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.master import Workbook
+from annex_tools.usecases.master import Source
 
 OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED = "未完成", "逾期未完成", "已完成待核验", "已核验"
 STATES = (OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED)
@@ -51,6 +52,7 @@ class Followup:
     year: int
     items: list[Item]
     bodies: list[str] = field(default_factory=list)  # in 组织 order
+    path: Path | None = None  # where the 台账 was written
 
     def counts(self, body: str) -> dict[str, int]:
         return counts_of([i for i in self.items if i.body == body])
@@ -149,14 +151,16 @@ def sheet_names(bodies: list[str]) -> dict[str, str]:
     return out
 
 
-def make_followup(master: Path | Workbook, today: dt.date, out: Path) -> Followup:
-    """The use case behind the CLI command and the ribbon button."""
-    from annex_tools.workbook.reader import read_workbook
+def make_followup(source: Source, today: dt.date, out: Path | None = None) -> Followup:
+    """整改台账 (`rectifications` and the button): to `out`, or beside the master by default."""
+    from annex_tools.usecases.master import read_source
+    from annex_tools.usecases.outputs import workbook_out
 
-    wb = master if isinstance(master, Workbook) else read_workbook(master)
+    wb = read_source(source)
     _refuse_non_master(wb)
+    target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
     fu = followup(wb, today)
-    write_followup(fu, out)
+    fu.path = write_followup(fu, target)
     return fu
 
 

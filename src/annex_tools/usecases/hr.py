@@ -17,6 +17,7 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.master import Workbook
+from annex_tools.usecases.master import Source
 
 HEADERS = (
     "工号",
@@ -140,15 +141,17 @@ def write_hr(rows: list[HrRow], year: int, path: Path) -> Path:
     return path
 
 
-def make_hr_export(master: Path | Workbook, out: Path) -> list[HrRow]:
-    """The use case behind `annex-tools hr-export`."""
-    from annex_tools.workbook.reader import read_workbook
+def make_hr_export(source: Source, out: Path | None = None) -> tuple[list[HrRow], Path]:
+    """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default."""
+    from annex_tools.usecases.master import read_source
+    from annex_tools.usecases.outputs import workbook_out
 
-    wb = master if isinstance(master, Workbook) else read_workbook(master)
+    wb = read_source(source)
     _refuse_non_master(wb)
+    target = workbook_out("hr", wb.path, wb.folder, wb.settings.year, out)
     rows = hr_rows(wb)
-    write_hr(rows, wb.settings.year, out)
-    return rows
+    write_hr(rows, wb.settings.year, target)
+    return rows, target
 
 
 def _refuse_non_master(wb: Workbook) -> None:

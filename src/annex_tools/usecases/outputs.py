@@ -21,6 +21,58 @@ from pathlib import Path
 
 from annex_tools.contract.errors import OutputError, TemplateError
 
+# ---- what each output is called, decided once for the CLI and the buttons --------------------
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """One kind of generated output: what messages call it and its default name beside the
+    master. The name carries the year (from 设置), so two years' outputs never mix."""
+
+    key: str
+    title: str
+    pattern: str  # formatted with the year
+    per_person: bool  # a folder of files (one per person or body), or one file
+
+    def default(self, folder: Path, year: object) -> Path:
+        return folder / self.pattern.format(year=year)
+
+
+KINDS: dict[str, OutputKind] = {
+    k.key: k
+    for k in (
+        OutputKind("templates", "述职报告模板", "{year}年度述职报告模板", True),
+        OutputKind("annex2", "附件2", "{year}年度附件2", True),
+        OutputKind("feedback", "评价意见反馈", "{year}年度评价意见反馈", True),
+        OutputKind("summary", "汇总报告", "{year}年度述职评议工作情况报告.docx", False),
+        OutputKind("followup", "整改台账", "{year}年度整改台账.xlsx", False),
+        OutputKind("hr", "年度考核联动名单", "{year}年度考核联动名单.xlsx", False),
+        OutputKind("archive", "人事档案归档", "人事档案归档", True),  # one bag per year inside
+    )
+}
+# What staff put beside the master for the buttons to read.
+REPORTS_INBOX = "述职报告"
+RETURNS_INBOX = "附件2回执"
+
+
+def default_out(kind: str, folder: Path, year: object) -> Path:
+    """Where `kind` goes when no --out is given: beside the master, named with the year."""
+    return KINDS[kind].default(folder, year)
+
+
+def workbook_out(
+    kind: str, master_path: Path | None, folder: Path, year: object, out: Path | None
+) -> Path:
+    """The .xlsx a one-workbook output (整改台账, 名单) goes to: `out`, or the default beside the
+    master; never another extension, never the master itself."""
+    target = out if out is not None else default_out(kind, folder, year)
+    if target.suffix.lower() != ".xlsx":
+        raise OutputError(f"“{target}”：{KINDS[kind].title}请使用 .xlsx 扩展名。")
+    if master_path is not None and target.exists() and target.resolve() == master_path.resolve():
+        raise OutputError(f"“{target}”是主表本身，不能作为输出文件。")
+    return target
+
+
 MANIFEST = ".生成记录-annex-tools.json"
 BACKUP_DIR = "备份"
 
@@ -39,6 +91,9 @@ class Outputs:
 
     folder: Path
     force: bool = False
+    title: str = ""
+    drafted: int = 0  # the master's errors when the files were made as drafts (buttons: auto)
+    plan: dict[str, object] = field(default_factory=dict)  # what a one-file document said
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # changed by a person: not overwritten
     backups: list[Path] = field(default_factory=list)  # --force: where the changed files went

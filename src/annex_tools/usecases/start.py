@@ -1,0 +1,93 @@
+"""Starting out: a new master (blank, or next year's from last year's), the macro-enabled master
+built from its sources, and the demo institute. What `new`, `build-workbook` and `demo` call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annex_tools.contract.errors import InputError
+
+if TYPE_CHECKING:
+    from annex_tools.demo import DemoResult
+    from annex_tools.usecases.check import CheckResult
+    from annex_tools.usecases.outputs import Outputs
+    from annex_tools.usecases.yearly import NewYear
+
+Progress = Callable[[Iterable[object], str], Iterable[object]]
+
+
+def new_master(path: Path, *, force: bool = False, last_year: Path | None = None) -> NewYear | None:
+    """`new`: a blank master at `path` (.xlsx), or next year's from `last_year` (only read).
+    An existing file is replaced only with `force`, after a backup. Returns the new year's plan
+    when started from last year."""
+    from annex_tools.workbook.builder import new_workbook
+    from annex_tools.workbook.safewrite import backup, ensure_unlocked
+
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。"
+        )
+    if last_year is not None:
+        if not last_year.exists():
+            raise InputError(f"找不到上年度主表“{last_year}”。")
+        if last_year.resolve() == path.resolve():
+            raise InputError(f"“{path}”：新主表不能与上年度主表是同一个文件。")
+    if path.exists():
+        if not force:
+            raise InputError(
+                f"“{path}”已存在，未做任何修改。如确需覆盖，请加 --force（旧文件会先备份）。"
+            )
+        ensure_unlocked(path)
+        backup(path)
+    if last_year is not None:
+        from annex_tools.usecases.yearly import start_year
+
+        return start_year(last_year, path)
+    new_workbook(path)
+    return None
+
+
+def build_macro_master(out: Path, macros: Path | None = None) -> Path:
+    """`build-workbook`: the .xlsm with ribbon, button macros, xlwings module and UDFs."""
+    from annex_tools.workbook.xlbuild import BuildError, build_master
+
+    if out.suffix.lower() != ".xlsm":
+        raise InputError(f"“{out}”：带宏主表必须使用 .xlsm 扩展名。")
+    try:
+        return build_master(out, macros)
+    except BuildError as exc:
+        raise InputError(str(exc)) from None
+
+
+@dataclass
+class DemoRun:
+    made: DemoResult
+    result: CheckResult
+    outputs: list[Outputs] = field(default_factory=list)
+
+
+def run_demo(out_dir: Path, today: dt.date, progress: Progress | None = None) -> DemoRun:
+    """`demo`: the fictional institute (master with planted mistakes, reports), checked, and
+    every document made from it (as drafts, since the planted mistakes are errors)."""
+    from annex_tools.demo import make_demo
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases.check import check
+
+    made = make_demo(out_dir)
+    run = DemoRun(made, check(made.workbook, today))
+    for make in (DS.make_templates, DS.make_annex2, DS.make_feedback, DS.make_summary):
+        run.outputs.append(
+            make(
+                made.workbook,
+                None,
+                today,
+                draft=DS.AUTO,
+                force=True,
+                progress=progress or DS._plain,
+            )
+        )
+    return run

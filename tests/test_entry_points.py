@@ -1,0 +1,142 @@
+"""Every CLI command and every ribbon button is a thin call to one use-case function, and a button
+calls the same use case as its CLI twin (read from the source, so a new entry point that grows
+its own logic fails here)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "annex_tools"
+
+# The use cases: what the entry points may call (one each), all in annex_tools.usecases.
+USE_CASES = {
+    "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
+    "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
+    "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
+}  # fmt: skip
+# Entry points that are not use cases of the master (no use case to call).
+NO_USE_CASE = {"version", "clear_marks", "show_guide", "env_check"}
+# Commands with two modes, one use case each (`archive` and `archive verify`).
+TWO_MODES = {"archive"}
+# Button -> its CLI twin.
+TWINS = {
+    "run_check": "check", "make_templates": "templates", "make_annex2": "annex2",
+    "make_summary": "summary", "make_followup": "rectifications", "make_feedback": "feedback",
+    "import_reports": "import-reports", "import_returns": "import-returns",
+    "archive_opinions": "archive",
+}  # fmt: skip
+# Below the use cases: an entry point never reaches into these itself.
+LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",
+         "annex_tools.institute", "annex_tools.demo")  # fmt: skip
+MAX_STATEMENTS = 30  # arguments, one call, rendering
+
+
+def _decorated(path: Path, decorator: str) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: dict[str, ast.FunctionDef] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for d in node.decorator_list:
+            target = d.func if isinstance(d, ast.Call) else d
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name != decorator:
+                continue
+            label = node.name
+            if isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant):
+                label = str(d.args[0].value)
+            found[label] = node
+    return found
+
+
+def _called_use_cases(fn: ast.FunctionDef, module: ast.Module) -> list[str]:
+    """Use cases called in `fn`, directly or through the module's own helpers it calls."""
+    helpers = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+    seen: set[str] = set()
+    calls: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Call):
+                continue
+            f = sub.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in USE_CASES or (name.startswith("run_") and name[4:] in USE_CASES):
+                calls.append(name)
+            elif name in helpers and name not in seen and not name.startswith("_today"):
+                seen.add(name)
+                visit(helpers[name])
+
+    visit(fn)
+    return calls
+
+
+def _imports(fn: ast.FunctionDef) -> set[str]:
+    return {n.module or "" for n in ast.walk(fn) if isinstance(n, ast.ImportFrom)}
+
+
+def _statements(fn: ast.FunctionDef) -> int:
+    body = fn.body[1:] if ast.get_docstring(fn) else fn.body
+    return sum(1 for node in body for sub in ast.walk(node) if isinstance(sub, ast.stmt))
+
+
+CLI = SRC / "cli.py"
+EXCEL = SRC / "excel.py"
+COMMANDS = _decorated(CLI, "command")
+BUTTONS = _decorated(EXCEL, "button")
+
+
+def test_the_entry_points_are_found() -> None:
+    assert {"check", "templates", "annex2", "summary", "archive", "import-returns"} <= set(COMMANDS)
+    assert {"run_check", "make_annex2", "import_returns", "archive_opinions"} <= set(BUTTONS)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [(CLI, n) for n in COMMANDS] + [(EXCEL, n) for n in BUTTONS],
+    ids=[f"cli:{n}" for n in COMMANDS] + [f"button:{n}" for n in BUTTONS],
+)
+def test_each_entry_point_is_one_use_case_call(path: Path, name: str) -> None:
+    module = ast.parse(path.read_text(encoding="utf-8"))
+    fn = (COMMANDS if path == CLI else BUTTONS)[name]
+    calls = _called_use_cases(fn, module)
+    if fn.name in NO_USE_CASE:
+        assert calls == []
+    else:
+        assert len(calls) == (2 if name in TWO_MODES else 1), f"{name} calls {calls}"
+    lower = sorted(m for m in _imports(fn) if m.startswith(LOWER))
+    assert lower == [], f"{name} reaches below the use cases: {lower}"
+    assert _statements(fn) <= MAX_STATEMENTS, f"{name}: {_statements(fn)} statements"
+
+
+def test_a_button_calls_the_use_case_of_its_cli_twin() -> None:
+    cli_module = ast.parse(CLI.read_text(encoding="utf-8"))
+    excel_module = ast.parse(EXCEL.read_text(encoding="utf-8"))
+    for button, command in TWINS.items():
+        b = _called_use_cases(BUTTONS[button], excel_module)
+        c = _called_use_cases(COMMANDS[command], cli_module)[:1]
+        assert [x.removeprefix("run_") for x in b] == [x.removeprefix("run_") for x in c], (
+            button,
+            b,
+            command,
+            c,
+        )
+
+
+def test_the_scan_catches_an_entry_point_with_its_own_logic(tmp_path: Path) -> None:
+    fat = tmp_path / "fat.py"
+    fat.write_text(
+        "@app.command()\n"
+        "def templates(workbook):\n"
+        "    from annex_tools.workbook.reader import read_workbook\n"
+        "    wb = read_workbook(workbook)\n"
+        "    make_templates(wb)\n"
+        "    make_annex2(wb)\n",
+        encoding="utf-8",
+    )
+    fn = _decorated(fat, "command")["templates"]
+    assert len(_called_use_cases(fn, ast.parse(fat.read_text(encoding="utf-8")))) == 2
+    assert _imports(fn) == {"annex_tools.workbook.reader"}
