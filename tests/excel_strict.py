@@ -125,7 +125,7 @@ def strictness_problems(path: Path) -> list[str]:  # noqa: C901 - one list of ch
                 table_ids[key] = name
         if "docProps/core.xml" in names:
             core = z.read("docProps/core.xml").decode("utf-8")
-            if "lastModifiedBy>" in core and not re.search(r"<cp:lastModifiedBy\s*/>", core):
+            if re.search(r"<cp:lastModifiedBy>[^<]+</cp:lastModifiedBy>", core):
                 out.append("docProps/core.xml carries a lastModifiedBy name")
         if "xl/vbaProject.bin" in names:
             out += _vba_problems(z, code_names)

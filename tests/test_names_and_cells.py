@@ -112,12 +112,35 @@ def test_all_documents_for_a_hostile_institute_one_file_each_inside_the_folder(
 _CELL_REF = __import__("re").compile(r"^\$?[A-Z]{1,3}\$?\d+$")
 
 
+_XLSXWRITER_WRITES = {
+    "write", "write_string", "write_number", "write_blank", "write_formula", "write_datetime",
+    "write_boolean", "write_url", "write_rich_string", "write_row", "write_column",
+    "merge_range", "write_array_formula", "write_dynamic_array_formula",
+}  # fmt: skip
+
+
 def cell_writes(source: str) -> list[int]:
     """Lines that write a cell value other than through workbook/cells.py: `x.value = ...`
-    (xlwings writes must wrap the value in `excel_value(...)`), `ws["A1"] = ...`, and
-    `x.cell(..., value=...)`."""
+    (xlwings writes must wrap the value in `excel_value(...)`), `ws["A1"] = ...`,
+    `x.cell(..., value=...)`, and XlsxWriter's `ws.write…(row, col, value)` / `ws.write("A1", …)`
+    / `ws.merge_range(…)`."""
     bad: list[int] = []
     for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _XLSXWRITER_WRITES
+            and (
+                len(node.args) >= 3
+                or (
+                    node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and _CELL_REF.match(node.args[0].value.split(":")[0])
+                )
+            )
+        ):
+            bad.append(node.lineno)
         if isinstance(node, ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
@@ -154,8 +177,16 @@ def test_the_scan_catches_every_other_way_of_writing_a_cell() -> None:
         "sheet.range('A1').value = rows\n"
         "cell.value = excel_value(name)\n"
         "put(ws, 1, 1, name)\n"
+        "ws.write(0, 0, name)\n"
+        "ws.write_string(2, 1, name, fmt)\n"
+        'ws.write("B2", name)\n'
+        "ws.merge_range(0, 0, 0, 5, name, fmt)\n"
+        "ws.write_url(1, 0, url, fmt, string=name)\n"
+        "write(ws, 0, 0, name)\n"
+        "out.write(path, make)\n"
+        "fh.write(text)\n"
     )
-    assert sorted(cell_writes(planted)) == [1, 2, 3, 4]
+    assert sorted(cell_writes(planted)) == [1, 2, 3, 4, 7, 8, 9, 10, 11]
 
 
 def test_every_cell_written_from_code_goes_through_the_one_writer() -> None:

@@ -1,27 +1,28 @@
 """Annex 2 (附件2): 在职党支部书记评议考核结果和问题整改清单, one per 二级党组织.
 
-Out: `plan_table` lays out the notice's table from the master (pure); `write_xlsx` and
-`add_sheet` render it print-ready. Back in: `read_return` reads a file a 党总支 filled and sent
-back (rows added, blank rows, merged cells, any numbering, dates typed as text, saved by WPS).
+Out: `plan_table` lays out the notice's table from the master (pure); `write_xlsx` writes it as
+a new print-ready file with XlsxWriter (what Excel writes; openpyxl is for changing a workbook).
+Back in: `read_return` reads a file a 党总支 filled and sent back (rows added, blank rows,
+merged cells, any numbering, dates typed as text, saved by WPS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize, unique_filenames
 from annex_tools.institute import Institute, Organization, Secretary
-from annex_tools.workbook.cells import put
+from annex_tools.workbook.cells import merge, new_book, write, write_row
 
 HEADERS = (
     "序号",
@@ -32,9 +33,7 @@ HEADERS = (
     "整改措施和整改时限",
 )
 WIDTHS = (6, 22, 14, 12, 46, 52)
-FIRST_DATA_ROW = 7
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+FIRST_DATA_ROW = 7  # the Excel row of the first secretary
 
 
 @dataclass
@@ -114,7 +113,7 @@ def plan_table(
     )
 
 
-# ---- rendering ---------------------------------------------------------------------------
+# ---- rendering (XlsxWriter: each table is a new file) ------------------------------------
 
 
 def _lines(items: list[str], per_line: int) -> int:
@@ -122,36 +121,57 @@ def _lines(items: list[str], per_line: int) -> int:
     return sum(-(-(len(t) + 3) // per_line) for t in items)
 
 
-def render(ws: Worksheet, table: Annex2Table) -> None:
-    """The notice's layout, print-ready: A4 landscape, borders, wrapped, header row repeated."""
-    song = "宋体"
-    fang = "仿宋"
-    put(ws, 1, 1, "附件2").font = Font(name="黑体", size=12)
-    ws.merge_cells("A2:F2")
-    put(ws, 2, 1, table.title)
-    ws["A2"].font = Font(name=song, size=16, bold=True)
-    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = 36
-    ws.merge_cells("A3:C3")
-    ws.merge_cells("D3:F3")
-    put(ws, 3, 1, f"填表部门：{table.org_name}")
-    put(ws, 3, 4, "填表人：")
-    ws.merge_cells("A4:F4")
-    put(ws, 4, 1, f"考核时间、地点：{table.time_place}")
-    ws.merge_cells("A5:F5")
-    put(ws, 5, 1, f"参会人员：{table.attendees}")
-    ws.row_dimensions[5].height = 32
-    for r in (3, 4, 5):
-        for c in range(1, 7):
-            ws.cell(row=r, column=c).font = Font(name=fang, size=12)
-            ws.cell(row=r, column=c).alignment = Alignment(vertical="center", wrap_text=True)
-    for c, header in enumerate(HEADERS, start=1):
-        cell = put(ws, 6, c, header)
-        cell.font = Font(name=song, size=12, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
-    ws.row_dimensions[6].height = 32
-    r = FIRST_DATA_ROW
+def _formats(book: Any) -> dict[str, Any]:
+    song, fang = "宋体", "仿宋"
+    cell = {"font_name": fang, "font_size": 11, "border": 1, "valign": "vcenter",
+            "text_wrap": True}  # fmt: skip
+    return {
+        "label": book.add_format({"font_name": "黑体", "font_size": 12}),
+        "title": book.add_format(
+            {
+                "font_name": song,
+                "font_size": 16,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+            }  # fmt: skip
+        ),
+        "info": book.add_format(
+            {"font_name": fang, "font_size": 12, "valign": "vcenter", "text_wrap": True}
+        ),
+        "head": book.add_format(
+            {
+                "font_name": song,
+                "font_size": 12,
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }  # fmt: skip
+        ),
+        "center": book.add_format(cell | {"align": "center"}),
+        "left": book.add_format(cell | {"align": "left"}),
+        "note": book.add_format({"font_name": fang, "font_size": 11}),
+    }
+
+
+def render(book: Any, table: Annex2Table, *, draft: bool = False) -> None:
+    """The notice's layout, print-ready: A4 landscape, borders, wrapped, header row repeated.
+    A draft says so on every printed page (the header) and on screen (the sheet's name)."""
+    f = _formats(book)
+    ws = book.add_worksheet("附件2（草稿）" if draft else "附件2")
+    write(ws, 0, 0, "附件2", f["label"])
+    merge(ws, 1, 0, 1, 5, table.title, f["title"])
+    ws.set_row(1, 36)
+    merge(ws, 2, 0, 2, 2, f"填表部门：{table.org_name}", f["info"])
+    merge(ws, 2, 3, 2, 5, "填表人：", f["info"])
+    merge(ws, 3, 0, 3, 5, f"考核时间、地点：{table.time_place}", f["info"])
+    merge(ws, 4, 0, 4, 5, f"参会人员：{table.attendees}", f["info"])
+    ws.set_row(4, 32)
+    write_row(ws, 5, 0, HEADERS, f["head"])
+    ws.set_row(5, 32)
+    r = FIRST_DATA_ROW - 1
     for row in table.rows:
         values = (
             row.seq,
@@ -161,60 +181,43 @@ def render(ws: Worksheet, table: Annex2Table) -> None:
             numbered(row.problems),
             numbered(row.measures),
         )
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value)
-            cell.font = Font(name=fang, size=11)
-            cell.border = _BORDER
-            cell.alignment = Alignment(
-                horizontal="center" if c in (1, 3, 4) else "left", vertical="center", wrap_text=True
-            )
+        for c, value in enumerate(values):
+            write(ws, r, c, value, f["center"] if c in (0, 2, 3) else f["left"])
         lines = max(
             2, _lines(row.problems, WIDTHS[4] // 2 - 1), _lines(row.measures, WIDTHS[5] // 2 - 1)
         )
-        ws.row_dimensions[r].height = min(409, 15 * lines + 4)
+        ws.set_row(r, min(409, 15 * lines + 4))
         r += 1
     for note in table.notes:
-        put(ws, r, 1, note).font = Font(name=fang, size=11)
+        write(ws, r, 0, note, f["note"])
         r += 1
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + i)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "6:6"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    for i, width in enumerate(WIDTHS):
+        ws.set_column(i, i, width)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(5)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    if draft:
+        ws.set_header(f"&C&14&K{DRAFT_COLOR}{DRAFT_HEADER}")
 
 
 DRAFT_HEADER = "草稿　主表尚有错误，本表仅供核对"
+DRAFT_COLOR = "C00000"
 
 
 def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
-    from annex_tools.workbook.safewrite import atomic_save
+    """The table as a new .xlsx, written whole or not at all."""
+    from annex_tools.workbook.reader import sniff
+    from annex_tools.workbook.safewrite import atomic_write_bytes
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "附件2"
-    render(ws, table)
-    if draft:  # printed on every page, and said on screen in the sheet's name
-        ws.oddHeader.center.text = DRAFT_HEADER
-        ws.oddHeader.center.color = "C00000"
-        ws.oddHeader.center.size = 14
-        ws.title = "附件2（草稿）"
-    atomic_save(wb, path)
+    buffer = io.BytesIO()
+    book = new_book(buffer)
+    render(book, table, draft=draft)
+    book.close()
+    atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
     return path
-
-
-def add_sheet(wb: openpyxl.Workbook, table: Annex2Table) -> str:
-    """The same table as a sheet of the master (replacing an earlier one of the same name)."""
-    name = f"附件2-{table.org_name}"[:31]
-    if name in wb.sheetnames:
-        del wb[name]
-    render(wb.create_sheet(name), table)
-    return name
 
 
 # ---- reading returns ---------------------------------------------------------------------

@@ -169,13 +169,13 @@ def write_followup(fu: Followup, path: Path) -> Path:
     import os
     import tempfile
 
-    import xlsxwriter
+    from annex_tools.workbook.cells import new_book
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~整改台账-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        book = xlsxwriter.Workbook(tmp, {"remove_timezone": True})
+        book = new_book(Path(tmp))
         _write(book, fu)
         book.close()
         os.replace(tmp, path)
@@ -220,6 +220,8 @@ def _page(ws: Any, title: str, last_col: int, landscape: bool = True) -> None:
 
 
 def _write(book: Any, fu: Followup) -> None:
+    from annex_tools.workbook.cells import link, merge, write, write_row
+
     f = _formats(book)
     title = f"{fu.year}年度述职评议考核整改落实情况台账"
     when = f"统计日期：{fu.today.isoformat()}（逾期天数按此日期计算）"
@@ -227,30 +229,32 @@ def _write(book: Any, fu: Followup) -> None:
 
     ws = book.add_worksheet(OVERVIEW)
     headers = ("二级党组织", *COUNT_HEADERS)
-    ws.merge_range(0, 0, 0, len(headers) - 1, title, f["title"])
-    ws.merge_range(1, 0, 1, len(headers) - 1, when, f["sub"])
-    ws.write_row(3, 0, headers, f["head"])
+    merge(ws, 0, 0, 0, len(headers) - 1, title, f["title"])
+    merge(ws, 1, 0, 1, len(headers) - 1, when, f["sub"])
+    write_row(ws, 3, 0, headers, f["head"])
     ws.set_column(0, 0, 30)
     ws.set_column(1, len(headers) - 1, 11)
     row = 4
     for body in fu.bodies:
         counts = fu.counts(body)
-        ws.write_url(row, 0, f"internal:'{names[body]}'!A1", f["cell"], string=body)
+        link(ws, row, 0, names[body], body, f["cell"])
         for c, h in enumerate(COUNT_HEADERS, start=1):
             bad = h in (OVERDUE, DONE_UNVERIFIED, LATE) and counts[h]
-            ws.write_number(row, c, counts[h], f["bad"] if bad else f["num"])
+            write(ws, row, c, counts[h], f["bad"] if bad else f["num"])
         row += 1
     total = counts_of(fu.items)
-    ws.write(row, 0, "合计", f["total"])
+    write(ws, row, 0, "合计", f["total"])
     for c, h in enumerate(COUNT_HEADERS, start=1):
-        ws.write_number(row, c, total[h], f["total"])
-    ws.write(
+        write(ws, row, c, total[h], f["total"])
+    write(
+        ws,
         row + 2,
         0,
         "说明：每项整改只计入一种状态（未完成、逾期未完成、已完成待核验、已核验）；",
         f["note"],
     )
-    ws.write(
+    write(
+        ws,
         row + 3,
         0,
         "“逾期完成”是已完成各项中完成日期晚于整改时限的项数。点组织名称可查看明细。",
@@ -274,40 +278,35 @@ def _write(book: Any, fu: Followup) -> None:
     widths = (10, 26, 44, 11, 9, 11, 14, 8, 22)
     for body in fu.bodies:
         ws = book.add_worksheet(names[body])
-        ws.merge_range(0, 0, 0, len(detail) - 1, f"{body} 整改落实情况", f["title"])
-        ws.merge_range(1, 0, 1, len(detail) - 1, when, f["sub"])
+        merge(ws, 0, 0, 0, len(detail) - 1, f"{body} 整改落实情况", f["title"])
+        merge(ws, 1, 0, 1, len(detail) - 1, when, f["sub"])
         people = list(dict.fromkeys(i.secretary for i in fu.items if i.body == body))
-        ws.merge_range(3, 0, 3, 1, "书记", f["head"])
-        ws.write_row(3, 2, COUNT_HEADERS, f["head"])
+        merge(ws, 3, 0, 3, 1, "书记", f["head"])
+        write_row(ws, 3, 2, COUNT_HEADERS, f["head"])
         r = 4
         for person in people:
             counts = counts_of([i for i in fu.items if i.body == body and i.secretary == person])
-            ws.merge_range(r, 0, r, 1, person, f["cell"])
+            merge(ws, r, 0, r, 1, person, f["cell"])
             for c, h in enumerate(COUNT_HEADERS, start=2):
-                ws.write_number(r, c, counts[h], f["num"])
+                write(ws, r, c, counts[h], f["num"])
             r += 1
         r += 1
-        ws.write_row(r, 0, detail, f["head"])
+        write_row(ws, r, 0, detail, f["head"])
         ws.repeat_rows(r)
         r += 1
         for item in (i for i in fu.items if i.body == body):
-            ws.write_string(r, 0, item.rid, f["cell"])
-            ws.write_string(r, 1, item.secretary, f["cell"])
-            ws.write_string(r, 2, item.problem, f["cell"])
+            write(ws, r, 0, item.rid, f["cell"])
+            write(ws, r, 1, item.secretary, f["cell"])
+            write(ws, r, 2, item.problem, f["cell"])
             for c, day in ((3, item.deadline), (5, item.done)):
-                if day:
-                    ws.write_datetime(r, c, dt.datetime.combine(day, dt.time()), f["date"])
-                else:
-                    ws.write_blank(r, c, None, f["cell"])
-            ws.write_string(r, 4, item.status, f["num"])
+                write(ws, r, c, day or None, f["date"] if day else f["cell"])
+            write(ws, r, 4, item.status, f["num"])
             state = item.state + ("（逾期完成）" if item.late else "")
             bad = item.state in (OVERDUE, DONE_UNVERIFIED) or item.late
-            ws.write_string(r, 6, state, f["bad"] if bad else f["num"])
-            if item.days_overdue is None:
-                ws.write_blank(r, 7, None, f["num"])
-            else:
-                ws.write_number(r, 7, item.days_overdue, f["bad"])
-            ws.write_string(r, 8, item.verified, f["cell"])
+            write(ws, r, 6, state, f["bad"] if bad else f["num"])
+            overdue = item.days_overdue
+            write(ws, r, 7, overdue, f["num"] if overdue is None else f["bad"])
+            write(ws, r, 8, item.verified, f["cell"])
             ws.set_row(r, _height(((item.secretary, 26), (item.problem, 44), (item.verified, 22))))
             r += 1
         for c, w in enumerate(widths):

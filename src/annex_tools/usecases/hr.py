@@ -107,23 +107,23 @@ def hr_rows(wb: Workbook) -> list[HrRow]:
 
 
 def write_hr(rows: list[HrRow], year: int, path: Path) -> Path:
-    import xlsxwriter
+    from annex_tools.workbook.cells import new_book, write, write_row
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~年度考核联动-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        book = xlsxwriter.Workbook(tmp)
+        book = new_book(Path(tmp))
         ws = book.add_worksheet("年度考核联动")
         head = book.add_format(
             {"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True}
         )
         cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
         no = book.add_format({"border": 1, "valign": "top", "font_color": "#C00000", "bold": True})
-        ws.write_row(0, 0, HEADERS, head)
+        write_row(ws, 0, 0, HEADERS, head)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row.cells()):
-                ws.write_string(r, c, value, no if c == 5 and value == NO else cell)
+                write(ws, r, c, value, no if c == 5 and value == NO else cell)
         for c, width in enumerate((10, 10, 44, 9, 14, 12, 40)):
             ws.set_column(c, c, width)
         ws.freeze_panes(1, 0)

@@ -1,15 +1,19 @@
 """The one way a value from data reaches a cell, and header lookup shared by every writer.
 
-`put` (openpyxl) and `excel_value` (xlwings) store text as text: a value beginning with `=`,
-`+`, `-` or `@` never becomes a formula, and characters an .xlsx cannot hold (C0 controls
-except tab, line feed and carriage return) are removed. A test fails if code writes a cell any
-other way.
+`put` (openpyxl, an existing workbook changed), `write`/`merge`/`link` (XlsxWriter, a new
+file written from nothing, on a book from `new_book`) and `excel_value` (xlwings) store text as
+text: a value beginning with `=`, `+`, `-` or `@` never becomes a formula, and characters an
+.xlsx cannot hold (C0 controls except tab, line feed and carriage return) are removed. A test
+fails if code writes a cell any other way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import datetime as dt
+import numbers
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
@@ -58,6 +62,64 @@ def excel_value(value: Any) -> Any:
         value = holdable(value)
         return f"'{value}" if looks_like_formula(value) else value
     return value
+
+
+# ---- XlsxWriter: files written from nothing ------------------------------------------------
+
+# XlsxWriter's `write` would turn text beginning with "=" into a formula, "http://…" into a link
+# and "1.5" into a number; data is stored as it is.
+XLSX_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "remove_timezone": True,
+}
+
+
+def new_book(target: Path | IO[bytes]) -> Any:
+    """An XlsxWriter workbook for a new file (a path or a binary buffer): text stays text, no
+    forced recalculation on load (Excel would ask to save on every close), neutral properties."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
+                               {**XLSX_OPTIONS, "in_memory": True})  # fmt: skip
+    book.calc_on_load = False
+    return book
+
+
+def write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write a value from data to an XlsxWriter sheet (0-based row and column, as XlsxWriter):
+    text is always a string cell, never a formula; numbers, dates and booleans keep their type."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, numbers.Real):  # numpy's numbers too
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        ws.write_string(row, col, holdable(str(value)), fmt)
+
+
+def write_row(ws: Any, row: int, col: int, values: Iterable[Any], fmt: Any = None) -> None:
+    for c, value in enumerate(values, start=col):
+        write(ws, row, c, value, fmt)
+
+
+def merge(ws: Any, first_row: int, first_col: int, last_row: int, last_col: int, value: Any,
+          fmt: Any = None) -> None:  # fmt: skip
+    """Merge a range and write `value` (from data) into its first cell, as `write` does."""
+    ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
+    write(ws, first_row, first_col, value, fmt)
+
+
+def link(ws: Any, row: int, col: int, sheet: str, text: str, fmt: Any = None) -> None:
+    """A link to cell A1 of another sheet of the same workbook, showing `text` (from data)."""
+    target = "'" + sheet.replace("'", "''") + "'!A1"
+    ws.write_url(row, col, f"internal:{target}", fmt, string=holdable(text))
 
 
 def header_columns(ws: Worksheet) -> dict[str, int]:
