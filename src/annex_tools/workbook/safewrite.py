@@ -162,11 +162,30 @@ def keep_identity(tmp: Path, st: os.stat_result, path: Path) -> None:
                 ) from None
 
 
-def atomic_save(wb: XlWorkbook, path: Path) -> None:
-    """Save a workbook atomically; it must read back as a workbook before it replaces anything."""
+# The order Excel writes a font's children in, which the Open XML SDK schema requires (a
+# sequence); openpyxl writes `name` first, which the SDK's validator reports as a schema error.
+EXCEL_FONT_ORDER = (
+    "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
+    "color", "name", "family", "charset", "scheme",
+)  # fmt: skip
+
+
+def workbook_bytes(wb: XlWorkbook) -> bytes:
+    """The workbook saved as Excel would: fonts in Excel's element order, and no
+    `fullCalcOnLoad` (openpyxl sets it on every save, so Excel would ask to save on every close;
+    calcId 124519 still makes Excel calculate the formulas once, as openpyxl stores no values)."""
+    from openpyxl.styles.fonts import Font
+
+    Font.__elements__ = EXCEL_FONT_ORDER  # type: ignore[assignment,unused-ignore]
+    wb.calculation.fullCalcOnLoad = None  # openpyxl reads an absent attribute as True
     buffer = io.BytesIO()
     wb.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
+    return buffer.getvalue()
+
+
+def atomic_save(wb: XlWorkbook, path: Path) -> None:
+    """Save a workbook atomically; it must read back as a workbook before it replaces anything."""
+    atomic_write_bytes(path, workbook_bytes(wb), verify=sniff)
 
 
 def backup(path: Path, now: dt.datetime | None = None, data: bytes | None = None) -> Path:
@@ -405,8 +424,7 @@ class MasterSession:
         check_writable(self.real)
         wb = load_master(self.real, self.data)
         result = change(wb)
-        buffer = io.BytesIO()
-        wb.save(buffer)
+        data = workbook_bytes(wb)
         ensure_unlocked(self.real)  # Excel may have opened it meanwhile
         self.check_unchanged()
         try:
@@ -419,7 +437,7 @@ class MasterSession:
         try:
             st = os.stat(self.real)
             atomic_write_bytes(
-                self.real, buffer.getvalue(), verify=sniff, mode=st,
+                self.real, data, verify=sniff, mode=st,
                 before_replace=self.check_unchanged,
             )  # fmt: skip
         except FileWriteError as exc:

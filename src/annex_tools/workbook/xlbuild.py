@@ -33,6 +33,7 @@ from annex_tools.contract import schema as S
 from annex_tools.resources import data_dir
 from annex_tools.workbook.builder import build_workbook
 from annex_tools.workbook.cells import put
+from annex_tools.workbook.safewrite import workbook_bytes
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -266,7 +267,7 @@ def build_master(out: Path = DEFAULT_OUT, macros_dir: Path | None = None) -> Pat
         )
         wb.properties.creator = "annex-tools"
         wb.properties.lastModifiedBy = None
-        wb.save(work)
+        work.write_bytes(workbook_bytes(wb))
         _without_template_project(work)
         vba = pyopenvba.ExcelFile(work)
         project = vba.add_vba_project()
