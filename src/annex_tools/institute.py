@@ -1,9 +1,14 @@
-"""The master's rows joined into what documents speak of: secretaries with their organization,
-evaluating body, meeting, grade and problems. Pure: a Workbook in, plain records out."""
+"""The master's rows joined once: who reports, for which organization, evaluated by which body,
+at which meeting, with which grade and which rectifications. Pure: a Workbook in.
+
+`join` gives the joins as frames (what the vectorised rules read, through rules.base.Context);
+`institute` gives the same joins as records (what the documents read), built from `join`, so the
+links between sheets (and the evaluating body) are decided in one place."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -163,8 +168,72 @@ def identify(name: str, staff_no: str, org_secretary: str, org_staff_no: str) ->
     return Identity(s, changed=bool(on and n != on))
 
 
-def institute(wb: Workbook) -> Institute:
+def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
+    """Map ids through `mapping`; unknown ids give ''."""
+    return keys.map(mapping).astype(object).where(lambda s: s.notna(), "")
+
+
+@dataclass
+class Joined:
+    """The links between the sheets, as frames: each 述职 row with its organization, evaluating
+    body and meeting; 评议 and 整改 rows with their 述职 row's links."""
+
+    org_type: dict[str, str]
+    org_name: dict[str, str]
+    org_parent: dict[str, str]
+    root: str  # the 党委 ('' unless exactly one)
+    subs: pd.DataFrame
+    grades: pd.DataFrame
+    rects: pd.DataFrame
+
+    LINKS = ("org_type", "org_name", "parent", "body", "meeting_date", "host", "who")
+
+
+def join(wb: Workbook) -> Joined:
+    orgs = wb.frames["orgs"].drop_duplicates("组织编号")
+    orgs = orgs[orgs["组织编号"] != ""]
+    org_type = dict(zip(orgs["组织编号"], orgs["组织类型"], strict=True))
+    org_name = dict(zip(orgs["组织编号"], orgs["组织名称"], strict=True))
+    org_parent = dict(zip(orgs["组织编号"], orgs["上级组织编号"], strict=True))
+    roots = orgs.loc[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE, "组织编号"].tolist()
+    root = roots[0] if len(roots) == 1 else ""
+
+    meetings = wb.frames["meetings"].drop_duplicates("会议编号")
+    meetings = meetings[meetings["会议编号"] != ""]
+    meeting_date = dict(zip(meetings["会议编号"], meetings["会议日期"], strict=True))
+    meeting_host = dict(zip(meetings["会议编号"], meetings["主办组织编号"], strict=True))
+
+    subs = wb.frames["subs"].copy()
+    subs["org_type"] = lookup(subs["组织编号"], org_type)
+    subs["org_name"] = lookup(subs["组织编号"], org_name).where(lambda s: s != "", subs["组织编号"])
+    subs["parent"] = lookup(subs["组织编号"], org_parent)
+    subs["body"] = [
+        evaluating_body(t, p, root) for t, p in zip(subs["org_type"], subs["parent"], strict=True)
+    ]
+    subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
+    subs["host"] = lookup(subs["会议编号"], meeting_host)
+    subs["who"] = [
+        f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
+        for org, name, sid in zip(subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True)
+    ]
+    first = subs.drop_duplicates("述职编号").set_index("述职编号")
+    link = [*Joined.LINKS, "述职类别", "书记姓名", "书记工号"]
+    link = [c for c in link if c in first]
+
+    def linked(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.join(first[link], on="述职编号")
+        out["who"] = out["who"].fillna("述职" + out["述职编号"].astype(str))
+        return out
+
+    return Joined(
+        org_type, org_name, org_parent, root, subs,
+        linked(wb.frames["grades"]), linked(wb.frames["rects"]),
+    )  # fmt: skip
+
+
+def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
     f = wb.frames
+    j = joined or join(wb)
     orgs: dict[str, Organization] = {}
     for r in f["orgs"].to_dict("records"):
         if r["组织编号"] and r["组织编号"] not in orgs:
@@ -177,8 +246,7 @@ def institute(wb: Workbook) -> Institute:
                 r["书记工号"],
                 int(r[ROW]),
             )
-    roots = [o.oid for o in orgs.values() if o.otype == S.ORG_PARTY_COMMITTEE]
-    root = roots[0] if roots else ""
+    root = j.root
     meetings: dict[str, Meeting] = {}
     for r in f["meetings"].to_dict("records"):
         if r["会议编号"] and r["会议编号"] not in meetings:
@@ -204,14 +272,12 @@ def institute(wb: Workbook) -> Institute:
         )
     secretaries: list[Secretary] = []
     seen: set[str] = set()
-    for r in f["subs"].to_dict("records"):
+    for r in j.subs.to_dict("records"):
         sid = r["述职编号"]
         if not sid or sid in seen:
             continue
         seen.add(sid)
         org = orgs.get(r["组织编号"])
-        otype = org.otype if org else ""
-        parent = org.parent if org else ""
         g = grades.get(sid, {})
         who = identify(
             r["书记姓名"], r.get("书记工号", ""), org.secretary if org else "",
@@ -221,15 +287,15 @@ def institute(wb: Workbook) -> Institute:
             Secretary(
                 sid=sid,
                 org_id=r["组织编号"],
-                org_name=org.name if org else r["组织编号"],
-                org_type=otype,
+                org_name=str(r["org_name"]),
+                org_type=str(r["org_type"]),
                 name=r["书记姓名"],
                 staff_no=who.staff_no,
                 category=r["述职类别"],
                 mode=r["述职方式"],
                 report_file=_text(r["报告文件"]),
-                parent_id=parent,
-                body_id=evaluating_body(otype, parent, root),
+                parent_id=str(r["parent"]),
+                body_id=str(r["body"]),
                 meeting=meetings.get(r["会议编号"]),
                 grade=g.get("综合评价等次", "") if g.get("综合评价等次", "") in S.GRADES else "",
                 achievements=_text(g.get("主要成绩")),

@@ -13,7 +13,8 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
-from annex_tools.institute import evaluating_body
+from annex_tools.institute import join
+from annex_tools.institute import lookup as lookup  # the rules map ids through the joined view's
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
@@ -45,11 +46,6 @@ def blank(series: pd.Series) -> pd.Series:
     if series.dtype == object:
         return series.isna() | (series == "")
     return series.isna()
-
-
-def lookup(keys: pd.Series, mapping: dict[str, Any]) -> pd.Series:
-    """Map ids to text through `mapping`; unknown ids give ''."""
-    return keys.map(mapping).astype(object).where(lambda s: s.notna(), "")
 
 
 def emit(
@@ -115,51 +111,24 @@ class Context:
         return ~frame[ROW].isin(bad_rows)
 
     def _enrich(self) -> None:
-        orgs = self.orgs.drop_duplicates("组织编号")
-        orgs = orgs[orgs["组织编号"] != ""]
-        self.org_type = dict(zip(orgs["组织编号"], orgs["组织类型"], strict=True))
-        self.org_name = dict(zip(orgs["组织编号"], orgs["组织名称"], strict=True))
-        self.org_parent = dict(zip(orgs["组织编号"], orgs["上级组织编号"], strict=True))
-        roots = orgs.loc[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE, "组织编号"].tolist()
-        self.root = roots[0] if len(roots) == 1 else ""
+        """The joins of institute.join (one place for the links between sheets), plus what
+        depends on the day of the check: whether each meeting has been held."""
+        j = join(self.wb)
+        self.joined = j
+        self.org_type, self.org_name, self.org_parent, self.root = (
+            j.org_type, j.org_name, j.org_parent, j.root,
+        )  # fmt: skip
 
-        meetings = self.meetings.drop_duplicates("会议编号")
-        meetings = meetings[meetings["会议编号"] != ""]
-        meeting_date = dict(zip(meetings["会议编号"], meetings["会议日期"], strict=True))
-        meeting_host = dict(zip(meetings["会议编号"], meetings["主办组织编号"], strict=True))
+        def held(f: pd.DataFrame) -> pd.Series:
+            return f["meeting_date"].notna() & (f["meeting_date"] <= self.today_ts)
 
-        subs = self.wb.frames["subs"].copy()
-        subs["org_type"] = lookup(subs["组织编号"], self.org_type)
-        subs["org_name"] = lookup(subs["组织编号"], self.org_name).where(
-            lambda s: s != "", subs["组织编号"]
-        )
-        subs["parent"] = lookup(subs["组织编号"], self.org_parent)
-        subs["body"] = [
-            evaluating_body(t, p, self.root)
-            for t, p in zip(subs["org_type"], subs["parent"], strict=True)
-        ]
-        subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
-        subs["host"] = lookup(subs["会议编号"], meeting_host)
-        subs["held"] = subs["meeting_date"].notna() & (subs["meeting_date"] <= self.today_ts)
-        subs["who"] = [
-            f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
-            for org, name, sid in zip(
-                subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True
-            )
-        ]
-        self.subs = subs
-        first = subs.drop_duplicates("述职编号").set_index("述职编号")
-        link = ["org_type", "org_name", "parent", "body", "meeting_date", "held", "who", "述职类别"]
-        link += ["书记姓名", "书记工号"]
-
-        grades = self.wb.frames["grades"]
-        self.grades = grades.join(first[link], on="述职编号")
-        self.grades["who"] = self.grades["who"].fillna("述职" + self.grades["述职编号"].astype(str))
+        self.subs = j.subs.copy()
+        self.subs["held"] = held(self.subs)
+        self.grades = j.grades.copy()
+        self.grades["held"] = held(self.grades)
         self.grades["graded"] = self.grades["综合评价等次"].isin(S.GRADES)
-
-        rects = self.wb.frames["rects"]
-        self.rects = rects.join(first[link], on="述职编号")
-        self.rects["who"] = self.rects["who"].fillna("述职" + self.rects["述职编号"].astype(str))
+        self.rects = j.rects.copy()
+        self.rects["held"] = held(self.rects)
 
     def body_name(self, body: str) -> str:
         return str(self.org_name.get(body, body or "（未知评议主体）"))
