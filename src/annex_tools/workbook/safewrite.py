@@ -176,10 +176,14 @@ def workbook_bytes(wb: XlWorkbook) -> bytes:
     calcId 124519 still makes Excel calculate the formulas once, as openpyxl stores no values)."""
     from openpyxl.styles.fonts import Font
 
-    Font.__elements__ = EXCEL_FONT_ORDER  # type: ignore[assignment,unused-ignore]
     wb.calculation.fullCalcOnLoad = None  # openpyxl reads an absent attribute as True
     buffer = io.BytesIO()
-    wb.save(buffer)
+    own = Font.__elements__
+    Font.__elements__ = EXCEL_FONT_ORDER  # type: ignore[assignment,unused-ignore]
+    try:
+        wb.save(buffer)
+    finally:
+        Font.__elements__ = own  # type: ignore[assignment,unused-ignore]
     return buffer.getvalue()
 
 
