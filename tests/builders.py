@@ -219,3 +219,19 @@ def check_data(
 
 def places(findings: list[Finding]) -> set[tuple[str, str | None, int | None, str | None]]:
     return {f.place for f in findings}
+
+
+def master_with_findings(path: Path, n: int) -> Path:
+    """A master with exactly `n` errors, on every other row of 整改 (a 整改状态 that is not one of
+    the list), so no two marked cells touch: the addresses cannot be merged into ranges, the
+    worst case for the number of Excel calls of 全面校验."""
+    from annex_tools.workbook.builder import new_workbook
+
+    data = valid()
+    template = data["rects"][0]
+    for i in range(2 * n):
+        rect = dict(template, 整改编号=f"X{i:05d}")
+        if i % 2 == 0:
+            rect.update({"整改状态": "差不多了", "整改时限": dt.date(2099, 12, 31)})
+        data["rects"].append(rect)
+    return new_workbook(path, data)

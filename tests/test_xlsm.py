@@ -112,6 +112,7 @@ def test_libreoffice_opens_it_through_uno_and_sees_the_same_modules(
         "整改",
         "看板",
         "报告正文",
+        "校验结果",
         "列表",
         CONF_SHEET,
     ]
@@ -205,8 +206,9 @@ def test_headless_write_keeps_vba_ribbon_and_conf(built: Path, tmp_path: Path) -
     assert len(charts) == 2  # the 看板's two charts survive an openpyxl write
     from excel_strict import strictness_problems
 
-    # left for later: the 校验结果 sheet a headless write adds has no codeName/document module
-    assert strictness_problems(master) == ["sheet '校验结果' has no codeName"]
+    # the build made 校验结果 (with its code name and document module); the write filled it
+    assert strictness_problems(master) == []
+    assert wb["校验结果"].sheet_properties.codeName
 
 
 def test_check_rows_is_the_button_core() -> None:

@@ -1,9 +1,14 @@
 """The Excel side: ribbon entry points (RunPython) and UDFs. The only module that imports xlwings.
 
 Each button reads the open book (edits not yet saved included) into the same frames the headless
-reader gives, calls the same service function as its CLI twin, and writes back only after
-everything has been computed. The pure cores (`check_rows`, `environment_report`) take and return
-values and are tested without Excel; the xlwings calls around them are kept few and plain.
+reader gives, calls the same use-case function as its CLI twin, and writes back only after
+everything has been computed. The pure cores (`check_rows`, `environment_report`,
+`find_interpreter`) take and return values and are tested without Excel; the xlwings calls
+around them are few and do not grow with the findings: marks go on per sheet as unions of
+addresses, 校验结果 as one block (tests/fake_xlwings.py counts them).
+
+A click pays this module's import before any work starts, so everything beyond xlwings and the
+contract is imported inside the function that needs it.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import platform
+import shutil
+import subprocess
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import xlwings as xw
 
@@ -32,34 +41,27 @@ from annex_tools.contract.errors import (
     WorkbookError,
     WriteRefused,
 )
-from annex_tools.contract.findings import Finding
-from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize
-from annex_tools.documents.summary import NARRATIVE_SHEET
 from annex_tools.logs import log_path, logger
-from annex_tools.usecases import documents as DS
-from annex_tools.usecases.check import CheckResult, CheckRun, check_master, check_workbook
-from annex_tools.usecases.outputs import REPORTS_INBOX, RETURNS_INBOX, Outputs
-from annex_tools.workbook import formulas as F
-from annex_tools.workbook.cells import excel_value
-from annex_tools.workbook.marking import (
-    MARK_FILLS,
-    RESULT_HEADERS,
-    RESULT_WIDTHS,
-    MarkPlan,
-    plan_marks,
-)
-from annex_tools.workbook.reader import Workbook, workbook_from_rows
+
+if TYPE_CHECKING:
+    from annex_tools.contract.findings import Finding
+    from annex_tools.contract.settings import Settings
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases.check import CheckResult, CheckRun
+    from annex_tools.usecases.outputs import Outputs
+    from annex_tools.workbook.marking import MarkPlan
+    from annex_tools.workbook.reader import Workbook
 
 T = TypeVar("T")
 
 TITLE = "述职评议"
+CONF_SHEET = "xlwings.conf"
 # Errors whose message is already a Chinese sentence for the user.
 KNOWN_ERRORS = (
     WorkbookError, LockedError, TemplateError, OutputError, WriteRefused, FileWriteError,
     InputError,
 )  # fmt: skip
-_MARK_PREFIXES = ("[错误]", "[警告]", "[提示]")
 
 
 def _logger() -> logging.Logger:
@@ -80,33 +82,194 @@ def sheet_headers(sheets: dict[str, list[list[Any]]]) -> dict[str, dict[str, int
     }
 
 
-def check_message(run: CheckRun) -> str:
-    """What the 全面校验 button says when it is done."""
-    if run.result.errors or run.result.warnings:
-        return f"{run.message}\n详见“{S.RESULTS_SHEET}”表；出错的单元格已标色并加批注。"
-    return run.message
+def check_message(run: CheckRun, plan: MarkPlan | None = None) -> str:
+    """What the 全面校验 button says when it is done (`plan`: the marks it made)."""
+    if not (run.result.errors or run.result.warnings):
+        return run.message
+    text = f"{run.message}\n详见“{S.RESULTS_SHEET}”表；出错的单元格已标色"
+    noted = sum(c.noted for c in plan.cells) if plan else 0
+    if plan and noted < len(plan.cells):
+        return (
+            f"{text}，其中 {noted} 个加了批注（设置“校验批注上限”），"
+            f"其余 {len(plan.cells) - noted} 个只标色。"
+        )
+    return text + "并加批注。"
 
 
 def check_rows(
     sheets: dict[str, list[list[Any]]], fullname: str, today: dt.date, now: dt.datetime
 ) -> tuple[CheckResult, MarkPlan, str]:
     """全面校验 on rows read from the open book: the result, the marks to make, the message."""
-    result = check_workbook(workbook_from_rows(sheets, Path(fullname)), today)
-    plan = plan_marks(result.findings, sheet_headers(sheets), now)
-    return result, plan, check_message(CheckRun(result))
+    from annex_tools.usecases.check import CheckRun, check_workbook
+    from annex_tools.workbook.marking import plan_marks
+    from annex_tools.workbook.reader import workbook_from_rows
+
+    wb = workbook_from_rows(sheets, Path(fullname))
+    result = check_workbook(wb, today)
+    plan = plan_marks(result.findings, sheet_headers(sheets), now, wb.settings.note_cap)
+    return result, plan, check_message(CheckRun(result), plan)
+
+
+# ---- 环境检查: which Python xlwings starts, and from where ------------------------------
+
+# Where xlwings' RunPython looks for a setting, first match wins (xlwings.bas, GetConfig):
+# the workbook's xlwings.conf sheet, xlwings.conf beside the workbook, the user's config.
+SRC_SHEET = "本主表的“xlwings.conf”工作表"
+SRC_FOLDER = "主表所在文件夹的 xlwings.conf 文件"
+SRC_USER = "用户配置文件 %USERPROFILE%\\.xlwings\\xlwings.conf"
+SRC_PATH = "未设置解释器：按 PATH 查找 python"
+
+
+def conf_rows(rows: list[list[Any]]) -> dict[str, Any]:
+    """The xlwings.conf sheet as xlwings reads it: keys in column A from A1 down to the first
+    blank cell, values in column B (the notes below a blank row are not settings)."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        if not row or row[0] in (None, ""):
+            break
+        out.setdefault(str(row[0]).strip().upper(), row[1] if len(row) > 1 else None)
+    return out
+
+
+def read_conf_file(path: Path) -> dict[str, str]:
+    """An xlwings.conf file: lines `"KEY","value"` (VBA `Input #`), keys upper-cased."""
+    import csv
+
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return {}
+    out: dict[str, str] = {}
+    for row in csv.reader(text.splitlines()):
+        if len(row) >= 2 and row[0].strip():
+            out.setdefault(row[0].strip().upper(), row[1].strip())
+    return out
+
+
+def _expand(value: str, env: Mapping[str, str]) -> str:
+    """Windows' ExpandEnvironmentStrings: %NAME% replaced when NAME is set, kept otherwise."""
+    import re
+
+    lower = {k.upper(): v for k, v in env.items()}
+    return re.sub(r"%([^%]+)%", lambda m: lower.get(m.group(1).upper(), m.group(0)), value)
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    setting: str  # what the setting says ("python" when nothing is set)
+    source: str  # SRC_* : where that came from
+    key: str  # INTERPRETER_WIN or INTERPRETER ("" when nothing is set)
+    path: Path | None  # the file it names or PATH finds (None: not found)
+
+
+def find_interpreter(
+    sheet_conf: Mapping[str, Any],
+    folder: Path | None,
+    home: Path | None,
+    env: Mapping[str, str],
+) -> Interpreter:
+    """The Python xlwings' RunPython starts, as xlwings.bas finds it: INTERPRETER_WIN, then the
+    legacy INTERPRETER, each looked up in the xlwings.conf sheet, the xlwings.conf beside the
+    workbook, then %USERPROFILE%\\.xlwings\\xlwings.conf; with neither set, `python` on PATH."""
+    sheet = {str(k).strip().upper(): "" if v is None else str(v) for k, v in sheet_conf.items()}
+    layers = [
+        (SRC_SHEET, sheet),
+        (SRC_FOLDER, read_conf_file(folder / "xlwings.conf") if folder else {}),
+        (SRC_USER, read_conf_file(home / ".xlwings" / "xlwings.conf") if home else {}),
+    ]
+
+    def lookup(key: str) -> tuple[str, str] | None:
+        for source, conf in layers:
+            if key in conf:  # a key on the sheet wins even when its value is blank
+                return _expand(conf[key], env).strip(), source
+        return None
+
+    for key in ("INTERPRETER_WIN", "INTERPRETER"):
+        found = lookup(key)
+        if found and found[0]:
+            value, source = found
+            if value.lower() in ("python", "pythonw"):
+                return Interpreter(value, source, key, _on_path(value, env))
+            path = Path(value)
+            return Interpreter(value, source, key, path if path.is_file() else None)
+    return Interpreter("python", SRC_PATH, "", _on_path("python", env))
+
+
+def _on_path(name: str, env: Mapping[str, str]) -> Path | None:
+    found = shutil.which(name, path=env.get("PATH", env.get("Path", "")))
+    return Path(found) if found else None
+
+
+def probe_python(executable: Path, timeout: float = 30) -> str:
+    """What another interpreter has: its Python version, and annex_tools/xlwings if they import."""
+    code = (
+        "import platform;print('Python', platform.python_version())\n"
+        "try:\n import xlwings;print('xlwings', xlwings.__version__)\n"
+        "except Exception as e: print('xlwings 无法导入', type(e).__name__)\n"
+        "try:\n import annex_tools;print('annex-tools', annex_tools.__version__)\n"
+        "except Exception as e: print('annex_tools 无法导入', type(e).__name__)"
+    )
+    try:
+        proc = subprocess.run(
+            [str(executable), "-c", code], capture_output=True, text=True, timeout=timeout
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"无法运行：{type(exc).__name__}"
+    return "，".join(proc.stdout.split("\n")).strip("，") or f"无法运行（退出码 {proc.returncode}）"
+
+
+def _same_python(a: Path, b: Path) -> bool:
+    """pythonw.exe and python.exe in one folder are one installation."""
+
+    def key(p: Path) -> tuple[str, str]:
+        return (os.path.normcase(str(p.resolve().parent)), p.stem.lower().removesuffix("w"))
+
+    return key(a) == key(b)
 
 
 def environment_report(
-    build_info: str | None, xlwings_version: str = xw.__version__
+    build_info: str | None,
+    xlwings_version: str = xw.__version__,
+    interpreter: Interpreter | None = None,
+    running: Path | None = None,
+    probe: Callable[[Path], str] = probe_python,
 ) -> tuple[bool, str]:
-    """环境检查: this Python's versions against the ones the workbook was built with."""
+    """环境检查: which Python xlwings starts and where that came from, the versions against the
+    ones the workbook was built with, and whether annex_tools imports."""
+    running = running or Path(sys.executable)
     built_tools, _, built_xlwings = (build_info or "").partition("|")
-    lines = [
-        f"Python：{platform.python_version()}（{sys.executable}）",
+    lines: list[str] = []
+    ok = True
+    if interpreter is not None:
+        where = (
+            f"（{interpreter.source}，键 {interpreter.key}）"
+            if interpreter.key
+            else f"（{interpreter.source}）"
+        )
+        lines.append(f"xlwings 启动的 Python：{interpreter.setting}{where}")
+        if interpreter.path is None:
+            ok = False
+            lines.append(
+                "  找不到这个解释器：请安装 Python 并勾选“Add python.exe to PATH”，"
+                "或在 xlwings.conf 表加一行 Interpreter_Win 写明 pythonw.exe 的完整路径。"
+            )
+        else:
+            lines.append(f"  即 {interpreter.path}")
+            if "windowsapps" in str(interpreter.path).lower():
+                ok = False
+                lines.append(
+                    "  这是 Windows 应用商店的占位程序，不是真正的 Python："
+                    "请安装 Python，或在 xlwings.conf 表写明 Interpreter_Win。"
+                )
+            elif not _same_python(interpreter.path, running):
+                lines.append(f"  它的环境：{probe(interpreter.path)}")
+    lines += [
+        f"本次运行的 Python：{platform.python_version()}（{running}）",
         f"xlwings：{xlwings_version}（工作簿内置 {built_xlwings or '未知'}）",
-        f"annex-tools：{__version__}（工作簿生成于 {built_tools or '未知'}）",
+        f"annex-tools：{__version__}（工作簿生成于 {built_tools or '未知'}），"
+        f"可以导入（{Path(__file__).resolve().parent}）",
     ]
-    ok = built_xlwings == xlwings_version and built_tools == __version__
+    ok = ok and built_xlwings == xlwings_version and built_tools == __version__
     if built_xlwings and built_xlwings != xlwings_version:
         lines.append(
             f"xlwings 版本不一致：请运行 pip install xlwings=={built_xlwings}，或使用与本版本配套的主表。"
@@ -127,7 +290,8 @@ def _caller() -> Any:
 
 
 def read_sheets(book: Any) -> dict[str, list[list[Any]]]:
-    """Every sheet's values from A1 to its last used cell, as the headless reader sees them."""
+    """Every sheet's values from A1 to its last used cell, as the headless reader sees them
+    (one read per sheet: the headers come from here too)."""
     out: dict[str, list[list[Any]]] = {}
     for sheet in book.sheets:
         last = sheet.used_range.last_cell
@@ -137,50 +301,70 @@ def read_sheets(book: Any) -> dict[str, list[list[Any]]]:
 
 
 def _rgb(severity: Any) -> str:
+    from annex_tools.workbook.marking import MARK_FILLS
+
     return "#" + MARK_FILLS[severity].fgColor.rgb[-6:]
 
 
-def _clear_previous(book: Any) -> None:
-    names = [s.name for s in book.sheets]
-    if S.RESULTS_SHEET not in names:
-        return
-    results = book.sheets[S.RESULTS_SHEET]
-    rows = results.used_range.options(ndim=2).value or []
-    for row in rows[1:]:
-        if len(row) < 7 or not row[3] or not row[6] or row[3] not in names:
-            continue
-        cell = book.sheets[row[3]].range(row[6])
-        cell.color = None
-        note = cell.note
-        if note is not None and str(note.text).startswith(_MARK_PREFIXES):
-            note.delete()
-    results.delete()
+def _unmark(book: Any, sheets: dict[str, list[list[Any]]]) -> None:
+    """Take off the fills and notes an earlier 全面校验 or `check --write` put on (listed on
+    校验结果): one call per sheet and run of addresses, none per finding."""
+    from annex_tools.workbook.marking import address_chunks, previous_marks
+
+    rows = sheets.get(S.RESULTS_SHEET) or []
+    for name, (marked, noted) in previous_marks(rows, set(sheets) - {S.RESULTS_SHEET}).items():
+        sheet = book.sheets[name]
+        for address in address_chunks(marked):
+            sheet.range(address).color = None
+        # only cells the run gave a note (its 批注 column); a staff note elsewhere stays
+        for address in address_chunks(noted):
+            sheet.range(address).api.ClearComments()
 
 
-def _apply_plan(book: Any, plan: MarkPlan) -> None:
+def _empty_results(book: Any, names: list[str]) -> Any:
+    """The 校验结果 sheet emptied (the built master has it, with its code name), or added."""
+    from annex_tools.workbook.marking import RESULT_WIDTHS
+
+    if S.RESULTS_SHEET in names:
+        sheet = book.sheets[S.RESULTS_SHEET]
+        for table in sheet.tables:  # one `check --write` made
+            table.api.Delete()
+        sheet.clear()
+        return sheet
+    sheet = book.sheets.add(S.RESULTS_SHEET, after=book.sheets[-1])
+    for i, width in enumerate(RESULT_WIDTHS, start=1):
+        sheet.range((1, i)).column_width = width
+    return sheet
+
+
+def _apply_plan(book: Any, plan: MarkPlan, sheets: dict[str, list[list[Any]]]) -> None:
+    """The marks of `plan` on the open book, in calls per sheet, colour and note, not per finding.
+    `sheets`: the values read before the check (the earlier 校验结果 among them)."""
+    from annex_tools.workbook.cells import excel_value
+    from annex_tools.workbook.marking import RESULT_HEADERS, address_chunks, result_block
+
     app = book.app
     app.screen_updating = False
     try:
-        _clear_previous(book)
-        for mark in plan.cells:
-            cell = book.sheets[mark.sheet].range((mark.row, mark.column))
-            cell.color = _rgb(mark.severity)
-            if cell.note is not None:
-                cell.note.delete()
-            cell.api.AddComment(mark.text)
-        sheet = book.sheets.add(S.RESULTS_SHEET, after=book.sheets[-1])
-        sheet.range("A1").value = excel_value(
-            [list(RESULT_HEADERS), *[list(r) for r in plan.rows], [], [plan.summary]]
-        )
-        sheet.range("A1").expand("right").font.bold = True
-        for r, location in plan.links:
-            anchor = sheet.range((r, 7))
-            sheet.api.Hyperlinks.Add(
-                Anchor=anchor.api, Address="", SubAddress=location, TextToDisplay=anchor.value
-            )
-        for i, width in enumerate(RESULT_WIDTHS, start=1):
-            sheet.range((1, i)).column_width = width
-        sheet.activate()
+        _unmark(book, sheets)
+        for name, by_severity in plan.fills().items():
+            sheet = book.sheets[name]
+            for severity, addresses in by_severity.items():
+                for address in addresses:
+                    sheet.range(address).color = _rgb(severity)
+        for name, marks in plan.noted().items():
+            sheet = book.sheets[name]
+            for address in address_chunks([(m.row, m.column) for m in marks]):
+                sheet.range(address).api.ClearComments()  # a cell holds one note
+            for mark in marks:  # one call each, capped by 校验批注上限
+                sheet.range((mark.row, mark.column)).api.AddComment(mark.text)
+        results = _empty_results(book, list(sheets))
+        results.range("A1").value = excel_value(result_block(plan))
+        results.range((1, 1), (1, len(RESULT_HEADERS))).font.bold = True
+        for severity, addresses in plan.severity_fills().items():
+            for address in addresses:
+                results.range(address).color = _rgb(severity)
+        results.activate()
     finally:
         app.screen_updating = True
 
@@ -221,6 +405,9 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
 
 def open_workbook(book: Any, sheets: dict[str, list[list[Any]]] | None = None) -> Workbook:
     """The open book, unsaved edits included, as the same Workbook the headless reader gives."""
+    from annex_tools.documents.summary import NARRATIVE_SHEET
+    from annex_tools.workbook.reader import workbook_from_rows
+
     sheets = read_sheets(book) if sheets is None else sheets
     wb = workbook_from_rows(sheets, Path(book.fullname))
     rows = sheets.get(NARRATIVE_SHEET, [])
@@ -236,6 +423,7 @@ class OpenBook:
     def __init__(self, book: Any) -> None:
         self.book = book
         self._sheets: dict[str, list[list[Any]]] | None = None
+        self.plan: MarkPlan | None = None  # the marks the last `mark` made
 
     @property
     def folder(self) -> Path:
@@ -251,11 +439,15 @@ class OpenBook:
     def edit(self, change: Callable[[Any], T]) -> tuple[T, Path | None]:
         return change(XlwingsWriter(self.book)), None
 
-    def mark(self, findings: list[Finding], now: dt.datetime) -> tuple[int, Path | None]:
+    def mark(
+        self, findings: list[Finding], now: dt.datetime, note_cap: int | None = None
+    ) -> tuple[int, Path | None]:
+        from annex_tools.workbook.marking import plan_marks
+
         sheets = self._sheets if self._sheets is not None else read_sheets(self.book)
-        plan = plan_marks(findings, sheet_headers(sheets), now)
-        _apply_plan(self.book, plan)
-        return len(plan.cells), None
+        self.plan = plan_marks(findings, sheet_headers(sheets), now, note_cap)
+        _apply_plan(self.book, self.plan, sheets)
+        return len(self.plan.cells), None
 
 
 class XlwingsWriter:
@@ -263,10 +455,18 @@ class XlwingsWriter:
 
     def __init__(self, book: Any) -> None:
         self.book = book
+        self._headers: dict[str, dict[str, int]] = {}
 
     def _cols(self, sheet: S.Sheet) -> dict[str, int]:
-        header = self.book.sheets[sheet.name].range("A1").expand("right").value or []
-        return {normalize(h): i for i, h in enumerate(header, start=1) if normalize(h)}
+        """The sheet's header columns, read once per sheet (this writer adds no columns)."""
+        if sheet.name not in self._headers:
+            header = self.book.sheets[sheet.name].range("A1").expand("right").value or []
+            if not isinstance(header, list):
+                header = [header]
+            self._headers[sheet.name] = {
+                normalize(h): i for i, h in enumerate(header, start=1) if normalize(h)
+            }
+        return self._headers[sheet.name]
 
     def put(
         self, sheet: S.Sheet, row: int, header: str, value: Any, number_format: str | None = None
@@ -279,6 +479,8 @@ class XlwingsWriter:
             value = dt.datetime.combine(value, dt.time())
         if number_format:
             cell.number_format = number_format
+        from annex_tools.workbook.cells import excel_value
+
         cell.value = excel_value(value)  # formula-like text stays text
 
     def append(self, sheet: S.Sheet, values: dict[str, Any]) -> int:
@@ -328,25 +530,41 @@ def _today() -> dt.date:
 @button
 def run_check(book: Any) -> str:
     """全面校验."""
-    return check_message(check_master(OpenBook(book), _today(), dt.datetime.now(), mark=True))
+    from annex_tools.usecases.check import check_master
+
+    master = OpenBook(book)
+    run = check_master(master, _today(), dt.datetime.now(), mark=True)
+    return check_message(run, master.plan)
 
 
 @button
 def clear_marks(book: Any) -> str:
     """清除标记."""
-    _clear_previous(book)
-    return "已清除上次校验的标记和“校验结果”表。"
+    names = [s.name for s in book.sheets]
+    if S.RESULTS_SHEET not in names:
+        return "没有上次校验的标记。"
+    results = book.sheets[S.RESULTS_SHEET]
+    rows = results.used_range.options(ndim=2).value or []
+    if not any(isinstance(r[0], int | float) for r in rows[1:] if r):
+        return "没有上次校验的标记。"
+    _unmark(book, {**dict.fromkeys(names, []), S.RESULTS_SHEET: rows})
+    _empty_results(book, names)
+    return "已清除上次校验的标记和“校验结果”表的内容。"
 
 
 @button
 def make_templates(book: Any) -> str:
     """述职报告模板."""
+    from annex_tools.usecases import documents as DS
+
     return files_message(DS.make_templates(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
 
 
 @button
 def make_annex2(book: Any) -> str:
     """附件2: the files, and the same tables as sheets of this book."""
+    from annex_tools.usecases import documents as DS
+
     done = DS.make_annex2(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
     _copy_in_first_sheets(book, done.written, "附件2-")
     return files_message(done) + "\n并已作为工作表加入本主表。"
@@ -374,13 +592,17 @@ def _copy_in_first_sheets(book: Any, paths: list[Path], prefix: str) -> None:
 @button
 def make_summary(book: Any) -> str:
     """汇总报告."""
+    from annex_tools.usecases import documents as DS
+
     done = DS.make_summary(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
     return summary_message(done)
 
 
 def summary_message(done: Outputs) -> str:
     if done.kept:
-        return f"汇总报告“{done.kept[0].name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
+        return (
+            f"汇总报告“{done.kept[0].name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
+        )
     short = [str(b) for b in done.plan.get("bodies_short") or []]  # type: ignore[attr-defined]
     warn = f"\n注意：{'、'.join(short)}“较好”及以下比例未达到要求。" if short else ""
     note = files_message(done).partition("\n\n")[2]
@@ -401,12 +623,17 @@ def make_followup(book: Any) -> str:
 @button
 def make_feedback(book: Any) -> str:
     """反馈意见."""
+    from annex_tools.usecases import documents as DS
+
     return files_message(DS.make_feedback(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
 
 
 @button
 def import_reports(book: Any) -> str:
     """导入述职报告: figures from each report into 述职 (reports found in 述职报告/ too)."""
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases.outputs import REPORTS_INBOX
+
     master = OpenBook(book)
     folder = master.folder / REPORTS_INBOX
     return import_reports_message(DS.import_reports(master, folder if folder.is_dir() else None))
@@ -426,6 +653,9 @@ def import_reports_message(summary: DS.ImportSummary) -> str:
 @button
 def import_returns(book: Any) -> str | None:
     """导入附件2回执: every .xlsx in 附件2回执/ beside the book; preview, then confirm."""
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases.outputs import RETURNS_INBOX
+
     master = OpenBook(book)
     folder = master.folder / RETURNS_INBOX
     files = (
@@ -469,6 +699,7 @@ def returns_message(result: DS.ReturnsResult, asked: bool) -> str:
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
     from annex_tools.archive import ArchiveError
+    from annex_tools.usecases import documents as DS
 
     if not book.api.Saved:
         return "归档以已保存的主表为准：请先保存主表，再点击“人事档案归档”。"
@@ -500,7 +731,16 @@ def env_check(book: Any) -> str:
         build_info = str(book.names[S.BUILD_NAME].refers_to).lstrip("=").strip('"')
     except Exception:
         build_info = None
-    return environment_report(build_info)[1]
+    names = [s.name for s in book.sheets]
+    rows = book.sheets[CONF_SHEET].used_range.options(ndim=2).value if CONF_SHEET in names else []
+    profile = os.environ.get("USERPROFILE")
+    found = find_interpreter(
+        conf_rows(rows or []),
+        Path(book.fullname).parent,
+        Path(profile) if profile else Path.home(),
+        os.environ,
+    )
+    return environment_report(build_info, interpreter=found)[1]
 
 
 # ---- UDFs ------------------------------------------------------------------------------
@@ -515,6 +755,8 @@ def _caller_folder(caller: Any) -> Path | None:
 
 def _caller_settings(caller: Any) -> Settings | None:
     """The settings in force in the calling workbook's 设置 sheet (None: the defaults)."""
+    from annex_tools.workbook.reader import workbook_from_rows
+
     try:
         rows = caller.sheet.book.sheets[S.SETTINGS.name].used_range.value
         return workbook_from_rows({S.SETTINGS.name: rows}).settings
@@ -527,6 +769,8 @@ def _caller_settings(caller: Any) -> Settings | None:
 @xw.arg("caller", doc="")
 @xw.ret(doc="述职报告的字数（与 Word 的字数统计一致）")
 def ANNEX_WORDS(paths: Any, caller: Any) -> Any:
+    from annex_tools.workbook import formulas as F
+
     return F.report_words(paths, _caller_folder(caller))
 
 
@@ -536,6 +780,8 @@ def ANNEX_WORDS(paths: Any, caller: Any) -> Any:
 @xw.arg("caller", doc="")
 @xw.ret(doc="该部分字数占三部分字数之和的比例")
 def ANNEX_SHARE(paths: Any, part: str, caller: Any) -> Any:
+    from annex_tools.workbook import formulas as F
+
     return F.report_share(paths, part, _caller_folder(caller))
 
 
@@ -546,6 +792,8 @@ def ANNEX_SHARE(paths: Any, part: str, caller: Any) -> Any:
 @xw.arg("caller", doc="")
 @xw.ret(doc="“较好”及以下的最少人数")
 def ANNEX_MIN_FAIR(n: Any, ratio: Any = None, rounding: Any = None, caller: Any = None) -> Any:
+    from annex_tools.workbook import formulas as F
+
     return F.min_at_most_fair(n, ratio, rounding, _caller_settings(caller))
 
 
@@ -553,6 +801,8 @@ def ANNEX_MIN_FAIR(n: Any, ratio: Any = None, rounding: Any = None, caller: Any 
 @xw.arg("grades", ndim=2, doc="综合评价等次所在区域")
 @xw.ret(doc="“较好”及以下所占比例")
 def ANNEX_FAIR_SHARE(grades: Any) -> Any:
+    from annex_tools.workbook import formulas as F
+
     return F.share_at_most_fair(grades)
 
 
@@ -561,4 +811,6 @@ def ANNEX_FAIR_SHARE(grades: Any) -> Any:
 @xw.arg("appraisal", ndim=2, doc="年度考核等次")
 @xw.ret(doc="是否符合“未达到好不得评优秀”")
 def ANNEX_LINKAGE(grade: Any, appraisal: Any) -> Any:
+    from annex_tools.workbook import formulas as F
+
     return F.linkage(grade, appraisal)

@@ -128,6 +128,7 @@ K_COPY_TO = "抄送机关"
 K_PRINTER = "印发机关"
 K_PRINT_DATE = "印发日期"
 K_VERIFY_DAYS = "整改核验宽限天数"
+K_NOTE_CAP = "校验批注上限"
 
 TABLE: tuple[Setting, ...] = (
     Setting(K_YEAR, "year", "2023", "考核年度；标题和文件名都使用它", YEAR),
@@ -266,6 +267,14 @@ TABLE: tuple[Setting, ...] = (
         "整改标为“已完成”后，须在此天数内由党委巡察办公室填写核验情况，否则提示（警告）",
         WHOLE,
     ),
+    Setting(
+        K_NOTE_CAP,
+        "note_cap",
+        "100",
+        "全面校验最多给多少个出错单元格加批注（错误优先；每个批注要 Excel 单独处理一次，"
+        "问题很多时会慢）。其余单元格只标色；全部问题都列在“校验结果”表",
+        WHOLE,
+    ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in TABLE}
 BY_ATTR: dict[str, Setting] = {s.attr: s for s in TABLE}
@@ -315,6 +324,7 @@ class Settings:
     printer: str = _default("printer")
     print_date: dt.date | None = _default("print_date")
     verify_days: int = _default("verify_days")
+    note_cap: int = _default("note_cap")
 
     def word_limit(self, category: str) -> int:
         return self.limit_second if category == S.CAT_SECOND_LEVEL else self.limit_branch

@@ -161,8 +161,10 @@ def check_master(
     if not mark:
         return CheckRun(check_workbook(master.read(), today, analyze))
     with master.hold():
-        result = check_workbook(master.read(), today, analyze)
-        marked, saved = master.mark(result.findings, now or dt.datetime.now())
+        wb = master.read()
+        result = check_workbook(wb, today, analyze)
+        cap = wb.settings.note_cap  # 校验批注上限: notes cost Excel one call each
+        marked, saved = master.mark(result.findings, now or dt.datetime.now(), cap)
     return CheckRun(result, marked, saved)
 
 

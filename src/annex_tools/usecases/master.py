@@ -41,8 +41,11 @@ class Master(Protocol):
         """Apply `change(writer)` (a returns.SheetWriter); returns its result and the backup."""
         ...
 
-    def mark(self, findings: list[Finding], now: dt.datetime) -> tuple[int, Path | None]:
-        """Write 校验结果 and mark the cells; returns the cells marked and the backup."""
+    def mark(
+        self, findings: list[Finding], now: dt.datetime, note_cap: int | None = None
+    ) -> tuple[int, Path | None]:
+        """Write 校验结果 and mark the cells (a note on the first `note_cap` of them, errors
+        first); returns the cells marked and the backup."""
         ...
 
 
@@ -88,10 +91,12 @@ class MasterFile:
 
         return self._update(lambda book: change(OpenpyxlWriter(book)))
 
-    def mark(self, findings: list[Finding], now: dt.datetime) -> tuple[int, Path | None]:
+    def mark(
+        self, findings: list[Finding], now: dt.datetime, note_cap: int | None = None
+    ) -> tuple[int, Path | None]:
         from annex_tools.workbook.marking import write_findings
 
-        return self._update(lambda book: write_findings(book, findings, now))
+        return self._update(lambda book: write_findings(book, findings, now, note_cap))
 
 
 Source = Path | str | Workbook | Master

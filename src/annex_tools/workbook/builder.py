@@ -26,6 +26,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.text import parse_date, parse_share
 from annex_tools.workbook.cells import put, put_formula
+from annex_tools.workbook.marking import results_sheet
 
 FORMATTED_ROWS = 500  # validations and formats reach this far below the header (or further)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -594,6 +595,7 @@ def build_workbook(
         ws.add_table(table)
     _dashboard_sheet(wb)
     _narrative_sheet(wb, narrative or {})
+    results_sheet(wb)  # filled by every check, never added: it keeps its code name
     _lists_sheet(wb)
     _setting_names(wb)
     _id_names(wb)

@@ -53,9 +53,17 @@ def put_formula(ws: Worksheet, row: int, col: int, formula: str) -> Cell:
     return cell
 
 
+class Formula(str):
+    """A formula the code itself composed (never text from data), without the '=':
+    `excel_value` enters it as a formula, as `put_formula` does for openpyxl."""
+
+
 def excel_value(value: Any) -> Any:
     """A value for xlwings' `Range.value`: formula-like text gets Excel's text prefix `'`,
-    characters Excel cannot hold are removed. Lists (rows of values) are converted item by item."""
+    characters Excel cannot hold are removed. Lists (rows of values) are converted item by item.
+    A `Formula` is entered as a formula."""
+    if isinstance(value, Formula):
+        return "=" + value
     if isinstance(value, list | tuple):
         return [excel_value(v) for v in value]
     if isinstance(value, str):
