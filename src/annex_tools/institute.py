@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from annex_tools.contract import schema as S
+from annex_tools.contract.findings import IDENTITY_PROBLEMS
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.text import normalize
 
@@ -139,8 +140,13 @@ class Identity:
     """Who reported, as the 述职 row and the 组织 row say together."""
 
     staff_no: str  # the 工号 to file under ('' = none known)
-    problem: str = ""  # a disagreement that makes filing a guess ('' = none)
+    kind: str = ""  # a disagreement that makes filing a guess ('' = none): IDENTITY_PROBLEMS key
     changed: bool = False  # a different person than 组织's secretary, named with own 工号
+    words: tuple[tuple[str, str], ...] = ()  # what the problem's sentence names
+
+    @property
+    def problem(self) -> str:
+        return IDENTITY_PROBLEMS[self.kind].format(**dict(self.words)) if self.kind else ""
 
 
 def identify(name: str, staff_no: str, org_secretary: str, org_staff_no: str) -> Identity:
@@ -150,21 +156,18 @@ def identify(name: str, staff_no: str, org_secretary: str, org_staff_no: str) ->
     disagreement, never resolved by guessing."""
     n, s = normalize(name), normalize(staff_no)
     on, os_ = normalize(org_secretary), normalize(org_staff_no)
+    words = (
+        ("name", name), ("staff_no", staff_no), ("org_secretary", org_secretary),
+        ("org_staff_no", org_staff_no),
+    )  # fmt: skip
     if not s:
         if on and n != on:
-            return Identity(
-                "",
-                f"述职人“{name}”不是“组织”表中的书记“{org_secretary}”，且“述职”表未填书记工号",
-            )
+            return Identity("", "not-secretary-no-number", words=words)
         return Identity(os_)
     if os_ and s == os_ and on and n != on:
-        return Identity(
-            s, f"书记工号“{staff_no}”在“组织”表中属于“{org_secretary}”，不是述职人“{name}”"
-        )
+        return Identity(s, "number-of-another", words=words)
     if os_ and s != os_ and on and n == on:
-        return Identity(
-            s, f"述职人“{name}”在“组织”表中的书记工号是“{org_staff_no}”，“述职”表却填了“{staff_no}”"
-        )
+        return Identity(s, "other-number", words=words)
     return Identity(s, changed=bool(on and n != on))
 
 

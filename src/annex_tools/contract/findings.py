@@ -123,7 +123,22 @@ E, W = Severity.ERROR, Severity.WARNING
 
 # code -> (default severity, message template). Templates take keyword arguments; each
 # message names who or what, what is wrong, and what the rule says.
-CATALOG: dict[str, tuple[Severity, str]] = {
+# Why a 述职 row's name and 工号 cannot be trusted together: the rule's message and the archive's
+# reason for not filing both say it in these words.
+IDENTITY_PROBLEMS = {
+    "not-secretary-no-number": "述职人“{name}”不是“组织”表中的书记“{org_secretary}”，且“述职”表未填书记工号",
+    "number-of-another": "书记工号“{staff_no}”在“组织”表中属于“{org_secretary}”，不是述职人“{name}”",
+    "other-number": "述职人“{name}”在“组织”表中的书记工号是“{org_staff_no}”，“述职”表却填了“{staff_no}”",
+    "shared-number": "书记工号“{staff_no}”在“述职”表中同时用于不同的人（{names}）",
+}
+# The notice's words that several variants of one code end with.
+_IDENTITY_ADVICE = "评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号；核对前不会归档。"
+_APPROVAL_ORDER = "通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。"
+_EXEMPT_NOTE = "通知附件2的注：指定的直属党支部不需填写附件2，其他二级党组织都要填写。"
+_PARTICIPANTS_NOTE = "通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会；在职党支部书记述职会参加人员由二级党组织决定。"
+_APPROVER_NOTE = "通知：二级党组织书记的述职报告通过本级党组织讨论后报院领导审定；在职党支部书记的述职报告报所在二级党组织审定。"
+
+CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     # data
     "schema.missing-sheet": (E, "缺少工作表“{sheet}”。主表必须包含：{expected}。"),
     "schema.missing-column": (
@@ -143,7 +158,17 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         W,
         "{who}：“{column}”含有 Excel 无法保存的控制字符（{chars}），写出时已删除。请在单元格中删去这些不可见字符。",
     ),
-    "org.structure": (E, "{detail}"),
+    "org.structure": (
+        E,
+        {
+            "no-root": "“组织”表中没有组织类型为“党委”的根组织（必须恰好一个）。",
+            "two-roots": "{org}：“组织”表中有多个“党委”，根组织必须恰好一个（第{first}行已是党委）。",
+            "second-level-parent": "{org}（{otype}）的上级组织是{parent}（{parent_type}）；二级党组织（党总支、直属党支部）应直属党委。",
+            "branch-parent": "{org}（{otype}）的上级组织是{parent}（{parent_type}）；在职党支部应隶属于一个党总支。",
+            "root-with-parent": "{org}是党委（根组织），不应填写上级组织编号。",
+            "cycle": "{org}的上级组织链形成了循环（上级组织编号互相指向），请更正。",
+        },
+    ),
     "submission.missing": (
         E,
         "{org}（{otype}）没有述职记录。通知：二级党组织书记和在职党支部书记都要述职评议考核，请在“述职”表中添加书记{name}的述职。",
@@ -154,7 +179,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "submission.identity": (
         E,
-        "{who}：{detail}。评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号{advice}。",
+        {
+            **{k: f"{{who}}：{v}。{_IDENTITY_ADVICE}" for k, v in IDENTITY_PROBLEMS.items()},
+            "changed": "{who}：述职人“{name}”不是“组织”表中的现任书记“{org_secretary}”。评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号（书记年内更换时如此填写是对的，请确认）。",
+        },
     ),
     # reports
     "report.missing-file": (
@@ -182,7 +210,10 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "report.stale-figures": (
         W,
-        "{who}：表中“{column}”为{sheet_value}，但报告文件现在给出{file_value}；请重新导入述职报告。",
+        {
+            "words": "{who}：表中“{column}”为{sheet_value}字，但报告文件现在给出{file_value}字；请重新导入述职报告。",
+            "share": "{who}：表中“{column}”为{sheet_value:pct}，但报告文件现在给出{file_value:pct}；请重新导入述职报告。",
+        },
     ),
     # process
     "approval.missing": (
@@ -191,9 +222,20 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "approval.order": (
         E,
-        "{who}：{detail}。通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。",
+        {
+            "before-discussion": "{who}：审定日期{approved:date}早于讨论日期{discussed:date}。"
+            + _APPROVAL_ORDER,
+            "after-meeting": "{who}：审定日期{approved:date}晚于述职会日期{meeting_date:date}。"
+            + _APPROVAL_ORDER,
+        },
     ),
-    "meeting.missing": (E, "{who}：{detail}"),
+    "meeting.missing": (
+        E,
+        {
+            "none": "{who}：没有填写述职会议编号，无法确认在哪次述职会上述职。",
+            "wrong-host": "{who}：会议{meeting}由{host}主办，但{category}的述职会应由{expected}组织（通知：二级党组织书记述职由学院党委组织，在职党支部书记述职由所属党总支组织）。",
+        },
+    ),
     "meeting.notice-late": (
         E,
         "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}天报党委组织部。",
@@ -204,11 +246,19 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "settings.exempt": (
         W,
-        "设置“{key}”中的“{name}”：{detail}。通知附件2的注：指定的直属党支部不需填写附件2，其他二级党组织都要填写。",
+        {
+            "general-branch": "设置“{key}”中的“{name}”：它是党总支，不是直属党支部；列入后将不生成它的附件2。"
+            + _EXEMPT_NOTE,
+            "other-type": "设置“{key}”中的“{name}”：它是{otype}，不是直属党支部。" + _EXEMPT_NOTE,
+        },
     ),
     "meeting.participants": (
         W,
-        "会议{meeting}（{host}）{detail}。通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会；在职党支部书记述职会参加人员由二级党组织决定。",
+        {
+            "none": "会议{meeting}（{host}）没有填写参会人员。" + _PARTICIPANTS_NOTE,
+            "groups-missing": "会议{meeting}（{host}）参会人员中没有写到：{missing}。"
+            + _PARTICIPANTS_NOTE,
+        },
     ),
     "meeting.observer-missing": (
         E,
@@ -220,7 +270,20 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "approval.approver": (
         E,
-        "{who}：审定人“{approver}”——{detail}。通知：二级党组织书记的述职报告通过本级党组织讨论后报院领导审定；在职党支部书记的述职报告报所在二级党组织审定。",
+        {
+            "self": "{who}：审定人“{approver}”——审定人是述职人本人，不能自己审定自己的报告。"
+            + _APPROVER_NOTE,
+            "own-organization": "{who}：审定人“{approver}”——由本级党组织审定；通知要求报院领导审定。"
+            + _APPROVER_NOTE,
+            "not-leader-listed": "{who}：审定人“{approver}”——审定人不是院领导（设置“院领导名单”中没有此人）。"
+            + _APPROVER_NOTE,
+            "not-leader": "{who}：审定人“{approver}”——审定人不是院领导（请写明“院领导 姓名”）。"
+            + _APPROVER_NOTE,
+            "branch-by-leader": "{who}：审定人“{approver}”——由院领导审定；通知要求报所在二级党组织审定。"
+            + _APPROVER_NOTE,
+            "branch-not-parent": "{who}：审定人“{approver}”——审定人不是所在的二级党组织；通知要求报所在二级党组织审定。"
+            + _APPROVER_NOTE,
+        },
     ),
     # grades
     "grade.missing": (
@@ -315,6 +378,11 @@ CATALOG: dict[str, tuple[Severity, str]] = {
 }
 
 
+def row_label(sheet: str, row: object, rid: object = "") -> str:
+    """How a message names a row that has no person yet: “述职”第3行（S001）."""
+    return f"“{sheet}”第{row}行" + (f"（{rid}）" if rid else "")
+
+
 def make(
     code: str,
     sheet: str | None,
@@ -324,7 +392,8 @@ def make(
     /,
     **kwargs: Any,
 ) -> Finding:
-    default, template = CATALOG[code]
+    default, templates = CATALOG[code]
+    template = templates if isinstance(templates, str) else templates[kwargs["variant"]]
     message = _FORMATTER.vformat(template, (), kwargs)
     params = tuple((k, param(v)) for k, v in kwargs.items())
     return Finding(code, severity or default, sheet, row, column, message, params)

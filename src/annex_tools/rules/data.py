@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding, Severity, make
+from annex_tools.contract.findings import Finding, Severity, make, row_label
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
@@ -29,8 +29,7 @@ _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
 
 
 def _who(sheet: S.Sheet, rec: dict[str, object]) -> str:
-    rid = rec.get(sheet.id_column or sheet.headers[0]) or ""
-    return f"“{sheet.name}”第{rec[ROW]}行" + (f"（{rid}）" if rid else "")
+    return row_label(sheet.name, rec[ROW], rec.get(sheet.id_column or sheet.headers[0]) or "")
 
 
 @rule("schema.required")
@@ -190,7 +189,7 @@ def organization_tree(ctx: Context) -> list[Finding]:
                 sheet,
                 None,
                 "组织类型",
-                detail="“组织”表中没有组织类型为“党委”的根组织（必须恰好一个）。",
+                variant="no-root",
             )
         )
     for rec in roots.iloc[1:].to_dict("records"):
@@ -200,24 +199,18 @@ def organization_tree(ctx: Context) -> list[Finding]:
                 sheet,
                 int(rec[ROW]),
                 "组织类型",
-                detail=f"{rec['组织名称']}：“组织”表中有多个“党委”，根组织必须恰好一个（第{int(roots.iloc[0][ROW])}行已是党委）。",
+                variant="two-roots",
+                org=rec["组织名称"],
+                first=int(roots.iloc[0][ROW]),
             )
         )
     parent_type = orgs["上级组织编号"].map(ctx.org_type)
     known_parent = orgs["上级组织编号"].isin(ctx.org_type.keys())
     expectations = (
-        (
-            orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES),
-            S.ORG_PARTY_COMMITTEE,
-            "二级党组织（党总支、直属党支部）应直属党委",
-        ),
-        (
-            orgs["组织类型"] == S.ORG_STAFF_BRANCH,
-            S.ORG_GENERAL_BRANCH,
-            "在职党支部应隶属于一个党总支",
-        ),
+        (orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "second-level-parent"),
+        (orgs["组织类型"] == S.ORG_STAFF_BRANCH, S.ORG_GENERAL_BRANCH, "branch-parent"),
     )
-    for selector, wanted, said in expectations:
+    for selector, wanted, variant in expectations:
         mask = selector & known_parent & (parent_type != wanted)
         out += emit(
             "org.structure",
@@ -225,9 +218,12 @@ def organization_tree(ctx: Context) -> list[Finding]:
             mask,
             sheet,
             "上级组织编号",
-            lambda r, s=said: {
-                "detail": f"{r['组织名称']}（{r['组织类型']}）的上级组织是"
-                f"{ctx.org_name.get(r['上级组织编号'], r['上级组织编号'])}（{ctx.org_type.get(r['上级组织编号'], '')}）；{s}。"
+            lambda r, v=variant: {
+                "variant": v,
+                "org": r["组织名称"],
+                "otype": r["组织类型"],
+                "parent": ctx.org_name.get(r["上级组织编号"], r["上级组织编号"]),
+                "parent_type": ctx.org_type.get(r["上级组织编号"], ""),
             },
         )
     root_with_parent = (orgs["组织类型"] == S.ORG_PARTY_COMMITTEE) & (orgs["上级组织编号"] != "")
@@ -237,7 +233,7 @@ def organization_tree(ctx: Context) -> list[Finding]:
         root_with_parent,
         sheet,
         "上级组织编号",
-        lambda r: {"detail": f"{r['组织名称']}是党委（根组织），不应填写上级组织编号。"},
+        lambda r: {"variant": "root-with-parent", "org": r["组织名称"]},
     )
     # cycles: follow each chain of parents; a chain that comes back to where it started is a cycle
     in_cycle: set[str] = set()
@@ -254,9 +250,7 @@ def organization_tree(ctx: Context) -> list[Finding]:
         mask,
         sheet,
         "上级组织编号",
-        lambda r: {
-            "detail": f"{r['组织名称']}的上级组织链形成了循环（上级组织编号互相指向），请更正。"
-        },
+        lambda r: {"variant": "cycle", "org": r["组织名称"]},
     )
     return out
 
@@ -334,43 +328,34 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
         for n, s, on, os_ in zip(subs["书记姓名"], subs["书记工号"], org_name, org_no, strict=True)
     ]
     frame = subs.assign(
-        detail=[v.problem for v in verdicts],
+        variant=[v.kind for v in verdicts],
         org_secretary=org_name,
+        org_staff_no=org_no,
         key_no=subs["书记工号"].map(normalize),
         key_name=subs["书记姓名"].map(normalize),
     )
     names_per_no = frame[frame["key_no"] != ""].groupby("key_no")["key_name"].nunique()
-    shared = frame["key_no"].map(names_per_no).fillna(0) > 1
-    frame.loc[shared & (frame["detail"] == ""), "detail"] = [
-        f"书记工号“{no}”在“述职”表中同时用于不同的人（"
-        + "、".join(sorted(set(frame.loc[frame["key_no"] == k, "书记姓名"])))
-        + "）"
-        for no, k in zip(frame.loc[shared & (frame["detail"] == ""), "书记工号"],
-                         frame.loc[shared & (frame["detail"] == ""), "key_no"], strict=True)
-    ]  # fmt: skip
-    errors = frame["detail"] != ""
+    shared = (frame["key_no"].map(names_per_no).fillna(0) > 1) & (frame["variant"] == "")
+    frame.loc[shared, "variant"] = "shared-number"
+    names = frame.groupby("key_no")["书记姓名"].agg(lambda n: "、".join(sorted(set(n))))
+    frame["names"] = frame["key_no"].map(names).fillna("")
+    errors = frame["variant"] != ""
     changed = pd.Series([v.changed for v in verdicts], index=frame.index) & ~errors
-    out = emit(
-        "submission.identity",
-        frame,
-        errors,
-        S.SUBMISSIONS.name,
-        "书记工号",
-        lambda r: {"who": r["who"], "detail": r["detail"], "advice": "；核对前不会归档"},
-    )
-    out += emit(
-        "submission.identity",
-        frame,
-        changed,
-        S.SUBMISSIONS.name,
-        "书记工号",
-        lambda r: {
+
+    def params(r: dict[str, object]) -> dict[str, object]:
+        names = {"names": r["names"]} if r["variant"] == "shared-number" else {}
+        return {
+            "variant": r["variant"] or "changed",
             "who": r["who"],
-            "detail": f"述职人“{r['书记姓名']}”不是“组织”表中的现任书记“{r['org_secretary']}”",
-            "advice": "（书记年内更换时如此填写是对的，请确认）",
-        },
-        Severity.WARNING,
-    )
+            "name": r["书记姓名"],
+            "staff_no": r["书记工号"],
+            "org_secretary": r["org_secretary"],
+            "org_staff_no": r["org_staff_no"],
+        } | names
+
+    sheet = S.SUBMISSIONS.name
+    out = emit("submission.identity", frame, errors, sheet, "书记工号", params)
+    out += emit("submission.identity", frame, changed, sheet, "书记工号", params, Severity.WARNING)
     return out
 
 
@@ -394,19 +379,17 @@ def exempt_organizations_exist(ctx: Context) -> list[Finding]:
         otype = types.get(normalize(name))
         if otype is None or otype == S.ORG_DIRECT_BRANCH:
             continue
-        if otype == S.ORG_GENERAL_BRANCH:
-            detail = "它是党总支，不是直属党支部；列入后将不生成它的附件2"
-        else:
-            detail = f"它是{otype}，不是直属党支部"
+        variant = "general-branch" if otype == S.ORG_GENERAL_BRANCH else "other-type"
         out.append(
             make(
                 "settings.exempt",
                 S.SETTINGS.name,
                 row,
                 "值",
+                variant=variant,
                 key=K_EXEMPT,
                 name=name,
-                detail=detail,
+                otype=otype,
             )
         )
     return out

@@ -40,7 +40,7 @@ def participants_recorded(ctx: Context) -> list[Finding]:
         empty,
         MEET,
         "参会人员",
-        lambda r: {"meeting": r["会议编号"], "host": r["host_name"], "detail": "没有填写参会人员"},
+        lambda r: {"variant": "none", "meeting": r["会议编号"], "host": r["host_name"]},
     )
     groups = ctx.settings.second_participants
     at_root = held[(held["主办组织编号"] == ctx.root) & ~empty]
@@ -53,9 +53,10 @@ def participants_recorded(ctx: Context) -> list[Finding]:
         MEET,
         "参会人员",
         lambda r: {
+            "variant": "groups-missing",
             "meeting": r["会议编号"],
             "host": r["host_name"],
-            "detail": f"参会人员中没有写到：{r['missing']}",
+            "missing": r["missing"],
         },
     )
     return out
@@ -131,21 +132,14 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     listed = approver.map(lambda a: any(x in a for x in leaders))
     not_leader = ~listed if leaders else ~named_leader
     reasons = [
-        (self_approved, "审定人是述职人本人，不能自己审定自己的报告"),
-        (second & own_org & ~self_approved, "由本级党组织审定；通知要求报院领导审定"),
+        (self_approved, "self"),
+        (second & own_org & ~self_approved, "own-organization"),
         (
             second & ~own_org & ~self_approved & not_leader,
-            "审定人不是院领导"
-            + ("（设置“院领导名单”中没有此人）" if leaders else "（请写明“院领导 姓名”）"),
+            "not-leader-listed" if leaders else "not-leader",
         ),
-        (
-            branch & ~self_approved & given & named_leader,
-            "由院领导审定；通知要求报所在二级党组织审定",
-        ),
-        (
-            branch & ~self_approved & given & ~named_leader & ~by_parent,
-            "审定人不是所在的二级党组织；通知要求报所在二级党组织审定",
-        ),
+        (branch & ~self_approved & given & named_leader, "branch-by-leader"),
+        (branch & ~self_approved & given & ~named_leader & ~by_parent, "branch-not-parent"),
     ]
     out: list[Finding] = []
     taken = pd.Series(False, index=subs.index)
@@ -158,7 +152,7 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
             mask,
             SUB,
             "审定人",
-            lambda r, why=reason: {"who": r["who"], "approver": r["审定人"], "detail": why},
+            lambda r, v=reason: {"variant": v, "who": r["who"], "approver": r["审定人"]},
         )
     return out
 

@@ -55,8 +55,10 @@ def approval_order(ctx: Context) -> list[Finding]:
         SUB,
         "审定日期",
         lambda r: {
+            "variant": "before-discussion",
             "who": r["who"],
-            "detail": f"审定日期{fmt_date(r['审定日期'])}早于讨论日期{fmt_date(r['讨论日期'])}",
+            "approved": r["审定日期"],
+            "discussed": r["讨论日期"],
         },
     )
     out += emit(
@@ -66,8 +68,10 @@ def approval_order(ctx: Context) -> list[Finding]:
         SUB,
         "审定日期",
         lambda r: {
+            "variant": "after-meeting",
             "who": r["who"],
-            "detail": f"审定日期{fmt_date(r['审定日期'])}晚于述职会日期{fmt_date(r['meeting_date'])}",
+            "approved": r["审定日期"],
+            "meeting_date": r["meeting_date"],
         },
     )
     return out
@@ -94,7 +98,7 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
         no_meeting,
         SUB,
         "会议编号",
-        lambda r: {"detail": "没有填写述职会议编号，无法确认在哪次述职会上述职。", "who": r["who"]},
+        lambda r: {"variant": "none", "who": r["who"]},
     )
     out += emit(
         "meeting.missing",
@@ -103,10 +107,12 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
         SUB,
         "会议编号",
         lambda r: {
+            "variant": "wrong-host",
             "who": r["who"],
-            "detail": f"会议{r['会议编号']}由{ctx.org_name.get(r['host'], r['host'])}主办，"
-            f"但{r['述职类别'] or '该书记'}的述职会应由{ctx.body_name(r['expected'])}组织"
-            "（通知：二级党组织书记述职由学院党委组织，在职党支部书记述职由所属党总支组织）。",
+            "meeting": r["会议编号"],
+            "host": ctx.org_name.get(r["host"], r["host"]),
+            "category": r["述职类别"] or "该书记",
+            "expected": ctx.body_name(r["expected"]),
         },
     )
     return out

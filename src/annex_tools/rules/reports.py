@@ -14,7 +14,7 @@ import pandas as pd
 
 from annex_tools.analysis import PART_ZH
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding, pct
+from annex_tools.contract.findings import Finding
 from annex_tools.contract.settings import Settings
 from annex_tools.rules.base import emit, rule
 
@@ -170,21 +170,18 @@ def figures_current(facts: pd.DataFrame, st: Settings) -> list[Finding]:
             & facts[fresh].notna()
             & ((facts[typed] - facts[fresh]).abs() > tolerance)
         )
-
-        def show(value: float, h: str = header) -> str:
-            return f"{int(value)}字" if h == "字数" else pct(value)
-
         out += emit(
             "report.stale-figures",
             facts,
             mask,
             SUB,
             header,
-            lambda r, h=header, f=fresh, t=typed, s=show: {
+            lambda r, h=header, f=fresh, t=typed: {
+                "variant": "words" if h == "字数" else "share",
                 "who": r["who"],
                 "column": h,
-                "sheet_value": s(r[t]),
-                "file_value": s(r[f]),
+                "sheet_value": int(r[t]) if h == "字数" else float(r[t]),
+                "file_value": int(r[f]) if h == "字数" else float(r[f]),
             },
         )
     return out
