@@ -17,7 +17,9 @@ through to its target; a read-only master and a hard-linked one (a replace would
 leaving the other names with stale data) are refused. Disk-full and permission errors become a
 Chinese message naming the file, and leave no temporary file or partial backup. The VBA project,
 ribbon, tables, validations and every sheet and column staff added survive, because the change is
-made on the loaded workbook, never on a rebuilt one.
+made on the loaded workbook, never on a rebuilt one; drawings (pictures, text boxes, shapes,
+charts) are carried over byte for byte from the loaded file (keepparts.py), as openpyxl drops what
+it does not model. Saved as Excel saves: fonts in Excel's element order, no fullCalcOnLoad.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from annex_tools.contract.errors import (
     WorkbookError,
     WriteRefused,
 )
+from annex_tools.workbook.keepparts import DrawingsNotKept, keep_drawings
 from annex_tools.workbook.reader import sniff
 
 T = TypeVar("T")
@@ -428,7 +431,14 @@ class MasterSession:
         check_writable(self.real)
         wb = load_master(self.real, self.data)
         result = change(wb)
-        data = workbook_bytes(wb)
+        try:  # openpyxl drops shapes and text boxes and rewrites charts: carry them over
+            data = keep_drawings(self.data, workbook_bytes(wb))
+        except DrawingsNotKept as exc:
+            raise WriteRefused(
+                self.path,
+                f"主表中的图片、形状或图表无法原样保留（{exc}），为免丢失，主表未被修改。"
+                "请把这个文件交给维护人员查看",
+            ) from exc
         ensure_unlocked(self.real)  # Excel may have opened it meanwhile
         self.check_unchanged()
         try:
