@@ -35,7 +35,7 @@ import stat
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,11 +43,12 @@ from typing import Any
 from annex_tools import __version__
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import LockHeld
+from annex_tools.contract.master import Progress, no_progress
 from annex_tools.contract.text import filename_key, format_date, normalize, safe_filename
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Institute, Secretary, institute
 from annex_tools.workbook.reader import Settings, read_workbook
-from annex_tools.workbook.safewrite import WriteLock
+from annex_tools.workbook.safewrite import WriteLock, sha256_file
 
 MANIFEST = "manifest.json"
 PAYLOAD_MANIFEST = "manifest-sha256.txt"
@@ -60,7 +61,6 @@ PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 KILL_AT_ENV = "ANNEX_ARCHIVE_KILL_AT"  # tests: "step" or "step:n" kills the run there (SIGKILL)
 STEPS = ("staging", "copying", "manifests", "ready", "swap", "cleanup")
-Progress = Callable[[Iterable[object], str], Iterable[object]]
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
@@ -81,8 +81,7 @@ class ArchiveTampered(ArchiveError):
         )
 
 
-def _plain(items: Iterable[object], label: str) -> Iterable[object]:
-    return items
+_plain = no_progress
 
 
 _passed: dict[str, int] = {}
@@ -526,14 +525,6 @@ def _plan(
     return todo
 
 
-def _workbook_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def archive(
     workbook: Path,
     out_dir: Path,
@@ -624,7 +615,7 @@ def _run(
     if not todo:
         return result
 
-    source_sha = _workbook_sha(workbook)
+    source_sha = sha256_file(workbook)
     token = uuid.uuid4().hex[:12]
     staging = out_dir / f".staging-{year}-{token}"
     staging.mkdir()

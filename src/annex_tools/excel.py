@@ -405,13 +405,13 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
 
 def open_workbook(book: Any, sheets: dict[str, list[list[Any]]] | None = None) -> Workbook:
     """The open book, unsaved edits included, as the same Workbook the headless reader gives."""
-    from annex_tools.documents.summary import NARRATIVE_SHEET
+    from annex_tools.documents.summary import NARRATIVE_SHEET, narrative_from_rows
     from annex_tools.workbook.reader import workbook_from_rows
 
     sheets = read_sheets(book) if sheets is None else sheets
     wb = workbook_from_rows(sheets, Path(book.fullname))
     rows = sheets.get(NARRATIVE_SHEET, [])
-    wb.narrative = {normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and r[1]}
+    wb.narrative = narrative_from_rows(rows)
     return wb
 
 

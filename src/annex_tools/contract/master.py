@@ -4,6 +4,7 @@ use it without importing the file reader (workbook/reader.py builds it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,20 @@ from annex_tools.contract.findings import Finding
 from annex_tools.contract.settings import Settings
 
 ROW = "_row"  # the Excel row number of each data row
+
+# How a long job shows progress: the CLI passes a rich progress bar, everything else `no_progress`.
+Progress = Callable[[Iterable[object], str], Iterable[object]]
+
+
+def no_progress(items: Iterable[object], label: str) -> Iterable[object]:
+    return items
+
+
+def report_path(name: str, folder: Path | None) -> Path:
+    """A 报告文件 cell as a path: relative to the master's folder unless absolute; Windows
+    separators accepted on any system."""
+    p = Path(str(name).replace("\\", "/"))
+    return p if p.is_absolute() or folder is None else folder / p
 
 
 @dataclass

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,16 @@ def read_narrative(path: Path | None) -> dict[str, str]:
         rows = book.get_sheet_by_name(names[normalize(NARRATIVE_SHEET)]).to_python()
     except Exception:
         return {}
+    return narrative_from_rows(rows)
+
+
+def narrative_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, str]:
+    """部分 -> 内容 from the 报告正文 sheet's rows (the header row first), read from the file or
+    from the book open in Excel."""
     return {
-        normalize(r[0]): str(r[1]).strip() for r in rows[1:] if len(r) > 1 and str(r[1]).strip()
+        normalize(r[0]): str(r[1]).strip()
+        for r in rows[1:]
+        if len(r) > 1 and r[1] is not None and str(r[1]).strip()
     }
 
 

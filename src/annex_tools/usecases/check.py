@@ -17,6 +17,7 @@ import pandas as pd
 from annex_tools.analysis import PARTS, ReportAnalysis, ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, counts
+from annex_tools.contract.master import report_path
 from annex_tools.rules import Context, run_rules
 from annex_tools.rules.reports import missing_parts_text, report_findings
 from annex_tools.usecases.master import Master, as_master
@@ -45,11 +46,6 @@ class CheckResult:
             "warnings": self.warnings,
             "findings": [f.as_dict() for f in self.findings],
         }
-
-
-def resolve_report(folder: Path, name: str) -> Path:
-    p = Path(name.replace("\\", "/"))
-    return p if p.is_absolute() else folder / p
 
 
 _FILE_FACT_COLUMNS = [
@@ -96,7 +92,7 @@ def report_facts(
     for idx in rows:
         values: dict[str, object] = {"error": "", **dict.fromkeys(["words", *PARTS], float("nan"))}
         try:
-            analysis = analyze(resolve_report(folder, str(subs.at[idx, "报告文件"])))
+            analysis = analyze(report_path(str(subs.at[idx, "报告文件"]), folder))
         except ReportError as exc:
             values["error"] = str(exc)
         else:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,14 +16,14 @@ from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors, NotMaster
 from annex_tools.contract.findings import Severity
-from annex_tools.contract.master import Workbook
+from annex_tools.contract.master import Progress, Workbook, no_progress, report_path
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
 from annex_tools.documents import summary as summary_doc
 from annex_tools.documents.render import render_docx
 from annex_tools.documents.returns import Change, SheetWriter, apply_changes, plan_changes
 from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
-from annex_tools.usecases.check import check_workbook, resolve_report
+from annex_tools.usecases.check import check_workbook
 from annex_tools.usecases.master import Master, Source, as_master, read_source
 from annex_tools.usecases.outputs import (
     KINDS,
@@ -37,11 +37,7 @@ from annex_tools.usecases.outputs import (
 if TYPE_CHECKING:
     from annex_tools.archive import ArchiveResult
 
-Progress = Callable[[Iterable[object], str], Iterable[object]]
-
-
-def _plain(items: Iterable[object], label: str) -> Iterable[object]:
-    return items
+_plain = no_progress
 
 
 def load(source: Source) -> tuple[Workbook, Institute]:
@@ -279,7 +275,7 @@ def plan_report_import(
     for sec in progress(inst.secretaries, "导入述职报告"):
         assert isinstance(sec, Secretary)
         who = f"{sec.org_name} {sec.name}"
-        path = resolve_report(base, sec.report_file) if sec.report_file else None
+        path = report_path(sec.report_file, base) if sec.report_file else None
         values: dict[str, object] = {}
         if (path is None or not path.exists()) and folder is not None:
             found = matched.get(sec.sid)

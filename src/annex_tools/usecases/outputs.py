@@ -9,7 +9,6 @@ annex-tools did not write) is kept and listed, unless `force`, which copies it t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -78,11 +77,9 @@ BACKUP_DIR = "备份"
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from annex_tools.workbook.safewrite import sha256_file
+
+    return sha256_file(path)
 
 
 @dataclass

@@ -4,12 +4,12 @@ built from its sources, and the demo institute. What `new`, `build-workbook` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annex_tools.contract.errors import InputError
+from annex_tools.contract.master import Progress, no_progress
 
 if TYPE_CHECKING:
     from annex_tools.demo import DemoResult
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from annex_tools.usecases.outputs import Outputs
     from annex_tools.usecases.yearly import NewYear
 
-Progress = Callable[[Iterable[object], str], Iterable[object]]
 
 
 def new_master(path: Path, *, force: bool = False, last_year: Path | None = None) -> NewYear | None:
@@ -87,7 +86,7 @@ def run_demo(out_dir: Path, today: dt.date, progress: Progress | None = None) ->
                 today,
                 draft=DS.AUTO,
                 force=True,
-                progress=progress or DS._plain,
+                progress=progress or no_progress,
             )
         )
     return run

@@ -12,6 +12,7 @@ from typing import Any
 
 from annex_tools.analysis import PART_ZH, PARTS, ReportError, analyze_file
 from annex_tools.contract import schema as S
+from annex_tools.contract.master import report_path
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import normalize, parse_share
 from annex_tools.rules.grades import minimum_at_most_fair
@@ -32,11 +33,6 @@ def elementwise(fn: Callable[..., Any], value: Any, *args: Any) -> Any:
     return fn(value, *args)
 
 
-def _resolve(path: str, folder: Path | None) -> Path:
-    p = Path(str(path).replace("\\", "/"))
-    return p if p.is_absolute() or folder is None else folder / p
-
-
 def report_words(path: Any, folder: Path | None = None) -> Any:
     """字数 of the report at `path` (relative to the workbook's folder), or a Chinese reason."""
 
@@ -44,7 +40,7 @@ def report_words(path: Any, folder: Path | None = None) -> Any:
         if p in (None, ""):
             return ""
         try:
-            return analyze_file(_resolve(p, folder)).words
+            return analyze_file(report_path(p, folder)).words
         except ReportError as exc:
             return f"无法读取：{exc}"
 
@@ -61,7 +57,7 @@ def report_share(path: Any, part: str = "履职主要情况", folder: Path | Non
         if p in (None, ""):
             return ""
         try:
-            share = analyze_file(_resolve(p, folder)).shares[key]
+            share = analyze_file(report_path(p, folder)).shares[key]
         except ReportError as exc:
             return f"无法读取：{exc}"
         return "" if share is None else share

@@ -376,6 +376,15 @@ class Identity:
     sha256: str
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (a generated document, the master behind an archive)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def identity_of(path: Path, data: bytes | None = None) -> tuple[Identity, bytes]:
     with os_errors(path):
         st = os.stat(path)
