@@ -1,5 +1,6 @@
-"""Render what users get to PNG for the README: the master (after check --write), an Annex 1
-template, an Annex 2, a feedback letter and the summary report.
+"""Render what users get to PNG for the README: the master (after check --write: 评议 with the
+names beside the ids, 校验结果, the 看板), an Annex 1 template, an Annex 2, a feedback letter and
+the summary report.
 
     python scripts/render_pictures.py   # needs LibreOffice and pdftoppm (poppler-utils)
 
@@ -36,9 +37,15 @@ def main() -> None:
         # one picture per sheet of interest: a copy of the master with that sheet alone
         import openpyxl
 
-        picks = {"master-grades": "评议", "master-results": "校验结果"}
+        # the 评议 sheet with the names and organizations shown beside 述职编号 (formulas), the
+        # results of the check, and the 看板 (formulas and its two charts)
+        picks = {
+            "master-grades": ("评议", "A1:I22"),
+            "master-results": ("校验结果", "A1:I20"),
+            "master-dashboard": ("看板", "A1:M56"),
+        }
         files: dict[str, Path] = {}
-        for key, sheet in picks.items():
+        for key, (sheet, area) in picks.items():
             wb = openpyxl.load_workbook(master)
             for name in wb.sheetnames:
                 if name != sheet:
@@ -46,9 +53,10 @@ def main() -> None:
             wb.active = wb.sheetnames.index(sheet)
             ws = wb[sheet]
             ws.page_setup.orientation = "landscape"
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 1 if sheet == "看板" else 0  # the charts on one page
             ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.print_area = "A1:K25" if sheet == "评议" else "A1:H20"
+            ws.print_area = area
             files[key] = t / f"{key}.xlsx"
             wb.save(files[key])
         # the documents from the demo without its planted mistakes (final, not drafts), with
@@ -93,7 +101,7 @@ def main() -> None:
             run(
                 "pdftoppm",
                 "-r",
-                "70",
+                "100" if key.startswith("master-") else "70",
                 "-png",
                 "-f",
                 "1",
