@@ -396,3 +396,37 @@ def test_button_benchmark_runs_at_tiny_scale(tmp_path: Path) -> None:
     assert [r["findings"] for r in data["check_clicks"]] == [3, 30]
     assert all(r["notes"] == r["findings"] for r in data["check_clicks"])
     assert data["cold_import"]["annex_tools.excel_ms"] > data["cold_import"]["of_which_xlwings_ms"]
+
+
+def test_archive_button_refuses_a_master_with_errors(demo, tmp_path: Path, monkeypatch) -> None:
+    book = Book(master_copy(demo, tmp_path), App())  # saved (api.Saved), with planted errors
+    message = click(monkeypatch, excel.archive_opinions, book)
+    assert "个错误，未执行" in message and book.app.alerts[-1]["mode"] == "critical"
+    assert not list(tmp_path.glob("*人事档案*"))
+
+
+class _Caller:
+    """What xlwings passes as `caller` to a UDF: the calling cell, its sheet, its book."""
+
+    def __init__(self, book: Book) -> None:
+        self.sheet = book.sheets[S.SETTINGS.name]
+
+
+def test_udfs_read_the_calling_books_settings_and_folder(demo, tmp_path: Path) -> None:
+    path = master_copy(demo, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[S.SETTINGS.name]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    rows["较好及以下最低比例"][1].value = "30%"
+    rows["比例计算取整"][1].value = "四舍五入"
+    wb.save(path)
+    caller = _Caller(Book(path, App()))
+    assert excel.ANNEX_MIN_FAIR(12.0, None, None, caller) == 4  # 12 x 30% = 3.6 -> 4
+    assert excel.ANNEX_MIN_FAIR(12.0, 0.15, None, caller) == 2  # 1.8 -> 2 (四舍五入)
+    assert excel.ANNEX_MIN_FAIR([[10.0], [None]], None, "向上取整", caller) == [[3], [""]]
+    assert excel.ANNEX_MIN_FAIR(12.0, None, None, None) == 2  # no book: the defaults (15%, up)
+    report = sorted((tmp_path / "reports").glob("*.docx"))[0]
+    words = excel.ANNEX_WORDS(f"reports/{report.name}", caller)  # relative to the book's folder
+    assert isinstance(words, int | float) and words > 100
+    assert excel.ANNEX_LINKAGE("较好", "优秀") != excel.ANNEX_LINKAGE("好", "优秀")
+    assert excel.ANNEX_FAIR_SHARE([["好"], ["较好"], [None], ["一般"]]) == 2 / 3
