@@ -243,3 +243,11 @@ def test_no_arguments_shows_the_help() -> None:
     proc = annex()
     assert proc.returncode == 0 and proc.stdout.startswith("用法：annex-tools")
     assert "命令用法有误" not in proc.stdout + proc.stderr
+
+
+def test_brackets_in_names_and_messages_print_as_they_are(tmp_path: Path) -> None:
+    """Messages are plain text on the terminal: a file named 报告[final].docx, or the message
+    pip install "annex-tools[excel]", keep their brackets (rich markup would eat them)."""
+    proc = annex("analyze", tmp_path / "述职报告[final].docx", "--category", "党支部书记")
+    assert proc.returncode == 2
+    assert "述职报告[final].docx" in proc.stderr.replace("\n", "")

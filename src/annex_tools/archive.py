@@ -47,6 +47,7 @@ from annex_tools.contract.master import Progress, no_progress
 from annex_tools.contract.text import filename_key, format_date, normalize, safe_filename
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Institute, Secretary, institute
+from annex_tools.resources import FONTS_CONF
 from annex_tools.workbook.reader import Settings, read_workbook
 from annex_tools.workbook.safewrite import WriteLock, sha256_file
 
@@ -58,7 +59,7 @@ QUARANTINE = "隔离"
 NOTE = "说明.txt"
 DOC_STEM = "评价意见"
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
-FONTS_CONF = Path(__file__).with_name("fonts.conf")
+
 KILL_AT_ENV = "ANNEX_ARCHIVE_KILL_AT"  # tests: "step" or "step:n" kills the run there (SIGKILL)
 STEPS = ("staging", "copying", "manifests", "ready", "swap", "cleanup")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
@@ -38,8 +39,16 @@ app = typer.Typer(
     help="基层党组织书记抓党建述职评议考核工具：主表、校验、文档。",
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup off: names, paths and messages from the data print as they are ("报告[v2].docx" keeps
+# its brackets); the few styled words below are Text with a style.
+out = Console(highlight=False, soft_wrap=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain text and (text, style) pieces."""
+    return Text.assemble(*parts)
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -210,7 +219,7 @@ def _render_analyses(results: list[AnalyzeResult], explain: bool) -> None:
     for r in results:
         a = r.analysis
         if a is None:
-            table.add_row(Path(r.file).name, f"[red]{r.error}[/red]", "", "", "", "", "", "")
+            table.add_row(Path(r.file).name, Text(r.error, style="red"), "", "", "", "", "", "")
             continue
         cells = [_part_cell(a.parts[p], a.shares[p]) for p in PART_ZH]
         table.add_row(
@@ -384,7 +393,7 @@ def import_returns_cmd(
 
     r = import_returns(workbook, files, confirm=lambda _: apply)
     for e in r.errors:
-        err.print(f"[red]{e}[/red]")
+        err.print(e, style="red")
     if r.changes:
         table = Table(title="附件2回执中的变化")
         for h in ("类型", "文件", "行", "书记", "内容"):
@@ -492,9 +501,9 @@ def archive(
                 raise CannotRun("请指定要校验的归档文件夹：annex-tools archive verify 归档文件夹")
             checked, problems, remarks = verify_archive(folder)
             for line in remarks:
-                out.print(f"[yellow]![/yellow] {line}")
+                out.print(styled(("!", "yellow"), f" {line}"))
             for p in problems:
-                out.print(f"[red]✗[/red] {p}")
+                out.print(styled(("✗", "red"), f" {p}"))
             if problems:
                 out.print(f"校验 {checked} 个文件，发现 {len(problems)} 个问题。", style="bold red")
                 raise typer.Exit(EXIT_FINDINGS)
@@ -505,7 +514,7 @@ def archive(
             dry_run=dry_run, progress=_progress,
         )  # fmt: skip
     except ArchiveTampered as exc:
-        err.print(f"[bold red]{exc}[/bold red]")
+        err.print(str(exc), style="bold red")
         raise typer.Exit(EXIT_FINDINGS) from None
     except ArchiveError as exc:
         raise CannotRun(str(exc)) from None
@@ -514,13 +523,13 @@ def archive(
 
 def _render_archive(r: ArchiveResult, dry_run: bool) -> None:
     for line in r.recovered:
-        out.print(f"[cyan]恢复[/cyan] {line}")
+        out.print(styled(("恢复", "cyan"), f" {line}"))
     for line in r.quarantined:
-        out.print(f"[yellow]隔离[/yellow] {line}")
+        out.print(styled(("隔离", "yellow"), f" {line}"))
     for who, why in r.skipped:
-        out.print(f"[yellow]未归档[/yellow] {who}：{why}")
+        out.print(styled(("未归档", "yellow"), f" {who}：{why}"))
     for line in r.new_versions:
-        out.print(f"[cyan]新版本[/cyan] {line}")
+        out.print(styled(("新版本", "cyan"), f" {line}"))
     if dry_run:
         _list_files("将写入（--dry-run，未写入）", [Path(p) for p in r.planned])
     else:
@@ -607,7 +616,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except MasterHasErrors as exc:
         render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
-        err.print(f"[bold red]未生成：[/bold red]{exc}")
+        err.print(styled(("未生成：", "bold red"), str(exc)))
         sys.exit(EXIT_FINDINGS)
     except (
         CannotRun,
@@ -619,11 +628,14 @@ def main() -> None:
         WriteRefused,
         FileWriteError,
     ) as exc:
-        err.print(f"[bold red]无法运行：[/bold red]{exc}")
+        err.print(styled(("无法运行：", "bold red"), str(exc)))
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:
         err.print(
-            f"[bold red]无法运行：[/bold red]没有权限读写“{exc.filename}”（文件可能被其他程序占用）。"
+            styled(
+                ("无法运行：", "bold red"),
+                f"没有权限读写“{exc.filename}”（文件可能被其他程序占用）。",
+            )
         )
         sys.exit(EXIT_CANNOT_RUN)
     except KeyboardInterrupt:
@@ -637,14 +649,20 @@ def main() -> None:
             ctx = getattr(exc, "ctx", None)
             where = ctx.command_path if ctx is not None else "annex-tools"
             err.print(
-                f"[bold red]命令用法有误：[/bold red]{cli_zh.translate(exc.format_message())}（运行 {where} --help 查看用法）"
+                styled(
+                    ("命令用法有误：", "bold red"),
+                    f"{cli_zh.translate(exc.format_message())}（运行 {where} --help 查看用法）",
+                )
             )
             sys.exit(EXIT_CANNOT_RUN)
         if type(exc).__name__ == "Abort":
             sys.exit(130)
         log = _log_crash()
         err.print(
-            f"[bold red]内部错误：[/bold red]{type(exc).__name__}: {exc}。详细信息已写入 {log}。"
+            styled(
+                ("内部错误：", "bold red"),
+                f"{type(exc).__name__}: {exc}。详细信息已写入 {log}。",
+            )
         )
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(code if isinstance(code, int) else 0)

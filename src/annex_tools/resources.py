@@ -22,3 +22,13 @@ def data_dir(name: str, marker: str, explicit: Path | None = None) -> Path | Non
         if candidate is not None and (candidate / marker).exists():
             return candidate
     return None
+
+
+def package_file(name: str) -> Path:
+    """A data file shipped inside the package (fonts.conf), through importlib.resources."""
+    from importlib.resources import files
+
+    return Path(str(files("annex_tools").joinpath(name)))
+
+
+FONTS_CONF = package_file("fonts.conf")  # LibreOffice's font substitutions for PDF output

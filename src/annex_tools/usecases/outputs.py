@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annex_tools.contract.errors import OutputError, TemplateError
+from annex_tools.resources import FONTS_CONF
 
 # ---- what each output is called, decided once for the CLI and the buttons --------------------
 
@@ -169,8 +170,6 @@ def check_folder_out(out: Path) -> None:
 
 
 # ---- .pdf through LibreOffice ----------------------------------------------------------------
-
-FONTS_CONF = Path(__file__).resolve().parents[1] / "fonts.conf"
 
 
 def soffice() -> str | None:

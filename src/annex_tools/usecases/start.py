@@ -52,10 +52,15 @@ def new_master(path: Path, *, force: bool = False, last_year: Path | None = None
 
 def build_macro_master(out: Path, macros: Path | None = None) -> Path:
     """`build-workbook`: the .xlsm with ribbon, button macros, xlwings module and UDFs."""
-    from annex_tools.workbook.xlbuild import BuildError, build_master
-
     if out.suffix.lower() != ".xlsm":
         raise InputError(f"“{out}”：带宏主表必须使用 .xlsm 扩展名。")
+    try:
+        from annex_tools.workbook.xlbuild import BuildError, build_master
+    except ImportError as exc:  # xlwings / pyOpenVBA: the [excel] extra
+        raise InputError(
+            f"生成带宏主表需要 Excel 相关组件（缺少 {exc.name}）。请运行："
+            'pip install "annex-tools[excel]"'
+        ) from None
     try:
         return build_master(out, macros)
     except BuildError as exc:

@@ -1,0 +1,51 @@
+"""The headless commands need nothing of the Excel side: with xlwings and pyOpenVBA impossible
+to import (as on an archive server installed without the [excel] extra), `demo`, `check`, the
+documents and the archive run; `build-workbook` says in Chinese what to install."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+# Blocks the two packages of the [excel] extra, then runs the CLI as `annex-tools` would.
+RUN = (
+    "import sys\n"
+    "sys.modules['xlwings'] = None\n"
+    "sys.modules['pyopenvba'] = None\n"
+    "from annex_tools.cli import main\n"
+    "sys.argv = ['annex-tools', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def annex(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, timeout=900,
+    )  # fmt: skip
+
+
+def test_headless_commands_run_without_the_excel_extra(tmp_path: Path) -> None:
+    proc = annex("demo", "--out", tmp_path / "demo", "--today", "2024-01-30", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    master = tmp_path / "demo" / "master.xlsx"
+    assert (tmp_path / "demo" / "2023年度评价意见反馈").is_dir()
+    proc = annex("check", master, "--today", "2024-01-30", cwd=tmp_path)
+    assert proc.returncode == 1 and "错误" in proc.stdout  # the planted mistakes
+    assert "Traceback" not in proc.stderr
+    proc = annex("archive", master, "--out", tmp_path / "a", "--no-pdf", cwd=tmp_path)
+    assert proc.returncode == 1 and "主表有" in proc.stderr  # refused: errors, not an ImportError
+    assert "ImportError" not in proc.stderr and "xlwings" not in proc.stderr
+
+
+def test_build_workbook_names_what_to_install(tmp_path: Path) -> None:
+    proc = annex("build-workbook", "--out", tmp_path / "m.xlsm", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert 'pip install "annex-tools[excel]"' in proc.stderr.replace("\n", "")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "m.xlsm").exists()
