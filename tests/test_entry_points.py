@@ -16,9 +16,10 @@ USE_CASES = {
     "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
+    "check_environment",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
-NO_USE_CASE = {"version", "clear_marks", "show_guide", "env_check"}
+NO_USE_CASE = {"version", "clear_marks", "show_guide"}
 # Commands with two modes, one use case each (`archive` and `archive verify`).
 TWO_MODES = {"archive"}
 # Button -> its CLI twin.
@@ -26,7 +27,7 @@ TWINS = {
     "run_check": "check", "make_templates": "templates", "make_annex2": "annex2",
     "make_summary": "summary", "make_followup": "rectifications", "make_feedback": "feedback",
     "import_reports": "import-reports", "import_returns": "import-returns",
-    "archive_opinions": "archive",
+    "archive_opinions": "archive", "env_check": "doctor",
 }  # fmt: skip
 # Below the use cases: an entry point never reaches into these itself.
 LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",

@@ -49,3 +49,23 @@ def test_build_workbook_names_what_to_install(tmp_path: Path) -> None:
     assert 'pip install "annex-tools[excel]"' in proc.stderr.replace("\n", "")
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "m.xlsm").exists()
+
+
+def test_doctor_reads_the_saved_master_and_tells_where_the_interpreter_comes_from(
+    tmp_path: Path,
+) -> None:
+    """`annex-tools doctor` is the 环境检查 button for a saved master: the committed .xlsm leaves
+    the interpreter to PATH (no key on its xlwings.conf sheet), and says so."""
+    master = Path(__file__).resolve().parents[1] / "xlsm" / "annex-master.xlsm"
+    proc = subprocess.run(
+        [sys.executable, "-m", "annex_tools", "doctor", str(master)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "未设置解释器：按 PATH 查找 python" in proc.stdout
+    assert "annex-tools：" in proc.stdout and "工作簿生成于" in proc.stdout
+    proc = subprocess.run(
+        [sys.executable, "-m", "annex_tools", "doctor", str(tmp_path / "没有.xlsm")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "没有.xlsm" in proc.stderr and "Traceback" not in proc.stderr

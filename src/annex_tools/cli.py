@@ -591,6 +591,18 @@ def build_workbook_cmd(
 
 
 @app.command()
+def doctor(
+    workbook: Annotated[Path, typer.Argument(help="带宏主表（.xlsm）")],
+) -> None:
+    """环境检查：按钮会启动哪个 Python（及这个设置来自哪里）、版本是否与主表配套、annex_tools 能否导入。"""
+    from annex_tools.usecases.environment import check_environment
+
+    ok, text = check_environment(workbook)
+    out.print(text)
+    raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+@app.command()
 def version() -> None:
     """显示版本。"""
     out.print(f"annex-tools {__version__}")
