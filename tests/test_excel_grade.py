@@ -95,16 +95,21 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out["import-returns"] = master
 
     out["build-workbook"] = COMMITTED
+    macro = tmp / "annex-master.xlsm"
+    shutil.copy(COMMITTED, macro)
+    proc = annex("check", macro, "--write", "--today", TODAY)
+    assert proc.returncode == 0 and macro.read_bytes() != COMMITTED.read_bytes(), proc.stderr
+    out["check --write .xlsm"] = macro
     return out
 
 
-OPENPYXL = {"new", "check --write", "import-returns", "build-workbook"}
+OPENPYXL = {"new", "check --write", "import-returns", "build-workbook", "check --write .xlsm"}
 
 
 @pytest.mark.parametrize(
     "what",
     ["new", "check --write", "annex2", "annex2 draft", "import-returns", "rectifications",
-     "hr-export", "build-workbook"],
+     "hr-export", "build-workbook", "check --write .xlsm"],
 )  # fmt: skip
 def test_every_written_workbook_is_what_excel_would_write(
     written: dict[str, Path], what: str
@@ -178,7 +183,10 @@ def test_the_structure_comparison_catches_each_departure(tmp_path: Path) -> None
     assert structure_differences(COMMITTED, ref, openpyxl_written=True) == []
     with zipfile.ZipFile(COMMITTED) as z:  # its Id follows the number of sheets
         rels = z.read("xl/_rels/workbook.xml.rels")
-    found_rel = re.search(rb'<Relationship Id="rId\d+" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/>', rels)
+    found_rel = re.search(
+        rb'<Relationship Id="rId\d+" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/>',
+        rels,
+    )
     assert found_rel
     vba_rel = found_rel.group(0)
     cases = {
