@@ -165,3 +165,27 @@ def test_a_master_without_drawings_is_left_as_openpyxl_wrote_it(tmp_path: Path) 
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     assert keep_drawings(plain.read_bytes(), b"as written") == b"as written"
+
+
+def test_libreoffice_shows_the_kept_picture_and_text_box(master: Path, tmp_path: Path) -> None:
+    """An independent office suite opens the written master and prints what staff drew."""
+    import shutil
+    import subprocess
+
+    import pdfplumber
+
+    proc = annex("check", master, "--write", "--today", "2026-11-26")
+    assert proc.returncode in (0, 1), proc.stderr
+    soffice = shutil.which("soffice")
+    assert soffice, "CI installs LibreOffice"
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(master)],
+        capture_output=True, check=True, timeout=300,
+    )  # fmt: skip
+    with pdfplumber.open(out / "master.pdf") as pdf:
+        text = "".join((page.extract_text() or "") for page in pdf.pages)
+        images = sum(len(page.images) for page in pdf.pages)
+    assert TEXT in text
+    assert images >= 1
