@@ -238,7 +238,11 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     ),
     "meeting.notice-late": (
         E,
-        "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}天报党委组织部。",
+        "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}{unit}报党委组织部。",
+    ),
+    "meeting.workdays-unknown": (
+        W,
+        "会议{meeting}（{host}）的会议日期或报备日期{day:date}超出节假日日历覆盖的年份（{first}～{last}年），报备天数按自然日计算；请更新 chinesecalendar 或改用自然日。",
     ),
     "meeting.after-deadline": (
         E,

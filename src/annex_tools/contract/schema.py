@@ -225,6 +225,9 @@ LISTS_SHEET = "列表"
 ROUND_UP = "向上取整"
 ROUND_HALF_UP = "四舍五入"
 ROUNDINGS = (ROUND_UP, ROUND_HALF_UP)
+DAYS_CALENDAR = "自然日"
+DAYS_WORKING = "工作日"
+DAY_COUNTS = (DAYS_CALENDAR, DAYS_WORKING)
 
 # Defined names that hold the value lists for data validation (ASCII names, Chinese values).
 LISTS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -55,6 +55,12 @@ def parse_optional_text(text: str) -> str:
     return text
 
 
+def parse_day_count(text: str) -> str:
+    if normalize(text) not in S.DAY_COUNTS:
+        raise BadValue(text)
+    return normalize(text)
+
+
 def parse_text(text: str) -> str:
     if not text:
         raise BadValue(text)
@@ -78,6 +84,7 @@ class Kind:
 WHOLE = Kind(parse_whole, "不小于 0 的整数")
 FRACTION = Kind(parse_fraction, "0%～100% 的比例，如 {default}")
 ROUNDING = Kind(parse_rounding, "、".join(S.ROUNDINGS))
+DAY_COUNT = Kind(parse_day_count, "、".join(S.DAY_COUNTS))
 DATE = Kind(parse_day, "", date=True)
 TEXT = Kind(parse_text, "")
 LIST = Kind(parse_list, "", empty_ok=True)
@@ -110,6 +117,7 @@ K_LIMIT_BRANCH = "党支部书记报告字数上限"
 K_DUTIES_MAX = "履职情况占比上限"
 K_PROBLEMS_MIN = "存在问题占比下限"
 K_NOTICE_DAYS = "会议报备提前天数"
+K_NOTICE_COUNT = "报备天数计法"
 K_BRANCH_DEADLINE = "党支部述职完成截止日期"
 K_REPORT_DEADLINE = "党委审议上报截止日期"
 K_EXEMPT = "免填附件2组织"
@@ -172,6 +180,14 @@ TABLE: tuple[Setting, ...] = (
         "3",
         "通知：党支部书记述职相关安排需提前三天报党委组织部",
         WHOLE,
+    ),
+    Setting(
+        K_NOTICE_COUNT,
+        "notice_count",
+        S.DAYS_CALENDAR,
+        "“提前三天”按自然日 或 工作日计算。工作日按国务院办公厅公布的节假日安排（含调休上班日），"
+        "从报备当天数到会议前一天",
+        DAY_COUNT,
     ),
     Setting(
         K_BRANCH_DEADLINE,
@@ -310,6 +326,7 @@ class Settings:
     duties_max: float = _default("duties_max")
     problems_min: float = _default("problems_min")
     notice_days: int = _default("notice_days")
+    notice_count: str = _default("notice_count")
     branch_deadline: dt.date = _default("branch_deadline")
     report_deadline: dt.date = _default("report_deadline")
     exempt: tuple[str, ...] = _default("exempt")

@@ -15,6 +15,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.rules.base import Context, blank, emit, fmt_date, lookup, rule
+from annex_tools.workdays import covered_years, is_covered, workdays_between
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -131,15 +132,27 @@ def _branch_meetings(ctx: Context) -> pd.DataFrame:
     ("orgs", "组织类型"),
 )
 def reported_ahead(ctx: Context) -> list[Finding]:
-    """相关安排需提前N天报党委组织部 (设置: 会议报备提前天数)."""
+    """相关安排需提前三天报党委组织部 (设置: 会议报备提前天数, counted in 自然日 or 工作日 by
+    报备天数计法; working days are those from the 报备 day up to the day before the meeting)."""
     days = ctx.settings.notice_days
+    working = ctx.settings.notice_count == S.DAYS_WORKING
     meetings = _branch_meetings(ctx)
-    lead = (meetings["会议日期"] - meetings["报备日期"]).dt.days
-    due = meetings["会议日期"] - pd.Timedelta(days=days)
+    calendar = (meetings["会议日期"] - meetings["报备日期"]).dt.days
+    lead = calendar
+    unit = pd.Series("天", index=meetings.index)
+    if working:
+        counted = workdays_between(meetings["报备日期"], meetings["会议日期"])
+        lead = counted.where(counted.notna() & (calendar > 0), calendar)
+        covered = is_covered(meetings["会议日期"]) & is_covered(meetings["报备日期"])
+        unit = unit.where(~covered, "个工作日")
+        # the last day to report: `days` working days before the meeting
+        due = meetings["会议日期"].map(lambda d: _workday_due(d, days))
+    else:
+        due = meetings["会议日期"] - pd.Timedelta(days=days)
     unreported = meetings["报备日期"].isna() & meetings["会议日期"].notna() & (due <= ctx.today_ts)
     unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
     late = lead.notna() & (lead < days)
-    frame = meetings.assign(lead=lead)
+    frame = meetings.assign(lead=lead, calendar=calendar, unit=unit)
 
     def common(r: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -147,6 +160,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
             "host": r["host_name"],
             "meeting_date": r["会议日期"],
             "days": days,
+            "unit": r["unit"],
         }
 
     out = emit(
@@ -156,7 +170,10 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         MEET,
         "报备日期",
         lambda r: (
-            common(r) | {"detail": f"于{fmt_date(r['报备日期'])}报备，{_lead_text(int(r['lead']))}"}
+            common(r)
+            | {
+                "detail": f"于{fmt_date(r['报备日期'])}报备，{_lead_text(int(r['lead']), r['unit'], int(r['calendar']))}"
+            }
         ),
     )
     out += emit(
@@ -170,13 +187,63 @@ def reported_ahead(ctx: Context) -> list[Finding]:
     return out
 
 
-def _lead_text(lead: int) -> str:
-    """How far ahead a meeting was reported, said as a person would: never "提前了-1天"."""
-    if lead > 0:
-        return f"只提前了{lead}天"
-    if lead == 0:
+def _workday_due(meeting: pd.Timestamp, days: int) -> pd.Timestamp:
+    """The latest 报备 day that leaves `days` working days before the meeting (calendar days
+    outside the holiday calendar's years)."""
+    if pd.isna(meeting):
+        return pd.NaT
+    day = meeting - pd.Timedelta(days=days)
+    while day > meeting - pd.Timedelta(days=days + 60):
+        counted = workdays_between(pd.Series([day]), pd.Series([meeting])).iloc[0]
+        if pd.isna(counted):
+            return meeting - pd.Timedelta(days=days)
+        if counted >= days:
+            return day
+        day -= pd.Timedelta(days=1)
+    return day
+
+
+@rule(
+    "meeting.workdays-unknown",
+    ("meetings", "会议日期", "报备日期", "主办组织编号"),
+    ("orgs", "组织类型"),
+)
+def workdays_known(ctx: Context) -> list[Finding]:
+    """提前三天 in working days needs the official holiday calendar of the meeting's year; a
+    year the installed calendar does not cover is counted in calendar days, and said so."""
+    if ctx.settings.notice_count != S.DAYS_WORKING:
+        return []
+    meetings = _branch_meetings(ctx)
+    out: list[Finding] = []
+    first, last = covered_years()
+    for column in ("会议日期", "报备日期"):
+        mask = ~is_covered(meetings[column])
+        out += emit(
+            "meeting.workdays-unknown",
+            meetings,
+            mask,
+            MEET,
+            column,
+            lambda r, c=column: {
+                "meeting": r["会议编号"],
+                "host": r["host_name"],
+                "day": r[c],
+                "first": first,
+                "last": last,
+            },
+        )
+    return out
+
+
+def _lead_text(lead: int, unit: str = "天", calendar: int | None = None) -> str:
+    """How far ahead a meeting was reported, said as a person would: never "提前了-1天"; a
+    report on or after the meeting day is said in calendar days."""
+    calendar = lead if calendar is None else calendar
+    if calendar > 0:
+        return f"只提前了{lead}{unit}"
+    if calendar == 0:
         return "会议当天才报备"
-    return f"会议开过{-lead}天后才报备"
+    return f"会议开过{-calendar}天后才报备"
 
 
 @rule("meeting.after-deadline", ("meetings", "会议日期", "主办组织编号"), ("orgs", "组织类型"))
