@@ -115,3 +115,40 @@ def test_exempt_list_names_direct_branches(exempt: str, flagged: str | None) -> 
     [(place, severity, key_row, message)] = found
     assert place == ("settings.exempt", "设置", key_row, "值") and severity == "warning"
     assert flagged in message
+
+
+@pytest.mark.slow
+def test_annex2_shows_every_meeting_of_a_body(tmp_path) -> None:
+    """A 党总支 that held two meetings: its Annex 2 names both, on the file and the printed page."""
+    import openpyxl
+    import pdfplumber
+    from cli_helpers import annex
+    from test_pages import page_lines, to_pdf
+
+    from annex_tools.workbook.builder import new_workbook
+
+    data = valid()
+    data["meetings"].append(
+        {
+            "会议编号": "M2",
+            "主办组织编号": "G1",
+            "会议日期": D(2024, 1, 12),
+            "会议地点": "第二会议室",
+            "参会人员": "全体支部委员",
+            "报备日期": D(2024, 1, 8),
+            "列席人员": "组织部 某某",
+        }
+    )
+    row_of(data, "subs", "述职编号", "S4")["会议编号"] = "M2"
+    master = new_workbook(tmp_path / "master.xlsx", data)
+    proc = annex("annex2", master, "--out", tmp_path / "a2", "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (sheet,) = [p for p in (tmp_path / "a2").glob("*.xlsx") if "示例党总支" in p.name]
+    ws = openpyxl.load_workbook(sheet).active
+    assert ws["A4"].value == "考核时间、地点：2024年1月10日，会议室；2024年1月12日，第二会议室"
+    assert ws["A5"].value == "参会人员：2024年1月10日：党员代表；2024年1月12日：全体支部委员"
+    pdf = to_pdf([sheet], tmp_path / "pdf", tmp_path / "profile")[sheet]
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(page_lines(doc.pages[0]))
+    assert "2024年1月10日，会议室；2024年1月12日，第二会议室" in text
+    assert "2024年1月12日：全体支部委员" in text

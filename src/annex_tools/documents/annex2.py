@@ -97,17 +97,25 @@ def plan_table(
     hosted = sorted(
         (m for m in inst.hosted(body.oid) if m.date), key=lambda m: m.date or dt.date.min
     )
-    meeting = hosted[0] if hosted else None
-    time_place = (
-        "，".join(x for x in (format_date(meeting.date), meeting.place) if x) if meeting else ""
+    # every meeting the body held (a 党总支 may hold two): each on the time/place line, and
+    # the attendees once when the same, else per meeting by its date
+    time_place = "；".join(
+        "，".join(x for x in (format_date(m.date), m.place) if x) for m in hosted
     )
+    groups = list(dict.fromkeys(m.attendees for m in hosted if m.attendees))
+    if len(groups) <= 1:
+        attendees = groups[0] if groups else ""
+    else:
+        attendees = "；".join(
+            f"{format_date(m.date)}：{m.attendees}" for m in hosted if m.attendees
+        )
     exempt_text = "、".join(exempt) if exempt else "（无）"
     return Annex2Table(
         org_id=body.oid,
         org_name=body.name,
         title=f"{inst.year}年度在职党支部书记评议考核结果和问题整改清单",
         time_place=time_place,
-        attendees=meeting.attendees if meeting else "",
+        attendees=attendees,
         rows=rows,
         notes=["注：1.可自行添加行；", f"2.{exempt_text}不需填写附件2。"],
     )
