@@ -657,8 +657,25 @@ def _build(
     result: ArchiveResult,
     progress: Progress,
 ) -> Path:
-    import bagit
+    """Build the new bag in staging: render, carry over, add, write tags, validate."""
+    rendered = _render_opinions(staging, todo, result.pdf, progress)
+    new_bag = staging / "bag"
+    new_bag.mkdir()
+    (new_bag / "data").mkdir()
+    _link_archived(bag, new_bag, payload)
+    files = list(entries)
+    payload = dict(payload)
+    for item, path in zip(todo, rendered, strict=True):
+        _add_opinion(bag, new_bag, item, path, payload, files, source_sha, workbook, now, result)
+    _write_tag_files(new_bag, st, payload, files, now)
+    _validate_bag(new_bag)
+    _private(new_bag / "data", 0o700)
+    _private(new_bag, 0o700)
+    return new_bag
 
+
+def _render_opinions(staging: Path, todo: list[_Todo], pdf: bool, progress: Progress) -> list[Path]:
+    """Render one opinion .docx per item into staging/work (and PDF/A beside them if asked)."""
     work = staging / "work"
     work.mkdir()
     rendered: list[Path] = []
@@ -668,21 +685,23 @@ def _build(
         render_docx("opinion.docx", dict(item.rec.context), path)
         rendered.append(path)
         _step("staging")
-    if result.pdf:
+    if pdf:
         to_pdf_a(rendered, work)
-    new_bag = staging / "bag"
-    new_bag.mkdir()
-    (new_bag / "data").mkdir()
+    return rendered
 
-    def folder(rel: str) -> None:
-        parent = new_bag / Path(rel).parent
-        if not parent.exists():
-            parent.mkdir()
-            _private(parent, 0o700)
 
-    # what is archived already: hard links (or copies checked against the record)
+def _payload_folder(new_bag: Path, rel: str) -> None:
+    """Create the (private) parent folder of a payload file in the new bag if missing."""
+    parent = new_bag / Path(rel).parent
+    if not parent.exists():
+        parent.mkdir()
+        _private(parent, 0o700)
+
+
+def _link_archived(bag: Path, new_bag: Path, payload: dict[str, str]) -> None:
+    """Carry what is archived already: hard links, or copies checked against the record."""
     for rel, checksum in sorted(payload.items()):
-        folder(rel)
+        _payload_folder(new_bag, rel)
         try:
             os.link(bag / rel, new_bag / rel, follow_symlinks=False)
         except (OSError, NotImplementedError):  # no hard links here: a copy, checked
@@ -692,34 +711,55 @@ def _build(
                     bag, [f"{bag.name}/{rel}：内容已被改动（与记录的校验和不符）"]
                 ) from None
         _step("copying")
-    files = list(entries)
-    payload = dict(payload)
+
+
+def _add_opinion(
+    bag: Path,
+    new_bag: Path,
+    item: _Todo,
+    path: Path,
+    payload: dict[str, str],
+    files: list[dict[str, Any]],
+    source_sha: str,
+    workbook: Path,
+    now: dt.datetime,
+    result: ArchiveResult,
+) -> None:
+    """Copy one rendered opinion (.docx, and .pdf if asked) into the bag and record it."""
     suffixes = (".docx", ".pdf") if result.pdf else (".docx",)
-    for item, path in zip(todo, rendered, strict=True):
-        for suffix in suffixes:
-            rel = item.rel + suffix
-            folder(rel)
-            checksum = _write_new(new_bag / rel, _read_bytes(path.with_suffix(suffix)))
-            payload[rel] = checksum
-            files.append(
-                {
-                    "file": rel,
-                    "sha256": checksum,
-                    "sid": item.rec.sid,
-                    "staff_no": item.rec.staff_no,
-                    "name": item.rec.name,
-                    "version": item.version,
-                    "stem": item.rel.rsplit("/", 1)[1].removesuffix(f"-v{item.version}"),
-                    "fingerprint": item.rec.fingerprint,
-                    "source_workbook": workbook.name,
-                    "source_workbook_sha256": source_sha,
-                    "tool": f"annex-tools {__version__}",
-                    "archived_at": now.isoformat(timespec="seconds"),
-                }
-            )
-            result.written.append(bag / rel)
-            _step("copying")
-    # the tag files, written once each into the new bag
+    for suffix in suffixes:
+        rel = item.rel + suffix
+        _payload_folder(new_bag, rel)
+        checksum = _write_new(new_bag / rel, _read_bytes(path.with_suffix(suffix)))
+        payload[rel] = checksum
+        files.append(
+            {
+                "file": rel,
+                "sha256": checksum,
+                "sid": item.rec.sid,
+                "staff_no": item.rec.staff_no,
+                "name": item.rec.name,
+                "version": item.version,
+                "stem": item.rel.rsplit("/", 1)[1].removesuffix(f"-v{item.version}"),
+                "fingerprint": item.rec.fingerprint,
+                "source_workbook": workbook.name,
+                "source_workbook_sha256": source_sha,
+                "tool": f"annex-tools {__version__}",
+                "archived_at": now.isoformat(timespec="seconds"),
+            }
+        )
+        result.written.append(bag / rel)
+        _step("copying")
+
+
+def _write_tag_files(
+    new_bag: Path,
+    st: Settings,
+    payload: dict[str, str],
+    files: list[dict[str, Any]],
+    now: dt.datetime,
+) -> None:
+    """Write the tag files (bagit, bag-info, manifests) once each, then the tag manifest."""
     size = sum(os.lstat(new_bag / rel).st_size for rel in payload)
     info = {
         "Source-Organization": st.institute,
@@ -743,13 +783,16 @@ def _build(
         "".join(f"{c}  {n}\n" for n, c in sorted(tag_sums.items())).encode("utf-8"),
         0o600,
     )
-    try:  # the Library of Congress validator, before the new bag replaces the old one
+
+
+def _validate_bag(new_bag: Path) -> None:
+    """The Library of Congress validator, before the new bag replaces the old one."""
+    import bagit
+
+    try:
         bagit.Bag(str(new_bag)).validate()
     except (bagit.BagError, bagit.BagValidationError) as exc:
         raise ArchiveError(f"新档案未通过 BagIt 校验，原档案保持不变：{exc}") from None
-    _private(new_bag / "data", 0o700)
-    _private(new_bag, 0o700)
-    return new_bag
 
 
 def _encode(rel: str) -> str:
