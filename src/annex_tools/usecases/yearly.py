@@ -125,10 +125,22 @@ def _last_year_grades(last: Workbook) -> dict[tuple[str, str], str]:
 
 
 def roll_forward(last: Workbook) -> NewYear:
+    """Next year's data from last year's master: settings, organizations, 述职 rows, and the
+    rectifications not verified as done, carried in as 上年度问题."""
     settings, review = rolled_settings(last.settings)
     year = int(settings[ST.K_YEAR])
     orgs = last.frames["orgs"]
-    org_rows = [
+    org_rows = _org_rows(orgs)
+    last_subs = last.frames["subs"]
+    subs, by_person, by_org = _new_subs(orgs, last_subs, _last_year_grades(last))
+    rects, carried, not_carried = _carry_rects(last, last_subs, subs, by_person, by_org)
+    data = {"orgs": org_rows, "subs": subs, "rects": rects}
+    return NewYear(year, data, settings, review, carried, not_carried)
+
+
+def _org_rows(orgs: pd.DataFrame) -> list[dict[str, Any]]:
+    """The organizations as they were, schema columns only (dates kept, the rest as text)."""
+    return [
         {
             h: (_text(v) if not isinstance(v, dt.date) else v)
             for h, v in rec.items()
@@ -136,10 +148,14 @@ def roll_forward(last: Workbook) -> NewYear:
         }
         for rec in orgs.to_dict("records")
     ]
-    last_subs = last.frames["subs"]
-    last_mode = dict(zip(last_subs["组织编号"], last_subs["述职方式"], strict=True))
-    previous = _last_year_grades(last)
 
+
+def _new_subs(
+    orgs: pd.DataFrame, last_subs: pd.DataFrame, previous: dict[tuple[str, str], str]
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str], dict[str, dict[str, Any]]]:
+    """One 述职 row per secretary who must report (last year's mode and grade beside them),
+    with the first 述职编号 of each person and the row of each organization."""
+    last_mode = dict(zip(last_subs["组织编号"], last_subs["述职方式"], strict=True))
     subs: list[dict[str, Any]] = []
     by_person: dict[tuple[str, str], str] = {}
     by_org: dict[str, dict[str, Any]] = {}
@@ -158,7 +174,18 @@ def roll_forward(last: Workbook) -> NewYear:
         subs.append(row)
         by_person.setdefault(key, row["述职编号"])
         by_org[org["组织编号"]] = row
+    return subs, by_person, by_org
 
+
+def _carry_rects(
+    last: Workbook,
+    last_subs: pd.DataFrame,
+    subs: list[dict[str, Any]],
+    by_person: dict[tuple[str, str], str],
+    by_org: dict[str, dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[Carried], list[str]]:
+    """Carry every rectification not verified as done to the same person (else to the
+    organization's current secretary, said as a handover); list those with no one to carry to."""
     carried: list[Carried] = []
     not_carried: list[str] = []
     rects: list[dict[str, Any]] = []
@@ -170,25 +197,12 @@ def roll_forward(last: Workbook) -> NewYear:
         if old_sid not in last_sub.index:
             not_carried.append(_text(rec["整改编号"]))
             continue
-        was = last_sub.loc[old_sid]
-        key = _person_key(was["书记工号"], was["书记姓名"], was["组织编号"])
-        target_sid = by_person.get(key)
-        handover = ""
-        if target_sid is None:
-            target = by_org.get(was["组织编号"])
-            if target is None:
-                not_carried.append(_text(rec["整改编号"]))
-                continue
-            target_sid = target["述职编号"]
-            handover = f"原责任书记{_text(was['书记姓名'])}已不再任职，转由现任书记{target['书记姓名']}负责"
+        found = _carry_target(last_sub.loc[old_sid], by_person, by_org)
+        if found is None:
+            not_carried.append(_text(rec["整改编号"]))
+            continue
+        target_sid, handover = found
         target = next(s for s in subs if s["述职编号"] == target_sid)
-        status = _text(rec["整改状态"]) or "未填写"
-        done = _day(rec["完成日期"])
-        past = f"上年度{_text(rec['整改编号'])}：{status}"
-        if done:
-            past += f"（完成日期{done.isoformat()}，未核验）"
-        if handover:
-            past += f"；{handover}"
         new_id = f"R{len(rects) + 1:03d}"
         rects.append(
             {
@@ -200,12 +214,39 @@ def roll_forward(last: Workbook) -> NewYear:
                 "责任人": target["书记姓名"],
                 "整改状态": S.STATUS_NOT_STARTED,
                 "原整改编号": _text(rec["整改编号"]),
-                "上年度情况": past,
+                "上年度情况": _last_year_state(rec, handover),
             }
         )
         carried.append(Carried(_text(rec["整改编号"]), new_id, target["书记姓名"], handover))
-    data = {"orgs": org_rows, "subs": subs, "rects": rects}
-    return NewYear(year, data, settings, review, carried, not_carried)
+    return rects, carried, not_carried
+
+
+def _carry_target(
+    was: Any, by_person: dict[tuple[str, str], str], by_org: dict[str, dict[str, Any]]
+) -> tuple[str, str] | None:
+    """Whose 述职 a carried rectification joins: the same person's, else the current
+    secretary of the same organization (with the handover sentence); None if neither."""
+    key = _person_key(was["书记工号"], was["书记姓名"], was["组织编号"])
+    target_sid = by_person.get(key)
+    if target_sid is not None:
+        return target_sid, ""
+    target = by_org.get(was["组织编号"])
+    if target is None:
+        return None
+    handover = f"原责任书记{_text(was['书记姓名'])}已不再任职，转由现任书记{target['书记姓名']}负责"
+    return target["述职编号"], handover
+
+
+def _last_year_state(rec: dict[str, Any], handover: str) -> str:
+    """The 上年度情况 cell: last year's id and status, the unverified completion date, the handover."""
+    status = _text(rec["整改状态"]) or "未填写"
+    done = _day(rec["完成日期"])
+    past = f"上年度{_text(rec['整改编号'])}：{status}"
+    if done:
+        past += f"（完成日期{done.isoformat()}，未核验）"
+    if handover:
+        past += f"；{handover}"
+    return past
 
 
 # ---- the shell -------------------------------------------------------------------------------
