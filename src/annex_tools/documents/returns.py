@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.documents.annex2 import ReturnedRow, ReturnedTable
-from annex_tools.institute import Institute, Organization, Secretary
+from annex_tools.institute import Institute, Organization, Problem, Secretary
 from annex_tools.workbook.cells import header_columns, put
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
@@ -226,12 +226,9 @@ def _row_changes(file: str, r: ReturnedRow, sec: Secretary) -> list[Change]:
     a value that differs from the master's is a conflict, listed and not applied."""
     out: list[Change] = []
     who = f"{sec.org_name} {sec.name}"
-    if r.grade and r.grade not in S.GRADES:
-        out.append(Change(BAD_GRADE, file, r.row, sec.sid, who, f"等次“{r.grade}”不是 好/较好/一般/差，未导入"))  # fmt: skip
-    elif r.grade and not sec.grade:
-        out.append(Change(GRADE_NEW, file, r.row, sec.sid, who, f"等次：{r.grade}", grade=r.grade, grade_row=sec.grade_row))  # fmt: skip
-    elif r.grade and r.grade != sec.grade:
-        out.append(Change(GRADE_CONFLICT, file, r.row, sec.sid, who, f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改"))  # fmt: skip
+    grade = _grade_change(file, r, sec, who)
+    if grade is not None:
+        out.append(grade)
     unmatched = list(sec.problems)  # each master problem answers one returned problem
     done: set[str] = set()
     for text, measure, deadline in _measures(r):
@@ -255,43 +252,66 @@ def _row_changes(file: str, r: ReturnedRow, sec: Secretary) -> list[Change]:
             )
             continue
         unmatched.remove(p)
-        measure_differs = (
-            bool(measure) and bool(p.measure) and normalize(measure) != normalize(p.measure)
-        )
-        deadline_differs = (
-            deadline is not None and p.deadline is not None and deadline != p.deadline
-        )
-        if measure_differs or deadline_differs:
-            out.append(
-                Change(
-                    MEASURE_CONFLICT,
-                    file,
-                    r.row,
-                    sec.sid,
-                    who,
-                    f"问题“{text[:20]}”：回执为 {measure or p.measure}（{format_date(deadline) or '无时限'}），"
-                    f"主表为 {p.measure}（{format_date(p.deadline) or '无时限'}）；未覆盖，请核实后在主表中修改",
-                )  # fmt: skip
-            )
-            continue
-        fills_measure = bool(measure) and not p.measure
-        fills_deadline = deadline is not None and p.deadline is None
-        if fills_measure or fills_deadline:
-            out.append(
-                Change(
-                    MEASURE,
-                    file,
-                    r.row,
-                    sec.sid,
-                    who,
-                    f"问题“{text[:20]}”：补充措施 {measure or p.measure or '（空）'}；时限 {format_date(deadline or p.deadline) or '（空）'}",
-                    text,
-                    measure or p.measure,
-                    deadline or p.deadline,
-                    rect_row=p.row,
-                )  # fmt: skip
-            )
+        change = _measure_change(file, r, sec, who, p, text, measure, deadline)
+        if change is not None:
+            out.append(change)
     return out
+
+
+def _grade_change(file: str, r: ReturnedRow, sec: Secretary, who: str) -> Change | None:
+    """The returned 等次: refused if not one of the four, new if the master has none, a
+    conflict if it differs; None when there is nothing to say."""
+    if r.grade and r.grade not in S.GRADES:
+        return Change(BAD_GRADE, file, r.row, sec.sid, who, f"等次“{r.grade}”不是 好/较好/一般/差，未导入")  # fmt: skip
+    if r.grade and not sec.grade:
+        return Change(GRADE_NEW, file, r.row, sec.sid, who, f"等次：{r.grade}", grade=r.grade, grade_row=sec.grade_row)  # fmt: skip
+    if r.grade and r.grade != sec.grade:
+        return Change(GRADE_CONFLICT, file, r.row, sec.sid, who, f"回执为“{r.grade}”，主表为“{sec.grade}”；未覆盖，请核实后在主表中修改")  # fmt: skip
+    return None
+
+
+def _measure_change(
+    file: str,
+    r: ReturnedRow,
+    sec: Secretary,
+    who: str,
+    p: Problem,
+    text: str,
+    measure: str,
+    deadline: dt.date | None,
+) -> Change | None:
+    """A returned measure/deadline for a problem the master holds: a conflict where both
+    are filled and differ, a fill where only the return has it; None when nothing changes."""
+    measure_differs = (
+        bool(measure) and bool(p.measure) and normalize(measure) != normalize(p.measure)
+    )
+    deadline_differs = deadline is not None and p.deadline is not None and deadline != p.deadline
+    if measure_differs or deadline_differs:
+        return Change(
+            MEASURE_CONFLICT,
+            file,
+            r.row,
+            sec.sid,
+            who,
+            f"问题“{text[:20]}”：回执为 {measure or p.measure}（{format_date(deadline) or '无时限'}），"
+            f"主表为 {p.measure}（{format_date(p.deadline) or '无时限'}）；未覆盖，请核实后在主表中修改",
+        )  # fmt: skip
+    fills_measure = bool(measure) and not p.measure
+    fills_deadline = deadline is not None and p.deadline is None
+    if fills_measure or fills_deadline:
+        return Change(
+            MEASURE,
+            file,
+            r.row,
+            sec.sid,
+            who,
+            f"问题“{text[:20]}”：补充措施 {measure or p.measure or '（空）'}；时限 {format_date(deadline or p.deadline) or '（空）'}",
+            text,
+            measure or p.measure,
+            deadline or p.deadline,
+            rect_row=p.row,
+        )  # fmt: skip
+    return None
 
 
 # ---- writing into the master: the same edits through openpyxl (CLI) or xlwings (button) ----
