@@ -376,26 +376,15 @@ _NOTE_LINE = re.compile(r"^\d{1,2}\s*[.、．]")
 
 def _read_sheet(path: Path, title: str, grid: list[list[Any]], header_at: int,
                 cols: dict[str, int]) -> ReturnedTable:  # fmt: skip
-    missing = [h for h in HEADERS[1:] if h not in cols]
-    if missing:
-        raise ReturnError(
-            f"“{path.name}”工作表“{title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}"
-        )
-    org_name, org_row = "", None
-    for r, row in enumerate(grid[:header_at]):
-        for v in row:
-            m = re.search(r"填表部门[:：]\s*(.*?)\s*$", _cell_text(v))
-            if m:
-                org_name, org_row = m.group(1).strip(), r + 1
+    """Read one Annex 2 sheet below its header row: one ReturnedRow per secretary (continuation
+    rows folded in), stopping at the 注 lines; rows that cannot be read are listed as skipped."""
+    _check_columns(path, title, header_at, cols)
+    org_name, org_row = _filled_by(grid, header_at)
     rows: list[ReturnedRow] = []
     skipped: list[tuple[int, str]] = []
     in_notes = False
     for i in range(header_at + 1, len(grid)):
         row = grid[i]
-
-        def get(h: str, row: list[Any] = row, cols: dict[str, int] = cols) -> str:
-            return _cell_text(row[cols[h]]) if cols[h] < len(row) else ""
-
         texts = [_cell_text(v) for v in row]
         filled = [t for t in texts if t]
         if not filled:
@@ -411,37 +400,80 @@ def _read_sheet(path: Path, title: str, grid: list[list[Any]], header_at: int,
                 (i + 1, "这一行在表格下方的“注”说明之后，未读取；请把它移到表格内（注之前）")
             )
             continue
-        branch, who = get("党支部名称"), get("姓名及述职方式")
-        lines = [x.strip() for x in who.replace("\r", "\n").split("\n") if x.strip()]
-        name = lines[0] if lines else ""
-        mode = next((x for x in lines[1:] if x in S.MODES), "")
-        if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
-            name, _, rest = name.partition(" ")
-            mode = rest.strip() if rest.strip() in S.MODES else mode
-        continuing = (
-            rows
-            and (not branch or normalize(branch) == normalize(rows[-1].branch))
-            and (not name or normalize(name) == normalize(rows[-1].name))
-        )
-        if continuing:
-            target = rows[-1]
-            if get("评议考核等次") and not target.grade:
-                target.grade = normalize(get("评议考核等次"))
-        elif not branch and not name:
-            skipped.append((i + 1, "这一行没有党支部名称和书记姓名，无法判断属于谁，未读取"))
-            continue
-        else:
-            target = ReturnedRow(i + 1, branch, name, mode, normalize(get("评议考核等次")))
-            rows.append(target)
-        problems = split_items(get("抓党建工作中存在的问题"))
-        measures = [split_measure(m) for m in split_items(get("整改措施和整改时限"))]
-        if continuing and problems and problems == target.problems[-len(problems) :]:
-            problems = []  # a merged problems cell repeated over continuation rows
-        if continuing and measures and measures == target.measures[-len(measures) :]:
-            measures = []
-        target.problems.extend(problems)
-        target.measures.extend(measures)
+        refused = _add_row(rows, i + 1, row, cols)
+        if refused:
+            skipped.append((i + 1, refused))
     return ReturnedTable(path, org_name, rows, title, org_row, skipped)
+
+
+def _check_columns(path: Path, title: str, header_at: int, cols: dict[str, int]) -> None:
+    """Refuse a sheet whose header row lacks one of the Annex 2 columns, naming them."""
+    missing = [h for h in HEADERS[1:] if h not in cols]
+    if missing:
+        raise ReturnError(
+            f"“{path.name}”工作表“{title}”第{header_at + 1}行：找不到列 {'、'.join(missing)}"
+        )
+
+
+def _filled_by(grid: list[list[Any]], header_at: int) -> tuple[str, int | None]:
+    """The 填表部门 line above the header: the organization named and its Excel row (last wins)."""
+    org_name, org_row = "", None
+    for r, row in enumerate(grid[:header_at]):
+        for v in row:
+            m = re.search(r"填表部门[:：]\s*(.*?)\s*$", _cell_text(v))
+            if m:
+                org_name, org_row = m.group(1).strip(), r + 1
+    return org_name, org_row
+
+
+def _column_text(row: list[Any], cols: dict[str, int], header: str) -> str:
+    """The text of one column in a row ("" past the row's end)."""
+    return _cell_text(row[cols[header]]) if cols[header] < len(row) else ""
+
+
+def _name_and_mode(who: str) -> tuple[str, str]:
+    """Split the 姓名及述职方式 cell: the name on the first line, the mode on a later one (or
+    after a space on the same line)."""
+    lines = [x.strip() for x in who.replace("\r", "\n").split("\n") if x.strip()]
+    name = lines[0] if lines else ""
+    mode = next((x for x in lines[1:] if x in S.MODES), "")
+    if len(lines) == 1 and " " in name:  # "张三 现场述职" typed on one line
+        name, _, rest = name.partition(" ")
+        mode = rest.strip() if rest.strip() in S.MODES else mode
+    return name, mode
+
+
+def _add_row(rows: list[ReturnedRow], excel_row: int, row: list[Any], cols: dict[str, int]) -> str:
+    """Fold one table row into `rows`: a continuation of the last secretary (same or empty
+    branch and name) or a new one. Returns why the row was not read, or "" if it was."""
+    branch = _column_text(row, cols, "党支部名称")
+    name, mode = _name_and_mode(_column_text(row, cols, "姓名及述职方式"))
+    grade = _column_text(row, cols, "评议考核等次")
+    continuing = bool(
+        rows
+        and (not branch or normalize(branch) == normalize(rows[-1].branch))
+        and (not name or normalize(name) == normalize(rows[-1].name))
+    )
+    if continuing:
+        target = rows[-1]
+        if grade and not target.grade:
+            target.grade = normalize(grade)
+    elif not branch and not name:
+        return "这一行没有党支部名称和书记姓名，无法判断属于谁，未读取"
+    else:
+        target = ReturnedRow(excel_row, branch, name, mode, normalize(grade))
+        rows.append(target)
+    problems = split_items(_column_text(row, cols, "抓党建工作中存在的问题"))
+    measures = [
+        split_measure(m) for m in split_items(_column_text(row, cols, "整改措施和整改时限"))
+    ]
+    if continuing and problems and problems == target.problems[-len(problems) :]:
+        problems = []  # a merged problems cell repeated over continuation rows
+    if continuing and measures and measures == target.measures[-len(measures) :]:
+        measures = []
+    target.problems.extend(problems)
+    target.measures.extend(measures)
+    return ""
 
 
 def read_return(path: Path) -> ReturnedTable:
