@@ -118,8 +118,23 @@ def analyze_paragraphs(
     result = ReportAnalysis(file=file)
     counts = [word_count(p) for p in paragraphs]
     result.words = sum(counts)
+    starts = _part_starts(paragraphs)
+    body = _count_parts(paragraphs, counts, starts, result)
+    # first person, figures and the 必答 item are judged on the parts' text, never on the title,
+    # the name and date lines or the headings (a 必答 phrase in the title answers nothing)
+    if not body:
+        body = list(range(min(2, len(paragraphs)), len(paragraphs)))
+    explain = result.explanation
+    _explain_parts(paragraphs, starts, result, explain)
+    _judge_first_person_and_figures(paragraphs, body, result)
+    keys = default("mandatory_keys") if mandatory is None else mandatory
+    result.mandatory_item = _judge_mandatory(paragraphs, body, keys, explain)
+    return result
 
-    # The first heading of each part, in the order the template gives.
+
+def _part_starts(paragraphs: list[str]) -> dict[str, int]:
+    """The line of the first heading of each part, in the order the template gives (or, if
+    none is found that way, any heading found at all)."""
     starts: dict[str, int] = {}
     cursor = 0
     for part in PARTS:
@@ -133,8 +148,16 @@ def analyze_paragraphs(
             found = heading_part(p)
             if found and found not in starts:
                 starts[found] = i
+    return starts
+
+
+def _count_parts(
+    paragraphs: list[str], counts: list[int], starts: dict[str, int], result: ReportAnalysis
+) -> list[int]:
+    """Set each part's word count and share on `result`; return the indices of the lines
+    inside the three parts (headings excluded)."""
     bounds = sorted((i, part) for part, i in starts.items())
-    body: list[int] = []  # indices of the lines inside the three parts (headings excluded)
+    body: list[int] = []
     for n, (i, part) in enumerate(bounds):
         end = bounds[n + 1][0] if n + 1 < len(bounds) else len(paragraphs)
         result.parts[part] = sum(counts[i + 1 : end])
@@ -143,27 +166,38 @@ def analyze_paragraphs(
         total = sum(v or 0 for v in result.parts.values())
         for part in PARTS:
             result.shares[part] = round((result.parts[part] or 0) / total, 4) if total else 0.0
-    # first person, figures and the 必答 item are judged on the parts' text, never on the title,
-    # the name and date lines or the headings (a 必答 phrase in the title answers nothing)
-    if not body:
-        body = list(range(min(2, len(paragraphs)), len(paragraphs)))
+    return body
+
+
+def _judge_first_person_and_figures(
+    paragraphs: list[str], body: list[int], result: ReportAnalysis
+) -> None:
+    """Whether the parts' text speaks in the first person and gives figures, with the line
+    that shows it (or what was looked for) in the explanation."""
     explain = result.explanation
-    _explain_parts(paragraphs, starts, result, explain)
-    hit = _first_hit(paragraphs, body, lambda t: next((w for w in FIRST_PERSON_WORDS if w in t), None))
+    hit = _first_hit(
+        paragraphs, body, lambda t: next((w for w in FIRST_PERSON_WORDS if w in t), None)
+    )
     result.first_person = hit is not None
     explain.append(
         f"第一人称：第{hit[0] + 1}行有“{hit[1]}”：{_snippet(paragraphs[hit[0]], hit[1])}"
         if hit
         else f"第一人称：三部分正文中没有“{'”或“'.join(FIRST_PERSON_WORDS)}”"
     )
-    hit = _first_hit(paragraphs, body, lambda t: (m.group(0) if (m := _DIGIT.search(t)) else None))
+    hit = _first_hit(paragraphs, body, lambda t: m.group(0) if (m := _DIGIT.search(t)) else None)
     result.figures = hit is not None
     explain.append(
         f"数据：第{hit[0] + 1}行有数字：{_snippet(paragraphs[hit[0]], hit[1])}"
         if hit
         else "数据：三部分正文中没有任何数字"
     )
-    keys = default("mandatory_keys") if mandatory is None else mandatory
+
+
+def _judge_mandatory(
+    paragraphs: list[str], body: list[int], keys: Sequence[str], explain: list[str]
+) -> bool:
+    """Whether every 必答 key phrase occurs in the parts' text (not only in the title or
+    headings), explaining where each was found."""
     # the key words are plain ideographs: spaces removed, no other normalisation needed
     squeezed = [_SPACES.sub("", p) for p in paragraphs]
     body_set = set(body)
@@ -176,11 +210,12 @@ def analyze_paragraphs(
         if inside:
             explain.append(f"必答项“{key}”：正文第{inside[0] + 1}行")
         elif lines:
-            explain.append(f"必答项“{key}”：只出现在标题或题头（第{lines[0] + 1}行），正文没有回答，不算")
+            explain.append(
+                f"必答项“{key}”：只出现在标题或题头（第{lines[0] + 1}行），正文没有回答，不算"
+            )
         else:
             explain.append(f"必答项“{key}”：全文没有出现")
-    result.mandatory_item = found_all
-    return result
+    return found_all
 
 
 def _first_hit(
