@@ -179,9 +179,34 @@ def references_exist(ctx: Context) -> list[Finding]:
 def organization_tree(ctx: Context) -> list[Finding]:
     """One 党委 at the root; 党总支 and 直属党支部 under it; 在职党支部 under a 党总支; no cycles."""
     orgs = ctx.orgs[ctx.orgs["组织编号"] != ""]
+    sheet = S.ORGS.name
+    out = _root_findings(orgs, sheet)
+    out += _parent_type_findings(ctx, orgs, sheet)
+    root_with_parent = (orgs["组织类型"] == S.ORG_PARTY_COMMITTEE) & (orgs["上级组织编号"] != "")
+    out += emit(
+        "org.structure",
+        orgs,
+        root_with_parent,
+        sheet,
+        "上级组织编号",
+        lambda r: {"variant": "root-with-parent", "org": r["组织名称"]},
+    )
+    mask = orgs["组织编号"].isin(_orgs_in_cycles(ctx.org_parent)) & ~orgs["组织编号"].duplicated()
+    out += emit(
+        "org.structure",
+        orgs,
+        mask,
+        sheet,
+        "上级组织编号",
+        lambda r: {"variant": "cycle", "org": r["组织名称"]},
+    )
+    return out
+
+
+def _root_findings(orgs: pd.DataFrame, sheet: str) -> list[Finding]:
+    """Exactly one 党委: none at all, or each one after the first, is a finding."""
     out: list[Finding] = []
     roots = orgs[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE]
-    sheet = S.ORGS.name
     if len(roots) == 0:
         out.append(
             make(
@@ -204,6 +229,12 @@ def organization_tree(ctx: Context) -> list[Finding]:
                 first=int(roots.iloc[0][ROW]),
             )
         )
+    return out
+
+
+def _parent_type_findings(ctx: Context, orgs: pd.DataFrame, sheet: str) -> list[Finding]:
+    """党总支 and 直属党支部 under the 党委, 在职党支部 under a 党总支 (where the parent is known)."""
+    out: list[Finding] = []
     parent_type = orgs["上级组织编号"].map(ctx.org_type)
     known_parent = orgs["上级组织编号"].isin(ctx.org_type.keys())
     expectations = (
@@ -226,33 +257,19 @@ def organization_tree(ctx: Context) -> list[Finding]:
                 "parent_type": ctx.org_type.get(r["上级组织编号"], ""),
             },
         )
-    root_with_parent = (orgs["组织类型"] == S.ORG_PARTY_COMMITTEE) & (orgs["上级组织编号"] != "")
-    out += emit(
-        "org.structure",
-        orgs,
-        root_with_parent,
-        sheet,
-        "上级组织编号",
-        lambda r: {"variant": "root-with-parent", "org": r["组织名称"]},
-    )
-    # cycles: follow each chain of parents; a chain that comes back to where it started is a cycle
+    return out
+
+
+def _orgs_in_cycles(org_parent: dict[str, str]) -> set[str]:
+    """The organizations whose chain of parents comes back to them (a cycle)."""
     in_cycle: set[str] = set()
-    for start in ctx.org_parent:
-        node, steps = ctx.org_parent[start], 0
-        while node and node != start and node in ctx.org_parent and steps < len(ctx.org_parent):
-            node, steps = ctx.org_parent[node], steps + 1
+    for start in org_parent:
+        node, steps = org_parent[start], 0
+        while node and node != start and node in org_parent and steps < len(org_parent):
+            node, steps = org_parent[node], steps + 1
         if node == start:
             in_cycle.add(start)
-    mask = orgs["组织编号"].isin(in_cycle) & ~orgs["组织编号"].duplicated()
-    out += emit(
-        "org.structure",
-        orgs,
-        mask,
-        sheet,
-        "上级组织编号",
-        lambda r: {"variant": "cycle", "org": r["组织名称"]},
-    )
-    return out
+    return in_cycle
 
 
 @rule("submission.missing", ("orgs", "组织编号", "组织类型"), ("subs", "组织编号"))
