@@ -25,7 +25,7 @@ def test_demo_command_runs_and_says_where_things_are(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / "master.xlsx").exists()
     assert len(list((tmp_path / "d" / "reports").glob("*.docx"))) == 50
-    assert "master.xlsx" in proc.stdout and "故意埋了 15 处" in proc.stdout
+    assert "master.xlsx" in proc.stdout and "故意埋了 16 处" in proc.stdout
 
 
 def test_check_finds_exactly_what_the_demo_planted(demo) -> None:

@@ -623,6 +623,17 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             "审定人",
             "党支部书记报告由院领导审定",
         )
+        # 15. a branch whose secretary post is vacant: recorded, one info, no errors
+        orgs.append(
+            {
+                "组织编号": "G01-9",
+                "组织名称": "教育管理学院实验中心党支部",
+                "组织类型": S.ORG_STAFF_BRANCH,
+                "上级组织编号": "G01",
+                "书记空缺原因": "原书记2023年12月调离，待换届选举",
+            }
+        )
+        plant("org.vacant", S.ORGS, len(orgs) + 1, "书记空缺原因", "党支部书记空缺（已注明原因）")
 
     # reports, then the figures import-reports would have typed; one left stale on purpose
     for k, s in enumerate(subs):

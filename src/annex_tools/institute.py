@@ -104,6 +104,7 @@ class Organization:
     secretary: str
     staff_no: str
     row: int
+    vacancy: str = ""  # 书记空缺原因: filled when the secretary post is vacant
 
 
 @dataclass
@@ -248,6 +249,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 r["书记姓名"],
                 r["书记工号"],
                 int(r[ROW]),
+                _text(r.get("书记空缺原因", "")),
             )
     root = j.root
     meetings: dict[str, Meeting] = {}

@@ -173,6 +173,10 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         E,
         "{org}（{otype}）没有述职记录。通知：二级党组织书记和在职党支部书记都要述职评议考核，请在“述职”表中添加书记{name}的述职。",
     ),
+    "org.vacant": (
+        Severity.INFO,
+        "{org}（{otype}）书记空缺（{reason}），本年度不述职、不评议，不要求述职、会议和评议记录。书记到任后请删去“书记空缺原因”并填写书记姓名。",
+    ),
     "submission.category": (
         E,
         "{who}：述职类别为“{value}”，但{org}的组织类型是“{otype}”，应为“{expected}”。",

@@ -118,6 +118,7 @@ ORGS = Sheet(
         Column("上级组织编号", Kind.ID, False, width=14),
         Column("书记姓名", Kind.NAME, False, width=12),
         Column("书记工号", Kind.ID, False, width=12),
+        Column("书记空缺原因", Kind.TEXT, False, width=24, may_be_absent=True),
         Column("备注", Kind.TEXT, False, width=30),
     ),
 )

@@ -87,8 +87,8 @@ def plan_table(
             Annex2Row(
                 seq=seq,
                 branch=branch.name,
-                name=sec.name if sec else branch.secretary,
-                mode=sec.mode if sec else "",
+                name=sec.name if sec else ("书记空缺" if branch.vacancy else branch.secretary),
+                mode=sec.mode if sec else (f"（{branch.vacancy}）" if branch.vacancy else ""),
                 grade=sec.grade if sec else "",
                 problems=[p.problem for p in problems],
                 measures=[measure_text(p.measure, p.deadline) for p in problems],

@@ -157,6 +157,18 @@ def plan_summary(
     short = [b for b in bodies if not b.met]
     level = {cat: Counter(s.grade for s in graded if s.category == cat) for cat in S.CATEGORIES}
     ungraded = [s for s in secs if not s.grade]
+    vacant = [
+        o
+        for o in inst.orgs.values()
+        if o.vacancy and o.otype in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
+    ]
+    vacant_text = (
+        f"另有{len(vacant)}个党组织书记空缺（"
+        + "、".join(f"{o.name}，{o.vacancy}" for o in vacant)
+        + "），本年度不参加述职评议考核。"
+        if vacant
+        else ""
+    )
 
     def dist(cat: str) -> str:
         c = level[cat]
@@ -263,6 +275,7 @@ def plan_summary(
         "basics": (
             f"本年度共有{len(secs)}名党组织书记参加述职评议考核。其中，二级党组织书记{len(second)}人（{modes(second)}），"
             f"由学院党委组织述职评议；在职党支部书记{len(branch)}人（{modes(branch)}），由所属二级党组织具体组织。"
+            + vacant_text
         ),
         "meetings_text": (
             f"截至{format_date(asof)}，共召开述职评议会议{len(held)}场"
@@ -295,6 +308,7 @@ def plan_summary(
         "next_steps": narrative.get("下一步工作") or placeholder.format("下一步工作"),
         "counts": {
             "secretaries": len(secs),
+            "vacant": len(vacant),
             "second": len(second),
             "branch": len(branch),
             "meetings": len(held),

@@ -46,7 +46,8 @@ def required_cells(ctx: Context) -> list[Finding]:
                 != S.ORG_PARTY_COMMITTEE,
                 (S.ORGS.key, "书记姓名"): frame.get("组织类型", pd.Series(dtype=object)).isin(
                     (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
-                ),
+                )
+                & blank(frame.get("书记空缺原因", pd.Series("", index=frame.index, dtype=object))),
                 (S.SUBMISSIONS.key, "审定人"): frame.get(
                     "审定日期", pd.Series(dtype=object)
                 ).notna(),
@@ -276,8 +277,10 @@ def _orgs_in_cycles(org_parent: dict[str, str]) -> set[str]:
 def every_secretary_reports(ctx: Context) -> list[Finding]:
     """Notice, 一(一): every 二级党组织书记 and every 在职党支部书记 reports."""
     orgs = ctx.orgs
-    must = orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & (
-        orgs["组织编号"] != ""
+    must = (
+        orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+        & (orgs["组织编号"] != "")
+        & blank(orgs["书记空缺原因"])
     )
     mask = must & ~orgs["组织编号"].isin(set(ctx.subs["组织编号"])) & ~orgs["组织编号"].duplicated()
     return emit(
@@ -287,6 +290,24 @@ def every_secretary_reports(ctx: Context) -> list[Finding]:
         S.ORGS.name,
         "组织编号",
         lambda r: {"org": r["组织名称"], "otype": r["组织类型"], "name": r["书记姓名"] or ""},
+    )
+
+
+@rule("org.vacant", ("orgs", "组织编号", "组织类型", "书记空缺原因"))
+def vacant_posts(ctx: Context) -> list[Finding]:
+    """Notice, 一(一): the 述职评议考核对象 are the secretaries in post. An organization whose
+    secretary post is vacant (书记空缺原因 filled) has nobody to report: one info, no errors."""
+    orgs = ctx.orgs
+    mask = ~blank(orgs["书记空缺原因"]) & orgs["组织类型"].isin(
+        (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
+    )
+    return emit(
+        "org.vacant",
+        orgs,
+        mask,
+        S.ORGS.name,
+        "书记空缺原因",
+        lambda r: {"org": r["组织名称"], "otype": r["组织类型"], "reason": r["书记空缺原因"]},
     )
 
 
