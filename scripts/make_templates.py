@@ -311,6 +311,15 @@ def summary() -> Document:
         widths_mm=[42, 33, 31, 50],
         size=10.5,
     )
+    para(doc, "各时间节点（工作方案“严格遵守时间节点要求”）完成情况如下表。")
+    table(
+        doc,
+        ["事项", "期限", "实际日期", "情况"],
+        "t in ledger",
+        ["{{ t.item }}", "{{ t.due }}", "{{ t.actual }}", "{{ t.verdict }}"],
+        widths_mm=[46, 38, 44, 28],
+        size=10.5,
+    )
     para(doc, "二、评议结果", H1_FONT)
     para(doc, "{{ grades_text }}")
     table(

@@ -14,6 +14,8 @@ from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
 
 TODAY = dt.date(2024, 6, 1)
+# the miniature institute's 党委 met in January: its own year-end setting says so
+SETTINGS = {ST.K_COMMITTEE_DEADLINE: "2024-01-20"}
 D = dt.date
 
 _VALID: dict[str, list[dict[str, Any]]] = {
@@ -26,6 +28,7 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "上级组织编号": "P",
             "书记姓名": "乙二",
             "书记工号": "T1",
+            "附件2收到日期": D(2024, 1, 20),
         },
         {
             "组织编号": "G2",
@@ -66,6 +69,8 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "会议日期": D(2024, 1, 16),
             "会议地点": "第一会议室",
             "参会人员": "领导小组成员、“两代表一委员”、党员干部群众代表",
+            "公布范围": "全院党员",
+            "公布日期": D(2024, 1, 26),
         },
         {
             "会议编号": "M1",
@@ -75,6 +80,8 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "参会人员": "党员代表",
             "报备日期": D(2024, 1, 5),
             "列席人员": "组织部 某某",
+            "公布范围": "示例党总支党员",
+            "公布日期": D(2024, 1, 15),
         },
     ],
     "subs": [
@@ -93,6 +100,7 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "审定日期": D(2024, 1, 5),
             "审定人": "院领导 某某",
             "会议编号": "M0",
+            "报送组织部日期": D(2024, 1, 8),
         },
         {
             "述职编号": "S2",
@@ -109,6 +117,7 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "审定日期": D(2024, 1, 5),
             "审定人": "院领导 某某",
             "会议编号": "M0",
+            "报送组织部日期": D(2024, 1, 8),
         },
         {
             "述职编号": "S3",
@@ -197,7 +206,10 @@ def to_rows(
     """Sheets as rows (header first), the way the reader sees a file."""
     drop = drop or {}
     out: dict[str, list[list[Any]]] = {
-        S.SETTINGS.name: [["项目", "值", "说明"], *[[k, v, ""] for k, v, _ in ST.SETTING_ROWS]]
+        S.SETTINGS.name: [
+            ["项目", "值", "说明"],
+            *[[k, SETTINGS.get(k, v), ""] for k, v, _ in ST.SETTING_ROWS],
+        ]
     }
     for sheet in S.DATA_SHEETS:
         if sheet.key not in data:

@@ -215,3 +215,28 @@ def test_reports_are_matched_by_whole_organization_and_name_only(tmp_path: Path)
     assert files["S4"].endswith("示例第一党支部二-丁四丰-述职报告.docx")
     assert files["S1"].endswith("示例党总支 乙二 述职报告.docx")
     assert not files["S3"] and not files["S2"]
+
+
+def test_a_return_records_the_day_it_came_in_once(tmp_path: Path) -> None:
+    """The deadline ledger: import-returns writes 附件2收到日期 (the import day) on the 党总支's
+    组织 row when it is empty, and never changes it afterwards."""
+    data = valid()
+    data["orgs"][1]["附件2收到日期"] = ""  # G1, 示例党总支
+    master, ret = setup(tmp_path, data, "--draft")
+    preview = annex("import-returns", master, ret, "--today", "2024-01-21")
+    assert "收到日期" in preview.stdout and "2024年1月21日" in preview.stdout, preview.stdout
+    proc = annex("import-returns", master, ret, "--apply", "--today", "2024-01-21")
+    assert proc.returncode == 0, proc.stderr
+    assert "已写入 1 项" in proc.stdout, proc.stdout
+
+    def received() -> object:
+        ws = openpyxl.load_workbook(master)["组织"]
+        col = [c.value for c in ws[1]].index("附件2收到日期") + 1
+        return ws.cell(row=3, column=col).value
+
+    assert str(received())[:10] == "2024-01-21"
+    again = annex("import-returns", master, ret, "--apply", "--today", "2024-01-25")
+    assert "已写入 0 项" in again.stdout, again.stdout
+    assert str(received())[:10] == "2024-01-21"
+    check = annex("check", master, "--json", "--today", "2024-02-01")
+    assert "deadline.annex2-received" not in check.stdout

@@ -214,3 +214,19 @@ def test_annex2_pages(rendered) -> None:
     for sheet in sorted((out / "a2").glob("*.xlsx")):
         texts = assert_pages(pdfs[sheet], (1, 3), set())
         assert "党支部名称" in texts[0]
+
+
+def test_summary_shows_the_deadline_ledger(rendered) -> None:
+    """The ledger (issue 15, item 2): each time point of the notice with its deadline in force,
+    the master's actual date and the verdict, on the rendered pages."""
+    pdfs, out = rendered["pdfs"], rendered["out"]
+    whole = "".join(assert_pages(pdfs[out / "summary.docx"], (3, 8), set())).replace(" ", "")
+    whole = whole.replace("\n", "")
+    assert "各时间节点" in whole
+    # the clean demo: the 党委 met on 1月16日 (its setting: by 1月20日), deliberated on 1月30日;
+    # every 二级 report was sent and each of the eight 党总支's Annex 2 came in time
+    for words in ("党委召开二级党组织书记述职评议会", "党委审议并向上级报送", "2024年1月20日"):
+        assert words in whole, words
+    assert whole.count("报送附件2") == 8
+    assert whole.count("按时") >= 11
+    assert "逾期" not in whole and "未记录" not in whole

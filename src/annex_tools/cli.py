@@ -387,11 +387,13 @@ def import_returns_cmd(
     apply: Annotated[
         bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
     ] = False,
+    today: TodayOpt = None,
 ) -> None:
-    """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表。"""
+    """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表，
+    并在“组织”表记下附件2收到日期（已填的不改）。"""
     from annex_tools.usecases.documents import import_returns
 
-    r = import_returns(workbook, files, confirm=lambda _: apply)
+    r = import_returns(workbook, files, confirm=lambda _: apply, today=_today(today))
     for e in r.errors:
         err.print(e, style="red")
     if r.changes:
@@ -399,7 +401,7 @@ def import_returns_cmd(
         for h in ("类型", "文件", "行", "书记", "内容"):
             table.add_column(h, overflow="fold")
         for c in r.changes:
-            table.add_row(c.kind, c.file, str(c.row), c.who, c.detail)
+            table.add_row(c.kind, c.file, str(c.row or ""), c.who, c.detail)
         out.print(table)
     pending = sum(c.applies for c in r.changes)
     conflicts = sum(not c.applies for c in r.changes)

@@ -19,6 +19,7 @@ from docx.shared import Pt
 
 from annex_tools.analysis import analyze_file
 from annex_tools.contract import schema as S
+from annex_tools.contract import settings as ST
 from annex_tools.contract.text import safe_filename, word_count
 
 D = dt.date
@@ -376,8 +377,14 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
                 "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
                 "报备日期": day - dt.timedelta(days=rng.randint(4, 7)),
                 "列席人员": f"党委组织部 {_person(rng, used)}",
+                "公布范围": f"{gname}全体党员",
+                "公布日期": day + dt.timedelta(days=7),
             }
         )
+        # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting
+        by_gid = next(o for o in orgs if o["组织编号"] == gid)
+        by_gid["附件2收到日期"] = min(day + dt.timedelta(days=3), D(2024, 1, 22))
+    meetings[0].update(公布范围="全院党员干部", 公布日期=D(2024, 1, 23))
 
     by_id = {o["组织编号"]: o for o in orgs}
     subs: list[dict[str, Any]] = []
@@ -414,6 +421,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         parent = org.get("上级组织编号", "")
         meeting = "M00" if second else meeting_of[parent]
         mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
+        sent = {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))} if second else {}
         limit = 1500 if second else 1000
         total = rng.randint(int(limit * 0.66), int(limit * 0.8))
         targets = {
@@ -435,6 +443,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
                 "审定日期": mdate - dt.timedelta(days=6),
                 "审定人": f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
                 "会议编号": meeting,
+                **sent,
                 "_targets": targets,
                 "_file": reports_dir / fname,
             }
@@ -489,6 +498,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             )
 
     planted: list[Planted] = []
+    settings: dict[str, str] = {}
     sub_row = {s["述职编号"]: i + 2 for i, s in enumerate(subs)}
     grade_row = {g["述职编号"]: i + 2 for i, g in enumerate(grades)}
     rect_row = {r["整改编号"]: i + 2 for i, r in enumerate(rects)}
@@ -635,6 +645,54 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         )
         plant("org.vacant", S.ORGS, len(orgs) + 1, "书记空缺原因", "党支部书记空缺（已注明原因）")
 
+        # 15.-19. the deadline ledger and 公布
+        s = next(x for x in subs if x["述职编号"] == sid_of["G06"])
+        s["报送组织部日期"] = D(2024, 1, 16)
+        plant(
+            "deadline.report-sent",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "报送组织部日期",
+            "二级党组织书记述职会当天才报送述职报告",
+        )
+        plant(
+            "deadline.committee-meeting",
+            S.MEETINGS,
+            meeting_row["M00"],
+            "会议日期",
+            "党委述职会开在2024年1月，晚于拟定的2023年底",
+        )
+        o = next(x for x in orgs if x["组织编号"] == "G05")
+        o["附件2收到日期"] = D(2024, 1, 24)
+        plant(
+            "deadline.annex2-received",
+            S.ORGS,
+            next(i + 2 for i, x in enumerate(orgs) if x["组织编号"] == "G05"),
+            "附件2收到日期",
+            "附件2晚于1月22日收到",
+        )
+        settings[ST.K_REVIEW_DATE] = "2024-02-02"
+        plant(
+            "deadline.committee-review",
+            S.SETTINGS,
+            2 + [k for k, _, _ in ST.SETTING_ROWS].index(ST.K_REVIEW_DATE),
+            "值",
+            "党委审议晚于1月底",
+        )
+        m = next(x for x in meetings if x["会议编号"] == "M07")
+        m["公布日期"], m["公布范围"] = None, ""
+        plant(
+            "meeting.unpublished",
+            S.MEETINGS,
+            meeting_row["M07"],
+            "公布日期",
+            "党支部书记述职报告会后未公布",
+        )
+    else:
+        # the clean demo's 党委 met in January by its own setting, and deliberated in time
+        settings[ST.K_COMMITTEE_DEADLINE] = "2024-01-20"
+        settings[ST.K_REVIEW_DATE] = "2024-01-30"
+
     # reports, then the figures import-reports would have typed; one left stale on purpose
     for k, s in enumerate(subs):
         second = s["述职类别"] == S.CAT_SECOND_LEVEL
@@ -670,5 +728,6 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         workbook,
         {"orgs": orgs, "subs": subs, "meetings": meetings, "grades": grades, "rects": rects},
         narrative=NARRATIVE,
+        settings=settings,
     )
     return DemoResult(workbook, reports_dir, len(subs), planted)

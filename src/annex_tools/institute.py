@@ -66,6 +66,8 @@ class Meeting:
     attendees: str
     reported: dt.date | None
     observers: str
+    published_scope: str = ""  # 公布范围
+    published: dt.date | None = None  # 公布日期
 
 
 @dataclass
@@ -93,6 +95,7 @@ class Secretary:
     sub_row: int = 0
     problems: list[Problem] = field(default_factory=list)
     identity_problem: str = ""  # why name and 工号 cannot be trusted together ('' = they can)
+    sent: dt.date | None = None  # 报送组织部日期 (二级党组织书记)
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Organization:
     staff_no: str
     row: int
     vacancy: str = ""  # 书记空缺原因: filled when the secretary post is vacant
+    annex2_received: dt.date | None = None  # 附件2收到日期 (the deadline ledger)
 
 
 @dataclass
@@ -250,6 +254,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 r["书记工号"],
                 int(r[ROW]),
                 _text(r.get("书记空缺原因", "")),
+                _date(r.get("附件2收到日期")),
             )
     root = j.root
     meetings: dict[str, Meeting] = {}
@@ -258,6 +263,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
             meetings[r["会议编号"]] = Meeting(
                 r["会议编号"], r["主办组织编号"], _date(r["会议日期"]), _text(r["会议地点"]),
                 _text(r["参会人员"]), _date(r["报备日期"]), _text(r["列席人员"]),
+                _text(r.get("公布范围", "")), _date(r.get("公布日期")),
             )  # fmt: skip
     grades = {r["述职编号"]: r for r in f["grades"].to_dict("records") if r["述职编号"]}
     problems: dict[str, list[Problem]] = {}
@@ -316,6 +322,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 else (),
                 grade_row=int(g[ROW]) if g else None,
                 sub_row=int(r[ROW]),
+                sent=_date(r.get("报送组织部日期")),
                 problems=problems.get(sid, []),
                 identity_problem=who.problem,
             )

@@ -131,6 +131,9 @@ IDENTITY_PROBLEMS = {
     "other-number": "述职人“{name}”在“组织”表中的书记工号是“{org_staff_no}”，“述职”表却填了“{staff_no}”",
     "shared-number": "书记工号“{staff_no}”在“述职”表中同时用于不同的人（{names}）",
 }
+_SEND_NOTE = "通知：二级党组织书记需提前将述职报告发送至党委组织部邮箱（至少在党委述职会{meeting_date:date}前{days}天）。"
+_ANNEX2_NOTE = "通知：于{deadline:date}前基本完成，并将在职党支部书记述职评议考核工作结果和问题整改清单发送至党委组织部邮箱。"
+_PUBLISH_NOTE = "通知：述职评议后，应将述职报告在一定范围内公布，接受基层党组织和党员群众监督。"
 # The notice's words that several variants of one code end with.
 _IDENTITY_ADVICE = "评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号；核对前不会归档。"
 _APPROVAL_ORDER = "通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。"
@@ -243,6 +246,41 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     "meeting.notice-late": (
         E,
         "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}{unit}报党委组织部。",
+    ),
+    "deadline.report-sent": (
+        E,
+        {
+            "late": "{who}：述职报告于{sent:date}报送，应不晚于{due:date}。" + _SEND_NOTE,
+            "missing": "{who}：没有报送组织部日期（应不晚于{due:date}报送）。" + _SEND_NOTE,
+        },
+    ),
+    "deadline.committee-meeting": (
+        W,
+        "会议{meeting}（{host}）于{meeting_date:date}召开，晚于{deadline:date}。通知：学院拟于2023年底召开二级党组织书记抓基层党建述职评议考核会。",
+    ),
+    "deadline.annex2-received": (
+        E,
+        {
+            "late": "{org}：附件2于{received:date}收到，晚于{deadline:date}。" + _ANNEX2_NOTE,
+            "missing": "{org}：已过{deadline:date}，还没有收到附件2的日期。" + _ANNEX2_NOTE,
+        },
+    ),
+    "deadline.committee-review": (
+        E,
+        "设置“{key}”为{review:date}，晚于党委审议上报截止日期{deadline:date}。通知：2024年1月底前，学院党委审议关于基层党建述职评议考核工作开展情况的相关议题。",
+    ),
+    "meeting.unpublished": (
+        W,
+        {
+            "missing": "会议{meeting}（{host}，{meeting_date:date}）已开过{days}天以上，仍未填写述职报告的公布日期。"
+            + _PUBLISH_NOTE,
+            "late": "会议{meeting}（{host}，{meeting_date:date}）的述职报告于{published:date}公布，晚于会议后{days}天（{due:date}）。"
+            + _PUBLISH_NOTE,
+            "early": "会议{meeting}（{host}，{meeting_date:date}）的公布日期{published:date}早于会议日期。"
+            + _PUBLISH_NOTE,
+            "no-scope": "会议{meeting}（{host}，{meeting_date:date}）填了公布日期，但没有写公布范围。"
+            + _PUBLISH_NOTE,
+        },
     ),
     "meeting.workdays-unknown": (
         W,

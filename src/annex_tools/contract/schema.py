@@ -120,6 +120,8 @@ ORGS = Sheet(
         Column("书记工号", Kind.ID, False, width=12),
         Column("书记空缺原因", Kind.TEXT, False, width=24, may_be_absent=True),
         Column("备注", Kind.TEXT, False, width=30),
+        # the deadline ledger: the day the 组织部 received this 二级党组织's Annex 2 (import-returns)
+        Column("附件2收到日期", Kind.DATE, False, width=14, may_be_absent=True),
     ),
 )
 
@@ -146,6 +148,8 @@ SUBMISSIONS = Sheet(
         Column("会议编号", Kind.ID, False, width=12),
         # written by `new --from`: last year's grade and 年度考核 of the same person, for reference
         Column("上年度评价", Kind.TEXT, False, width=22, may_be_absent=True),
+        # the deadline ledger: the day a 二级党组织书记's report reached the 党委组织部
+        Column("报送组织部日期", Kind.DATE, False, width=14, may_be_absent=True),
     ),
 )
 
@@ -162,6 +166,9 @@ MEETINGS = Sheet(
         Column("参会人员", Kind.TEXT, False, width=40),
         Column("报备日期", Kind.DATE, False, width=12),
         Column("列席人员", Kind.TEXT, False, width=20),
+        # notice 三、4: 述职报告在一定范围内公布 — where and when
+        Column("公布范围", Kind.TEXT, False, width=20, may_be_absent=True),
+        Column("公布日期", Kind.DATE, False, width=12, may_be_absent=True),
     ),
 )
 

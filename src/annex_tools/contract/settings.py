@@ -136,6 +136,12 @@ K_COPY_TO = "抄送机关"
 K_PRINTER = "印发机关"
 K_PRINT_DATE = "印发日期"
 K_VERIFY_DAYS = "整改核验宽限天数"
+K_COMMITTEE_DEADLINE = "党委述职会截止日期"
+K_SEND_DAYS = "述职报告报送提前天数"
+K_REVIEW_DATE = "党委审议日期"
+K_PUBLISH_DAYS = "述职报告公布期限天数"
+K_NOTICE_SCOPE = "通报范围"
+K_NOTICE_DATE = "通报日期"
 K_NOTE_CAP = "校验批注上限"
 
 TABLE: tuple[Setting, ...] = (
@@ -204,6 +210,28 @@ TABLE: tuple[Setting, ...] = (
         DATE,
     ),
     Setting(
+        K_COMMITTEE_DEADLINE,
+        "committee_deadline",
+        "2023-12-31",
+        "通知：学院拟于2023年底召开二级党组织书记抓基层党建述职评议考核会",
+        DATE,
+    ),
+    Setting(
+        K_SEND_DAYS,
+        "send_days",
+        "1",
+        "通知：二级党组织书记需提前将述职报告发送至党委组织部邮箱。“报送组织部日期”须至少早于党委述职会此天数",
+        WHOLE,
+    ),
+    Setting(
+        K_REVIEW_DATE,
+        "review_date",
+        "",
+        "通知：2024年1月底前，学院党委审议述职评议考核工作开展情况的相关议题。填党委实际审议的日期，"
+        "须不晚于党委审议上报截止日期",
+        OPTIONAL_DATE,
+    ),
+    Setting(
         K_EXEMPT,
         "exempt",
         "安保后勤直属党支部；学术资源部直属党支部",
@@ -247,6 +275,23 @@ TABLE: tuple[Setting, ...] = (
         "通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会。"
         "党委述职会的参会人员须写到每一类（按这些词查找），用“；”分隔",
         LIST,
+    ),
+    Setting(
+        K_PUBLISH_DAYS,
+        "publish_days",
+        "30",
+        "通知：述职评议后，应将述职报告在一定范围内公布。会议开过此天数后仍未填“公布日期”时提醒（警告）",
+        WHOLE,
+    ),
+    Setting(
+        K_NOTICE_SCOPE,
+        "notice_scope",
+        "各党总支、直属党支部",
+        "通知：评价意见及等次要……在一定范围内通报。等次通报的发送范围（主送）",
+        TEXT,
+    ),
+    Setting(
+        K_NOTICE_DATE, "notice_date", "", "等次通报的成文日期；空着时用生成当天", OPTIONAL_DATE
     ),
     Setting(
         K_REPORT_DATE,
@@ -341,6 +386,12 @@ class Settings:
     printer: str = _default("printer")
     print_date: dt.date | None = _default("print_date")
     verify_days: int = _default("verify_days")
+    committee_deadline: dt.date = _default("committee_deadline")
+    send_days: int = _default("send_days")
+    review_date: dt.date | None = _default("review_date")
+    publish_days: int = _default("publish_days")
+    notice_scope: str = _default("notice_scope")
+    notice_date: dt.date | None = _default("notice_date")
     note_cap: int = _default("note_cap")
 
     def word_limit(self, category: str) -> int:

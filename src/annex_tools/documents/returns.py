@@ -29,7 +29,8 @@ NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
 MEASURE_CONFLICT, RETURN_CONFLICT, NOT_READ, OTHER_SHEET, DUPLICATE = (
     "措施冲突", "回执之间冲突", "未读取的行", "未读取的工作表", "重复的回执",
 )  # fmt: skip
-APPLIED_KINDS = (NEW_PROBLEM, MEASURE, GRADE_NEW)
+RECEIVED = "收到日期"
+APPLIED_KINDS = (NEW_PROBLEM, MEASURE, GRADE_NEW, RECEIVED)
 RETURN_SOURCE = "考核反馈"
 
 
@@ -47,6 +48,7 @@ class Change:
     grade: str = ""
     rect_row: int | None = None
     grade_row: int | None = None
+    org_row: int | None = None  # RECEIVED: the 组织 row whose 附件2收到日期 is written
 
     @property
     def applies(self) -> bool:
@@ -167,8 +169,13 @@ def _claim(r: ReturnedRow) -> tuple[object, ...]:
     return (r.grade, tuple(items))
 
 
-def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> ReturnsPlan:
+def plan_changes(
+    inst: Institute, tables: list[ReturnedTable], today: dt.date | None = None
+) -> ReturnsPlan:
+    """What the returns change; a body's first return also records 附件2收到日期 = `today` (the
+    import day) when the master has none (a date typed by staff is kept)."""
     out: list[Change] = []
+    received: set[str] = set()
     refused: list[str] = []
     seen: dict[str, str] = {}
     claims: dict[str, list[tuple[ReturnedTable, ReturnedRow, Secretary]]] = {}
@@ -201,6 +208,12 @@ def plan_changes(inst: Institute, tables: list[ReturnedTable]) -> ReturnsPlan:
         if body is None:
             refused.append(why)
             continue
+        if today is not None and body.annex2_received is None and body.oid not in received:
+            received.add(body.oid)
+            out.append(
+                Change(RECEIVED, file, 0, "", body.name, f"附件2收到日期：{format_date(today)}",
+                       deadline=today, org_row=body.row)
+            )  # fmt: skip
         secs = body_secretaries(inst, body)
         for r in table.rows:
             sec, why = match_row(inst, body, secs, r)
@@ -399,6 +412,8 @@ def apply_changes(writer: SheetWriter, changes: list[Change]) -> int:
                 writer.put(S.GRADES_SHEET, c.grade_row, "综合评价等次", c.grade)
             else:
                 writer.append(S.GRADES_SHEET, {"述职编号": c.sid, "综合评价等次": c.grade})
+        elif c.kind == RECEIVED and c.org_row:
+            writer.put(S.ORGS, c.org_row, "附件2收到日期", c.deadline, "yyyy-mm-dd")
         elif c.kind == MEASURE and c.rect_row:
             writer.put(S.RECTIFICATIONS, c.rect_row, "整改措施", c.measure)
             writer.put(S.RECTIFICATIONS, c.rect_row, "整改时限", c.deadline, "yyyy-mm-dd")

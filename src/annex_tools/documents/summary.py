@@ -17,7 +17,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.notice import AREAS, OTHER_AREA
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Secretary, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
 
 NARRATIVE_SHEET = "报告正文"
@@ -122,6 +122,71 @@ def _who(secs: list[Secretary]) -> str:
 def _has_list(sec: Secretary) -> bool:
     """A rectification list: at least one problem with a measure and a deadline."""
     return any(p.measure and p.deadline for p in sec.problems)
+
+
+def _ledger_row(item: str, due: dt.date, actual: str, verdict: str) -> dict[str, str]:
+    return {"item": item, "due": format_date(due), "actual": actual, "verdict": verdict}
+
+
+def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[str, str]]:
+    """The notice's time points (四、2), each with the deadline in force (设置), the actual date
+    the master records and whether it was kept; derived from the master only."""
+    rows: list[dict[str, str]] = []
+    committee = [
+        m for m in inst.meetings.values()
+        if m.host in inst.orgs and inst.orgs[m.host].otype == S.ORG_PARTY_COMMITTEE and m.date
+    ]  # fmt: skip
+    first = min((m.date for m in committee if m.date), default=None)
+    # 1. the 二级 reports reach the 组织部 before the 党委's meeting
+    second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
+    if first is not None and second:
+        due = first - dt.timedelta(days=st.send_days)
+        sent = [s for s in second if s.sent]
+        late = [s for s in sent if s.sent and s.sent > due]
+        unsent = [s for s in second if not s.sent]
+        verdict = "按时" if not late and not unsent else "；".join(
+            x for x in (
+                f"逾期{len(late)}份（{_who(late)}）" if late else "",
+                f"未记录{len(unsent)}份（{_who(unsent)}）" if unsent else "",
+            ) if x
+        )  # fmt: skip
+        last = max((s.sent for s in sent if s.sent), default=None)
+        actual = f"{len(sent)}份已报送，最晚{format_date(last)}" if last else "未记录"
+        rows.append(_ledger_row("二级党组织书记述职报告报送党委组织部", due, actual, verdict))
+    # 2. the 党委's meeting by the year-end setting
+    if first is None:
+        actual, verdict = "未记录", "未召开" if asof > st.committee_deadline else "尚未召开"
+    else:
+        actual = format_date(first)
+        verdict = "按时" if first <= st.committee_deadline else "晚于拟定时间"
+    rows.append(
+        _ledger_row("党委召开二级党组织书记述职评议会", st.committee_deadline, actual, verdict)
+    )
+    # 3. each 二级党组织's Annex 2 by 1月22日
+    bodies = annex2_bodies(inst, st.exempt)
+    for o in sorted(bodies, key=lambda o: o.row):
+        got = o.annex2_received
+        if got is None:
+            verdict = "未收到" if asof > st.branch_deadline else "尚未收到"
+        else:
+            verdict = "按时" if got <= st.branch_deadline else "逾期"
+        rows.append(
+            _ledger_row(
+                f"{o.name}报送附件2", st.branch_deadline, format_date(got) or "未记录", verdict
+            )
+        )
+    # 4. the 党委's deliberation by 1月底
+    review = st.review_date
+    if review is None:
+        verdict = "未记录" if asof > st.report_deadline else "尚未审议"
+    else:
+        verdict = "按时" if review <= st.report_deadline else "逾期"
+    rows.append(
+        _ledger_row(
+            "党委审议并向上级报送", st.report_deadline, format_date(review) or "未记录", verdict
+        )
+    )
+    return rows
 
 
 def plan_summary(
@@ -277,6 +342,7 @@ def plan_summary(
             f"由学院党委组织述职评议；在职党支部书记{len(branch)}人（{modes(branch)}），由所属二级党组织具体组织。"
             + vacant_text
         ),
+        "ledger": deadline_ledger(inst, st, asof),
         "meetings_text": (
             f"截至{format_date(asof)}，共召开述职评议会议{len(held)}场"
             + (f"，参会人员共{sum(people)}人次" if people else "")

@@ -3,6 +3,7 @@
 from annex_tools.rules import (  # noqa: F401  (registration)
     data,
     dates,
+    deadlines,
     grades,
     participation,
     person,

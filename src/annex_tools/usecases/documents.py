@@ -366,7 +366,9 @@ class ReturnsResult:
     confirmed: bool = False
 
 
-def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
+def plan_returns(
+    workbook: Source, files: list[Path], today: dt.date | None = None
+) -> ReturnsResult:
     _, inst = load(workbook)
     tables, errors = [], []
     for f in files:
@@ -374,7 +376,7 @@ def plan_returns(workbook: Source, files: list[Path]) -> ReturnsResult:
             tables.append(A2.read_return(f))
         except A2.ReturnError as exc:
             errors.append(str(exc))
-    plan = plan_changes(inst, tables)
+    plan = plan_changes(inst, tables, today or dt.date.today())
     return ReturnsResult(plan.changes, errors + plan.refused)
 
 
@@ -382,13 +384,14 @@ def import_returns(
     source: Path | str | Master,
     files: list[Path],
     confirm: Callable[[ReturnsResult], bool],
+    today: dt.date | None = None,
 ) -> ReturnsResult:
     """导入附件2回执 (`import-returns` and the button): the changes the returns bring, planned
     from the very master they go into; written when `confirm(result)` says so (the CLI's
     --apply, the button's dialog) and something applies."""
     master = as_master(source)
     with master.hold():
-        result = plan_returns(master.read(), files)
+        result = plan_returns(master.read(), files, today)
         changes = result.changes
         if any(c.applies for c in changes) and confirm(result):
             result.confirmed = True
