@@ -23,6 +23,10 @@ Public Sub OnMakeSummary(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_summary()"
 End Sub
 
+Public Sub OnMakeGradeNotice(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_grade_notice()"
+End Sub
+
 Public Sub OnMakeFollowup(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_followup()"
 End Sub

@@ -388,6 +388,47 @@ def summary() -> Document:
     return doc
 
 
+def grade_notice() -> Document:
+    """The 等次通报 (a 下行文): 发文机关标志 in red when set, title, 主送 (设置 通报范围), the grades
+    by category in two tables, the notice's consequences, signature and date."""
+    doc = gongwen_document()
+    para(doc, "{%p if issuer_mark %}", indent=False)
+    mark = para(doc, "{{ issuer_mark }}", TITLE_FONT, 30, WD_ALIGN_PARAGRAPH.CENTER)
+    mark.paragraph_format.line_spacing = Pt(44)
+    red(mark)
+    rule = doc.add_paragraph()
+    rule.paragraph_format.line_spacing = Pt(8)
+    border(rule, "bottom", "FF0000", 12)
+    doc.add_paragraph()
+    para(doc, "{%p endif %}", indent=False)
+    title(doc, "关于{{ year }}年度基层党组织书记抓党建述职评议考核结果的通报")
+    para(doc, "{{ addressee }}：", indent=False)
+    para(doc, "{{ intro }}")
+    para(doc, "一、二级党组织书记", H1_FONT)
+    para(doc, "{{ second_text }}")
+    table(
+        doc,
+        ["序号", "党组织", "书记", "综合评价等次"],
+        "r in second",
+        ["{{ r.seq }}", "{{ r.org }}", "{{ r.name }}", "{{ r.grade }}"],
+        widths_mm=[15, 80, 30, 31],
+        size=12,
+    )
+    para(doc, "二、在职党支部书记", H1_FONT)
+    para(doc, "{{ branch_text }}")
+    table(
+        doc,
+        ["序号", "党支部", "书记", "综合评价等次"],
+        "r in branch",
+        ["{{ r.seq }}", "{{ r.org }}", "{{ r.name }}", "{{ r.grade }}"],
+        widths_mm=[15, 80, 30, 31],
+        size=12,
+    )
+    last = para(doc, "{{ closing }}")
+    closing(doc, "{{ institute }}", "{{ date }}", last)
+    return doc
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in (
@@ -395,6 +436,7 @@ def main() -> None:
         ("feedback.docx", feedback),
         ("summary.docx", summary),
         ("opinion.docx", opinion),
+        ("grade-notice.docx", grade_notice),
     ):
         build().save(str(OUT / name))
         print(OUT / name)

@@ -152,7 +152,9 @@ def masters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"clean": clean, "broken": broken, "return": next((root / "a2").glob("*.xlsx"))}
 
 
-@pytest.mark.parametrize("command", ["summary", "feedback", "annex2", "templates", "archive"])
+@pytest.mark.parametrize(
+    "command", ["summary", "notice-grades", "feedback", "annex2", "templates", "archive"]
+)
 def test_generators_refuse_an_annex2_return(command: str, masters, tmp_path: Path) -> None:
     proc = annex(command, masters["return"], "--out", tmp_path / "out")
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -160,7 +162,9 @@ def test_generators_refuse_an_annex2_return(command: str, masters, tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", ["summary", "feedback", "annex2", "templates", "archive"])
+@pytest.mark.parametrize(
+    "command", ["summary", "notice-grades", "feedback", "annex2", "templates", "archive"]
+)
 def test_generators_refuse_a_master_with_errors(command: str, masters, tmp_path: Path) -> None:
     extra = "--no-pdf" if command == "archive" else "--today=2026-11-26"
     proc = annex(command, masters["broken"], "--out", tmp_path / "out", extra)

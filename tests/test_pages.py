@@ -128,6 +128,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out = root / "out"
     for args in (
         ("summary", master, "--out", out / "summary.docx", "--today", "2024-01-30"),
+        ("notice-grades", master, "--out", out / "notice.docx", "--today", "2024-01-30"),
         ("feedback", master, "--out", out / "fb", "--today", "2024-01-30"),
         ("templates", master, "--out", out / "t", "--today", "2024-01-30"),
         ("annex2", master, "--out", out / "a2", "--today", "2024-01-30"),
@@ -137,7 +138,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     plain = new_workbook(root / "plain.xlsx", valid())  # no 公文 elements set
     assert annex("summary", plain, "--out", out / "plain.docx").returncode == 0
     letters = sorted((out / "fb").glob("*.docx"))
-    files = [out / "summary.docx", out / "plain.docx", *letters]
+    files = [out / "summary.docx", out / "plain.docx", out / "notice.docx", *letters]
     files += sorted((out / "t").glob("*.docx"))[:3] + sorted((out / "a2").glob("*.xlsx"))
     pdfs = to_pdf(files, root / "pdf", root / "profile")
     return {"pdfs": pdfs, "out": out, "letters": letters, "settings": values}
@@ -230,3 +231,21 @@ def test_summary_shows_the_deadline_ledger(rendered) -> None:
     assert whole.count("报送附件2") == 8
     assert whole.count("按时") >= 11
     assert "逾期" not in whole and "未记录" not in whole
+
+
+def test_grade_notice_pages(rendered) -> None:
+    """The 等次通报 (issue 15, item 3): the 公文 of the summary (red 发文机关标志), addressed to
+    设置 通报范围, every secretary's grade in two tables, signed and dated."""
+    pdfs, out, st = rendered["pdfs"], rendered["out"], rendered["settings"]
+    texts = assert_pages(pdfs[out / "notice.docx"], (2, 5), {"中共示例学院委员会", "2024年1月30日"})
+    whole = "".join(texts).replace(" ", "").replace("\n", "")
+    assert "述职评议考核结果的通报" in whole
+    assert "各党总支、直属党支部：" in whole  # the 通报范围 default
+    assert "二级党组织书记共10人" in whole and "在职党支部书记共40人" in whole
+    assert "在一定范围内通报" in whole
+    assert "草稿" not in whole  # the clean demo: a final document
+    for name in ("教育管理学院党总支", "学术资源部直属党支部", "机关第四党支部"):
+        assert name in whole, name
+    with pdfplumber.open(pdfs[out / "notice.docx"]) as pdf:
+        red = "".join(c["text"] for c in pdf.pages[0].chars if is_red(c.get("non_stroking_color")))
+        assert st["发文机关标志"] in red

@@ -448,6 +448,31 @@ def summary(
         )
 
 
+@app.command("notice-grades")
+def notice_grades(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="输出文件（.docx 或 .pdf）或文件夹；默认主表旁的“YYYY年度述职评议考核结果通报.docx”",
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", help="校验所按的日期（YYYY-MM-DD），默认今天；落款取设置中的“通报日期”"
+        ),
+    ] = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """生成等次通报（公文格式，主送“通报范围”，落款“通报日期”）：在一定范围内通报综合评价等次。"""
+    from annex_tools.usecases.documents import make_grade_notice
+
+    _report_outputs(make_grade_notice(workbook, out_file, _today(today), draft=draft, force=force))
+
+
 @app.command()
 def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],

@@ -451,6 +451,20 @@ def summary_message(done: Outputs) -> str:
 
 
 @button
+def make_grade_notice(book: Any) -> str:
+    """等次通报 (the CLI's `notice-grades`)."""
+    from annex_tools.usecases import documents as DS
+
+    done = DS.make_grade_notice(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
+    if done.kept:
+        return (
+            f"等次通报“{done.kept[0].name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"
+        )
+    note = files_message(done).partition("\n\n")[2]
+    return f"等次通报已生成：\n{done.written[0]}" + (f"\n\n{note}" if note else "")
+
+
+@button
 def make_followup(book: Any) -> str:
     """整改台账 for the 党委巡察办 (the CLI's `rectifications`)."""
     from annex_tools.usecases import followup as FU

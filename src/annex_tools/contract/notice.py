@@ -104,6 +104,20 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
 OTHER_AREA = "其他"
 
 
+# 三、5: the sentence the 等次通报 quotes
+NOTIFY_QUOTE = (
+    "评价意见及等次要向本人反馈，在一定范围内通报，并作为评先评优、选拔任用干部和问责追责的重要依据"
+)
+
+
+def grade_notice_intro(st: Settings) -> str:
+    return (
+        f"根据《{st.year}年度基层党组织书记抓党建述职评议考核工作方案》，{st.institute}组织开展了"
+        f"{st.year}年度基层党组织书记抓党建述职评议考核工作。按照“{NOTIFY_QUOTE}”的要求，"
+        "现将综合评价等次通报如下。"
+    )
+
+
 def summary_intro(st: Settings) -> str:
     return (
         f"根据市委组织部、市委教育工委关于做好{st.year}年度党组织书记抓基层党建述职评议考核工作的有关通知要求，"

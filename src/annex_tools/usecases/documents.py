@@ -437,6 +437,37 @@ def make_summary(
     return run.done
 
 
+def make_grade_notice(
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    *,
+    draft: Draft = False,
+    force: bool = False,
+) -> Outputs:
+    """等次通报 (`notice-grades` and the button): the grades, in the summary's 公文 style,
+    addressed to 设置 通报范围 and dated 设置 通报日期 (else `today`); refused for a master with
+    errors unless `draft`. What it says is in `Outputs.plan`."""
+    from annex_tools.documents import grade_notice
+
+    run = start("notice", source, out, today, draft, force)
+    plan = grade_notice.plan_grade_notice(run.inst, run.wb.settings, today or dt.date.today())
+
+    def make(path: Path) -> None:
+        if path.suffix.lower() == ".pdf":
+            with tempfile.TemporaryDirectory() as tmp:
+                docx = Path(tmp) / "notice.docx"
+                render_docx("grade-notice.docx", dict(plan), docx, {}, draft=run.draft)
+                docx_to_pdf(docx, path)
+        else:
+            render_docx("grade-notice.docx", dict(plan), path, {}, draft=run.draft)
+
+    run.done.write(run.target, make)
+    run.done.save()
+    run.done.plan = dict(plan)
+    return run.done
+
+
 def make_feedback(
     source: Source,
     out: Path | None = None,
