@@ -14,7 +14,7 @@ from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
 
 TODAY = dt.date(2024, 6, 1)
-# the miniature institute's 党委 met in January: its own year-end setting says so
+# the miniature institute's 党委 met in January, by the date it set (the default is empty)
 SETTINGS = {ST.K_COMMITTEE_DEADLINE: "2024-01-20"}
 D = dt.date
 

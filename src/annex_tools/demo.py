@@ -655,6 +655,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             "报送组织部日期",
             "二级党组织书记述职会当天才报送述职报告",
         )
+        settings[ST.K_COMMITTEE_DEADLINE] = "2023-12-31"
         plant(
             "deadline.committee-meeting",
             S.MEETINGS,

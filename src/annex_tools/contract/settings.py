@@ -212,9 +212,10 @@ TABLE: tuple[Setting, ...] = (
     Setting(
         K_COMMITTEE_DEADLINE,
         "committee_deadline",
-        "2023-12-31",
-        "通知：学院拟于2023年底召开二级党组织书记抓基层党建述职评议考核会",
-        DATE,
+        "",
+        "通知：学院拟于2023年底召开二级党组织书记抓基层党建述职评议考核会，会议通知另发。"
+        "填党委确定的最晚日期（如 2023-12-31）；空着不校验",
+        OPTIONAL_DATE,
     ),
     Setting(
         K_SEND_DAYS,
@@ -386,7 +387,7 @@ class Settings:
     printer: str = _default("printer")
     print_date: dt.date | None = _default("print_date")
     verify_days: int = _default("verify_days")
-    committee_deadline: dt.date = _default("committee_deadline")
+    committee_deadline: dt.date | None = _default("committee_deadline")
     send_days: int = _default("send_days")
     review_date: dt.date | None = _default("review_date")
     publish_days: int = _default("publish_days")

@@ -124,8 +124,8 @@ def _has_list(sec: Secretary) -> bool:
     return any(p.measure and p.deadline for p in sec.problems)
 
 
-def _ledger_row(item: str, due: dt.date, actual: str, verdict: str) -> dict[str, str]:
-    return {"item": item, "due": format_date(due), "actual": actual, "verdict": verdict}
+def _ledger_row(item: str, due: dt.date | None, actual: str, verdict: str) -> dict[str, str]:
+    return {"item": item, "due": format_date(due) or "未设定", "actual": actual, "verdict": verdict}
 
 
 def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[str, str]]:
@@ -154,11 +154,12 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
         actual = f"{len(sent)}份已报送，最晚{format_date(last)}" if last else "未记录"
         rows.append(_ledger_row("二级党组织书记述职报告报送党委组织部", due, actual, verdict))
     # 2. the 党委's meeting by the year-end setting
+    planned = st.committee_deadline
     if first is None:
-        actual, verdict = "未记录", "未召开" if asof > st.committee_deadline else "尚未召开"
+        actual, verdict = "未记录", "未召开" if planned and asof > planned else "尚未召开"
     else:
         actual = format_date(first)
-        verdict = "按时" if first <= st.committee_deadline else "晚于拟定时间"
+        verdict = "已召开" if planned is None else "按时" if first <= planned else "晚于拟定时间"
     rows.append(
         _ledger_row("党委召开二级党组织书记述职评议会", st.committee_deadline, actual, verdict)
     )

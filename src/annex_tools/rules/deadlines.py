@@ -71,7 +71,10 @@ def report_sent_ahead(ctx: Context) -> list[Finding]:
 @rule("deadline.committee-meeting", ("meetings", "会议日期", "主办组织编号"), ("orgs", "组织类型"))
 def committee_meeting_by_year_end(ctx: Context) -> list[Finding]:
     """学院拟于2023年底召开二级党组织书记…述职评议考核会 (设置: 党委述职会截止日期); 拟 = a plan,
-    so a later meeting is a warning."""
+    so a later meeting is a warning; the meeting notice is sent separately (会议通知另发), so
+    the date is the 党委's to set and an empty setting is not checked."""
+    if ctx.settings.committee_deadline is None:
+        return []
     deadline = pd.Timestamp(ctx.settings.committee_deadline)
     m = ctx.meetings
     host_type = lookup(m["主办组织编号"], ctx.org_type)
