@@ -298,7 +298,8 @@ def test_every_catalog_code_has_a_case_or_a_dedicated_test() -> None:
         "meeting.written-share",  # needs a meeting of six: test_participation.py
         "settings.exempt",  # a 设置 value: test_notice_smaller.py
         "meeting.workdays-unknown",  # 工作日 outside the holiday calendar: test_workdays.py
-        "org.vacant",  # a vacant post, with and without its reason: test_vacancy.py
+        "org.vacant",
+        "grade.ballots-exceed", "grade.ballots-diverge",  # both sides: test_ballots.py  # a vacant post, with and without its reason: test_vacancy.py
     }  # fmt: skip
     # date-order rules are tested on both sides of each boundary in test_date_order.py
     elsewhere |= {

@@ -160,6 +160,10 @@ def _ballots(rng: random.Random, grade: str, voters: int) -> dict[str, int]:
     poor = max(voters - good - fair - average, 0)
     if grade == "好":
         average, poor = average + poor, 0
+    excess = good + fair + average + poor - voters  # never more ballots than voters
+    cut = min(max(excess, 0), average)
+    average -= cut
+    fair -= max(excess, 0) - cut
     return {"测评好票": good, "测评较好票": fair, "测评一般票": average, "测评差票": poor}
 
 
@@ -359,6 +363,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             "会议日期": D(2024, 1, 16),
             "会议地点": "学院第一会议室",
             "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
+            "实到人数": 46,
         }
     ]
     meeting_of: dict[str, str] = {}
@@ -644,6 +649,26 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             }
         )
         plant("org.vacant", S.ORGS, len(orgs) + 1, "书记空缺原因", "党支部书记空缺（已注明原因）")
+        # 16. more ballots than the 46 people at the 党委's meeting
+        g = next(x for x in grades if x["述职编号"] == sid_of["G05"])
+        g["测评好票"] = 46 - g["测评较好票"] - g["测评一般票"] - g["测评差票"] + 9
+        plant(
+            "grade.ballots-exceed",
+            S.GRADES_SHEET,
+            grade_row[g["述职编号"]],
+            "测评好票",
+            "测评票数多于述职会实到人数",
+        )
+        # 17. graded 一般 although most ballots are 好
+        g = next(x for x in grades if x["述职编号"] == sid_of["G04-1"])
+        g["测评好票"], g["测评较好票"], g["测评一般票"], g["测评差票"] = 18, 4, 2, 0
+        plant(
+            "grade.ballots-diverge",
+            S.GRADES_SHEET,
+            grade_row[g["述职编号"]],
+            "综合评价等次",
+            "评为一般，但多数测评票为好",
+        )
 
         # 15.-19. the deadline ledger and 公布
         s = next(x for x in subs if x["述职编号"] == sid_of["G06"])

@@ -372,7 +372,24 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         W,
         "{who}：已评定等次，但没有反馈日期。通知：评价意见及等次要向本人反馈。",
     ),
-    "grade.ballots": (E, "{who}：{detail}。"),
+    "grade.ballots": (
+        E,
+        {
+            "not-whole": "{who}：“{column}”为{value}，票数应为不小于0的整数。",
+            "partial": "{who}：测评票数只填了一部分，“{column}”为空；四项票数应全部填写或全部留空。",
+        },
+    ),
+    "grade.ballots-exceed": (
+        E,
+        "{who}：测评票共{ballots}张（好{good}、较好{fair}、一般{average}、差{poor}），多于述职会{meeting}的实到人数{attendance}人。现场测评由到会人员投票，票数不能多于实到人数；请核对票数或“会议”表的实到人数。",
+    ),
+    "grade.ballots-diverge": (
+        W,
+        {
+            "good-low": "{who}：综合评价等次为“好”，但好票率只有{share:pct}（好票{good}张，共{ballots}张），低于设置“好等次最低好票率”{limit:pct}。请核对等次或票数。",
+            "weak-high": "{who}：综合评价等次为“{grade}”，但好票率为{share:pct}（好票{good}张，共{ballots}张），高于设置“一般差等次最高好票率”{limit:pct}。请核对等次或票数。",
+        },
+    ),
     # rectifications
     "rect.none": (
         E,

@@ -169,6 +169,7 @@ MEETINGS = Sheet(
         # notice 三、4: 述职报告在一定范围内公布 — where and when
         Column("公布范围", Kind.TEXT, False, width=20, may_be_absent=True),
         Column("公布日期", Kind.DATE, False, width=12, may_be_absent=True),
+        Column("实到人数", Kind.COUNT, False, width=10, may_be_absent=True),
     ),
 )
 

@@ -126,6 +126,8 @@ K_MANDATORY_KEYS = "必答事项关键词"
 K_LEADERS = "院领导名单"
 K_WRITTEN_MAX = "书面述职比例上限"
 K_SECOND_PARTICIPANTS = "二级述职会参会人员类别"
+K_GOOD_VOTES_MIN = "好等次最低好票率"
+K_WEAK_VOTES_MAX = "一般差等次最高好票率"
 # 公文 elements of the summary report (GB/T 9704-2012); empty ones are left out of the document
 K_REPORT_DATE = "报告日期"
 K_ISSUER_MARK = "发文机关标志"
@@ -262,6 +264,20 @@ TABLE: tuple[Setting, ...] = (
         LIST,
     ),
     Setting(
+        K_GOOD_VOTES_MIN,
+        "good_votes_min",
+        "50%",
+        "通知：现场测评。评为“好”的书记，好票占测评票的比例低于此值时提醒核对等次或票数",
+        FRACTION,
+    ),
+    Setting(
+        K_WEAK_VOTES_MAX,
+        "weak_votes_max",
+        "50%",
+        "通知：现场测评。评为“一般”或“差”的书记，好票占测评票的比例高于此值（多数票为好）时提醒",
+        FRACTION,
+    ),
+    Setting(
         K_WRITTEN_MAX,
         "written_max",
         "30%",
@@ -366,6 +382,8 @@ class Settings:
     min_body: int = _default("min_body")
     leaders: tuple[str, ...] = _default("leaders")
     written_max: float = _default("written_max")
+    good_votes_min: float = _default("good_votes_min")
+    weak_votes_max: float = _default("weak_votes_max")
     second_participants: tuple[str, ...] = _default("second_participants")
     limit_second: int = _default("limit_second")
     limit_branch: int = _default("limit_branch")

@@ -218,8 +218,10 @@ def ballots_consistent(ctx: Context) -> list[Finding]:
             GRADE,
             column,
             lambda r, c=column: {
+                "variant": "not-whole",
                 "who": r["who"],
-                "detail": f"“{c}”为{r[c]:g}，票数应为不小于0的整数",
+                "column": c,
+                "value": int(r[c]) if float(r[c]).is_integer() else float(r[c]),
             },
         )
         bad_any |= bad
@@ -237,8 +239,86 @@ def ballots_consistent(ctx: Context) -> list[Finding]:
                 GRADE,
                 int(rec[ROW]),
                 str(column),
+                variant="partial",
                 who=rec["who"],
-                detail=f"测评票数只填了一部分，“{column}”为空；四项票数应全部填写或全部留空",
+                column=str(column),
             )
         )
+    return out
+
+
+def _ballots(ctx: Context) -> pd.DataFrame:
+    """Grades with all four ballot counts given as whole numbers, with their total and 好票率."""
+    g = ctx.grades
+    given = pd.concat([g[c].notna() & (g[c] >= 0) & (g[c] % 1 == 0) for c in BALLOTS], axis=1)
+    b = g[given.all(axis=1)].copy()
+    b["ballots"] = b[list(BALLOTS)].sum(axis=1)
+    b["good_share"] = b["测评好票"] / b["ballots"].where(b["ballots"] > 0)
+    return b
+
+
+def _figures(r: dict[str, object]) -> dict[str, object]:
+    return {
+        "who": r["who"],
+        "ballots": int(r["ballots"]),  # type: ignore[call-overload]
+        "good": int(r["测评好票"]),  # type: ignore[call-overload]
+        "fair": int(r["测评较好票"]),  # type: ignore[call-overload]
+        "average": int(r["测评一般票"]),  # type: ignore[call-overload]
+        "poor": int(r["测评差票"]),  # type: ignore[call-overload]
+    }
+
+
+@rule("grade.ballots-exceed", ("grades", *BALLOTS), ("subs", "会议编号"), ("meetings", "实到人数"))
+def ballots_within_attendance(ctx: Context) -> list[Finding]:
+    """Notice, 三、5: 综合平时掌握、调研了解和现场测评等情况 … 形成评价意见; 现场测评 is by those at the meeting. More ballots than the meeting's 实到人数
+    (会议 sheet) cannot have been cast."""
+    b = _ballots(ctx)
+    meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+    m = ctx.meetings.drop_duplicates("会议编号")
+    present = dict(zip(m["会议编号"], m["实到人数"], strict=True))
+    b["meeting"] = b["述职编号"].map(meeting_of)
+    b["attendance"] = pd.to_numeric(b["meeting"].map(present), errors="coerce")
+    mask = b["attendance"].notna() & (b["ballots"] > b["attendance"])
+    return emit(
+        "grade.ballots-exceed",
+        b,
+        mask,
+        GRADE,
+        "测评好票",
+        lambda r: _figures(r) | {"meeting": r["meeting"], "attendance": int(r["attendance"])},
+    )
+
+
+@rule("grade.ballots-diverge", ("grades", "综合评价等次", *BALLOTS))
+def grade_follows_ballots(ctx: Context) -> list[Finding]:
+    """Notice, 三、5: 综合…现场测评等情况 … 按“好、较好、一般、差”确定等次. A 好 with a 好票率 below 设置
+    好等次最低好票率, or a 一般/差 with a 好票率 above 一般差等次最高好票率, is worth a second look."""
+    b = _ballots(ctx)
+    st = ctx.settings
+    share = b["good_share"]
+    low = (b["综合评价等次"] == S.GRADE_GOOD) & (share < st.good_votes_min - 1e-9)
+    high = b["综合评价等次"].isin(S.GRADES_INTERVIEW) & (share > st.weak_votes_max + 1e-9)
+    out = emit(
+        "grade.ballots-diverge",
+        b,
+        low,
+        GRADE,
+        "综合评价等次",
+        lambda r: _figures(r)
+        | {"variant": "good-low", "share": r["good_share"], "limit": st.good_votes_min},
+    )
+    out += emit(
+        "grade.ballots-diverge",
+        b,
+        high,
+        GRADE,
+        "综合评价等次",
+        lambda r: _figures(r)
+        | {
+            "variant": "weak-high",
+            "grade": r["综合评价等次"],
+            "share": r["good_share"],
+            "limit": st.weak_votes_max,
+        },
+    )
     return out

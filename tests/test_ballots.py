@@ -1,0 +1,91 @@
+"""现场测评 ballots (issue 15, item 1): against the meeting's 实到人数, and against the grade."""
+
+from __future__ import annotations
+
+import pytest
+from builders import check_data, row_of, valid
+
+from annex_tools.contract.findings import Severity
+
+
+def with_ballots(sid: str, good: int, fair: int, average: int, poor: int, grade: str) -> dict:
+    data = valid()
+    g = row_of(data, "grades", "述职编号", sid)
+    g.update(
+        {"测评好票": good, "测评较好票": fair, "测评一般票": average, "测评差票": poor,
+         "综合评价等次": grade}
+    )  # fmt: skip
+    return data
+
+
+def found(data: dict, code: str) -> list:
+    return [f for f in check_data(data) if f.code == code]
+
+
+@pytest.mark.parametrize(("attendance", "flagged"), [(25, True), (26, False), (46, False)])
+def test_ballots_against_attendance(attendance: int, flagged: bool) -> None:
+    data = valid()  # S3 and S4 at M1 have 26 ballots each
+    row_of(data, "meetings", "会议编号", "M1")["实到人数"] = attendance
+    hits = found(data, "grade.ballots-exceed")
+    assert len(hits) == (2 if flagged else 0)
+    if flagged:
+        assert len(hits) == 2 and all(f.severity is Severity.ERROR for f in hits)
+        assert {f.row for f in hits} == {4, 5} and hits[0].column == "测评好票"
+        assert "26张" in hits[0].message and f"实到人数{attendance}人" in hits[0].message
+
+
+def test_no_attendance_recorded_is_not_judged() -> None:
+    data = with_ballots("S4", 90, 0, 0, 0, "好")
+    assert found(data, "grade.ballots-exceed") == []
+
+
+@pytest.mark.parametrize(
+    ("good", "other", "flagged"),
+    [(10, 10, False), (10, 11, True), (6, 40, True)],  # 50% is the limit: 10/20 passes
+)
+def test_good_grade_with_few_good_votes(good: int, other: int, flagged: bool) -> None:
+    data = with_ballots("S4", good, 0, 0, other, "好")
+    hits = found(data, "grade.ballots-diverge")
+    assert len(hits) == (1 if flagged else 0)
+    if flagged:
+        f = hits[0]
+        p = dict(f.params)
+        assert (f.severity, f.sheet, f.row, f.column) == (Severity.WARNING, "评议", 5, "综合评价等次")
+        assert p["good"] == good and p["ballots"] == good + other and p["limit"] == 0.5
+        assert f"好票{good}张，共{good + other}张" in f.message
+
+
+@pytest.mark.parametrize("grade", ["一般", "差"])
+@pytest.mark.parametrize(("good", "other", "flagged"), [(10, 10, False), (11, 10, True)])
+def test_weak_grade_with_mostly_good_votes(grade: str, good: int, other: int, flagged: bool) -> None:
+    data = with_ballots("S3", good, other, 0, 0, grade)
+    hits = found(data, "grade.ballots-diverge")
+    assert len(hits) == (1 if flagged else 0)
+    if flagged:
+        assert f"综合评价等次为“{grade}”" in hits[0].message
+
+
+def test_divergence_limit_is_a_setting() -> None:
+    from builders import to_rows
+
+    from annex_tools.usecases.check import check_workbook
+    from annex_tools.workbook.reader import workbook_from_rows
+
+    rows = to_rows(with_ballots("S4", 10, 0, 0, 10, "好"))
+    for row in rows["设置"]:
+        if row[0] == "好等次最低好票率":
+            row[1] = "60%"
+    wb = workbook_from_rows(rows)
+    hits = [f for f in check_workbook(wb, __import__("builders").TODAY).findings
+            if f.code == "grade.ballots-diverge"]  # fmt: skip
+    assert len(hits) == 1 and "60%" in hits[0].message
+
+
+def test_ballot_messages_are_templates_with_params() -> None:
+    data = with_ballots("S4", 20, 5, 1, 0, "好")
+    row_of(data, "grades", "述职编号", "S4")["测评差票"] = ""
+    (f,) = found(data, "grade.ballots")
+    assert dict(f.params)["column"] == "测评差票" and "只填了一部分" in f.message
+    data = with_ballots("S4", 20, 5, 1, -2, "好")
+    (f,) = found(data, "grade.ballots")
+    assert dict(f.params)["value"] == -2 and "为-2，" in f.message
