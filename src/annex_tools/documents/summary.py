@@ -84,6 +84,32 @@ def body_rows(inst: Institute, st: Settings) -> list[BodyRow]:
     return rows
 
 
+def ballots_text(inst: Institute) -> str:
+    """现场测评 per evaluating body, from the 评议 ballots: how many secretaries had ballots, the
+    ballots cast and each share (好/较好/一般/差). Empty when no ballots are recorded."""
+    groups: dict[str, list[tuple[int, ...]]] = {}
+    for s in inst.secretaries:
+        counts = s.ballots
+        if s.body_id and len(counts) == 4 and all(c is not None and c >= 0 for c in counts):
+            groups.setdefault(s.body_id, []).append(tuple(int(c or 0) for c in counts))
+    parts = []
+    order = sorted(
+        groups, key=lambda b: (b != inst.root, inst.orgs[b].row if b in inst.orgs else 0)
+    )
+    for body in order:
+        rows = groups[body]
+        totals = [sum(r[i] for r in rows) for i in range(4)]
+        cast = sum(totals)
+        if not cast:
+            continue
+        name = inst.orgs[body].name if body in inst.orgs else body
+        shares = "、".join(
+            f"{g}票{t}张（{t / cast:.1%}）" for g, t in zip(S.GRADES, totals, strict=True)
+        )
+        parts.append(f"{name}对{len(rows)}名书记现场测评，收回测评票{cast}张，其中{shares}")
+    return ("现场测评情况：" + "；".join(parts) + "。") if parts else ""
+
+
 _PEOPLE = re.compile(r"共\s*(\d+)\s*人")
 
 
@@ -259,6 +285,7 @@ def plan_summary(
             )
             + "，未达到要求。"
         )
+    grades_text += ballots_text(inst)
     if bodies:
         grades_text += "党委评议二级党组织书记，各二级党组织评议所属在职党支部书记，各评议主体的评定情况见下表。"
 
