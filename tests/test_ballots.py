@@ -113,3 +113,34 @@ def test_summary_states_the_ballots_of_each_body_on_its_page(tmp_path) -> None:
         "示例党总支对2名书记现场测评，收回测评票52张，其中好票40张（76.9%）、较好票10张（19.2%）、"
         "一般票2张（3.8%）、差票0张（0.0%）。"
     ) in text
+
+
+@pytest.mark.slow
+def test_ballot_shares_on_the_grades_sheet_as_libreoffice_computes_them(tmp_path) -> None:
+    """好票率 etc. are formulas of the master; LibreOffice (the independent office) computes them."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    from annex_tools.workbook.builder import BALLOT_SHARES, new_workbook
+
+    data = with_ballots("S2", 10, 20, 10, 6, "较好")
+    row_of(data, "grades", "述职编号", "S4")["测评差票"] = ""  # three of four: no shares
+    master = new_workbook(tmp_path / "master.xlsx", data)
+    out = tmp_path / "calc"
+    subprocess.run(
+        [shutil.which("soffice") or "soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(master)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    ws = openpyxl.load_workbook(out / "master.xlsx", data_only=True)["评议"]
+    headers = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert [h for h in headers if h in BALLOT_SHARES] == list(BALLOT_SHARES)
+    s2 = rows["S2"]
+    assert s2["好票率（自动）"] == pytest.approx(10 / 46)
+    assert s2["较好票率（自动）"] == pytest.approx(20 / 46)
+    assert s2["差票率（自动）"] == pytest.approx(6 / 46)
+    assert rows["S1"]["好票率（自动）"] == pytest.approx(20 / 26)
+    assert rows["S4"]["好票率（自动）"] in (None, "")

@@ -140,7 +140,15 @@ SHOWN: dict[str, tuple[str, tuple[str, ...]]] = {
     S.SUBMISSIONS.key: ("组织编号", (SHOWN_OWN_ORG,)),
     S.MEETINGS.key: ("主办组织编号", (SHOWN_HOST,)),
 }
-SHOWN_HEADERS = frozenset(h for _, hs in SHOWN.values() for h in hs)
+# 评议: each ballot's share of the four (现场测评), at the end of the sheet so that no column of
+# the contract moves; empty until all four counts are typed
+BALLOT_SHARES: dict[str, str] = {
+    "好票率（自动）": "测评好票",
+    "较好票率（自动）": "测评较好票",
+    "一般票率（自动）": "测评一般票",
+    "差票率（自动）": "测评差票",
+}
+SHOWN_HEADERS = frozenset(h for _, hs in SHOWN.values() for h in hs) | frozenset(BALLOT_SHARES)
 SHOWN_FILL = PatternFill("solid", fgColor="8EA9DB")
 SHOWN_FONT = Font(name="微软雅黑", size=10, color="595959")
 
@@ -168,7 +176,17 @@ def layout(sheet: S.Sheet) -> list[str]:
         after, shown = SHOWN[sheet.key]
         at = headers.index(after) + 1
         headers[at:at] = list(shown)
+    if sheet.key == S.GRADES_SHEET.key:
+        headers += list(BALLOT_SHARES)
     return headers
+
+
+def ballot_share_formula(header: str, row: int) -> str:
+    """好票率 and the other shares of a 评议 row (no leading "="): Excel 2016, WPS, LibreOffice."""
+    cols = [get_column_letter(layout(S.GRADES_SHEET).index(b) + 1) for b in BALLOT_SHARES.values()]
+    span = f"${cols[0]}{row}:${cols[-1]}{row}"
+    own = get_column_letter(layout(S.GRADES_SHEET).index(BALLOT_SHARES[header]) + 1)
+    return f'IF(COUNT({span})<4,"",IF(SUM({span})=0,"",${own}{row}/SUM({span})))'
 
 
 def _col(sheet: S.Sheet, header: str) -> str:
@@ -203,6 +221,15 @@ def shown_formula(header: str, id_cell: str) -> str:
 
 
 def _shown_columns(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
+    if sheet.key == S.GRADES_SHEET.key:
+        for header in BALLOT_SHARES:
+            idx = headers.index(header) + 1
+            ws.cell(row=1, column=idx).fill = SHOWN_FILL
+            ws.column_dimensions[get_column_letter(idx)].width = 14
+            for r in range(2, last_row + 1):
+                cell = put_formula(ws, r, idx, ballot_share_formula(header, r))
+                cell.font = SHOWN_FONT
+                cell.number_format = "0.0%"
     if sheet.key not in SHOWN:
         return
     after, shown = SHOWN[sheet.key]
