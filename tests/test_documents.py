@@ -301,6 +301,7 @@ def independent_counts(master: Path, today: dt.date) -> dict[str, int]:
     excellent = [g for g in grades if g["年度考核等次"] == "优秀"]
     return {
         "secretaries": len(subs),
+        "vacant": sum(1 for o in rows("组织") if o.get("书记空缺原因")),
         "second": sum(s["述职类别"] == "二级党组织书记" for s in subs),
         "branch": sum(s["述职类别"] == "党支部书记" for s in subs),
         "meetings": len(held),
