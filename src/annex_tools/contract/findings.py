@@ -136,6 +136,7 @@ _ANNEX2_NOTE = "通知：于{deadline:date}前基本完成，并将在职党支�
 _PUBLISH_NOTE = "通知：述职评议后，应将述职报告在一定范围内公布，接受基层党组织和党员群众监督。"
 # The notice's words that several variants of one code end with.
 _IDENTITY_ADVICE = "评价意见按书记工号归入本人干部人事档案，请核对“述职”表与“组织”表的书记姓名和书记工号；核对前不会归档。"
+_NOTICE_DAYS = "。通知：在职党支部书记述职评议相关安排需提前{days}{unit}报党委组织部。"
 _APPROVAL_ORDER = "通知：报告先经本级组织讨论，再报审定，审定须在述职会之前。"
 _EXEMPT_NOTE = "通知附件2的注：指定的直属党支部不需填写附件2，其他二级党组织都要填写。"
 _PARTICIPANTS_NOTE = "通知：学院党建工作领导小组成员、“两代表一委员”和党员干部群众代表参加二级党组织书记述职会；在职党支部书记述职会参加人员由二级党组织决定。"
@@ -245,7 +246,16 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     ),
     "meeting.notice-late": (
         E,
-        "会议{meeting}（{host}，{meeting_date:date}）{detail}。通知：在职党支部书记述职评议相关安排需提前{days}{unit}报党委组织部。",
+        {
+            "short": "会议{meeting}（{host}，{meeting_date:date}）于{reported:date}报备，只提前了{lead}{unit}"
+            + _NOTICE_DAYS,
+            "same-day": "会议{meeting}（{host}，{meeting_date:date}）于{reported:date}报备，会议当天才报备"
+            + _NOTICE_DAYS,
+            "after": "会议{meeting}（{host}，{meeting_date:date}）于{reported:date}报备，会议开过{after}天后才报备"
+            + _NOTICE_DAYS,
+            "unreported": "会议{meeting}（{host}，{meeting_date:date}）没有报备日期（未报党委组织部）"
+            + _NOTICE_DAYS,
+        },
     ),
     "deadline.report-sent": (
         E,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
-from annex_tools.rules.base import Context, blank, emit, fmt_date, lookup, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, rule
 from annex_tools.workdays import covered_years, is_covered, workdays_between
 
 SUB = S.SUBMISSIONS.name
@@ -169,12 +169,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         late,
         MEET,
         "报备日期",
-        lambda r: (
-            common(r)
-            | {
-                "detail": f"于{fmt_date(r['报备日期'])}报备，{_lead_text(int(r['lead']), r['unit'], int(r['calendar']))}"
-            }
-        ),
+        lambda r: common(r) | _lead(r),
     )
     out += emit(
         "meeting.notice-late",
@@ -182,7 +177,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         unreported,
         MEET,
         "报备日期",
-        lambda r: common(r) | {"detail": "没有报备日期（未报党委组织部）"},
+        lambda r: common(r) | {"variant": "unreported"},
     )
     return out
 
@@ -235,15 +230,16 @@ def workdays_known(ctx: Context) -> list[Finding]:
     return out
 
 
-def _lead_text(lead: int, unit: str = "天", calendar: int | None = None) -> str:
-    """How far ahead a meeting was reported, said as a person would: never "提前了-1天"; a
-    report on or after the meeting day is said in calendar days."""
-    calendar = lead if calendar is None else calendar
+def _lead(r: dict[str, Any]) -> dict[str, Any]:
+    """How far ahead a meeting was reported, as a person says it: never "提前了-1天"; a report
+    on or after the meeting day is said in calendar days."""
+    calendar = int(r["calendar"])
+    base = {"reported": r["报备日期"]}
     if calendar > 0:
-        return f"只提前了{lead}{unit}"
+        return base | {"variant": "short", "lead": int(r["lead"])}
     if calendar == 0:
-        return "会议当天才报备"
-    return f"会议开过{-calendar}天后才报备"
+        return base | {"variant": "same-day"}
+    return base | {"variant": "after", "after": -calendar}
 
 
 @rule("meeting.after-deadline", ("meetings", "会议日期", "主办组织编号"), ("orgs", "组织类型"))
