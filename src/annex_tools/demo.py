@@ -296,212 +296,13 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
     year = 2023
     used: set[str] = set()
 
-    orgs: list[dict[str, Any]] = [
-        {
-            "组织编号": "P00",
-            "组织名称": "中共示例学院委员会",
-            "组织类型": S.ORG_PARTY_COMMITTEE,
-            "书记姓名": _person(rng, used),
-            "书记工号": "T10001",
-        }
-    ]
-    staff_no = 10100
-    for gid, gname, gtype in SECOND_LEVEL:
-        staff_no += 1
-        orgs.append(
-            {
-                "组织编号": gid,
-                "组织名称": gname,
-                "组织类型": gtype,
-                "上级组织编号": "P00",
-                "书记姓名": _person(rng, used),
-                "书记工号": f"T{staff_no}",
-            }
-        )
-    for gid, gname, gtype in SECOND_LEVEL:
-        if gtype != S.ORG_GENERAL_BRANCH:
-            continue
-        base = gname.removesuffix("党总支")
-        for i, label in enumerate(BRANCH_NAMES, start=1):
-            staff_no += 1
-            orgs.append(
-                {
-                    "组织编号": f"{gid}-{i}",
-                    "组织名称": f"{base}{label}党支部",
-                    "组织类型": S.ORG_STAFF_BRANCH,
-                    "上级组织编号": gid,
-                    "书记姓名": _person(rng, used),
-                    "书记工号": f"T{staff_no}",
-                }
-            )
-    orgs.append(
-        {
-            "组织编号": "G07-R",
-            "组织名称": "机关离退休党支部",
-            "组织类型": S.ORG_RETIRED_BRANCH,
-            "上级组织编号": "G07",
-            "书记姓名": _person(rng, used),
-            "备注": "不参加本次述职评议",
-        }
-    )
-    orgs.append(
-        {
-            "组织编号": "G05-S",
-            "组织名称": "职业教育学院学生党支部",
-            "组织类型": S.ORG_STUDENT_BRANCH,
-            "上级组织编号": "G05",
-            "书记姓名": _person(rng, used),
-            "备注": "不参加本次述职评议",
-        }
-    )
-
+    orgs = _organizations(rng, used)
     leaders = [_person(rng, used) for _ in range(3)]
-    meetings: list[dict[str, Any]] = [
-        {
-            "会议编号": "M00",
-            "主办组织编号": "P00",
-            "会议日期": D(2024, 1, 16),
-            "会议地点": "学院第一会议室",
-            "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
-            "实到人数": 46,
-        }
-    ]
-    meeting_of: dict[str, str] = {}
-    for n, (gid, gname, gtype) in enumerate(SECOND_LEVEL):
-        if gtype != S.ORG_GENERAL_BRANCH:
-            continue
-        day = D(2024, 1, 8) + dt.timedelta(days=n)
-        mid = f"M{gid[1:]}"
-        meeting_of[gid] = mid
-        meetings.append(
-            {
-                "会议编号": mid,
-                "主办组织编号": gid,
-                "会议日期": day,
-                "会议地点": f"{gname.removesuffix('党总支')}会议室",
-                "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
-                "报备日期": day - dt.timedelta(days=rng.randint(4, 7)),
-                "列席人员": f"党委组织部 {_person(rng, used)}",
-                "公布范围": f"{gname}全体党员",
-                "公布日期": day + dt.timedelta(days=7),
-            }
-        )
-        # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting
-        by_gid = next(o for o in orgs if o["组织编号"] == gid)
-        by_gid["附件2收到日期"] = min(day + dt.timedelta(days=3), D(2024, 1, 22))
-    meetings[0].update(公布范围="全院党员干部", 公布日期=D(2024, 1, 23))
-
+    meetings, meeting_of = _meetings(rng, used, orgs)
     by_id = {o["组织编号"]: o for o in orgs}
-    subs: list[dict[str, Any]] = []
-    grades: list[dict[str, Any]] = []
-    rects: list[dict[str, Any]] = []
-    reporting = [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
-    # grades: per evaluating body, one or two at 较好 or below, the rest 好
-    fair_slots = {
-        "G01": ["较好"],
-        "G02": ["较好"],
-        "G03": [] if mistakes else ["较好"],
-        "G04": ["一般", "较好"],
-        "G05": ["较好"],
-        "G06": ["较好"],
-        "G07": ["较好"],
-        "G08": ["差", "较好"],
-    }
-    second_grades = {
-        "G01": "好",
-        "G02": "较好",
-        "G03": "好",
-        "G04": "好",
-        "G05": "较好",
-        "G06": "好",
-        "G07": "好",
-        "G08": "好",
-        "G09": "好",
-        "G10": "一般",
-    }
-    branch_index: dict[str, int] = {}
-    for k, org in enumerate(reporting, start=1):
-        sid = f"S{k:03d}"
-        second = org["组织类型"] in S.SECOND_LEVEL_TYPES
-        parent = org.get("上级组织编号", "")
-        meeting = "M00" if second else meeting_of[parent]
-        mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
-        sent = {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))} if second else {}
-        limit = 1500 if second else 1000
-        total = rng.randint(int(limit * 0.66), int(limit * 0.8))
-        targets = {
-            "duties": int(total * 0.42),
-            "problems": int(total * 0.35),
-            "plans": int(total * 0.23),
-        }
-        fname = safe_filename(f"{org['组织名称']}-{org['书记姓名']}-述职报告.docx")
-        subs.append(
-            {
-                "述职编号": sid,
-                "组织编号": org["组织编号"],
-                "书记姓名": org["书记姓名"],
-                "书记工号": org.get("书记工号", ""),
-                "述职类别": S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH,
-                "述职方式": "书面述职" if k % 9 == 0 else "现场述职",
-                "报告文件": f"reports/{fname}",
-                "讨论日期": mdate - dt.timedelta(days=12),
-                "审定日期": mdate - dt.timedelta(days=6),
-                "审定人": f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
-                "会议编号": meeting,
-                **sent,
-                "_targets": targets,
-                "_file": reports_dir / fname,
-            }
-        )
-        if second:
-            grade = second_grades[org["组织编号"]]
-        else:
-            idx = branch_index.get(parent, 0)
-            branch_index[parent] = idx + 1
-            slots = fair_slots[parent]
-            grade = slots[idx] if idx < len(slots) else "好"
-        voters = 46 if second else rng.randint(18, 35)
-        achievements, shortcomings = _opinion(texts, grade)
-        grades.append(
-            {
-                "述职编号": sid,
-                **_ballots(texts, grade, voters),
-                "综合评价等次": grade,
-                "主要成绩": achievements,
-                "不足之处": shortcomings,
-                "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
-                "约谈提醒日期": mdate + dt.timedelta(days=5)
-                if grade in S.GRADES_INTERVIEW
-                else None,
-                "反馈日期": mdate + dt.timedelta(days=3),
-            }
-        )
-        rng.sample(PROBLEMS, 2)
-        sources = ("自身查摆", "领导点评", "考核反馈")[
-            : 1 + (grade != "好") + (grade in ("一般", "差"))
-        ]
-        pairs = texts.sample(RECTIFICATIONS, len(sources))
-        for j, (source, (problem, measure)) in enumerate(zip(sources, pairs, strict=True), start=1):
-            deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
-            earlier = texts.randint(3, 9)  # "上年度查摆的{n}项问题中，有{m}项": m < n
-            lagging = texts.randint(1, earlier - 1)
-            rects.append(
-                {
-                    "整改编号": f"R{k:03d}-{j}",
-                    "述职编号": sid,
-                    "问题来源": source,
-                    "存在问题": problem.format(n=earlier, m=lagging),
-                    "整改措施": measure.format(n=texts.randint(2, 6), m=lagging),
-                    "整改时限": deadline,
-                    "责任人": org["书记姓名"],
-                    "整改状态": "已完成",
-                    # 立行立改: done within days of the meeting, before the report (1月30日),
-                    # so the master is true both at report time and later
-                    "完成日期": min(mdate + dt.timedelta(days=rng.randint(4, 12)), D(2024, 1, 28)),
-                    "核验情况": "党委巡察办公室已核验",
-                }
-            )
-
+    subs, grades, rects = _reporters(
+        rng, texts, orgs, meetings, meeting_of, leaders, reports_dir, mistakes
+    )
     settings: dict[str, str] = {}
     t = _Tables(subs, grades, rects, meetings, orgs, settings, leaders)
     planted, plant, sub_row, sid_of = t.planted, t.plant, t.sub_row, t.sid_of
@@ -513,23 +314,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         settings[ST.K_COMMITTEE_DEADLINE] = "2024-01-20"
         settings[ST.K_REVIEW_DATE] = "2024-01-30"
 
-    # reports, then the figures import-reports would have typed; one left stale on purpose
-    for k, s in enumerate(subs):
-        second = s["述职类别"] == S.CAT_SECOND_LEVEL
-        write_report(
-            s["_file"],
-            year,
-            by_id[s["组织编号"]]["组织名称"],
-            s["书记姓名"],
-            s["_targets"],
-            rng,
-            mandatory=second or k % 2 == 0,
-        )
-        a = analyze_file(s["_file"])
-        s["字数"] = a.words
-        s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (
-            a.shares[p] for p in ("duties", "problems", "plans")
-        )
+    _write_reports(subs, by_id, year, rng)
     if mistakes:
         s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
         s["字数"] = int(s["字数"]) - 120
@@ -780,3 +565,256 @@ def _plant_mistakes(t: _Tables) -> None:
         "公布日期",
         "党支部书记述职报告会后未公布",
     )
+
+
+def _organizations(rng: random.Random, used: set[str]) -> list[dict[str, Any]]:
+    """The 党委, its 二级党组织, their 在职党支部, and two branches that do not report."""
+    orgs: list[dict[str, Any]] = [
+        {
+            "组织编号": "P00",
+            "组织名称": "中共示例学院委员会",
+            "组织类型": S.ORG_PARTY_COMMITTEE,
+            "书记姓名": _person(rng, used),
+            "书记工号": "T10001",
+        }
+    ]
+    staff_no = 10100
+    for gid, gname, gtype in SECOND_LEVEL:
+        staff_no += 1
+        orgs.append(
+            {
+                "组织编号": gid,
+                "组织名称": gname,
+                "组织类型": gtype,
+                "上级组织编号": "P00",
+                "书记姓名": _person(rng, used),
+                "书记工号": f"T{staff_no}",
+            }
+        )
+    for gid, gname, gtype in SECOND_LEVEL:
+        if gtype != S.ORG_GENERAL_BRANCH:
+            continue
+        base = gname.removesuffix("党总支")
+        for i, label in enumerate(BRANCH_NAMES, start=1):
+            staff_no += 1
+            orgs.append(
+                {
+                    "组织编号": f"{gid}-{i}",
+                    "组织名称": f"{base}{label}党支部",
+                    "组织类型": S.ORG_STAFF_BRANCH,
+                    "上级组织编号": gid,
+                    "书记姓名": _person(rng, used),
+                    "书记工号": f"T{staff_no}",
+                }
+            )
+    orgs.append(
+        {
+            "组织编号": "G07-R",
+            "组织名称": "机关离退休党支部",
+            "组织类型": S.ORG_RETIRED_BRANCH,
+            "上级组织编号": "G07",
+            "书记姓名": _person(rng, used),
+            "备注": "不参加本次述职评议",
+        }
+    )
+    orgs.append(
+        {
+            "组织编号": "G05-S",
+            "组织名称": "职业教育学院学生党支部",
+            "组织类型": S.ORG_STUDENT_BRANCH,
+            "上级组织编号": "G05",
+            "书记姓名": _person(rng, used),
+            "备注": "不参加本次述职评议",
+        }
+    )
+
+    return orgs
+
+
+def _meetings(
+    rng: random.Random, used: set[str], orgs: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The 党委's meeting and each 党总支's, with 报备, 列席 and 公布; and each 党总支's meeting."""
+    meetings: list[dict[str, Any]] = [
+        {
+            "会议编号": "M00",
+            "主办组织编号": "P00",
+            "会议日期": D(2024, 1, 16),
+            "会议地点": "学院第一会议室",
+            "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
+            "实到人数": 46,
+        }
+    ]
+    meeting_of: dict[str, str] = {}
+    for n, (gid, gname, gtype) in enumerate(SECOND_LEVEL):
+        if gtype != S.ORG_GENERAL_BRANCH:
+            continue
+        day = D(2024, 1, 8) + dt.timedelta(days=n)
+        mid = f"M{gid[1:]}"
+        meeting_of[gid] = mid
+        meetings.append(
+            {
+                "会议编号": mid,
+                "主办组织编号": gid,
+                "会议日期": day,
+                "会议地点": f"{gname.removesuffix('党总支')}会议室",
+                "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
+                "报备日期": day - dt.timedelta(days=rng.randint(4, 7)),
+                "列席人员": f"党委组织部 {_person(rng, used)}",
+                "公布范围": f"{gname}全体党员",
+                "公布日期": day + dt.timedelta(days=7),
+            }
+        )
+        # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting
+        by_gid = next(o for o in orgs if o["组织编号"] == gid)
+        by_gid["附件2收到日期"] = min(day + dt.timedelta(days=3), D(2024, 1, 22))
+    meetings[0].update(公布范围="全院党员干部", 公布日期=D(2024, 1, 23))
+
+    return meetings, meeting_of
+
+
+def _reporters(
+    rng: random.Random,
+    texts: random.Random,
+    orgs: list[dict[str, Any]],
+    meetings: list[dict[str, Any]],
+    meeting_of: dict[str, str],
+    leaders: list[str],
+    reports_dir: Path,
+    mistakes: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each reporting secretary's 述职 row, 评议 row and rectifications."""
+    by_id = {o["组织编号"]: o for o in orgs}
+    subs: list[dict[str, Any]] = []
+    grades: list[dict[str, Any]] = []
+    rects: list[dict[str, Any]] = []
+    reporting = [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
+    # grades: per evaluating body, one or two at 较好 or below, the rest 好
+    fair_slots = {
+        "G01": ["较好"],
+        "G02": ["较好"],
+        "G03": [] if mistakes else ["较好"],
+        "G04": ["一般", "较好"],
+        "G05": ["较好"],
+        "G06": ["较好"],
+        "G07": ["较好"],
+        "G08": ["差", "较好"],
+    }
+    second_grades = {
+        "G01": "好",
+        "G02": "较好",
+        "G03": "好",
+        "G04": "好",
+        "G05": "较好",
+        "G06": "好",
+        "G07": "好",
+        "G08": "好",
+        "G09": "好",
+        "G10": "一般",
+    }
+    branch_index: dict[str, int] = {}
+    for k, org in enumerate(reporting, start=1):
+        sid = f"S{k:03d}"
+        second = org["组织类型"] in S.SECOND_LEVEL_TYPES
+        parent = org.get("上级组织编号", "")
+        meeting = "M00" if second else meeting_of[parent]
+        mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
+        sent = {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))} if second else {}
+        limit = 1500 if second else 1000
+        total = rng.randint(int(limit * 0.66), int(limit * 0.8))
+        targets = {
+            "duties": int(total * 0.42),
+            "problems": int(total * 0.35),
+            "plans": int(total * 0.23),
+        }
+        fname = safe_filename(f"{org['组织名称']}-{org['书记姓名']}-述职报告.docx")
+        subs.append(
+            {
+                "述职编号": sid,
+                "组织编号": org["组织编号"],
+                "书记姓名": org["书记姓名"],
+                "书记工号": org.get("书记工号", ""),
+                "述职类别": S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH,
+                "述职方式": "书面述职" if k % 9 == 0 else "现场述职",
+                "报告文件": f"reports/{fname}",
+                "讨论日期": mdate - dt.timedelta(days=12),
+                "审定日期": mdate - dt.timedelta(days=6),
+                "审定人": f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
+                "会议编号": meeting,
+                **sent,
+                "_targets": targets,
+                "_file": reports_dir / fname,
+            }
+        )
+        if second:
+            grade = second_grades[org["组织编号"]]
+        else:
+            idx = branch_index.get(parent, 0)
+            branch_index[parent] = idx + 1
+            slots = fair_slots[parent]
+            grade = slots[idx] if idx < len(slots) else "好"
+        voters = 46 if second else rng.randint(18, 35)
+        achievements, shortcomings = _opinion(texts, grade)
+        grades.append(
+            {
+                "述职编号": sid,
+                **_ballots(texts, grade, voters),
+                "综合评价等次": grade,
+                "主要成绩": achievements,
+                "不足之处": shortcomings,
+                "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
+                "约谈提醒日期": mdate + dt.timedelta(days=5)
+                if grade in S.GRADES_INTERVIEW
+                else None,
+                "反馈日期": mdate + dt.timedelta(days=3),
+            }
+        )
+        rng.sample(PROBLEMS, 2)
+        sources = ("自身查摆", "领导点评", "考核反馈")[
+            : 1 + (grade != "好") + (grade in ("一般", "差"))
+        ]
+        pairs = texts.sample(RECTIFICATIONS, len(sources))
+        for j, (source, (problem, measure)) in enumerate(zip(sources, pairs, strict=True), start=1):
+            deadline = D(2024, rng.choice((3, 4, 5, 6)), 30)
+            earlier = texts.randint(3, 9)  # "上年度查摆的{n}项问题中，有{m}项": m < n
+            lagging = texts.randint(1, earlier - 1)
+            rects.append(
+                {
+                    "整改编号": f"R{k:03d}-{j}",
+                    "述职编号": sid,
+                    "问题来源": source,
+                    "存在问题": problem.format(n=earlier, m=lagging),
+                    "整改措施": measure.format(n=texts.randint(2, 6), m=lagging),
+                    "整改时限": deadline,
+                    "责任人": org["书记姓名"],
+                    "整改状态": "已完成",
+                    # 立行立改: done within days of the meeting, before the report (1月30日),
+                    # so the master is true both at report time and later
+                    "完成日期": min(mdate + dt.timedelta(days=rng.randint(4, 12)), D(2024, 1, 28)),
+                    "核验情况": "党委巡察办公室已核验",
+                }
+            )
+
+    return subs, grades, rects
+
+
+def _write_reports(
+    subs: list[dict[str, Any]], by_id: dict[str, dict[str, Any]], year: int, rng: random.Random
+) -> None:
+    """Each report .docx, then the figures import-reports would have typed."""
+    for k, s in enumerate(subs):
+        second = s["述职类别"] == S.CAT_SECOND_LEVEL
+        write_report(
+            s["_file"],
+            year,
+            by_id[s["组织编号"]]["组织名称"],
+            s["书记姓名"],
+            s["_targets"],
+            rng,
+            mandatory=second or k % 2 == 0,
+        )
+        a = analyze_file(s["_file"])
+        s["字数"] = a.words
+        s["履职情况占比"], s["存在问题占比"], s["工作思路占比"] = (
+            a.shares[p] for p in ("duties", "problems", "plans")
+        )
