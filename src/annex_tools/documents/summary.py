@@ -17,7 +17,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.notice import AREAS, OTHER_AREA
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
-from annex_tools.institute import Institute, Secretary, annex2_bodies
+from annex_tools.institute import Institute, Problem, Secretary, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
 
 NARRATIVE_SHEET = "报告正文"
@@ -262,90 +262,10 @@ def plan_summary(
         else ""
     )
 
-    def dist(cat: str) -> str:
-        c = level[cat]
-        return "、".join(f"“{g}”{c[g]}人" for g in S.GRADES)
-
-    grades_text = f"二级党组织书记评价等次：{dist(S.CAT_SECOND_LEVEL)}；在职党支部书记评价等次：{dist(S.CAT_BRANCH)}。"
-    if ungraded:
-        grades_text += f"尚未评定等次的{len(ungraded)}人：{_who(ungraded)}。"
-    if not bodies:
-        pass
-    elif not short:
-        grades_text += (
-            f"各评议主体评价为“较好”或以下等次的比例均达到不低于{st.min_share:.0%}的要求。"
-        )
-    else:
-        met = len(bodies) - len(short)
-        grades_text += (
-            f"{len(bodies)}个评议主体中，{met}个评价为“较好”或以下等次的比例达到不低于{st.min_share:.0%}的要求；"
-            + "；".join(
-                f"{b.name}评定{b.n}人，“较好”或以下{b.n - b.good}人，少于应有的{b.minimum}人"
-                for b in short
-            )
-            + "，未达到要求。"
-        )
-    grades_text += ballots_text(inst)
-    if bodies:
-        grades_text += "党委评议二级党组织书记，各二级党组织评议所属在职党支部书记，各评议主体的评定情况见下表。"
-
-    if not excellent:
-        linkage_text = "本年度没有年度考核评定为“优秀”等次的书记。"
-    elif not breaking:
-        linkage_text = (
-            f"年度考核评定为“优秀”等次的{len(excellent)}人，综合评价等次均为“好”，"
-            f"符合{notice.LINKAGE_QUOTE}的规定。"
-        )
-    else:
-        linkage_text = (
-            f"年度考核评定为“优秀”等次的{len(excellent)}人，其中{_who(breaking)}综合评价等次为"
-            + "、".join(f"“{s.grade}”" for s in breaking)
-            + f"，与{notice.LINKAGE_QUOTE}的规定不符。"
-        )
-
-    if not weak:
-        interview_text = "本年度没有综合评价等次为“一般”和“差”的书记。"
-    else:
-        c = Counter(s.grade for s in weak)
-        parts = [
-            "综合评价等次为"
-            + "、".join(f"“{g}”的{c[g]}人" for g in S.GRADES_INTERVIEW if c[g])
-            + (f"，共{len(weak)}人" if len(c) > 1 else "")
-        ]
-        if len(interviewed) == len(weak):
-            parts.append("均已约谈提醒" if len(weak) > 1 else "已约谈提醒")
-        else:
-            said = [f"已约谈提醒{len(interviewed)}人"] if interviewed else []
-            if planned:
-                said.append(
-                    "、".join(
-                        f"{s.org_name}{s.name}定于{format_date(s.interview)}" for s in planned
-                    )
-                    + "约谈提醒"
-                )
-            if not_interviewed:
-                said.append(f"{_who(not_interviewed)}尚未安排约谈提醒")
-            parts.append("，".join(said))
-        if len(listed) == len(weak):
-            parts.append(("均已" if len(weak) > 1 else "已") + "列出整改清单，明确整改措施和时限")
-        else:
-            said = [f"{len(listed)}人已列出整改清单"] if listed else []
-            said.append(f"{_who(unlisted)}尚未列出有整改措施和时限的整改清单")
-            parts.append("，".join(said))
-        interview_text = "；".join(parts) + "。"
-
-    open_count = len(problems) - len(done)
-    problems_text = (
-        f"各级党组织书记共查摆、点评、反馈问题{len(problems)}个，其中制定有明确整改措施和时限的{len(with_measure)}个"
-        + (
-            f"（{len(problems) - len(with_measure)}个尚缺整改措施或时限）"
-            if len(with_measure) < len(problems)
-            else ""
-        )
-        + f"。截至{format_date(asof)}，已完成整改{len(done)}个"
-        + (f"，其余{open_count}个正在整改" if open_count else "")
-        + "。按问题来源统计如下。"
-    )
+    grades_text = _grades_text(inst, st, level, ungraded, bodies, short)
+    linkage_text = _linkage_text(excellent, breaking)
+    interview_text = _interview_text(weak, interviewed, planned, not_interviewed, listed, unlisted)
+    problems_text = _problems_text(problems, with_measure, done, asof)
 
     placeholder = "【请在主表“报告正文”工作表中填写“{}”部分，重新生成本报告。】"
     sources = Counter(p.source or "未注明" for p in problems)
@@ -417,6 +337,125 @@ def plan_summary(
             "done": len(done),
         },  # fmt: skip
     }
+
+
+def _grades_text(
+    inst: Institute,
+    st: Settings,
+    level: dict[str, Counter[str]],
+    ungraded: list[Secretary],
+    bodies: list[BodyRow],
+    short: list[BodyRow],
+) -> str:
+    """评议结果: the grades per category, the 较好-or-below share of each evaluating body, the
+    ballots."""
+
+    def dist(cat: str) -> str:
+        c = level[cat]
+        return "、".join(f"“{g}”{c[g]}人" for g in S.GRADES)
+
+    grades_text = f"二级党组织书记评价等次：{dist(S.CAT_SECOND_LEVEL)}；在职党支部书记评价等次：{dist(S.CAT_BRANCH)}。"
+    if ungraded:
+        grades_text += f"尚未评定等次的{len(ungraded)}人：{_who(ungraded)}。"
+    if not bodies:
+        pass
+    elif not short:
+        grades_text += (
+            f"各评议主体评价为“较好”或以下等次的比例均达到不低于{st.min_share:.0%}的要求。"
+        )
+    else:
+        met = len(bodies) - len(short)
+        grades_text += (
+            f"{len(bodies)}个评议主体中，{met}个评价为“较好”或以下等次的比例达到不低于{st.min_share:.0%}的要求；"
+            + "；".join(
+                f"{b.name}评定{b.n}人，“较好”或以下{b.n - b.good}人，少于应有的{b.minimum}人"
+                for b in short
+            )
+            + "，未达到要求。"
+        )
+    grades_text += ballots_text(inst)
+    if bodies:
+        grades_text += "党委评议二级党组织书记，各二级党组织评议所属在职党支部书记，各评议主体的评定情况见下表。"
+    return grades_text
+
+
+def _linkage_text(excellent: list[Secretary], breaking: list[Secretary]) -> str:
+    """优秀 in the annual appraisal only with 好 (the notice's linkage)."""
+    if not excellent:
+        linkage_text = "本年度没有年度考核评定为“优秀”等次的书记。"
+    elif not breaking:
+        linkage_text = (
+            f"年度考核评定为“优秀”等次的{len(excellent)}人，综合评价等次均为“好”，"
+            f"符合{notice.LINKAGE_QUOTE}的规定。"
+        )
+    else:
+        linkage_text = (
+            f"年度考核评定为“优秀”等次的{len(excellent)}人，其中{_who(breaking)}综合评价等次为"
+            + "、".join(f"“{s.grade}”" for s in breaking)
+            + f"，与{notice.LINKAGE_QUOTE}的规定不符。"
+        )
+    return linkage_text
+
+
+def _interview_text(
+    weak: list[Secretary],
+    interviewed: list[Secretary],
+    planned: list[Secretary],
+    not_interviewed: list[Secretary],
+    listed: list[Secretary],
+    unlisted: list[Secretary],
+) -> str:
+    """约谈提醒 and 整改清单 for those graded 一般 or 差, as the master records them."""
+    if not weak:
+        interview_text = "本年度没有综合评价等次为“一般”和“差”的书记。"
+    else:
+        c = Counter(s.grade for s in weak)
+        parts = [
+            "综合评价等次为"
+            + "、".join(f"“{g}”的{c[g]}人" for g in S.GRADES_INTERVIEW if c[g])
+            + (f"，共{len(weak)}人" if len(c) > 1 else "")
+        ]
+        if len(interviewed) == len(weak):
+            parts.append("均已约谈提醒" if len(weak) > 1 else "已约谈提醒")
+        else:
+            said = [f"已约谈提醒{len(interviewed)}人"] if interviewed else []
+            if planned:
+                said.append(
+                    "、".join(
+                        f"{s.org_name}{s.name}定于{format_date(s.interview)}" for s in planned
+                    )
+                    + "约谈提醒"
+                )
+            if not_interviewed:
+                said.append(f"{_who(not_interviewed)}尚未安排约谈提醒")
+            parts.append("，".join(said))
+        if len(listed) == len(weak):
+            parts.append(("均已" if len(weak) > 1 else "已") + "列出整改清单，明确整改措施和时限")
+        else:
+            said = [f"{len(listed)}人已列出整改清单"] if listed else []
+            said.append(f"{_who(unlisted)}尚未列出有整改措施和时限的整改清单")
+            parts.append("，".join(said))
+        interview_text = "；".join(parts) + "。"
+    return interview_text
+
+
+def _problems_text(
+    problems: list[Problem], with_measure: list[Problem], done: list[Problem], asof: dt.date
+) -> str:
+    """The problems found, those with measures and deadlines, and those done as of the day."""
+    open_count = len(problems) - len(done)
+    problems_text = (
+        f"各级党组织书记共查摆、点评、反馈问题{len(problems)}个，其中制定有明确整改措施和时限的{len(with_measure)}个"
+        + (
+            f"（{len(problems) - len(with_measure)}个尚缺整改措施或时限）"
+            if len(with_measure) < len(problems)
+            else ""
+        )
+        + f"。截至{format_date(asof)}，已完成整改{len(done)}个"
+        + (f"，其余{open_count}个正在整改" if open_count else "")
+        + "。按问题来源统计如下。"
+    )
+    return problems_text
 
 
 def grade_chart(inst: Institute) -> bytes:
