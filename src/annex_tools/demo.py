@@ -411,7 +411,9 @@ def _plant_mistakes(t: _Tables) -> None:
         "约谈提醒日期",
         "一般未约谈提醒",
     )
-    # 5. a branch meeting reported only two days ahead
+    # 5. a branch meeting reported only two days ahead; the demo counts 提前三天 in working days
+    # (the official holiday calendar), as an institute that sets 报备天数计法 to 工作日 does
+    settings[ST.K_NOTICE_COUNT] = S.DAYS_WORKING
     m = next(x for x in meetings if x["会议编号"] == "M06")
     m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
     plant("meeting.notice-late", S.MEETINGS, meeting_row["M06"], "报备日期", "会议只提前2天报备")
@@ -659,7 +661,7 @@ def _meetings(
                 "会议日期": day,
                 "会议地点": f"{gname.removesuffix('党总支')}会议室",
                 "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
-                "报备日期": day - dt.timedelta(days=rng.randint(4, 7)),
+                "报备日期": day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
                 "列席人员": f"党委组织部 {_person(rng, used)}",
                 "公布范围": f"{gname}全体党员",
                 "公布日期": day + dt.timedelta(days=7),
