@@ -56,7 +56,9 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
             )
 
     orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
-    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员、两代表一委员、党员干部群众代表共40人", None, ""]]
+    # rows in the order of each sheet's headers (contract/schema.py); the ledger and 公布 columns last
+    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员、两代表一委员、党员干部群众代表共40人", None, "",
+                 "全院党员干部", dt.datetime(2024, 1, 23)]]  # fmt: skip
     subs, grades, rects = [], [], []
 
     def add_secretary(
@@ -66,19 +68,18 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
         sid = f"S{len(subs) + 1:06d}"
         words = rng.randint(500, 1400 if category == S.CAT_SECOND_LEVEL else 950)
         subs.append([sid, oid, name, staff, category, "现场述职", "",
-                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), approver, mid])  # fmt: skip
+                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), approver, mid,
+                     "", day - dt.timedelta(days=3) if category == S.CAT_SECOND_LEVEL else None])  # fmt: skip
         grade = rng.choice(["较好", "较好", "一般"]) if fair else "好"
         appraisal = "优秀" if grade == "好" and rng.random() < 0.3 else "合格"
         if rng.random() < 0.001:
             appraisal = "优秀"  # a realistic mistake now and then
         interview = day + dt.timedelta(days=5) if grade == "一般" else None
+        ballots = {"好": (30, 5, 1, 0), "较好": (12, 20, 4, 0), "一般": (5, 10, 20, 1)}[grade]
         grades.append(
             [
                 sid,
-                30,
-                5,
-                1,
-                0,
+                *ballots,
                 grade,
                 "成绩",
                 "不足",
@@ -97,7 +98,8 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
     for g in range(second):
         gid = f"G{g:04d}"
         orgs.append(
-            [gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}", ""]
+            [gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}", "", "",
+             dt.datetime(2024, 1, 20)]  # fmt: skip
         )
         add_secretary(
             gid,
@@ -112,7 +114,8 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
         day = dt.datetime(2024, 1, 8) + dt.timedelta(days=g % 10)
         mid = f"M{gid}"
         meetings.append(
-            [mid, gid, day, "会议室", "党员代表共20人", day - dt.timedelta(days=5), "组织部"]
+            [mid, gid, day, "会议室", "党员代表共20人", day - dt.timedelta(days=5), "组织部",
+             f"第{g}党总支全体党员", day + dt.timedelta(days=7)]  # fmt: skip
         )
         for b in range(per):
             bid = f"{gid}-{b}"
