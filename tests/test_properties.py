@@ -38,6 +38,8 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                 "组织类型": "党总支",
                 "上级组织编号": "P",
                 "书记姓名": f"总支书记{g}",
+                # the deadline ledger: its Annex 2 reached the 组织部 by 1月22日
+                "附件2收到日期": D(2024, 1, 22) - dt.timedelta(days=draw(st.integers(0, 5))),
             }
         )
         secretaries.append((gid, "二级党组织书记", "M0", "P"))
@@ -102,6 +104,9 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             "讨论日期": discussed, "审定日期": discussed + dt.timedelta(days=draw(st.integers(0, (day - discussed).days))),
             "审定人": "院领导 某某" if category == "二级党组织书记" else next(o["组织名称"] for o in orgs if o["组织编号"] == parent),
             "会议编号": mid,
+            # a 二级 report reaches the 组织部 at least a day before the 党委's meeting
+            **({"报送组织部日期": day - dt.timedelta(days=draw(st.integers(1, 10)))}
+               if category == "二级党组织书记" else {}),
         })  # fmt: skip
         grade = grade_of[i]
         grades.append({
