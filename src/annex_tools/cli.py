@@ -16,16 +16,7 @@ from rich.text import Text
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import (
-    FileWriteError,
-    InputError,
-    LockedError,
-    MasterHasErrors,
-    OutputError,
-    TemplateError,
-    WorkbookError,
-    WriteRefused,
-)
+from annex_tools.contract.errors import USER_ERRORS, MasterHasErrors
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
 if TYPE_CHECKING:
@@ -56,6 +47,9 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 class CannotRun(Exception):
     """A Chinese message for the user; the command exits 2."""
+
+
+CANNOT_RUN: tuple[type[Exception], ...] = (CannotRun, *USER_ERRORS)  # exit 2 with the message
 
 
 def _today(value: str | None) -> dt.date:
@@ -657,16 +651,7 @@ def main() -> None:
         render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
         err.print(styled(("未生成：", "bold red"), str(exc)))
         sys.exit(EXIT_FINDINGS)
-    except (
-        CannotRun,
-        InputError,
-        WorkbookError,
-        LockedError,
-        TemplateError,
-        OutputError,
-        WriteRefused,
-        FileWriteError,
-    ) as exc:
+    except CANNOT_RUN as exc:
         err.print(styled(("无法运行：", "bold red"), str(exc)))
         sys.exit(EXIT_CANNOT_RUN)
     except PermissionError as exc:

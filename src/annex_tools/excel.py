@@ -24,16 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import xlwings as xw
 
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import (
-    FileWriteError,
-    InputError,
-    LockedError,
-    MasterHasErrors,
-    OutputError,
-    TemplateError,
-    WorkbookError,
-    WriteRefused,
-)
+from annex_tools.contract.errors import USER_ERRORS, MasterHasErrors
 from annex_tools.contract.text import normalize
 from annex_tools.logs import log_path, logger
 from annex_tools.usecases.environment import (  # the rest is re-exported for the tests
@@ -69,10 +60,6 @@ T = TypeVar("T")
 
 TITLE = "述职评议"
 # Errors whose message is already a Chinese sentence for the user.
-KNOWN_ERRORS = (
-    WorkbookError, LockedError, TemplateError, OutputError, WriteRefused, FileWriteError,
-    InputError,
-)  # fmt: skip
 
 
 def _logger() -> logging.Logger:
@@ -220,7 +207,7 @@ def button(fn: Callable[[Any], str | None]) -> Callable[[], None]:
             message = fn(book)
             if message:
                 book.app.alert(message, title=TITLE)
-        except KNOWN_ERRORS as exc:  # a Chinese message already: no log, no type name
+        except USER_ERRORS as exc:  # a Chinese message already: no log, no type name
             if book is None:
                 raise
             book.app.alert(f"操作没有完成：{exc}", title=TITLE, mode="critical")

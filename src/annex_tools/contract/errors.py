@@ -81,3 +81,11 @@ class FileWriteError(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"无法写入“{self.path}”：{reason}")
+
+
+# The errors whose message is already a Chinese sentence for the user: the CLI prints them and
+# exits 2, a ribbon button shows them in its dialog; neither adds a log or a type name.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    WorkbookError, LockedError, TemplateError, OutputError, InputError, WriteRefused,
+    FileWriteError,
+)  # fmt: skip
