@@ -154,6 +154,16 @@ def _ledger_row(item: str, due: dt.date | None, actual: str, verdict: str) -> di
     return {"item": item, "due": format_date(due) or "未设定", "actual": actual, "verdict": verdict}
 
 
+def _kept(
+    actual: dt.date | None, deadline: dt.date, asof: dt.date, missing: str, pending: str
+) -> str:
+    """A deadline's verdict: 按时 or 逾期 by the date recorded; without one, `missing` once the
+    deadline has passed, else `pending`."""
+    if actual is None:
+        return missing if asof > deadline else pending
+    return "按时" if actual <= deadline else "逾期"
+
+
 def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[str, str]]:
     """The notice's time points (四、2), each with the deadline in force (设置), the actual date
     the master records and whether it was kept; derived from the master only."""
@@ -193,10 +203,7 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
     bodies = annex2_bodies(inst, st.exempt)
     for o in sorted(bodies, key=lambda o: o.row):
         got = o.annex2_received
-        if got is None:
-            verdict = "未收到" if asof > st.branch_deadline else "尚未收到"
-        else:
-            verdict = "按时" if got <= st.branch_deadline else "逾期"
+        verdict = _kept(got, st.branch_deadline, asof, "未收到", "尚未收到")
         rows.append(
             _ledger_row(
                 f"{o.name}报送附件2", st.branch_deadline, format_date(got) or "未记录", verdict
@@ -204,10 +211,7 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
         )
     # 4. the 党委's deliberation by 1月底
     review = st.review_date
-    if review is None:
-        verdict = "未记录" if asof > st.report_deadline else "尚未审议"
-    else:
-        verdict = "按时" if review <= st.report_deadline else "逾期"
+    verdict = _kept(review, st.report_deadline, asof, "未记录", "尚未审议")
     rows.append(
         _ledger_row(
             "党委审议并向上级报送", st.report_deadline, format_date(review) or "未记录", verdict
