@@ -1,6 +1,11 @@
 """字数 exactly as Word counts it (definition: shared/notes/toolchain-facts.md)."""
 
+from pathlib import Path
+
 import pytest
+from docx_builders import BASIC, make_docx
+
+from annex_tools.analysis import analyze_file
 
 from annex_tools.contract.text import word_count
 
@@ -38,6 +43,11 @@ CASES = [
     ("“三会一课” 12 次", 8),
     ("𠀀𠀁", 2),  # CJK extension B
     ("Party-building 工作 100%", 4),
+    # U+2028/U+2029: each one word of its own, separating the words around it (issue 21)
+    ("a\u2028b", 3),
+    ("Hello\u2028World\u2029Test", 5),
+    ("\u2028", 1),
+    ("学习\u2029", 3),
 ]
 
 
@@ -49,3 +59,17 @@ def test_word_count_matches_word(text: str, expected: int) -> None:
 def test_count_is_additive_over_paragraphs() -> None:
     paragraphs = [t for t, _ in CASES]
     assert sum(word_count(p) for p in paragraphs) == sum(n for _, n in CASES)
+
+
+def test_analyze_counts_line_and_paragraph_separators_as_word(tmp_path: Path) -> None:
+    """A real .docx whose text carries U+2028/U+2029 (pasted from a web page): `analyze`
+    gives Word's count, and the separators still end a heading's line."""
+    paragraphs = list(BASIC)
+    paragraphs[4] = "Hello\u2028World\u2029Test"  # part 一's body: 5 words, not 3
+    paragraphs[6] = "二、存在的问题\u2028我学习不够深入。"  # heading, separator, body on one paragraph
+    del paragraphs[5]
+    path = make_docx(tmp_path / "r.docx", paragraphs)
+    result = analyze_file(path)
+    # BASIC is 77; part 一's body 9 -> 5; the separator between heading and body adds 1
+    assert result.words == 77 - 9 + 5 + 1
+    assert result.parts["problems"] == 8

@@ -101,12 +101,14 @@ def heading_part(text: str) -> str | None:
 
 # Line and paragraph breaks inside one Word paragraph: manual line breaks (w:br, w:cr), and
 # the characters a pasted text may carry (CR LF, CR, LF, VT, FF, NEL, U+2028, U+2029).
-_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+# U+2028 and U+2029 stay at the end of the line they close: Word counts each as one word.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85]|(?<=[\u2028\u2029])")
 
 
 def split_lines(paragraphs: list[str]) -> list[str]:
     """Every line on its own: a heading followed by a line break and body text in the same
-    paragraph is still a heading. Word counts are unchanged (the breaks count nothing)."""
+    paragraph is still a heading. Word counts are unchanged (the breaks that count nothing
+    are dropped; U+2028/U+2029, which Word counts, end the line they close)."""
     return [line for p in paragraphs for line in _LINE_BREAKS.split(p)]
 
 

@@ -168,6 +168,9 @@ _EA_RANGES = (
     "\U00020000-\U0003134f"
 )
 _EA_CHAR = re.compile(f"[{_EA_RANGES}]")
+# U+2028 (line separator) and U+2029 (paragraph separator): Word counts each as a word of its
+# own that also separates the words around it ("a\u2028b" is 3), unlike other whitespace.
+_SEPARATOR_WORD = re.compile("[\u2028\u2029]")
 _OTHER_RUN = re.compile(f"[^\\s{_EA_RANGES}]+")
 
 
@@ -176,9 +179,14 @@ def word_count(text: str) -> int:
 
     Each East Asian character counts 1; each maximal run of other non-space characters
     (an English word, a number, half-width punctuation, “ ” — … or emoji) counts 1;
-    whitespace and paragraph marks count nothing.
+    U+2028 and U+2029 count 1 each and separate the words around them; other whitespace
+    and paragraph marks count nothing.
     """
-    return len(_EA_CHAR.findall(text)) + len(_OTHER_RUN.findall(text))
+    return (
+        len(_EA_CHAR.findall(text))
+        + len(_OTHER_RUN.findall(text))
+        + len(_SEPARATOR_WORD.findall(text))
+    )
 
 
 # ---- characters an .xlsx cannot hold --------------------------------------------------
