@@ -5,7 +5,11 @@ openpyxl's Excel-formula tokenizer and carries no leading "="; no classic condit
 refers to another sheet; defined names and table ids are unique; every worksheet has a codeName
 with a document module of that name in the VBA project; the `_VBA_PROJECT` stream has the
 written form of MS-OVBA 2.3.4.1; no `xlwings.conf` interpreter path; neutral properties and no
-forced recalculation on load.
+forced recalculation on load. As Excel writes its own files: conditional-format (dxf) fills carry
+`bgColor` (the colour Excel paints a conditional fill with); chart axes carry `<c:delete val="0"/>`,
+`tickLblPos` and `crosses`, in schema order, with `axPos` on the side the bar direction puts
+them; the CFB directory of `vbaProject.bin` has no red entry with a red child (MS-CFB 2.6.4);
+the decompressed `VBA/dir` stream ends at its Terminator record (MS-OVBA 2.3.4.2).
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from pathlib import Path
 
 import olefile
 from lxml import etree
+from oletools.olevba import decompress_stream
 from openpyxl.formula.tokenizer import Tokenizer
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _SHEET_REF = re.compile(r"(?:'[^']+'|[^\s'!(),=<>&+\-*/^\"]+)!")
 
 
@@ -62,8 +68,11 @@ def _vba_problems(z: zipfile.ZipFile, code_names: dict[str, str]) -> list[str]:
         project = ole.openstream("PROJECT").read().decode("cp1252", "replace")
         documents = set(re.findall(r"^Document=([^/\r\n]+)/", project, re.M))
         streams = {"/".join(p) for p in ole.listdir()}
+        dir_stream = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
     finally:
         ole.close()
+    out += _cfb_colour_problems(z.read("xl/vbaProject.bin"))
+    out += _dir_stream_problems(dir_stream)
     for sheet, code in code_names.items():
         if not code:
             out.append(f"sheet {sheet!r} has no codeName")
@@ -129,7 +138,126 @@ def strictness_problems(path: Path) -> list[str]:  # noqa: C901 - one list of ch
                 out.append("docProps/core.xml carries a lastModifiedBy name")
         if "xl/vbaProject.bin" in names:
             out += _vba_problems(z, code_names)
+        if "xl/styles.xml" in names:
+            out += _dxf_problems(z.read("xl/styles.xml"))
+        for name in sorted(n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n)):
+            out += _chart_axis_problems(name, z.read(name))
     return out
+
+
+def _dxf_problems(styles: bytes) -> list[str]:
+    """A conditional format's solid fill is painted with `bgColor` by Excel (ECMA-376 18.8.32
+    for dxf): a fill with only `fgColor` shows nothing there."""
+    out = []
+    root = etree.fromstring(styles)
+    for i, dxf in enumerate(root.iterfind("m:dxfs/m:dxf", NS)):
+        for fill in dxf.iterfind("m:fill/m:patternFill", NS):
+            if fill.find("m:bgColor", NS) is None and fill.get("patternType") != "none":
+                fg = fill.find("m:fgColor", NS)
+                colour = fg.get("rgb") if fg is not None else None
+                out.append(f"styles.xml dxf {i}: conditional fill without bgColor (fgColor {colour})")
+    return out
+
+
+# CT_CatAx / CT_ValAx (ECMA-376 21.2.2): the children this check cares about, in schema order
+_AXIS_ORDER = (
+    "axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title",
+    "numFmt", "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx",
+    "crosses", "crossesAt",
+)
+
+
+def _chart_axis_problems(name: str, data: bytes) -> list[str]:
+    """Axes as Excel writes them: `delete val=0` (an axis without it may be hidden),
+    `tickLblPos`, `crosses`, schema order, and the category axis at the bottom of a column
+    chart (left of a bar chart), the value axis across from it."""
+    out = []
+    root = etree.fromstring(data)
+    plot = root.find(f".//{{{C}}}plotArea")
+    if plot is None:
+        return out
+    sides: dict[str, str] = {}
+    for bar in plot.iterfind(f"{{{C}}}barChart"):
+        direction = bar.find(f"{{{C}}}barDir")
+        col = direction is None or direction.get("val") == "col"
+        for ax_id in bar.iterfind(f"{{{C}}}axId"):
+            sides.setdefault(ax_id.get("val", ""), "col" if col else "bar")
+    for axis in plot:
+        kind = etree.QName(axis).localname
+        if kind not in ("catAx", "valAx", "dateAx"):
+            continue
+        ax_id = axis.find(f"{{{C}}}axId")
+        where = f"{name} {kind} {ax_id.get('val') if ax_id is not None else '?'}"
+        delete = axis.find(f"{{{C}}}delete")
+        if delete is None or delete.get("val") not in ("0", "false"):
+            out.append(f"{where}: no <c:delete val=\"0\"/> (Excel may hide the axis)")
+        for child in ("tickLblPos", "crossAx"):
+            if axis.find(f"{{{C}}}{child}") is None:
+                out.append(f"{where}: no <c:{child}>")
+        if axis.find(f"{{{C}}}crosses") is None and axis.find(f"{{{C}}}crossesAt") is None:
+            out.append(f"{where}: no <c:crosses> or <c:crossesAt>")
+        order = [etree.QName(c).localname for c in axis]
+        known = [c for c in order if c in _AXIS_ORDER]
+        if known != sorted(known, key=_AXIS_ORDER.index):
+            out.append(f"{where}: children out of schema order: {known}")
+        pos = axis.find(f"{{{C}}}axPos")
+        direction = sides.get(ax_id.get("val", "") if ax_id is not None else "")
+        if pos is not None and direction is not None:
+            category = kind != "valAx"
+            want = {("col", True): "b", ("col", False): "l", ("bar", True): "l", ("bar", False): "b"}
+            if pos.get("val") != want[(direction, category)]:
+                out.append(
+                    f"{where}: axPos {pos.get('val')} on a {direction} chart "
+                    f"(Excel writes {want[(direction, category)]})"
+                )
+    return out
+
+
+def _cfb_colour_problems(data: bytes) -> list[str]:
+    """MS-CFB 2.6.4: the directory is a red-black tree; no red entry may have a red child
+    (all black is allowed)."""
+    shift = int.from_bytes(data[30:32], "little")
+    size = 1 << shift
+    difat = [int.from_bytes(data[76 + 4 * i : 80 + 4 * i], "little") for i in range(109)]
+    fat: list[int] = []
+    for sector in difat:
+        if sector >= 0xFFFFFFFA:
+            break
+        block = data[(sector + 1) * size : (sector + 2) * size]
+        fat += [int.from_bytes(block[i : i + 4], "little") for i in range(0, size, 4)]
+    entries = []
+    sector = int.from_bytes(data[48:52], "little")
+    while sector < 0xFFFFFFFA:
+        block = data[(sector + 1) * size : (sector + 2) * size]
+        entries += [block[i : i + 128] for i in range(0, size, 128)]
+        sector = fat[sector]
+    out = []
+    for i, entry in enumerate(entries):
+        if entry[66] == 0 or entry[67] != 0:  # unused, or black
+            continue
+        for link in (int.from_bytes(entry[68:72], "little"), int.from_bytes(entry[72:76], "little")):
+            if link < len(entries) and entries[link][66] != 0 and entries[link][67] == 0:
+                name = entry[:64].decode("utf-16-le", "replace").split("\x00")[0]
+                child = entries[link][:64].decode("utf-16-le", "replace").split("\x00")[0]
+                out.append(f"vbaProject.bin directory: red {name!r} has red sibling link {child!r}")
+    return out
+
+
+def _dir_stream_problems(data: bytes) -> list[str]:
+    """Walk the decompressed `dir` stream's records (Id u16, Size u32, data; PROJECTVERSION
+    carries 6 bytes after a Reserved size of 4) to the Terminator (0x0010, Reserved u32): no
+    byte may follow it."""
+    pos = 0
+    while pos + 6 <= len(data):
+        rid = int.from_bytes(data[pos : pos + 2], "little")
+        size = int.from_bytes(data[pos + 2 : pos + 6], "little")
+        pos += 6
+        if rid == 0x0010:
+            if pos != len(data):
+                return [f"VBA/dir: {len(data) - pos} bytes after the Terminator record"]
+            return []
+        pos += 6 if rid == 0x0009 else size
+    return ["VBA/dir: no Terminator record"]
 
 
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:

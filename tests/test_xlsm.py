@@ -277,3 +277,74 @@ def test_strictness_check_catches_each_defect_of_the_old_master(tmp_path: Path) 
         "fullCalcOnLoad",
     ):
         assert expected in problems, expected
+
+
+def test_strictness_check_catches_the_excel_details_of_issue_21(tmp_path: Path) -> None:
+    """The master as committed before issue 21 (commit 7680c24): conditional fills with
+    fgColor only, chart axes without delete/tickLblPos/crosses and with the wrong axPos,
+    red-red links in the CFB directory, 4 bytes after the dir stream's Terminator."""
+    from excel_strict import strictness_problems
+
+    old = tmp_path / "old.xlsm"
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", "7680c24:xlsm/annex-master.xlsm"], capture_output=True
+    )
+    if shown.returncode != 0:
+        pytest.skip("git history not available")
+    old.write_bytes(shown.stdout)
+    problems = "\n".join(strictness_problems(old))
+    for expected in (
+        "conditional fill without bgColor",
+        'no <c:delete val="0"/>',
+        "no <c:tickLblPos>",
+        "no <c:crosses>",
+        "axPos l on a col chart",
+        "axPos l on a bar chart",
+        "has red sibling link",
+        "4 bytes after the Terminator",
+    ):
+        assert expected in problems, expected
+
+
+def test_excel_made_vba_projects_pass_the_cfb_and_dir_checks() -> None:
+    """The checks read Excel's own files (shipped in the xlwings wheel) as clean: a directory
+    without red-red links (the build colours all
+    entries black, which MS-CFB 2.6.4 allows) and a dir stream ending at its Terminator. Made red-red, the same file is caught."""
+    import io
+
+    import olefile
+    import xlwings
+    from excel_strict import _cfb_colour_problems, _dir_stream_problems
+    from oletools.olevba import decompress_stream
+
+    folder = Path(xlwings.__file__).parent
+    for name in ("quickstart_standalone.xlsm", "quickstart.xlsm", "addin/xlwings.xlam"):
+        with zipfile.ZipFile(folder / name) as z:
+            data = z.read("xl/vbaProject.bin")
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        try:
+            dir_stream = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
+            # an entry with a sibling, and that sibling: where they sit in the file
+            entry = next(
+                e for e in ole.direntries if e is not None and e.sid_right != olefile.NOSTREAM
+            )
+            sector_size = ole.sectorsize
+            chain = [ole.first_dir_sector]
+            while ole.fat[chain[-1]] < olefile.MAXREGSECT:
+                chain.append(ole.fat[chain[-1]])
+        finally:
+            ole.close()
+        assert _cfb_colour_problems(data) == [], name
+        assert _dir_stream_problems(dir_stream) == [], name
+        assert _dir_stream_problems(dir_stream + b"\0\0\0\0") == [
+            "VBA/dir: 4 bytes after the Terminator record"
+        ]
+        per_sector = sector_size // 128
+
+        def colour_at(sid: int) -> int:
+            sector = chain[sid // per_sector]
+            return (sector + 1) * sector_size + (sid % per_sector) * 128 + 67
+
+        broken = bytearray(data)
+        broken[colour_at(entry.sid)] = broken[colour_at(entry.sid_right)] = 0  # both red
+        assert any("has red sibling link" in p for p in _cfb_colour_problems(bytes(broken))), name

@@ -32,8 +32,10 @@ FORMATTED_ROWS = 500  # validations and formats reach this far below the header 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(name="微软雅黑", bold=True, color="FFFFFF", size=10)
 BODY_FONT = Font(name="微软雅黑", size=10)
-RED = PatternFill("solid", fgColor="F8CBAD")
-AMBER = PatternFill("solid", fgColor="FFE699")
+# conditional-format fills: Excel paints a dxf's solid fill with bgColor, LibreOffice has read
+# fgColor; both carry the colour so each shows it
+RED = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
+AMBER = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")
 THIN = Side(style="thin", color="BFBFBF")
 
 
@@ -533,7 +535,20 @@ def _dashboard_sheet(wb: Workbook) -> None:
     )
     rects.set_categories(cats)
     rects.height, rects.width = 9, 22
+    for chart, category_side, value_side in ((grades, "b", "l"), (quota, "b", "l"), (rects, "l", "b")):
+        _axes_as_excel_writes(chart, category_side, value_side)
     ws.add_chart(rects, f"A{last + 22}")
+
+
+def _axes_as_excel_writes(chart: Any, category_side: str, value_side: str) -> None:
+    """Axes shown (`<c:delete val="0"/>`: openpyxl otherwise leaves Excel free to hide them),
+    labels next to the axis, crossing at zero, the category axis at the bottom of a column
+    chart and at the left of a bar chart, as Excel's own charts have them."""
+    for axis, side in ((chart.x_axis, category_side), (chart.y_axis, value_side)):
+        axis.delete = False
+        axis.tickLblPos = "nextTo"
+        axis.crosses = "autoZero"
+        axis.axPos = side
 
 
 def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:

@@ -215,13 +215,49 @@ def _without_template_project(path: Path) -> None:
     os.replace(tmp, path)
 
 
+_DIR_TERMINATOR = b"\x10\x00\x00\x00\x00\x00"  # MS-OVBA 2.3.4.2: Id 0x0010, Reserved 0
+
+
 def spec_vba_project(vba_bin: bytes) -> bytes:
-    """The project with its `_VBA_PROJECT` stream in the written form of MS-OVBA 2.3.4.1."""
+    """The project with its `_VBA_PROJECT` stream in the written form of MS-OVBA 2.3.4.1, its
+    `dir` stream ending at its Terminator (pyOpenVBA writes 4 more zero bytes after it), and a
+    directory without red-red links (MS-CFB 2.6.4)."""
     from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress
 
     cfb = CFB.from_bytes(vba_bin)
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
-    return cfb.to_bytes()
+    dir_stream = decompress(cfb.get_stream_in_storage("VBA", "dir"))
+    if dir_stream.endswith(_DIR_TERMINATOR + b"\x00" * 4):
+        cfb.write_stream_in_storage("VBA", "dir", compress(dir_stream[:-4]))
+    return all_black(cfb.to_bytes())
+
+
+def all_black(data: bytes) -> bytes:
+    """The compound file with every directory entry coloured black. MS-CFB 2.6.4 allows it
+    ("the simplest implementation ... would be to mark every node as black"); pyOpenVBA
+    keeps the colours of the entries it re-links, which can leave a red entry under a red one."""
+    out = bytearray(data)
+    size = 1 << int.from_bytes(data[30:32], "little")
+    if int.from_bytes(data[72:76], "little") not in (0, 0xFFFFFFFE):  # DIFAT sectors: none here
+        raise BuildError("VBA 工程文件过大（需要 DIFAT 扇区）")
+    fat: list[int] = []
+    for i in range(109):
+        sector = int.from_bytes(data[76 + 4 * i : 80 + 4 * i], "little")
+        if sector >= 0xFFFFFFFA:
+            break
+        block = data[(sector + 1) * size : (sector + 2) * size]
+        fat += [int.from_bytes(block[j : j + 4], "little") for j in range(0, size, 4)]
+    sector = int.from_bytes(data[48:52], "little")
+    seen: set[int] = set()
+    while sector < 0xFFFFFFFA and sector not in seen:
+        seen.add(sector)
+        base = (sector + 1) * size
+        for offset in range(base, base + size, 128):
+            if out[offset + 66] != 0:  # a used entry (type 1, 2 or 5)
+                out[offset + 67] = 1
+        sector = fat[sector]
+    return bytes(out)
 
 
 def _finish_zip(path: Path, ribbon: bytes) -> None:
