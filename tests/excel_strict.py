@@ -155,15 +155,30 @@ def _dxf_problems(styles: bytes) -> list[str]:
             if fill.find("m:bgColor", NS) is None and fill.get("patternType") != "none":
                 fg = fill.find("m:fgColor", NS)
                 colour = fg.get("rgb") if fg is not None else None
-                out.append(f"styles.xml dxf {i}: conditional fill without bgColor (fgColor {colour})")
+                out.append(
+                    f"styles.xml dxf {i}: conditional fill without bgColor (fgColor {colour})"
+                )
     return out
 
 
 # CT_CatAx / CT_ValAx (ECMA-376 21.2.2): the children this check cares about, in schema order
 _AXIS_ORDER = (
-    "axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title",
-    "numFmt", "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx",
-    "crosses", "crossesAt",
+    "axId",
+    "scaling",
+    "delete",
+    "axPos",
+    "majorGridlines",
+    "minorGridlines",
+    "title",
+    "numFmt",
+    "majorTickMark",
+    "minorTickMark",
+    "tickLblPos",
+    "spPr",
+    "txPr",
+    "crossAx",
+    "crosses",
+    "crossesAt",
 )
 
 
@@ -190,7 +205,7 @@ def _chart_axis_problems(name: str, data: bytes) -> list[str]:
         where = f"{name} {kind} {ax_id.get('val') if ax_id is not None else '?'}"
         delete = axis.find(f"{{{C}}}delete")
         if delete is None or delete.get("val") not in ("0", "false"):
-            out.append(f"{where}: no <c:delete val=\"0\"/> (Excel may hide the axis)")
+            out.append(f'{where}: no <c:delete val="0"/> (Excel may hide the axis)')
         for child in ("tickLblPos", "crossAx"):
             if axis.find(f"{{{C}}}{child}") is None:
                 out.append(f"{where}: no <c:{child}>")
@@ -204,7 +219,12 @@ def _chart_axis_problems(name: str, data: bytes) -> list[str]:
         direction = sides.get(ax_id.get("val", "") if ax_id is not None else "")
         if pos is not None and direction is not None:
             category = kind != "valAx"
-            want = {("col", True): "b", ("col", False): "l", ("bar", True): "l", ("bar", False): "b"}
+            want = {
+                ("col", True): "b",
+                ("col", False): "l",
+                ("bar", True): "l",
+                ("bar", False): "b",
+            }
             if pos.get("val") != want[(direction, category)]:
                 out.append(
                     f"{where}: axPos {pos.get('val')} on a {direction} chart "
@@ -232,10 +252,13 @@ def _cfb_colour_problems(data: bytes) -> list[str]:
         entries += [block[i : i + 128] for i in range(0, size, 128)]
         sector = fat[sector]
     out = []
-    for i, entry in enumerate(entries):
+    for entry in entries:
         if entry[66] == 0 or entry[67] != 0:  # unused, or black
             continue
-        for link in (int.from_bytes(entry[68:72], "little"), int.from_bytes(entry[72:76], "little")):
+        for link in (
+            int.from_bytes(entry[68:72], "little"),
+            int.from_bytes(entry[72:76], "little"),
+        ):
             if link < len(entries) and entries[link][66] != 0 and entries[link][67] == 0:
                 name = entry[:64].decode("utf-16-le", "replace").split("\x00")[0]
                 child = entries[link][:64].decode("utf-16-le", "replace").split("\x00")[0]

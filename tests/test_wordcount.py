@@ -6,7 +6,6 @@ import pytest
 from docx_builders import BASIC, make_docx
 
 from annex_tools.analysis import analyze_file
-
 from annex_tools.contract.text import word_count
 
 CASES = [
@@ -66,7 +65,9 @@ def test_analyze_counts_line_and_paragraph_separators_as_word(tmp_path: Path) ->
     gives Word's count, and the separators still end a heading's line."""
     paragraphs = list(BASIC)
     paragraphs[4] = "Hello\u2028World\u2029Test"  # part 一's body: 5 words, not 3
-    paragraphs[6] = "二、存在的问题\u2028我学习不够深入。"  # heading, separator, body on one paragraph
+    paragraphs[6] = (
+        "二、存在的问题\u2028我学习不够深入。"  # heading, separator, body on one paragraph
+    )
     del paragraphs[5]
     path = make_docx(tmp_path / "r.docx", paragraphs)
     result = analyze_file(path)

@@ -341,10 +341,8 @@ def test_excel_made_vba_projects_pass_the_cfb_and_dir_checks() -> None:
         ]
         per_sector = sector_size // 128
 
-        def colour_at(sid: int) -> int:
-            sector = chain[sid // per_sector]
-            return (sector + 1) * sector_size + (sid % per_sector) * 128 + 67
-
         broken = bytearray(data)
-        broken[colour_at(entry.sid)] = broken[colour_at(entry.sid_right)] = 0  # both red
+        for sid in (entry.sid, entry.sid_right):  # both red
+            sector = chain[sid // per_sector]
+            broken[(sector + 1) * sector_size + (sid % per_sector) * 128 + 67] = 0
         assert any("has red sibling link" in p for p in _cfb_colour_problems(bytes(broken))), name

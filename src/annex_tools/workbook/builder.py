@@ -535,7 +535,11 @@ def _dashboard_sheet(wb: Workbook) -> None:
     )
     rects.set_categories(cats)
     rects.height, rects.width = 9, 22
-    for chart, category_side, value_side in ((grades, "b", "l"), (quota, "b", "l"), (rects, "l", "b")):
+    for chart, category_side, value_side in (
+        (grades, "b", "l"),
+        (quota, "b", "l"),
+        (rects, "l", "b"),
+    ):
         _axes_as_excel_writes(chart, category_side, value_side)
     ws.add_chart(rects, f"A{last + 22}")
 
