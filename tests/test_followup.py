@@ -25,6 +25,10 @@ def _varied() -> dict[str, list[dict[str, Any]]]:
         ("S3", "已完成", D(2024, 4, 30), D(2024, 5, 2), ""),  # late and unverified
         ("S4", "已完成", D(2024, 4, 30), D(2024, 5, 9), "已核验"),  # late, verified
         ("S2", "已完成", D(2024, 4, 30), D(2024, 4, 1), " "),  # spaces: unverified
+        # issue 21: impossible states and a completion after the 台账's date
+        ("S2", "已完成", D(2024, 4, 30), None, "已核验"),  # done without a date: to check
+        ("S4", "整改中", D(2024, 3, 1), None, "党委巡察办公室已核验"),  # open yet verified
+        ("S4", "已完成", D(2024, 5, 1), D(2024, 6, 20), "已核验"),  # done after the date: overdue
     ]
     for n, (sid, status, deadline, done, verified) in enumerate(extra, start=10):
         rec = dict(base)
@@ -45,12 +49,17 @@ def _independent(data: dict[str, list[dict[str, Any]]], today: dt.date) -> dict[
         org = orgs[org_of[r["述职编号"]]]
         body = org if org["组织类型"] != "在职党支部" else orgs[org["上级组织编号"]]
         c = out.setdefault(
-            body["组织名称"], dict.fromkeys(("n", "open", "over", "unv", "ok", "late"), 0)
+            body["组织名称"], dict.fromkeys(("n", "open", "over", "unv", "ok", "odd", "late"), 0)
         )
         c["n"] += 1
-        if r["整改状态"] == "已完成":
-            c["ok" if str(r.get("核验情况") or "").strip() else "unv"] += 1
-            c["late"] += bool(r["完成日期"] and r["整改时限"] and r["完成日期"] > r["整改时限"])
+        done, verified = r["完成日期"], str(r.get("核验情况") or "").strip()
+        if r["整改状态"] == "已完成" and not done:
+            c["odd"] += 1
+        elif r["整改状态"] != "已完成" and (verified or (done and done <= today)):
+            c["odd"] += 1
+        elif r["整改状态"] == "已完成" and done <= today:
+            c["ok" if verified else "unv"] += 1
+            c["late"] += bool(r["整改时限"] and done > r["整改时限"])
         elif r["整改时限"] and r["整改时限"] < today:
             c["over"] += 1
         else:
@@ -72,16 +81,20 @@ def test_counts_equal_an_independent_count(tmp_path: Path) -> None:
         "逾期未完成",
         "已完成待核验",
         "已核验",
+        "状态待核实",
         "逾期完成",
     ]
     got = {}
+    keys = ("n", "open", "over", "unv", "ok", "odd", "late")
     for row in ws.iter_rows(min_row=5, values_only=True):
         if not row[0] or row[0] == "合计":
             break
-        got[row[0]] = dict(zip(("n", "open", "over", "unv", "ok", "late"), row[1:7], strict=True))
+        got[row[0]] = dict(zip(keys, row[1:8], strict=True))
     expected = _independent(data, TODAY)
     assert got == expected
-    assert expected["示例党总支"] == {"n": 8, "open": 2, "over": 1, "unv": 1, "ok": 4, "late": 2}
+    assert expected["示例党总支"] == {
+        "n": 10, "open": 2, "over": 2, "unv": 1, "ok": 4, "odd": 1, "late": 2
+    }  # fmt: skip
     total = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
     assert total[1] == len(data["rects"])
 
@@ -98,13 +111,58 @@ def test_each_body_sheet_lists_its_rows_with_the_master_id_and_days_overdue(
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "整改编号")
     listed = {r[0]: r for r in rows[start + 1 :] if r[0]}
-    assert set(listed) == {"R1", "R3", "R4", "R10", "R11", "R12", "R13", "R14"}
-    assert listed["R10"][6] == "逾期未完成" and listed["R10"][7] == 31
-    assert listed["R13"][6] == "已完成待核验（逾期完成）"
+    assert set(listed) == {"R1", "R3", "R4", *(f"R{n}" for n in (10, 11, 12, 13, 14, 17, 18))}
+    header = rows[start]
+    col = {h: header.index(h) for h in header}
+    assert listed["R10"][col["统计日期状态"]] == "逾期未完成" and listed["R10"][col["逾期天数"]] == 31
+    assert listed["R13"][col["统计日期状态"]] == "已完成待核验（逾期完成）"
+    # the master's 整改措施 and 责任人 beside each problem
+    base = valid()["rects"][0]
+    assert listed["R10"][col["整改措施"]] == base["整改措施"]
+    assert listed["R10"][col["责任人"]] == (base.get("责任人") or None)
+    # impossible states are 状态待核实 with the reason; none reads 已核验 or 逾期未完成
+    undated = next(i for i in fu.items if i.rid == "R16")  # 示例第二党总支's sheet
+    assert undated.state == "状态待核实" and "没有完成日期" in undated.note
+    assert listed["R17"][col["统计日期状态"]] == "状态待核实"
+    assert "核验情况却已填写" in listed["R17"][col["说明"]]
+    # done after the 台账's date: overdue on it, and its 核验情况 is not shown beside that
+    assert listed["R18"][col["统计日期状态"]] == "逾期未完成"
+    assert not listed["R18"][col["核验情况"]] and "晚于统计日期" in listed["R18"][col["说明"]]
+    for r in listed.values():
+        assert not (r[col["统计日期状态"]] == "逾期未完成" and r[col["核验情况"]]), r
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows
     # per secretary: 丁四 (S3) has one open and one done-late unverified, plus R3 verified
-    per = {r[0]: r[2:8] for r in rows[4:start] if r[0]}
-    assert per["示例第一党支部 丁四"] == (3, 1, 0, 1, 1, 1)
+    per = {r[0]: r[2:9] for r in rows[4:start] if r[0]}
+    assert per["示例第一党支部 丁四"] == (3, 1, 0, 1, 1, 0, 1)
+
+
+def test_completion_counts_at_the_date_of_the_ledger(tmp_path: Path) -> None:
+    """`--today` before every completion: nothing is done or verified on that date."""
+    data = valid()
+    early = min(r["完成日期"] for r in data["rects"] if r["完成日期"]) - dt.timedelta(days=1)
+    fu = make_followup(workbook_from_rows(to_rows(data)), early, tmp_path / "tz.xlsx")
+    states = {i.rid: i.state for i in fu.items}
+    assert not any(s in ("已核验", "已完成待核验") for s in states.values()), states
+    later = make_followup(workbook_from_rows(to_rows(data)), TODAY, tmp_path / "tz2.xlsx")
+    assert any(i.state == "已核验" for i in later.items)
+
+
+def test_a_master_with_errors_gives_a_draft_on_every_sheet(tmp_path: Path) -> None:
+    data = valid()
+    data["grades"][1]["年度考核等次"] = "优秀"  # grade.linkage-excellent: an error
+    out = tmp_path / "tz.xlsx"
+    fu = make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    assert fu.draft.startswith("草稿") and "1 个错误" in fu.draft
+    book = openpyxl.load_workbook(out)
+    for ws in book.worksheets:
+        assert ws["A3"].value == fu.draft, ws.title
+        assert "草稿" in (ws.oddHeader.center.text or ""), ws.title
+    clean = make_followup(workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "c.xlsx")
+    assert clean.draft == ""
+    asked = make_followup(
+        workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "d.xlsx", draft=True
+    )
+    assert asked.draft.startswith("草稿")
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

@@ -569,14 +569,19 @@ def rectifications(
         Path | None,
         typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度整改台账.xlsx”"),
     ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="按草稿生成（每张表、每页标“草稿”）；主表有错误时总是草稿")
+    ] = False,
 ) -> None:
-    """整改跟踪台账（给党委巡察办）：按二级党组织和书记统计未完成、逾期、逾期完成、待核验、已核验。"""
+    """整改跟踪台账（给党委巡察办）：按统计日期统计未完成、逾期、逾期完成、待核验、已核验、状态待核实。"""
     from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
 
     day = _today(today)
-    fu = make_followup(workbook, day, out_path)
+    fu = make_followup(workbook, day, out_path, draft=draft)
     total = counts_of(fu.items)
     out.print(f"已生成整改台账：{fu.path}（统计日期 {day.isoformat()}）")
+    if fu.draft:
+        out.print(fu.draft, style="yellow")
     out.print("；".join(f"{h} {total[h]}" for h in COUNT_HEADERS))
 
 

@@ -459,7 +459,8 @@ def make_followup(book: Any) -> str:
 
     fu = FU.make_followup(OpenBook(book).read(), _today())
     total = counts_of(fu.items)
-    return f"整改台账已生成：\n{fu.path}\n" + "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
+    counts = "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
+    return f"整改台账已生成：\n{fu.path}\n{counts}" + (f"\n\n{fu.draft}" if fu.draft else "")
 
 
 @button

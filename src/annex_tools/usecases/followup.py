@@ -2,11 +2,14 @@
 
 党委巡察办公室要把述职评议考核整改落实情况作为院内巡察的重要内容，加强跟踪问效。
 
-`followup` (pure) puts every 整改 row in exactly one state - 未完成 (open, deadline not passed or
-none), 逾期未完成 (overdue, with days), 已完成待核验, 已核验 - and flags 逾期完成 (done after its
-时限) among the done ones; it counts them per 二级党组织 and per secretary. `write_followup` writes
-the 整改台账 workbook with XlsxWriter: a one-page overview and one printable sheet per body,
-every row with the master's 整改编号.
+`followup` (pure) puts every 整改 row in exactly one state on its date (`--today`) - 未完成 (open,
+deadline not passed or none), 逾期未完成 (overdue, with days), 已完成待核验, 已核验, or 状态待核实
+(an impossible state: 已完成 without a 完成日期, 核验情况 or a 完成日期 on an item not 已完成) - and
+flags 逾期完成 (done after its 时限) among the done ones; it counts them per 二级党组织 and per
+secretary. An item done after the date counts as not done on it. `write_followup` writes the 整改台账
+workbook with XlsxWriter: a one-page overview and one printable sheet per body, every row with the
+master's 整改编号, 整改措施 and 责任人; a draft (asked for, or a master with errors) says 草稿 on every
+sheet and printed page.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from annex_tools.contract.master import Workbook
 from annex_tools.usecases.master import Source
 
 OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED = "未完成", "逾期未完成", "已完成待核验", "已核验"
-STATES = (OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED)
+CONFLICT = "状态待核实"
+STATES = (OPEN, OVERDUE, DONE_UNVERIFIED, VERIFIED, CONFLICT)
 LATE = "逾期完成"
 COUNT_HEADERS = ("整改总数", *STATES, LATE)
 OVERVIEW = "总览"
@@ -36,6 +40,8 @@ class Item:
     body: str  # the 二级党组织's name
     secretary: str  # 组织 + 书记姓名
     problem: str
+    measure: str
+    owner: str  # 责任人
     deadline: dt.date | None
     status: str
     done: dt.date | None
@@ -44,6 +50,13 @@ class Item:
     days_overdue: int | None
     late: bool
     row: int
+    note: str = ""  # why the state differs from what the master's columns say on their own
+
+    @property
+    def verified_shown(self) -> str:
+        """核验情况 beside the state: only where it counts on the date (done by then) or is
+        itself the conflict; never beside an item still open on the date."""
+        return self.verified if self.state in (VERIFIED, DONE_UNVERIFIED, CONFLICT) else ""
 
 
 @dataclass
@@ -53,6 +66,8 @@ class Followup:
     items: list[Item]
     bodies: list[str] = field(default_factory=list)  # in 组织 order
     path: Path | None = None  # where the 台账 was written
+    source: str = ""  # the master's file name, printed as the 台账's source
+    draft: str = ""  # why the 台账 is a draft (empty: final)
 
     def counts(self, body: str) -> dict[str, int]:
         return counts_of([i for i in self.items if i.body == body])
@@ -77,14 +92,25 @@ def _text(value: object) -> str:
 
 def classify(
     status: str, deadline: dt.date | None, done: dt.date | None, verified: str, today: dt.date
-) -> tuple[str, int | None, bool]:
-    """(state, days overdue, done late) of one rectification on `today`."""
-    if status == S.STATUS_DONE:
-        late = done is not None and deadline is not None and done > deadline
-        return (VERIFIED if verified.strip() else DONE_UNVERIFIED), None, late
+) -> tuple[str, int | None, bool, str]:
+    """(state, days overdue, done late, note) of one rectification on `today`: done counts
+    only with a 完成日期 on or before `today`; an impossible combination is 状态待核实."""
+    verified = verified.strip()
+    if status == S.STATUS_DONE and done is None:
+        return CONFLICT, None, False, "整改状态为“已完成”，但没有完成日期"
+    if status != S.STATUS_DONE and verified:
+        return CONFLICT, None, False, f"整改状态为“{status or '未填写'}”，核验情况却已填写"
+    if status != S.STATUS_DONE and done is not None and done <= today:
+        return CONFLICT, None, False, f"填了完成日期，整改状态却是“{status or '未填写'}”"
+    note = ""
+    if status == S.STATUS_DONE and done is not None and done <= today:
+        late = deadline is not None and done > deadline
+        return (VERIFIED if verified else DONE_UNVERIFIED), None, late, note
+    if done is not None:  # done after the date: not done on it
+        note = f"{done.isoformat()}完成，晚于统计日期，按统计日期计为未完成"
     if deadline is not None and deadline < today:
-        return OVERDUE, (today - deadline).days, False
-    return OPEN, None, False
+        return OVERDUE, (today - deadline).days, False, note
+    return OPEN, None, False, note
 
 
 def followup(wb: Workbook, today: dt.date) -> Followup:
@@ -108,13 +134,17 @@ def followup(wb: Workbook, today: dt.date) -> Followup:
         name = str(subs.at[sid, "书记姓名"]) if sid in subs.index else ""
         deadline, done = _day(rec["整改时限"]), _day(rec["完成日期"])
         verified = _text(rec["核验情况"])
-        state, days, late = classify(_text(rec["整改状态"]), deadline, done, verified, today)
+        state, days, late, note = classify(
+            _text(rec["整改状态"]), deadline, done, verified, today
+        )
         items.append(
             Item(
                 _text(rec["整改编号"]),
                 body_of(org_id),
                 f"{org_name} {name}".strip() or f"述职{sid}",
                 _text(rec["存在问题"]),
+                _text(rec["整改措施"]),
+                _text(rec["责任人"]),
                 deadline,
                 _text(rec["整改状态"]) or "未填写",
                 done,
@@ -123,12 +153,14 @@ def followup(wb: Workbook, today: dt.date) -> Followup:
                 days,
                 late,
                 int(rec["_row"]),
+                note,
             )
         )
     order = [body_of(o) for o in orgs.index if orgs.at[o, "组织类型"] in S.SECOND_LEVEL_TYPES]
     bodies = list(dict.fromkeys([*order, *(i.body for i in items)]))
     bodies = [b for b in bodies if any(i.body == b for i in items)]
-    return Followup(today, wb.settings.year, items, bodies)
+    source = wb.path.name if wb.path is not None else ""
+    return Followup(today, wb.settings.year, items, bodies, source=source)
 
 
 # ---- the workbook ----------------------------------------------------------------------------
@@ -151,8 +183,12 @@ def sheet_names(bodies: list[str]) -> dict[str, str]:
     return out
 
 
-def make_followup(source: Source, today: dt.date, out: Path | None = None) -> Followup:
-    """整改台账 (`rectifications` and the button): to `out`, or beside the master by default."""
+def make_followup(
+    source: Source, today: dt.date, out: Path | None = None, draft: bool = False
+) -> Followup:
+    """整改台账 (`rectifications` and the button): to `out`, or beside the master by default.
+    A draft (every sheet and page says 草稿, with the reason) when `draft` is asked for or when
+    the master has errors on `today`."""
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
@@ -160,8 +196,21 @@ def make_followup(source: Source, today: dt.date, out: Path | None = None) -> Fo
     _refuse_non_master(wb)
     target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
     fu = followup(wb, today)
+    fu.draft = draft_reason(wb, today, draft)
     fu.path = write_followup(fu, target)
     return fu
+
+
+def draft_reason(wb: Workbook, today: dt.date, asked: bool) -> str:
+    """Why a workbook made from `wb` is a draft: the master's errors on `today`, or the
+    request; '' for a final one."""
+    from annex_tools.contract.findings import Severity
+    from annex_tools.usecases.check import check_workbook
+
+    errors = sum(f.severity is Severity.ERROR for f in check_workbook(wb, today).findings)
+    if errors:
+        return f"草稿：主表尚有 {errors} 个错误（运行“全面校验”查看），本表仅供核对，不得作为正式台账"
+    return "草稿：按要求生成的草稿，仅供核对" if asked else ""
 
 
 def write_followup(fu: Followup, path: Path) -> Path:
@@ -199,6 +248,9 @@ def _formats(book: Any) -> dict[str, Any]:
         "date": book.add_format(base | {"num_format": "yyyy-mm-dd", "align": "center"}),
         "bad": book.add_format(base | {"align": "center", "font_color": "#C00000", "bold": True}),
         "total": book.add_format(base | {"bold": True, "align": "center", "bg_color": "#F2F2F2"}),
+        "draft": book.add_format(
+            {"font_name": "黑体", "font_size": 12, "bold": True, "font_color": "#C00000"}
+        ),
     }
 
 
@@ -210,13 +262,17 @@ def _height(texts: tuple[tuple[str, int], ...]) -> float:
     return 14.0 * max(1, lines)
 
 
-def _page(ws: Any, title: str, last_col: int, landscape: bool = True) -> None:
+def _page(ws: Any, title: str, last_col: int, draft: str = "", landscape: bool = True) -> None:
+    from annex_tools.workbook.cells import DRAFT_PAGE_HEADER
+
     ws.set_paper(9)  # A4
     if landscape:
         ws.set_landscape()
     ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     ws.center_horizontally()
     ws.set_footer(f"&C{title}  第 &P 页，共 &N 页")
+    if draft:
+        ws.set_header(DRAFT_PAGE_HEADER)
 
 
 def _write(book: Any, fu: Followup) -> None:
@@ -224,13 +280,17 @@ def _write(book: Any, fu: Followup) -> None:
 
     f = _formats(book)
     title = f"{fu.year}年度述职评议考核整改落实情况台账"
-    when = f"统计日期：{fu.today.isoformat()}（逾期天数按此日期计算）"
+    when = f"统计日期：{fu.today.isoformat()}（完成与否、逾期天数均按此日期计算）"
+    if fu.source:
+        when += f"　数据来源：主表“{fu.source}”"
     names = sheet_names(fu.bodies)
 
     ws = book.add_worksheet(OVERVIEW)
     headers = ("二级党组织", *COUNT_HEADERS)
     merge(ws, 0, 0, 0, len(headers) - 1, title, f["title"])
     merge(ws, 1, 0, 1, len(headers) - 1, when, f["sub"])
+    if fu.draft:
+        merge(ws, 2, 0, 2, len(headers) - 1, fu.draft, f["draft"])
     write_row(ws, 3, 0, headers, f["head"])
     ws.set_column(0, 0, 30)
     ws.set_column(1, len(headers) - 1, 11)
@@ -239,7 +299,7 @@ def _write(book: Any, fu: Followup) -> None:
         counts = fu.counts(body)
         link(ws, row, 0, names[body], body, f["cell"])
         for c, h in enumerate(COUNT_HEADERS, start=1):
-            bad = h in (OVERDUE, DONE_UNVERIFIED, LATE) and counts[h]
+            bad = h in (OVERDUE, DONE_UNVERIFIED, CONFLICT, LATE) and counts[h]
             write(ws, row, c, counts[h], f["bad"] if bad else f["num"])
         row += 1
     total = counts_of(fu.items)
@@ -250,7 +310,8 @@ def _write(book: Any, fu: Followup) -> None:
         ws,
         row + 2,
         0,
-        "说明：每项整改只计入一种状态（未完成、逾期未完成、已完成待核验、已核验）；",
+        "说明：每项整改按统计日期只计入一种状态（未完成、逾期未完成、已完成待核验、已核验、"
+        "状态待核实：主表的整改状态、完成日期、核验情况互相矛盾）；",
         f["note"],
     )
     write(
@@ -260,7 +321,7 @@ def _write(book: Any, fu: Followup) -> None:
         "“逾期完成”是已完成各项中完成日期晚于整改时限的项数。点组织名称可查看明细。",
         f["note"],
     )
-    _page(ws, title, len(headers) - 1)
+    _page(ws, title, len(headers) - 1, fu.draft)
     ws.fit_to_pages(1, 1)
     ws.print_area(0, 0, row + 3, len(headers) - 1)
 
@@ -268,18 +329,23 @@ def _write(book: Any, fu: Followup) -> None:
         "整改编号",
         "书记",
         "存在问题",
+        "整改措施",
+        "责任人",
         "整改时限",
         "整改状态",
         "完成日期",
-        "状态",
+        "统计日期状态",
         "逾期天数",
         "核验情况",
+        "说明",
     )
-    widths = (10, 26, 44, 11, 9, 11, 14, 8, 22)
+    widths = (9, 18, 30, 30, 8, 11, 8, 11, 12, 7, 18, 20)
     for body in fu.bodies:
         ws = book.add_worksheet(names[body])
         merge(ws, 0, 0, 0, len(detail) - 1, f"{body} 整改落实情况", f["title"])
         merge(ws, 1, 0, 1, len(detail) - 1, when, f["sub"])
+        if fu.draft:
+            merge(ws, 2, 0, 2, len(detail) - 1, fu.draft, f["draft"])
         people = list(dict.fromkeys(i.secretary for i in fu.items if i.body == body))
         merge(ws, 3, 0, 3, 1, "书记", f["head"])
         write_row(ws, 3, 2, COUNT_HEADERS, f["head"])
@@ -298,20 +364,30 @@ def _write(book: Any, fu: Followup) -> None:
             write(ws, r, 0, item.rid, f["cell"])
             write(ws, r, 1, item.secretary, f["cell"])
             write(ws, r, 2, item.problem, f["cell"])
-            for c, day in ((3, item.deadline), (5, item.done)):
+            write(ws, r, 3, item.measure, f["cell"])
+            write(ws, r, 4, item.owner, f["cell"])
+            for c, day in ((5, item.deadline), (7, item.done)):
                 write(ws, r, c, day or None, f["date"] if day else f["cell"])
-            write(ws, r, 4, item.status, f["num"])
+            write(ws, r, 6, item.status, f["num"])
             state = item.state + ("（逾期完成）" if item.late else "")
-            bad = item.state in (OVERDUE, DONE_UNVERIFIED) or item.late
-            write(ws, r, 6, state, f["bad"] if bad else f["num"])
+            bad = item.state in (OVERDUE, DONE_UNVERIFIED, CONFLICT) or item.late
+            write(ws, r, 8, state, f["bad"] if bad else f["num"])
             overdue = item.days_overdue
-            write(ws, r, 7, overdue, f["num"] if overdue is None else f["bad"])
-            write(ws, r, 8, item.verified, f["cell"])
-            ws.set_row(r, _height(((item.secretary, 26), (item.problem, 44), (item.verified, 22))))
+            write(ws, r, 9, overdue, f["num"] if overdue is None else f["bad"])
+            write(ws, r, 10, item.verified_shown, f["cell"])
+            write(ws, r, 11, item.note, f["cell"])
+            texts = (
+                (item.secretary, widths[1]),
+                (item.problem, widths[2]),
+                (item.measure, widths[3]),
+                (item.verified_shown, widths[10]),
+                (item.note, widths[11]),
+            )
+            ws.set_row(r, _height(texts))
             r += 1
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
-        _page(ws, f"{body} 整改落实情况", len(detail) - 1)
+        _page(ws, f"{body} 整改落实情况", len(detail) - 1, fu.draft)
         ws.fit_to_pages(1, 0)
 
 

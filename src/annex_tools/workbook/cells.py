@@ -20,6 +20,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract.text import holdable, normalize, unholdable
 
+# The printed header of every page of a draft workbook (XlsxWriter's header codes: centred,
+# 14 pt, dark red).
+DRAFT_PAGE_HEADER = "&C&14&KC00000草稿　仅供核对，不得作为正式文件"
+
 # Text starting with these would become a formula (or a DDE/injection vector) in Excel.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
