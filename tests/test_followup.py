@@ -53,9 +53,7 @@ def _independent(data: dict[str, list[dict[str, Any]]], today: dt.date) -> dict[
         )
         c["n"] += 1
         done, verified = r["完成日期"], str(r.get("核验情况") or "").strip()
-        if r["整改状态"] == "已完成" and not done:
-            c["odd"] += 1
-        elif r["整改状态"] != "已完成" and (verified or (done and done <= today)):
+        if r["整改状态"] == "已完成" and not done or r["整改状态"] != "已完成" and (verified or (done and done <= today)):
             c["odd"] += 1
         elif r["整改状态"] == "已完成" and done <= today:
             c["ok" if verified else "unv"] += 1
@@ -114,7 +112,9 @@ def test_each_body_sheet_lists_its_rows_with_the_master_id_and_days_overdue(
     assert set(listed) == {"R1", "R3", "R4", *(f"R{n}" for n in (10, 11, 12, 13, 14, 17, 18))}
     header = rows[start]
     col = {h: header.index(h) for h in header}
-    assert listed["R10"][col["统计日期状态"]] == "逾期未完成" and listed["R10"][col["逾期天数"]] == 31
+    assert (
+        listed["R10"][col["统计日期状态"]] == "逾期未完成" and listed["R10"][col["逾期天数"]] == 31
+    )
     assert listed["R13"][col["统计日期状态"]] == "已完成待核验（逾期完成）"
     # the master's 整改措施 and 责任人 beside each problem
     base = valid()["rects"][0]

@@ -570,7 +570,8 @@ def rectifications(
         typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度整改台账.xlsx”"),
     ] = None,
     draft: Annotated[
-        bool, typer.Option("--draft", help="按草稿生成（每张表、每页标“草稿”）；主表有错误时总是草稿")
+        bool,
+        typer.Option("--draft", help="按草稿生成（每张表、每页标“草稿”）；主表有错误时总是草稿"),
     ] = False,
 ) -> None:
     """整改跟踪台账（给党委巡察办）：按统计日期统计未完成、逾期、逾期完成、待核验、已核验、状态待核实。"""
@@ -592,13 +593,27 @@ def hr_export(
         Path | None,
         typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度考核联动名单.xlsx”"),
     ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="统计日期（YYYY-MM-DD，印在名单上），默认今天")
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="按草稿生成（表内和每页标“草稿”）；主表有错误时总是草稿")
+    ] = False,
 ) -> None:
     """给人事处的名单：工号、姓名、各职务及等次、年度考核可否评定优秀及理由（按人，不按行）。"""
     from annex_tools.usecases.hr import NO, make_hr_export
 
-    rows, target = make_hr_export(workbook, out_path)
+    rows, target, why = make_hr_export(workbook, out_path, _today(today), draft=draft)
     denied = sum(r.allowed == NO for r in rows)
     out.print(f"已生成名单：{target}（{len(rows)} 人，其中不可评定优秀 {denied} 人）")
+    clashes = [r.name for r in rows if r.conflict]
+    if clashes:
+        out.print(
+            f"年度考核等次已填“优秀”但不得评定优秀：{'、'.join(clashes)}（名单中已标红）",
+            style="yellow",
+        )
+    if why:
+        out.print(why, style="yellow")
 
 
 @app.command("build-workbook")

@@ -134,9 +134,7 @@ def followup(wb: Workbook, today: dt.date) -> Followup:
         name = str(subs.at[sid, "书记姓名"]) if sid in subs.index else ""
         deadline, done = _day(rec["整改时限"]), _day(rec["完成日期"])
         verified = _text(rec["核验情况"])
-        state, days, late, note = classify(
-            _text(rec["整改状态"]), deadline, done, verified, today
-        )
+        state, days, late, note = classify(_text(rec["整改状态"]), deadline, done, verified, today)
         items.append(
             Item(
                 _text(rec["整改编号"]),
@@ -209,7 +207,9 @@ def draft_reason(wb: Workbook, today: dt.date, asked: bool) -> str:
 
     errors = sum(f.severity is Severity.ERROR for f in check_workbook(wb, today).findings)
     if errors:
-        return f"草稿：主表尚有 {errors} 个错误（运行“全面校验”查看），本表仅供核对，不得作为正式台账"
+        return (
+            f"草稿：主表尚有 {errors} 个错误（运行“全面校验”查看），本表仅供核对，不得作为正式台账"
+        )
     return "草稿：按要求生成的草稿，仅供核对" if asked else ""
 
 

@@ -3,11 +3,15 @@
 综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。
 
 `hr_rows` (pure) gives one row per person (by 述职 书记工号; a row without 工号 is its own person):
-each role and its grade, whether 优秀 is allowed and why. `write_hr` writes it with XlsxWriter.
+each role and its grade, whether 优秀 is allowed and why; a 年度考核等次 already entered as 优秀
+where it is not allowed is a conflict, highlighted. `write_hr` writes it with XlsxWriter, printable:
+title, 统计日期 and source, headers that wrap whole, page numbers; a draft (asked for, or a
+master with errors) says 草稿 on the sheet and every printed page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass
@@ -40,6 +44,11 @@ class HrRow:
     appraisal: str
     allowed: str
     reason: str
+
+    @property
+    def conflict(self) -> bool:
+        """年度考核 already entered as 优秀 where it may not be."""
+        return self.allowed == NO and S.APPRAISAL_EXCELLENT in self.appraisal.split("、")
 
     def cells(self) -> tuple[str, ...]:
         return (
@@ -88,6 +97,8 @@ def hr_rows(wb: Workbook) -> list[HrRow]:
                 f"{lowest['role']}的综合评价等次为“{lowest['grade']}”，未达到“好”，"
                 "年度考核不得评定为“优秀”"
             )
+            if S.APPRAISAL_EXCELLENT in appraisals.split("、"):
+                reason += "；年度考核等次已填“优秀”，与此冲突，请核对"
         elif len(given) < len(rows):
             allowed, reason = PENDING, "尚有职务未评定综合评价等次"
         else:
@@ -106,33 +117,89 @@ def hr_rows(wb: Workbook) -> list[HrRow]:
     return out
 
 
-def write_hr(rows: list[HrRow], year: int, path: Path) -> Path:
-    from annex_tools.workbook.cells import new_book, write, write_row
+HEADER_ROW = 3  # title, 统计日期 and source, the draft line (or blank), then the headers
+WIDTHS = (10, 10, 44, 9, 14, 12, 44)
+
+
+def _lines(text: str, width: int) -> int:
+    """Printed lines of wrapped text in a column `width` characters wide (CJK counts 2)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(width - 2, 1)))
+
+
+def write_hr(
+    rows: list[HrRow],
+    year: int,
+    path: Path,
+    today: dt.date | None = None,
+    source: str = "",
+    draft: str = "",
+) -> Path:
+    from annex_tools.workbook.cells import DRAFT_PAGE_HEADER, merge, new_book, write, write_row
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~年度考核联动-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
+    title = f"{year}年度基层党组织书记述职评议等次与年度考核联动名单"
     try:
         book = new_book(Path(tmp))
-        ws = book.add_worksheet("年度考核联动")
+        ws = book.add_worksheet("年度考核联动（草稿）" if draft else "年度考核联动")
+        base = {"font_name": "宋体", "font_size": 10}
         head = book.add_format(
-            {"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True}
+            base
+            | {"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True}
+            | {"align": "center", "valign": "vcenter"}
         )
-        cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-        no = book.add_format({"border": 1, "valign": "top", "font_color": "#C00000", "bold": True})
-        write_row(ws, 0, 0, HEADERS, head)
-        for r, row in enumerate(rows, start=1):
+        cell = book.add_format(base | {"border": 1, "text_wrap": True, "valign": "top"})
+        no = book.add_format(
+            base | {"border": 1, "valign": "top", "font_color": "#C00000", "bold": True}
+        )
+        clash = book.add_format(
+            base
+            | {"border": 1, "valign": "top", "bold": True, "bg_color": "#FFC7CE"}
+            | {"font_color": "#9C0006", "text_wrap": True}
+        )
+        last = len(HEADERS) - 1
+        merge(
+            ws,
+            0,
+            0,
+            0,
+            last,
+            title,
+            book.add_format({"font_name": "黑体", "font_size": 14, "align": "center"}),
+        )
+        when = f"统计日期：{today.isoformat()}" if today else ""
+        if source:
+            when += f"　数据来源：主表“{source}”"
+        merge(ws, 1, 0, 1, last, when, book.add_format(base | {"align": "center"}))
+        if draft:
+            red = {"font_name": "黑体", "font_size": 12, "bold": True, "font_color": "#C00000"}
+            merge(ws, 2, 0, 2, last, draft, book.add_format(red))
+        write_row(ws, HEADER_ROW, 0, HEADERS, head)
+        width = {h: w for h, w in zip(HEADERS, WIDTHS, strict=True)}
+        ws.set_row(HEADER_ROW, 15 * max(_lines(h, width[h]) for h in HEADERS))
+        for r, row in enumerate(rows, start=HEADER_ROW + 1):
             for c, value in enumerate(row.cells()):
-                write(ws, r, c, value, no if c == 5 and value == NO else cell)
-        for c, width in enumerate((10, 10, 44, 9, 14, 12, 40)):
-            ws.set_column(c, c, width)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, len(rows), len(HEADERS) - 1)
+                fmt = cell
+                if c == 5 and value == NO:
+                    fmt = no
+                if row.conflict and c in (4, 6):
+                    fmt = clash
+                write(ws, r, c, value, fmt)
+            lines = max(_lines(v, w) for v, w in zip(row.cells(), WIDTHS, strict=True))
+            ws.set_row(r, 14 * lines + 2)
+        for c, w in enumerate(WIDTHS):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), last)
         ws.set_landscape()
         ws.set_paper(9)
-        ws.repeat_rows(0)
+        ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.8)
+        ws.repeat_rows(HEADER_ROW)
         ws.fit_to_pages(1, 0)
-        ws.set_header(f"&C{year}年度基层党组织书记述职评议等次与年度考核联动名单")
+        ws.set_header(DRAFT_PAGE_HEADER if draft else f"&C{title}")
+        ws.set_footer(f"&L{when}&R第 &P 页，共 &N 页")
         book.close()
         os.replace(tmp, path)
     finally:
@@ -141,17 +208,24 @@ def write_hr(rows: list[HrRow], year: int, path: Path) -> Path:
     return path
 
 
-def make_hr_export(source: Source, out: Path | None = None) -> tuple[list[HrRow], Path]:
-    """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default."""
+def make_hr_export(
+    source: Source, out: Path | None = None, today: dt.date | None = None, draft: bool = False
+) -> tuple[list[HrRow], Path, str]:
+    """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default. Returns the
+    rows, the file and why it is a draft ('' when final: no errors on `today`, not asked)."""
+    from annex_tools.usecases.followup import draft_reason
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
+    day = today or dt.date.today()
     wb = read_source(source)
     _refuse_non_master(wb)
     target = workbook_out("hr", wb.path, wb.folder, wb.settings.year, out)
     rows = hr_rows(wb)
-    write_hr(rows, wb.settings.year, target)
-    return rows, target
+    why = draft_reason(wb, day, draft)
+    name = wb.path.name if wb.path is not None else ""
+    write_hr(rows, wb.settings.year, target, day, name, why)
+    return rows, target, why
 
 
 def _refuse_non_master(wb: Workbook) -> None:
