@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need (LibreOffice, its Python bridge, CJK fonts and poppler from
-# Debian's packages where missing; the Python test dependencies in .venv, made by
+# Installs what the tests need (LibreOffice, its Python bridge, CJK fonts and poppler; Chromium
+# and its driver for the page's browser tests; Wine, whose cmd runs the Windows bundle's .cmd
+# scripts: all from Debian's packages where missing; the Python test dependencies in .venv, made by
 # scripts/venv.sh) and runs lint, type checks and the whole test suite (arguments go to pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=""
-for pkg in libreoffice-calc libreoffice-writer python3-uno fonts-noto-cjk poppler-utils; do
+for pkg in libreoffice-calc libreoffice-writer python3-uno fonts-noto-cjk poppler-utils \
+    chromium chromium-driver wine wine64; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
 done
 if [ -n "$need" ]; then

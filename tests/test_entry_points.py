@@ -16,7 +16,7 @@ USE_CASES = {
     "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
-    "check_environment", "make_grade_notice",
+    "check_environment", "make_grade_notice", "make_bundle",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide"}

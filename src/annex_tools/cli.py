@@ -632,6 +632,26 @@ def build_workbook_cmd(
 
 
 @app.command()
+def bundle(
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="输出的 .zip；默认 dist/annex-tools-windows-版本.zip"),
+    ] = None,
+    wheels: Annotated[
+        Path | None,
+        typer.Option("--wheels", help="存放下载的 wheel 的文件夹（再次生成时不重复下载）"),
+    ] = None,
+) -> None:
+    """Windows 离线安装包：本工具和全部依赖的 wheel（64 位 Windows，Python 3.11–3.13）、带宏主表、安装.cmd 和卸载.cmd。"""
+    from annex_tools.usecases.bundle import make_bundle
+
+    made = make_bundle(out_path, wheels_cache=wheels)
+    out.print(f"已生成 Windows 离线安装包：{made.zip_path}（{len(made.wheels)} 个 wheel）")
+    for c in made.closures:
+        out.print(f"  Python {c.python}：离线安装 {len(c.chosen)} 个软件包，无缺失")
+
+
+@app.command()
 def doctor(
     workbook: Annotated[Path, typer.Argument(help="带宏主表（.xlsm）")],
 ) -> None:
