@@ -80,7 +80,9 @@ def test_explanation_names_the_lines() -> None:
 
 
 def test_analyze_explain_through_the_cli(tmp_path: Path) -> None:
-    path = make_docx(tmp_path / "r.docx", [*TITLE, "一、履职情况", "本人开展学习。", "二、问题", "不足。"])
+    path = make_docx(
+        tmp_path / "r.docx", [*TITLE, "一、履职情况", "本人开展学习。", "二、问题", "不足。"]
+    )
     proc = annex("analyze", path, "--category", "党支部书记", "--explain")
     assert proc.returncode == 1, proc.stderr  # 思路 is missing
     assert "下一步工作思路：没有找到标题" in proc.stdout

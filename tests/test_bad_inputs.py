@@ -42,7 +42,14 @@ def commands(workbook: Path, out: Path) -> dict[str, list[object]]:
         "feedback": ["feedback", workbook, "--out", out / "fb"],
         "import-reports": ["import-reports", workbook],
         "archive": ["archive", workbook, "--out", out / "arch", "--no-pdf"],
-        "rectifications": ["rectifications", workbook, "--today", "2024-06-01", "--out", out / "z.xlsx"],
+        "rectifications": [
+            "rectifications",
+            workbook,
+            "--today",
+            "2024-06-01",
+            "--out",
+            out / "z.xlsx",
+        ],
         "hr-export": ["hr-export", workbook, "--out", out / "hr.xlsx"],
         "new-from": ["new", out / "next.xlsx", "--from", workbook],
     }

@@ -50,14 +50,21 @@ def test_good_grade_with_few_good_votes(good: int, other: int, flagged: bool) ->
     if flagged:
         f = hits[0]
         p = dict(f.params)
-        assert (f.severity, f.sheet, f.row, f.column) == (Severity.WARNING, "评议", 5, "综合评价等次")
+        assert (f.severity, f.sheet, f.row, f.column) == (
+            Severity.WARNING,
+            "评议",
+            5,
+            "综合评价等次",
+        )
         assert p["good"] == good and p["ballots"] == good + other and p["limit"] == 0.5
         assert f"好票{good}张，共{good + other}张" in f.message
 
 
 @pytest.mark.parametrize("grade", ["一般", "差"])
 @pytest.mark.parametrize(("good", "other", "flagged"), [(10, 10, False), (11, 10, True)])
-def test_weak_grade_with_mostly_good_votes(grade: str, good: int, other: int, flagged: bool) -> None:
+def test_weak_grade_with_mostly_good_votes(
+    grade: str, good: int, other: int, flagged: bool
+) -> None:
     data = with_ballots("S3", good, other, 0, 0, grade)
     hits = found(data, "grade.ballots-diverge")
     assert len(hits) == (1 if flagged else 0)
@@ -136,7 +143,11 @@ def test_ballot_shares_on_the_grades_sheet_as_libreoffice_computes_them(tmp_path
     )  # fmt: skip
     ws = openpyxl.load_workbook(out / "master.xlsx", data_only=True)["评议"]
     headers = [c.value for c in ws[1]]
-    rows = {r[0]: dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    rows = {
+        r[0]: dict(zip(headers, r, strict=False))
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if r[0]
+    }
     assert [h for h in headers if h in BALLOT_SHARES] == list(BALLOT_SHARES)
     s2 = rows["S2"]
     assert s2["好票率（自动）"] == pytest.approx(10 / 46)

@@ -96,13 +96,20 @@ def _settings_rows(data: dict, **values: str) -> list:
             row[1] = values[row[0]]
     key_row = next(i for i, r in enumerate(rows["设置"]) if r[0] == "免填附件2组织") + 1
     findings = check_workbook(workbook_from_rows(rows), D(2026, 11, 26)).findings
-    return [(f.place, f.severity.value, key_row, f.message) for f in findings if f.code == "settings.exempt"]
+    return [
+        (f.place, f.severity.value, key_row, f.message)
+        for f in findings
+        if f.code == "settings.exempt"
+    ]
 
 
 @pytest.mark.parametrize(
     ("exempt", "flagged"),
     [
-        ("安保后勤直属党支部；学术资源部直属党支部", None),  # a 直属党支部, and a name this institute lacks
+        (
+            "安保后勤直属党支部；学术资源部直属党支部",
+            None,
+        ),  # a 直属党支部, and a name this institute lacks
         ("安保后勤直属党支部；示例党总支", "它是党总支"),
         ("示例第一党支部", "它是在职党支部"),
     ],

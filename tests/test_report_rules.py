@@ -38,7 +38,10 @@ def test_good_report_gives_nothing(tmp_path: Path) -> None:
     ("paragraphs", "expected"),
     [
         ([p for p in GOOD if not p.startswith("二")], ("report.sections", "述职", 2, "报告文件")),
-        ([p.replace("本人", "该同志").replace("我", "该同志") for p in GOOD], ("report.first-person", "述职", 2, "报告文件")),
+        (
+            [p.replace("本人", "该同志").replace("我", "该同志") for p in GOOD],
+            ("report.first-person", "述职", 2, "报告文件"),
+        ),
         ([p.replace("12", "十二") for p in GOOD], ("report.no-figures", "述职", 2, "报告文件")),
         ([p.replace("高质量", "") for p in GOOD], ("report.mandatory-item", "述职", 2, "报告文件")),
     ],

@@ -73,7 +73,11 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
         meeting("M1", 列席人员=""),
         ("meeting.observer-missing", "会议", 3, "列席人员"),
     ),
-    ("approval.approver", sub("S3", 审定人="院领导 某某"), ("approval.approver", "述职", 4, "审定人")),
+    (
+        "approval.approver",
+        sub("S3", 审定人="院领导 某某"),
+        ("approval.approver", "述职", 4, "审定人"),
+    ),
     (
         "schema.bad-value",
         grade("S1", 综合评价等次="优"),
@@ -315,6 +319,8 @@ def test_every_catalog_code_has_a_case_or_a_dedicated_test() -> None:
         "deadline.report-sent", "deadline.committee-meeting", "deadline.annex2-received",
         "deadline.committee-review", "meeting.unpublished",
     }  # fmt: skip
+    # issue 20's intake rules, pending before their day and due on it: test_intake_rules.py
+    elsewhere |= {"report.absent", "deadline.branch-report-sent"}
     assert set(CATALOG) == covered | elsewhere
 
 

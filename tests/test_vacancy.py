@@ -74,9 +74,14 @@ def test_summary_and_annex2_name_the_vacancy(tmp_path) -> None:
         proc = annex(*args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     (sheet,) = [p for p in (out / "a2").glob("*.xlsx") if "示例党总支" in p.name]
-    assert openpyxl.load_workbook(sheet).active["C8"].value == "书记空缺\n（原书记调离，待换届选举）"
+    assert (
+        openpyxl.load_workbook(sheet).active["C8"].value == "书记空缺\n（原书记调离，待换届选举）"
+    )
     pdfs = to_pdf([out / "summary.docx"], tmp_path / "pdf", tmp_path / "profile")
     with pdfplumber.open(pdfs[out / "summary.docx"]) as doc:
         text = "".join("".join(page_lines(p)) for p in doc.pages)
-    assert "另有1个党组织书记空缺（示例第二党支部，原书记调离，待换届选举），本年度不参加述职评议考核。" in text
+    assert (
+        "另有1个党组织书记空缺（示例第二党支部，原书记调离，待换届选举），本年度不参加述职评议考核。"
+        in text
+    )
     assert "共有3名党组织书记参加述职评议考核" in text

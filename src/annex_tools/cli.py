@@ -334,28 +334,41 @@ def templates(
 def import_reports_cmd(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     folder: Annotated[
-        Path | None, typer.Argument(help="报告所在文件夹（按组织名称和姓名匹配），可省略")
+        Path | None,
+        typer.Argument(
+            help="报告所在文件夹：.docx 按组织名称和姓名匹配；保存的报送邮件（.eml）取其附件，报送日期取自邮件。可省略"
+        ),
     ] = None,
+    today: TodayOpt = None,
 ) -> None:
-    """读取述职报告，把字数和三部分占比写入“述职”表。"""
+    """读取述职报告（含保存的报送邮件 .eml 的附件），把字数、三部分占比和报送组织部日期写入“述职”表。
+    有无法确定的文件或与主表不同的报送日期（未写入）时退出码为 1。"""
     from annex_tools.usecases.documents import import_reports
 
     if folder is not None and not folder.is_dir():
         raise CannotRun(f"“{folder}”不是文件夹。")
-    s = import_reports(workbook, folder, progress=_progress)
+    s = import_reports(workbook, folder, progress=_progress, today=_today(today))
     out.print(
-        f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份。"
+        f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份；"
+        f"从邮件填写报送日期 {len(s.sent)} 份。"
     )
     for title, items in (
         ("缺少报告", s.missing),
         ("无法读取", s.unreadable),
         ("无法确定", s.ambiguous),
         ("对应不上任何书记的文件", s.unmatched_files),
+        ("报送日期", s.sent),
+        ("逾期报送", s.late),
+        ("邮件", s.mails),
+        ("冲突（未写入）", s.conflicts),
     ):
         for item in items:
             out.print(f"  {title}：{item}")
     if s.backup:
         out.print(f"原文件已备份到 {s.backup}")
+    if s.held_back:
+        out.print(f"有 {s.held_back} 项无法确定或与主表不同，未写入；请核实后处理。")
+    raise typer.Exit(EXIT_FINDINGS if s.held_back else EXIT_OK)
 
 
 @app.command()

@@ -21,6 +21,7 @@ from annex_tools.analysis import analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.text import safe_filename, word_count
+from annex_tools.usecases.outputs import REPORTS_INBOX
 
 D = dt.date
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -306,6 +307,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
     settings: dict[str, str] = {}
     t = _Tables(subs, grades, rects, meetings, orgs, settings, leaders)
     planted, plant, sub_row, sid_of = t.planted, t.plant, t.sub_row, t.sid_of
+    settings[ST.K_BRANCH_SEND_DEADLINE] = "2024-01-22"
 
     if mistakes:
         _plant_mistakes(t)
@@ -325,6 +327,27 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
             "字数",
             "表中字数与报告文件不一致",
         )
+        # a report that came only by e-mail and has not been imported: 述职报告/ holds the mail
+        s = next(x for x in subs if x["述职编号"] == sid_of["G02-3"])
+        _mail_report(out_dir / REPORTS_INBOX, s, by_id[s["组织编号"]]["组织名称"])
+        s["报告文件"] = ""
+        s["字数"] = s["履职情况占比"] = s["存在问题占比"] = s["工作思路占比"] = None
+        plant(
+            "report.absent",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "报告文件",
+            "报告只在报送邮件中，尚未导入（import-reports 主表 述职报告/）",
+        )
+        s = next(x for x in subs if x["述职编号"] == sid_of["G04-2"])
+        s["报送组织部日期"] = D(2024, 1, 24)
+        plant(
+            "deadline.branch-report-sent",
+            S.SUBMISSIONS,
+            sub_row[s["述职编号"]],
+            "报送组织部日期",
+            "党支部书记报告晚于设置的报送截止日期",
+        )
     for s in subs:
         del s["_targets"], s["_file"]
 
@@ -336,6 +359,37 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         settings=settings,
     )
     return DemoResult(workbook, reports_dir, len(subs), planted)
+
+
+def _mail_report(inbox: Path, sub: dict[str, Any], org_name: str) -> Path:
+    """The report of `sub` as the secretary mailed it: a saved e-mail (.eml) with the .docx
+    attached, sent two days after the meeting (a fictional mailbox)."""
+    import email.policy
+    import email.utils
+    from email.message import EmailMessage
+
+    report: Path = sub["_file"]
+    meeting_day = sub["审定日期"] + dt.timedelta(days=6)
+    msg = EmailMessage(policy=email.policy.default)
+    msg["From"] = "党支部书记 <branch@example.edu.cn>"
+    msg["To"] = "党委组织部 <zzb@example.edu.cn>"
+    msg["Subject"] = f"{org_name} {sub['书记姓名']} 2023年度述职报告"
+    sent = dt.datetime.combine(meeting_day + dt.timedelta(days=2), dt.time(9, 30))
+    msg["Date"] = email.utils.format_datetime(
+        sent.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    msg.set_content("组织部：\n    附件是我的2023年度述职报告，已经党总支审定，请查收。")
+    msg.add_attachment(
+        report.read_bytes(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=report.name,
+    )
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / safe_filename(f"{org_name}-{sub['书记姓名']}-述职报告.eml")
+    path.write_bytes(msg.as_bytes())
+    report.unlink()  # only the mail has it
+    return path
 
 
 @dataclass
@@ -721,7 +775,12 @@ def _reporters(
         parent = org.get("上级组织编号", "")
         meeting = "M00" if second else meeting_of[parent]
         mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
-        sent = {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))} if second else {}
+        sent = (
+            {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))}
+            if second
+            # a branch report reaches the 组织部 with its 党总支's Annex 2 (设置 党支部书记报告报送截止日期)
+            else {"报送组织部日期": mdate + dt.timedelta(days=2)}
+        )
         limit = 1500 if second else 1000
         total = rng.randint(int(limit * 0.66), int(limit * 0.8))
         targets = {

@@ -484,12 +484,16 @@ def import_reports(book: Any) -> str:
 
 def import_reports_message(summary: DS.ImportSummary) -> str:
     lines = [
-        f"已填写 {len(summary.filled)} 份，缺少报告 {len(summary.missing)} 份，无法读取 {len(summary.unreadable)} 份。"
+        f"已填写 {len(summary.filled)} 份，缺少报告 {len(summary.missing)} 份，无法读取 {len(summary.unreadable)} 份；"
+        f"从邮件填写报送日期 {len(summary.sent)} 份。"
     ]
     lines += [f"缺少：{x}" for x in summary.missing[:10]]
     lines += [f"无法读取：{x}" for x in summary.unreadable[:10]]
     lines += [f"无法确定：{x}" for x in summary.ambiguous[:10]]
     lines += [f"对应不上任何书记：{x}" for x in summary.unmatched_files[:10]]
+    lines += [f"逾期报送：{x}" for x in summary.late[:10]]
+    lines += [f"邮件：{x}" for x in summary.mails[:10]]
+    lines += [f"冲突（未写入）：{x}" for x in summary.conflicts[:10]]
     return "\n".join(lines)
 
 

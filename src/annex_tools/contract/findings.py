@@ -197,6 +197,19 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         E,
         "{who}：报告文件“{value}”无法作为 Word 文档（.docx）打开：{reason}。",
     ),
+    "report.absent": (
+        E,
+        {
+            v: "{who}：到{due:date}（" + why + "）仍没有述职报告：“报告文件”和“字数”都是空的。"
+            "请收齐报告后运行“导入述职报告”（import-reports，可直接读取保存的报送邮件）。"
+            "通知：述职报告按附件1撰写，{category}不超过{limit}字。"
+            for v, why in (
+                ("second", "党委述职会前{days}天"),
+                ("branch-setting", "设置“党支部书记报告报送截止日期”"),
+                ("branch-meeting", "本人述职会当天"),
+            )
+        },
+    ),
     "report.too-long": (E, "{who}：述职报告{words}字，超过{category}的字数上限{limit}字。"),
     "report.sections": (
         E,
@@ -262,6 +275,13 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         {
             "late": "{who}：述职报告于{sent:date}报送，应不晚于{due:date}。" + _SEND_NOTE,
             "missing": "{who}：没有报送组织部日期（应不晚于{due:date}报送）。" + _SEND_NOTE,
+        },
+    ),
+    "deadline.branch-report-sent": (
+        E,
+        {
+            "late": "{who}：述职报告于{sent:date}报送，晚于设置“党支部书记报告报送截止日期”{due:date}。",
+            "missing": "{who}：没有报送组织部日期（设置“党支部书记报告报送截止日期”为{due:date}）。导入保存的报送邮件（import-reports）可自动填写。",
         },
     ),
     "deadline.committee-meeting": (

@@ -140,6 +140,7 @@ K_PRINT_DATE = "印发日期"
 K_VERIFY_DAYS = "整改核验宽限天数"
 K_COMMITTEE_DEADLINE = "党委述职会截止日期"
 K_SEND_DAYS = "述职报告报送提前天数"
+K_BRANCH_SEND_DEADLINE = "党支部书记报告报送截止日期"
 K_REVIEW_DATE = "党委审议日期"
 K_PUBLISH_DAYS = "述职报告公布期限天数"
 K_NOTICE_SCOPE = "通报范围"
@@ -225,6 +226,14 @@ TABLE: tuple[Setting, ...] = (
         "1",
         "通知：二级党组织书记需提前将述职报告发送至党委组织部邮箱。“报送组织部日期”须至少早于党委述职会此天数",
         WHOLE,
+    ),
+    Setting(
+        K_BRANCH_SEND_DEADLINE,
+        "branch_send_deadline",
+        "",
+        "在职党支部书记的述职报告（经所在二级党组织审定）发送至党委组织部的最晚日期，通知未写明，由党委组织部确定；"
+        "填写后，“报送组织部日期”晚于此日、或此日已过仍为空的报错。空着时不查报送日期，只在本人述职会当天仍没有报告时报错",
+        OPTIONAL_DATE,
     ),
     Setting(
         K_REVIEW_DATE,
@@ -407,6 +416,7 @@ class Settings:
     verify_days: int = _default("verify_days")
     committee_deadline: dt.date | None = _default("committee_deadline")
     send_days: int = _default("send_days")
+    branch_send_deadline: dt.date | None = _default("branch_send_deadline")
     review_date: dt.date | None = _default("review_date")
     publish_days: int = _default("publish_days")
     notice_scope: str = _default("notice_scope")

@@ -11,6 +11,7 @@ Each date has a home in the master: 述职 报送组织部日期, the 党委's o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -18,13 +19,97 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, make
 from annex_tools.contract.master import ROW
-from annex_tools.contract.settings import K_REVIEW_DATE
+from annex_tools.contract.settings import K_REVIEW_DATE, Settings
 from annex_tools.contract.text import normalize
 from annex_tools.rules.base import Context, emit, lookup, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
 ORG = S.ORGS.name
+
+
+def report_due(category: str, meeting: dt.date | None, st: Settings) -> dt.date | None:
+    """The day a secretary's report is due at the 组织部 (the one definition; `report_dues`
+    is the same on frames): a 二级党组织书记's 述职报告报送提前天数 before the meeting; a
+    党支部书记's 设置 党支部书记报告报送截止日期, or the meeting day when that is empty."""
+    if category == S.CAT_SECOND_LEVEL:
+        return meeting - dt.timedelta(days=st.send_days) if meeting else None
+    return st.branch_send_deadline or meeting
+
+
+def report_dues(subs: pd.DataFrame, st: Settings) -> pd.Series:
+    """`report_due` for every 述职 row (meeting_date joined), as Timestamps (NaT: none)."""
+    second = subs["述职类别"] == S.CAT_SECOND_LEVEL
+    before = subs["meeting_date"] - pd.Timedelta(days=st.send_days)
+    if st.branch_send_deadline is not None:
+        branch = pd.Series(pd.Timestamp(st.branch_send_deadline), index=subs.index)
+    else:
+        branch = subs["meeting_date"]
+    return before.where(second, branch)
+
+
+@rule(
+    "report.absent", ("subs", "报告文件", "字数", "述职类别", "会议编号"), ("meetings", "会议日期")
+)
+def report_on_file(ctx: Context) -> list[Finding]:
+    """A secretary who must report and has no report at all (no 报告文件, no 字数) once the
+    report is due (`report_due`); before that day it is pending, not a finding."""
+    st = ctx.settings
+    subs = ctx.subs
+    due = report_dues(subs, st)
+    no_file = subs["报告文件"].fillna("").astype(str).str.strip() == ""
+    no_words = subs["字数"].isna() & ctx.not_bad(subs, S.SUBMISSIONS, "字数")
+    mask = (
+        no_file
+        & no_words
+        & due.notna()
+        & (due <= ctx.today_ts)
+        & subs["述职类别"].isin(S.CATEGORIES)
+    )
+    second = subs["述职类别"] == S.CAT_SECOND_LEVEL
+    frame = subs.assign(due=due, second=second)
+
+    def params(r: dict[str, Any]) -> dict[str, Any]:
+        if r["second"]:
+            variant = "second"
+        elif st.branch_send_deadline is not None:
+            variant = "branch-setting"
+        else:
+            variant = "branch-meeting"
+        return {
+            "variant": variant,
+            "who": r["who"],
+            "due": r["due"],
+            "days": st.send_days,
+            "category": r["述职类别"],
+            "limit": st.word_limit(r["述职类别"]),
+        }
+
+    return emit("report.absent", frame, mask, SUB, "报告文件", params)
+
+
+@rule("deadline.branch-report-sent", ("subs", "报送组织部日期", "述职类别"))
+def branch_report_sent(ctx: Context) -> list[Finding]:
+    """党支部书记 reports have a deadline too (设置 党支部书记报告报送截止日期, empty: not
+    checked): 报送组织部日期 later than it, or still empty once it has passed."""
+    deadline = ctx.settings.branch_send_deadline
+    if deadline is None:
+        return []
+    day = pd.Timestamp(deadline)
+    subs = ctx.subs[ctx.subs["述职类别"] == S.CAT_BRANCH]
+    sent = subs["报送组织部日期"]
+    late = sent.notna() & (sent > day)
+    missing = (
+        sent.isna() & (day < ctx.today_ts) & ctx.not_bad(subs, S.SUBMISSIONS, "报送组织部日期")
+    )
+    code, col = "deadline.branch-report-sent", "报送组织部日期"
+
+    def params(r: dict[str, Any], variant: str) -> dict[str, Any]:
+        return {"variant": variant, "who": r["who"], "due": day, "sent": r[col]}
+
+    out = emit(code, subs, late, SUB, col, lambda r: params(r, "late"))
+    out += emit(code, subs, missing, SUB, col, lambda r: params(r, "missing"))
+    return out
 
 
 @rule(

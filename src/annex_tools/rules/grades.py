@@ -304,8 +304,10 @@ def grade_follows_ballots(ctx: Context) -> list[Finding]:
         low,
         GRADE,
         "综合评价等次",
-        lambda r: _figures(r)
-        | {"variant": "good-low", "share": r["good_share"], "limit": st.good_votes_min},
+        lambda r: (
+            _figures(r)
+            | {"variant": "good-low", "share": r["good_share"], "limit": st.good_votes_min}
+        ),
     )
     out += emit(
         "grade.ballots-diverge",
@@ -313,12 +315,14 @@ def grade_follows_ballots(ctx: Context) -> list[Finding]:
         high,
         GRADE,
         "综合评价等次",
-        lambda r: _figures(r)
-        | {
-            "variant": "weak-high",
-            "grade": r["综合评价等次"],
-            "share": r["good_share"],
-            "limit": st.weak_votes_max,
-        },
+        lambda r: (
+            _figures(r)
+            | {
+                "variant": "weak-high",
+                "grade": r["综合评价等次"],
+                "share": r["good_share"],
+                "limit": st.weak_votes_max,
+            }
+        ),
     )
     return out

@@ -106,7 +106,11 @@ def one_speaks_one_reviewed(ctx: Context) -> list[Finding]:
     )
 
 
-@rule("approval.approver", ("subs", "审定人", "书记姓名", "组织编号", "述职类别"), ("orgs", "组织名称"))
+@rule(
+    "approval.approver",
+    ("subs", "审定人", "书记姓名", "组织编号", "述职类别"),
+    ("orgs", "组织名称"),
+)
 def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     """三、3: 院领导 approve 二级党组织书记 reports; the 二级党组织 approves its branches'; nobody
     approves their own report."""

@@ -108,6 +108,5 @@ def carried_addressed(ctx: Context) -> list[Finding]:
         mask,
         RECT,
         "整改状态",
-        lambda rec: _base(rec)
-        | {"old": rec["原整改编号"], "meeting_date": rec["meeting_date"]},
+        lambda rec: _base(rec) | {"old": rec["原整改编号"], "meeting_date": rec["meeting_date"]},
     )

@@ -17,9 +17,11 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.errors import MasterHasErrors, NotMaster
 from annex_tools.contract.findings import Severity
 from annex_tools.contract.master import Progress, Workbook, no_progress, report_path
+from annex_tools.contract.text import format_date
 from annex_tools.documents import annex1, feedback
 from annex_tools.documents import annex2 as A2
 from annex_tools.documents import summary as summary_doc
+from annex_tools.documents.mail import MAIL_SUFFIX, Mail, MailError, read_mail
 from annex_tools.documents.render import render_docx
 from annex_tools.documents.returns import Change, SheetWriter, apply_changes, plan_changes
 from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
@@ -197,11 +199,24 @@ class ImportSummary:
     ambiguous: list[str] = field(default_factory=list)  # files or people matched more than once
     unmatched_files: list[str] = field(default_factory=list)  # files that match no secretary
     backup: Path | None = None
+    # saved e-mails (.eml): what was said about them (no or untrustworthy date, duplicates,
+    # attachments that are not .docx), the 报送日期 written, those later than their due day,
+    # and the dates that differ from what the master holds (not written)
+    mails: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def held_back(self) -> int:
+        """What was not written because it could not be decided (the exit code says so)."""
+        return len(self.ambiguous) + len(self.conflicts)
 
 
 # What separates the parts of a file name: spaces, dashes, underscores, dots, brackets, and
 # every character the safe-file-name function replaces.
 _NAME_PARTS = re.compile(r'[\s\-_—－·.、,，()（）\[\]【】\\/:*?"<>|]+')
+MAIL_ATTACHMENTS = "邮件附件"  # beside the saved e-mails: their .docx attachments, saved once
 
 
 def name_tokens(text: str) -> list[str]:
@@ -213,25 +228,29 @@ def _contains(tokens: list[str], part: list[str]) -> bool:
     return n > 0 and any(tokens[i : i + n] == part for i in range(len(tokens) - n + 1))
 
 
-def match_report_files(
-    files: list[Path], secs: list[Secretary]
-) -> tuple[dict[str, Path], list[str], list[str]]:
-    """Each report file to the one secretary whose organization and name it carries as whole
-    parts of its name (`示例第一党支部-丁四-述职报告.docx`), never by substring: 张三 is not
-    张三丰. A 述职编号 or 工号 in the name (as the templates add to colliding names) decides
-    between two. Returns {述职编号: file}, the ambiguous cases and the files that match no one;
-    neither of the last two is used."""
+def _match(
+    files: list[Path], secs: list[Secretary], labels: dict[Path, list[str]] | None = None
+) -> tuple[dict[str, list[Path]], list[str], list[str]]:
+    """Each file to the secretaries whose organization and name it carries as whole parts of
+    its label (its name; for a mail attachment, its own name, then the mail's subject with it).
+    Returns {述职编号: files}, the files that may be two people's, the files that match no one."""
     tags = {t: s.sid for s in secs for t in (s.sid, s.staff_no) if t}
     keys = [(s, name_tokens(s.org_name), name_tokens(s.name)) for s in secs]
     by_sec: dict[str, list[Path]] = {}
     ambiguous: list[str] = []
     unmatched: list[str] = []
     for f in files:
-        tokens = name_tokens(f.stem)
-        hits = [s for s, org, name in keys if _contains(tokens, org) and _contains(tokens, name)]
-        tagged = {tags[t] for t in tokens if t in tags}
-        if tagged:
-            hits = [s for s in hits if s.sid in tagged]
+        hits: list[Secretary] = []
+        for label in (labels or {}).get(f, [f.stem]):
+            tokens = name_tokens(label)
+            hits = [
+                s for s, org, name in keys if _contains(tokens, org) and _contains(tokens, name)
+            ]
+            tagged = {tags[t] for t in tokens if t in tags}
+            if tagged:
+                hits = [s for s in hits if s.sid in tagged]
+            if hits:
+                break
         if not hits:
             unmatched.append(f.name)
         elif len(hits) > 1:
@@ -241,59 +260,192 @@ def match_report_files(
             )
         else:
             by_sec.setdefault(hits[0].sid, []).append(f)
+    return by_sec, ambiguous, unmatched
+
+
+def _several(sec: Secretary, paths: list[Path]) -> str:
+    names = "、".join(f"“{p.name}”" for p in paths)
+    return f"{sec.org_name} {sec.name}有多份报告（{names}），未使用；请只保留一份"
+
+
+def match_report_files(
+    files: list[Path], secs: list[Secretary]
+) -> tuple[dict[str, Path], list[str], list[str]]:
+    """Each report file to the one secretary whose organization and name it carries as whole
+    parts of its name (`示例第一党支部-丁四-述职报告.docx`), never by substring: 张三 is not
+    张三丰. A 述职编号 or 工号 in the name (as the templates add to colliding names) decides
+    between two. Returns {述职编号: file}, the ambiguous cases and the files that match no one;
+    neither of the last two is used."""
+    by_sec, ambiguous, unmatched = _match(files, secs)
     found: dict[str, Path] = {}
     for sid, paths in by_sec.items():
         if len(paths) == 1:
             found[sid] = paths[0]
         else:
-            sec = next(s for s in secs if s.sid == sid)
-            names = "、".join(f"“{p.name}”" for p in paths)
-            ambiguous.append(
-                f"{sec.org_name} {sec.name}有多份报告（{names}），未使用；请只保留一份"
-            )
+            ambiguous.append(_several(next(s for s in secs if s.sid == sid), paths))
     return found, ambiguous, unmatched
 
 
 Update = tuple[int, dict[str, object]]  # (述职 row, {header: value})
 
 
+@dataclass
+class _Mailed:
+    """A .docx attachment saved from a mail: where it is now and the mail it came in."""
+
+    path: Path
+    mail: Mail
+    first: dt.date | None  # the earliest day the same file came (a resend keeps the first)
+
+
+def collect_mails(folder: Path, today: dt.date, year: int, summary: ImportSummary) -> list[_Mailed]:
+    """Every .docx attached to the saved e-mails in `folder`, saved once under 邮件附件/ (a file
+    a person changed there is kept and not used); the same attachment sent twice counts once,
+    with the day it first came. What cannot be used is said in `summary.mails`."""
+    from annex_tools.contract.text import safe_filename
+    from annex_tools.workbook.safewrite import atomic_write_bytes, sha256_file
+
+    mails: list[Mail] = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() != MAIL_SUFFIX or not path.is_file():
+            continue
+        try:
+            mails.append(read_mail(path, today, year))
+        except MailError as exc:
+            summary.mails.append(str(exc))
+    mails.sort(key=lambda m: (m.sent is None, m.sent or dt.date.max, m.file.name))
+    seen: dict[str, _Mailed] = {}
+    out: list[_Mailed] = []
+    for mail in mails:
+        if mail.note:
+            summary.mails.append(f"“{mail.file.name}”：{mail.note}")
+        for other in mail.others:
+            summary.mails.append(f"“{mail.file.name}”的附件“{other}”不是 .docx，未使用")
+        if not mail.attachments and not mail.others:
+            summary.mails.append(f"“{mail.file.name}”没有附件，未使用")
+        for att in mail.attachments:
+            earlier = seen.get(att.digest)
+            if earlier is not None:
+                summary.mails.append(
+                    f"“{mail.file.name}”的附件“{att.name}”与“{earlier.mail.file.name}”中的相同"
+                    f"（重复发送），只用一次，报送日期按先到的一封计"
+                )
+                continue
+            target = (
+                folder / MAIL_ATTACHMENTS / safe_filename(mail.file.stem) / safe_filename(att.name)
+            )
+            if target.exists() and sha256_file(target) != att.digest:
+                summary.mails.append(
+                    f"“{target}”与邮件“{mail.file.name}”中的附件不同（保存后被改过），未覆盖也未使用；"
+                    "改过的报告请放到报告文件夹中，不要放在邮件附件文件夹里"
+                )
+                continue
+            if not target.exists():
+                atomic_write_bytes(target, att.data)
+            item = _Mailed(target, mail, mail.sent)
+            seen[att.digest] = item
+            out.append(item)
+    return out
+
+
+def _mail_label(item: _Mailed) -> list[str]:
+    stem = Path(item.path.name).stem
+    return [stem, f"{item.mail.subject} {stem}"]
+
+
+def _resolve_mailed(
+    sec: Secretary, paths: list[Path], mailed: dict[Path, _Mailed], summary: ImportSummary
+) -> Path | None:
+    """One secretary with several different reports: when all came by mail, the last one sent
+    is used (a corrected version) and the first day counts as 报送日期; otherwise none is used."""
+    items = [mailed.get(p) for p in paths]
+    if any(i is None or i.mail.sent is None for i in items):
+        summary.ambiguous.append(_several(sec, paths))
+        return None
+    ordered = sorted(
+        (i for i in items if i is not None), key=lambda i: (i.mail.sent, i.mail.file.name)
+    )
+    last = ordered[-1]
+    first = min(i.first for i in ordered if i.first is not None)
+    last.first = first
+    names = "、".join(f"“{i.mail.file.name}”" for i in ordered)
+    summary.mails.append(
+        f"{sec.org_name} {sec.name}先后发来{len(ordered)}份不同的报告（{names}），"
+        f"使用最后发来的“{last.path.name}”；报送日期按第一封（{format_date(first)}）计"
+    )
+    return last.path
+
+
 def plan_report_import(
-    workbook: Source, folder: Path | None = None, progress: Progress = _plain
+    workbook: Source,
+    folder: Path | None = None,
+    progress: Progress = _plain,
+    today: dt.date | None = None,
 ) -> tuple[ImportSummary, list[Update]]:
     """What import-reports would write: each 述职 row's 字数 and shares from its report (or from
-    the matching file in `folder`, whose path is then recorded too)."""
+    the matching file in `folder`, whose path is then recorded too). Saved e-mails (.eml) in
+    `folder` bring their .docx attachments and the day each reached the 组织部 (报送组织部日期,
+    written when empty; a different date already there is a conflict, not overwritten)."""
+    from annex_tools.rules.deadlines import report_due
+
     wb, inst = load(workbook)
+    today = today or dt.date.today()
     base = wb.folder
     summary = ImportSummary()
     updates: list[Update] = []
     matched: dict[str, Path] = {}
+    mailed: dict[Path, _Mailed] = {}
     if folder is not None:
-        files = sorted(p for p in folder.rglob("*.docx") if not p.name.startswith("~$"))
-        matched, summary.ambiguous, summary.unmatched_files = match_report_files(
-            files, inst.secretaries
+        files = sorted(
+            p
+            for p in folder.rglob("*.docx")
+            if not p.name.startswith("~$") and MAIL_ATTACHMENTS not in p.relative_to(folder).parts
         )
+        items = collect_mails(folder, today, wb.settings.year, summary)
+        mailed = {i.path: i for i in items}
+        labels = {p: [p.stem] for p in files} | {i.path: _mail_label(i) for i in items}
+        by_sec, summary.ambiguous, summary.unmatched_files = _match(
+            [*files, *mailed], inst.secretaries, labels
+        )
+        for sid, paths in by_sec.items():
+            owner = next(s for s in inst.secretaries if s.sid == sid)
+            chosen = paths[0] if len(paths) == 1 else _resolve_mailed(owner, paths, mailed, summary)
+            if chosen is not None:
+                matched[sid] = chosen
     for sec in progress(inst.secretaries, "导入述职报告"):
         assert isinstance(sec, Secretary)
         who = f"{sec.org_name} {sec.name}"
         path = report_path(sec.report_file, base) if sec.report_file else None
         values: dict[str, object] = {}
-        if (path is None or not path.exists()) and folder is not None:
-            found = matched.get(sec.sid)
-            if found is not None:
-                path = found
-                try:
-                    values["报告文件"] = str(found.resolve().relative_to(base.resolve())).replace(
-                        "\\", "/"
-                    )
-                except ValueError:
-                    values["报告文件"] = str(found.resolve())
+        found = matched.get(sec.sid)
+        if (path is None or not path.exists()) and found is not None:
+            path = found
+            try:
+                values["报告文件"] = str(found.resolve().relative_to(base.resolve())).replace(
+                    "\\", "/"
+                )
+            except ValueError:
+                values["报告文件"] = str(found.resolve())
+        item = mailed.get(found) if found is not None else None
+        if item is not None and item.first is not None:
+            _sent_date(
+                sec,
+                item,
+                report_due(sec.category, sec.meeting.date if sec.meeting else None, wb.settings),
+                values,
+                summary,
+            )
         if path is None or not path.exists():
             summary.missing.append(who)
+            if values:
+                updates.append((sec.sub_row, values))
             continue
         try:
             a = analyze_file(path)
         except ReportError as exc:
             summary.unreadable.append(f"{who}：{exc}")
+            if values:
+                updates.append((sec.sub_row, values))
             continue
         values |= {
             "字数": a.words,
@@ -306,23 +458,58 @@ def plan_report_import(
     return summary, updates
 
 
+def _sent_date(
+    sec: Secretary,
+    item: _Mailed,
+    due: dt.date | None,
+    values: dict[str, object],
+    summary: ImportSummary,
+) -> None:
+    """报送组织部日期 from the mail: written when the master has none; the same date changes
+    nothing; a different one is a conflict. A day after the due day is shown as late."""
+    who = f"{sec.org_name} {sec.name}"
+    day = item.first
+    assert day is not None
+    source = f"邮件“{item.mail.file.name}”"
+    if sec.sent is None:
+        values["报送组织部日期"] = day
+        summary.sent.append(f"{who}：{format_date(day)}（{source}）")
+    elif sec.sent != day:
+        summary.conflicts.append(
+            f"{who}：{source}的报送日期为{format_date(day)}，主表为{format_date(sec.sent)}；"
+            "未覆盖，请核实后在主表中修改"
+        )
+    if due is not None and day > due:
+        summary.late.append(
+            f"{who}：{format_date(day)}报送（{source}），应不晚于{format_date(due)}，晚了{(day - due).days}天"
+        )
+
+
 def write_report_figures(writer: SheetWriter, updates: list[Update]) -> None:
     for row, values in updates:
         for header, value in values.items():
-            writer.put(
-                S.SUBMISSIONS, row, header, value, "0.0%" if header.endswith("占比") else None
+            number_format = (
+                "0.0%"
+                if header.endswith("占比")
+                else "yyyy-mm-dd"
+                if isinstance(value, dt.date)
+                else None
             )
+            writer.put(S.SUBMISSIONS, row, header, value, number_format)
 
 
 def import_reports(
-    source: Path | str | Master, folder: Path | None = None, progress: Progress = _plain
+    source: Path | str | Master,
+    folder: Path | None = None,
+    progress: Progress = _plain,
+    today: dt.date | None = None,
 ) -> ImportSummary:
     """导入述职报告 (`import-reports` and the button): each 述职 row's 字数 and shares from its
-    report, written into 述职 while the master is held. The button passes the open book and
-    the 述职报告/ folder beside it."""
+    report, and 报送组织部日期 from the saved e-mails that brought it, written into 述职 while
+    the master is held. The button passes the open book and the 述职报告/ folder beside it."""
     master = as_master(source)
     with master.hold():
-        summary, updates = plan_report_import(master.read(), folder, progress)
+        summary, updates = plan_report_import(master.read(), folder, progress, today)
         if updates:
             _, summary.backup = master.edit(lambda w: write_report_figures(w, updates))
     return summary
@@ -395,9 +582,7 @@ def import_returns(
         changes = result.changes
         if any(c.applies for c in changes) and confirm(result):
             result.confirmed = True
-            result.applied, result.backup = master.edit(
-                lambda w: apply_changes(w, changes)
-            )
+            result.applied, result.backup = master.edit(lambda w: apply_changes(w, changes))
     return result
 
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from annex_tools.usecases.yearly import NewYear
 
 
-
 def new_master(path: Path, *, force: bool = False, last_year: Path | None = None) -> NewYear | None:
     """`new`: a blank master at `path` (.xlsx), or next year's from `last_year` (only read).
     An existing file is replaced only with `force`, after a backup. Returns the new year's plan
