@@ -26,7 +26,7 @@ import xlsxwriter
 
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
-from annex_tools.demo import write_report
+from annex_tools.demo import report_sentences, write_report
 
 SCALES = {
     "tiny": (3, 4),
@@ -35,25 +35,51 @@ SCALES = {
     "city": (2727, 10),
 }  # (二级, branches each)
 REPORT_SAMPLE = 40
+REPORT_TARGETS = {"duties": 300, "problems": 240, "plans": 160}
 
 
 def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE) -> Path:
-    second, per = SCALES[scale]
-    rng = random.Random(seed)
+    """The master of `scale` as master-{scale}.xlsx in `out`, and `reports` sample reports
+    (written once: an existing report is kept, and the data is the same either way)."""
     out.mkdir(parents=True, exist_ok=True)
     report_dir = out / "reports"
     report_dir.mkdir(exist_ok=True)
+    rng = random.Random(seed)
     for i in range(reports):
         path = report_dir / f"r{i:03d}.docx"
-        if not path.exists():
-            write_report(
-                path,
-                2023,
-                f"示例党组织{i}",
-                f"书记{i}",
-                {"duties": 300, "problems": 240, "plans": 160},
-                rng,
-            )
+        if path.exists():
+            report_sentences(REPORT_TARGETS, rng)  # the same draws as writing it
+        else:
+            write_report(path, 2023, f"示例党组织{i}", f"书记{i}", REPORT_TARGETS, rng)
+    path = out / f"master-{scale}.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheet_rows(scale, rng).items():
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, dt.datetime):
+                    ws.write_datetime(r, c, value, date_fmt)
+                else:
+                    ws.write(r, c, value)
+    book.close()
+    return path
+
+
+def sheets(scale: str, seed: int = 7, reports: int = REPORT_SAMPLE) -> dict[str, list[list[object]]]:
+    """The rows `generate` writes to the master, without writing anything (tests)."""
+    rng = random.Random(seed)
+    for _ in range(reports):
+        report_sentences(REPORT_TARGETS, rng)
+    return sheet_rows(scale, rng)
+
+
+def sheet_rows(scale: str, rng: random.Random) -> dict[str, list[list[object]]]:
+    """Each sheet's rows, the header first, as written to the master (`rng` continues the
+    stream that wrote the sample reports: see `sheets`)."""
+    second, per = SCALES[scale]
 
     orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
     # rows in the order of each sheet's headers (contract/schema.py); the ledger and 公布 columns last
@@ -135,25 +161,15 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
                 f"第{g}党总支",
             )
 
-    path = out / f"master-{scale}.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
     settings = [[k, v, note] for k, v, note in ST.SETTING_ROWS]
-    for sheet, rows in ((S.SETTINGS, settings), (S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
-                        (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
-        ws = book.add_worksheet(sheet.name)
-        ws.write_row(0, 0, list(sheet.headers))
-        for r, record in enumerate(rows, start=1):
-            row = [record.get(h) for h in sheet.headers] if isinstance(record, dict) else record
-            for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, dt.datetime):
-                    ws.write_datetime(r, c, value, date_fmt)
-                else:
-                    ws.write(r, c, value)
-    book.close()
-    return path
+    out: dict[str, list[list[object]]] = {}
+    for sheet, records in ((S.SETTINGS, settings), (S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
+                           (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
+        out[sheet.name] = [list(sheet.headers)] + [
+            [record.get(h) for h in sheet.headers] if isinstance(record, dict) else list(record)
+            for record in records
+        ]
+    return out
 
 
 def main() -> None:

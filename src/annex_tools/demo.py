@@ -243,6 +243,21 @@ def _fill(rng: random.Random, pool: tuple[str, ...], target: int) -> list[str]:
     return out
 
 
+def report_sentences(
+    targets: dict[str, int], rng: random.Random, mandatory: bool = True
+) -> dict[str, list[str]]:
+    """The sentences of each part of a report (duties, problems, plans), drawn from `rng`."""
+    pools = {"duties": DUTIES, "problems": PROBLEMS, "plans": PLANS}
+    out: dict[str, list[str]] = {}
+    for part in ("duties", "problems", "plans"):
+        pool = pools[part]
+        if not mandatory:
+            pool = tuple(s for s in pool if "高质量" not in s)
+        lead = [MANDATORY_SENTENCE] if mandatory and part == "duties" else []
+        out[part] = lead + _fill(rng, pool, targets[part] - 3 * 14 - sum(map(word_count, lead)))
+    return out
+
+
 def write_report(
     path: Path,
     year: int,
@@ -253,6 +268,7 @@ def write_report(
     mandatory: bool = True,
 ) -> None:
     """A report in the Annex 1 structure, written as a secretary would in Word."""
+    parts = report_sentences(targets, rng, mandatory)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "仿宋"
@@ -262,19 +278,13 @@ def write_report(
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(f"{org} {name}").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(f"（{year + 1}年1月）").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pools = {"duties": DUTIES, "problems": PROBLEMS, "plans": PLANS}
     headings = {
         "duties": "一、履职主要情况",
         "problems": "二、存在的问题",
         "plans": "三、下一步工作思路",
     }
-    for part in ("duties", "problems", "plans"):
+    for part, sentences in parts.items():
         doc.add_heading(headings[part], level=1)
-        pool = pools[part]
-        if not mandatory:
-            pool = tuple(s for s in pool if "高质量" not in s)
-        lead = [MANDATORY_SENTENCE] if mandatory and part == "duties" else []
-        sentences = lead + _fill(rng, pool, targets[part] - 3 * 14 - sum(map(word_count, lead)))
         chunks = [sentences[i::3] for i in range(3)]
         for sub, chunk in zip(SUBHEADS[part], chunks, strict=True):
             if not chunk:
