@@ -10,7 +10,7 @@ from builders import D, row_of, to_rows, valid
 
 from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
-from annex_tools.workdays import covered_years, workdays_between
+from annex_tools.workdays import covered_years, workday_due, workdays_between
 
 CODES = ("meeting.notice-late", "meeting.workdays-unknown")
 
@@ -104,3 +104,64 @@ def test_a_bad_count_setting_is_reported_not_a_traceback() -> None:
     result = check_workbook(workbook_from_rows(rows), D(2024, 6, 1))
     bad = [f for f in result.findings if f.sheet == "设置"]
     assert bad and "自然日、工作日" in bad[0].message
+
+
+# ---- the vectorised table against the library, day by day ---------------------------------
+
+
+def _library_between(a: pd.Timestamp, b: pd.Timestamp) -> float:
+    """Working days in [a, b) asked of chinese_calendar one day at a time (the reference)."""
+    import chinese_calendar
+
+    first, last = covered_years()
+    if pd.isna(a) or pd.isna(b) or not all(first <= d.year <= last for d in (a, b)):
+        return float("nan")
+    lo, hi = min(a, b), max(a, b)
+    days = [(lo + pd.Timedelta(days=i)).date() for i in range((hi - lo).days)]
+    return float((1 if b >= a else -1) * sum(map(chinese_calendar.is_workday, days)))
+
+
+def _walked_due(meeting: pd.Timestamp, days: int) -> pd.Timestamp:
+    """The last day to report, found as the rule used to: walking back one day at a time."""
+    if pd.isna(meeting):
+        return pd.NaT
+    day = meeting - pd.Timedelta(days=days)
+    while day > meeting - pd.Timedelta(days=days + 60):
+        counted = _library_between(day, meeting)
+        if pd.isna(counted):
+            return meeting - pd.Timedelta(days=days)
+        if counted >= days:
+            return day
+        day -= pd.Timedelta(days=1)
+    return day
+
+
+def _sample_dates() -> pd.Series:
+    """Dates across the covered years, and at both of its edges (where the walk leaves it)."""
+    import random
+
+    first, last = covered_years()
+    rng = random.Random(25)
+    start = pd.Timestamp(first, 1, 1)
+    span = (pd.Timestamp(last + 1, 1, 1) - start).days
+    picks = [start + pd.Timedelta(days=rng.randint(-40, span + 40)) for _ in range(120)]
+    edges = [pd.Timestamp(first, 1, d) for d in range(1, 8)] + [pd.Timestamp(first, 2, 20)]
+    edges += [pd.Timestamp(last, 12, d) for d in (26, 30, 31)] + [pd.Timestamp(last + 1, 1, 2)]
+    holidays = [pd.Timestamp(2023, 10, d) for d in range(1, 12)] + [pd.Timestamp(2024, 2, 18)]
+    return pd.Series([*picks, *edges, *holidays, pd.NaT])
+
+
+def test_working_days_agree_with_the_library_day_by_day() -> None:
+    end = _sample_dates()
+    start = pd.Series([d - pd.Timedelta(days=(i * 7) % 45 - 9) for i, d in enumerate(end)])
+    want = [_library_between(a, b) for a, b in zip(start, end, strict=True)]
+    got = workdays_between(start, end).tolist()
+    assert [None if pd.isna(x) else x for x in got] == [None if pd.isna(x) else x for x in want]
+
+
+@pytest.mark.parametrize("days", [0, 1, 3, 10, 70])
+def test_the_last_day_to_report_agrees_with_walking_back(days: int) -> None:
+    meetings = _sample_dates()
+    want = [_walked_due(m, days) for m in meetings]
+    got = workday_due(meetings, days).tolist()
+    assert [None if pd.isna(x) else x for x in got] == [None if pd.isna(x) else x for x in want]

@@ -15,7 +15,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.rules.base import Context, blank, emit, lookup, rule
-from annex_tools.workdays import covered_years, is_covered, workdays_between
+from annex_tools.workdays import covered_years, is_covered, workday_due, workdays_between
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -146,7 +146,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         covered = is_covered(meetings["会议日期"]) & is_covered(meetings["报备日期"])
         unit = unit.where(~covered, "个工作日")
         # the last day to report: `days` working days before the meeting
-        due = meetings["会议日期"].map(lambda d: _workday_due(d, days))
+        due = workday_due(meetings["会议日期"], days)
     else:
         due = meetings["会议日期"] - pd.Timedelta(days=days)
     unreported = meetings["报备日期"].isna() & meetings["会议日期"].notna() & (due <= ctx.today_ts)
@@ -180,22 +180,6 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         lambda r: common(r) | {"variant": "unreported"},
     )
     return out
-
-
-def _workday_due(meeting: pd.Timestamp, days: int) -> pd.Timestamp:
-    """The latest 报备 day that leaves `days` working days before the meeting (calendar days
-    outside the holiday calendar's years)."""
-    if pd.isna(meeting):
-        return pd.NaT
-    day = meeting - pd.Timedelta(days=days)
-    while day > meeting - pd.Timedelta(days=days + 60):
-        counted = workdays_between(pd.Series([day]), pd.Series([meeting])).iloc[0]
-        if pd.isna(counted):
-            return meeting - pd.Timedelta(days=days)
-        if counted >= days:
-            return day
-        day -= pd.Timedelta(days=1)
-    return day
 
 
 @rule(
