@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -48,6 +49,14 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna()
 
 
+def failing(mask: pd.Series) -> np.ndarray:
+    """The mask as a plain boolean array, a missing value counting as not failing."""
+    hits: np.ndarray = (
+        mask.to_numpy() if mask.dtype == bool else mask.to_numpy(dtype=bool, na_value=False)
+    )
+    return hits
+
+
 def emit(
     code: str,
     frame: pd.DataFrame,
@@ -57,10 +66,20 @@ def emit(
     fmt: Callable[..., dict[str, Any]],
     severity: Severity | None = None,
 ) -> list[Finding]:
-    """Turn the rows where `mask` holds into findings, one per row, placed at (sheet, row, column)."""
-    failing = frame[mask.fillna(False).astype(bool)]
+    """Turn the rows where `mask` holds into findings, one per row, placed at (sheet, row, column).
+
+    The frame stays a frame until a row fails: an all-false mask costs one array test, and only
+    the failing rows become records for `fmt`."""
+    if not mask.index.equals(frame.index):  # a mask built on another view: align by label
+        mask = mask.reindex(frame.index)
+    hits = failing(mask)
+    if not hits.any():
+        return []
     out: list[Finding] = []
-    for rec in failing.to_dict("records"):
+    rows = frame[hits]
+    columns = list(rows.columns)
+    for values in rows.to_numpy(dtype=object):  # one conversion per block, not per column
+        rec = dict(zip(columns, values, strict=True))
         row = rec.get("_sheet_row", rec.get(ROW))
         out.append(
             make(
@@ -134,9 +153,14 @@ class Context:
         return str(self.org_name.get(body, body or "（未知评议主体）"))
 
 
+def applies(ctx: Context, r: Rule) -> bool:
+    """Whether the sheets and columns the rule needs are all present."""
+    return all(ctx.wb.has(need[0], *need[1:]) for need in r.needs)
+
+
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
     out: list[Finding] = []
     for r in rules if rules is not None else RULES:
-        if all(ctx.wb.has(need[0], *need[1:]) for need in r.needs):
+        if applies(ctx, r):
             out.extend(r.fn(ctx))
     return out

@@ -39,34 +39,44 @@ def required_cells(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for sheet in S.DATA_SHEETS:
         frame = ctx.wb.frames[sheet.key]
-        present = [c for c in sheet.columns if ctx.wb.has(sheet.key, c.header)]
-        for col in present:
-            conditions = {
-                (S.ORGS.key, "上级组织编号"): frame.get("组织类型", pd.Series(dtype=object))
-                != S.ORG_PARTY_COMMITTEE,
-                (S.ORGS.key, "书记姓名"): frame.get("组织类型", pd.Series(dtype=object)).isin(
-                    (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
-                )
-                & blank(frame.get("书记空缺原因", pd.Series("", index=frame.index, dtype=object))),
-                (S.SUBMISSIONS.key, "审定人"): frame.get(
-                    "审定日期", pd.Series(dtype=object)
-                ).notna(),
-            }
-            condition = conditions.get((sheet.key, col.header))
+        conditions = _required_when(sheet, frame)
+        for col in sheet.columns:
+            condition = conditions.get(col.header)
             if not col.required and condition is None:
                 continue
-            mask = blank(frame[col.header]) & ctx.not_bad(frame, sheet, col.header)
+            if not ctx.wb.has(sheet.key, col.header):
+                continue
+            mask = blank(frame[col.header])
             if condition is not None:
                 mask &= condition
+            if not mask.any():
+                continue
             out += emit(
                 "schema.required",
                 frame,
-                mask,
+                mask & ctx.not_bad(frame, sheet, col.header),
                 sheet.name,
                 col.header,
                 lambda r, s=sheet, c=col.header: {"who": _who(s, r), "column": c},
             )
     return out
+
+
+def _required_when(sheet: S.Sheet, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns needed only on some rows of the sheet, each with the rows that need it."""
+    if sheet is S.ORGS:
+        kind = frame["组织类型"] if "组织类型" in frame else pd.Series("", index=frame.index)
+        vacancy = frame.get("书记空缺原因", pd.Series("", index=frame.index, dtype=object))
+        return {
+            "上级组织编号": kind != S.ORG_PARTY_COMMITTEE,
+            "书记姓名": kind.isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & blank(vacancy),
+        }
+    if sheet is S.SUBMISSIONS:
+        approved = (
+            frame["审定日期"] if "审定日期" in frame else pd.Series(pd.NaT, index=frame.index)
+        )
+        return {"审定人": approved.notna()}
+    return {}
 
 
 @rule("schema.bad-value")
