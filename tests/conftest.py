@@ -21,6 +21,7 @@ FAST_MODULES = {
     "test_contract_literals",
     "test_resources",
     "test_entry_points",
+    "test_vectorised",
 }
 
 

@@ -70,3 +70,13 @@ def test_rows_without_staff_number_are_judged_alone() -> None:
     found = check_data(data)
     assert not _at(found, "grade.person-excellent")
     assert not _at(found, "grade.person-appraisal-differs")
+
+
+def test_an_appraisal_outside_the_list_is_named_not_a_traceback() -> None:
+    """A typed value that is no 年度考核等次 (schema.bad-value says so) still takes part in the
+    comparison, after the listed ones, instead of stopping the check."""
+    found = check_data(_same_person("好", "很优秀"))
+    assert _at(found, "grade.person-appraisal-differs") == {2, 4}
+    differs = next(f for f in found if f.code == "grade.person-appraisal-differs")
+    assert "优秀、很优秀" in differs.message
+    assert any(f.code == "schema.bad-value" and f.row == 4 for f in found)

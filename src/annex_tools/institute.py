@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import IDENTITY_PROBLEMS
 from annex_tools.contract.master import ROW, Workbook
-from annex_tools.contract.text import normalize
+from annex_tools.contract.text import all_normal, normalize
 
 
 def _date(value: object) -> dt.date | None:
@@ -174,6 +175,36 @@ def identify(name: str, staff_no: str, org_secretary: str, org_staff_no: str) ->
     if os_ and s != os_ and on and n == on:
         return Identity(s, "other-number", words=words)
     return Identity(s, changed=bool(on and n != on))
+
+
+def normal(series: pd.Series) -> pd.Series:
+    """`normalize` of each value; the column itself when every value already is (the reader
+    normalizes ids, names and choices, so this is usually one check over the whole column)."""
+    if all_normal(series.to_numpy(dtype=object)):
+        return series
+    return series.map(normalize)
+
+
+def identify_all(
+    name: pd.Series, staff_no: pd.Series, org_secretary: pd.Series, org_staff_no: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """`identify` for whole columns at once: each row's problem kind ('' = none) and whether a
+    different person than the organization's secretary reported with their own 工号."""
+    n, s = normal(name).to_numpy(), normal(staff_no).to_numpy()
+    on, os_ = normal(org_secretary).to_numpy(), normal(org_staff_no).to_numpy()
+    has_s, has_on, has_os = s != "", on != "", os_ != ""
+    other_name = has_on & (n != on)
+    kind = np.select(
+        [
+            ~has_s & other_name,
+            has_s & has_os & (s == os_) & other_name,
+            has_s & has_os & (s != os_) & has_on & (n == on),
+        ],
+        ["not-secretary-no-number", "number-of-another", "other-number"],
+        "",
+    ).astype(object)
+    changed = has_s & (kind == "") & other_name
+    return pd.Series(kind, index=name.index), pd.Series(changed, index=name.index)
 
 
 def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+", re.UNICODE)
 
@@ -24,6 +25,25 @@ def normalize(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def all_normal(values: Iterable[object]) -> bool:
+    """Whether `normalize` returns every value unchanged (each a str, NFKC, without spaces).
+    Asked of the values joined by newlines, at once: a newline is a starter that composes with
+    nothing, so the joined text is NFKC exactly when each value is."""
+    try:
+        strings = list(values)
+        joined = "\n".join(strings)  # type: ignore[arg-type]  # a non-str value: TypeError
+    except TypeError:
+        return False
+    return (
+        unicodedata.is_normalized("NFKC", joined)
+        and _SPACE_BUT_NEWLINE.search(joined) is None
+        and joined.count("\n") == max(len(strings) - 1, 0)
+    )
+
+
+_SPACE_BUT_NEWLINE = re.compile(r"[^\S\n]")
 
 
 def clean_text(value: object) -> str:

@@ -16,6 +16,7 @@ from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
 from annex_tools.institute import join
 from annex_tools.institute import lookup as lookup  # the rules map ids through the joined view's
+from annex_tools.institute import normal as normal  # noqa: F401 (the rules' import)
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]

@@ -15,8 +15,8 @@ from annex_tools.contract.findings import Finding, Severity, make, row_label
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
-from annex_tools.institute import identify
-from annex_tools.rules.base import Context, blank, emit, lookup, rule
+from annex_tools.institute import identify_all
+from annex_tools.rules.base import Context, blank, emit, lookup, normal, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -369,26 +369,30 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
     secretary changed during the year: confirm)."""
     subs = ctx.subs
     orgs = ctx.orgs.drop_duplicates("组织编号").set_index("组织编号")
-    org_name = lookup(subs["组织编号"], orgs["书记姓名"].to_dict())
-    org_no = lookup(subs["组织编号"], orgs["书记工号"].to_dict())
-    verdicts = [
-        identify(n, s, on, os_)
-        for n, s, on, os_ in zip(subs["书记姓名"], subs["书记工号"], org_name, org_no, strict=True)
-    ]
-    frame = subs.assign(
-        variant=[v.kind for v in verdicts],
-        org_secretary=org_name,
-        org_staff_no=org_no,
-        key_no=subs["书记工号"].map(normalize),
-        key_name=subs["书记姓名"].map(normalize),
+    org_name = lookup(subs["组织编号"], dict(zip(orgs.index, orgs["书记姓名"], strict=True)))
+    org_no = lookup(subs["组织编号"], dict(zip(orgs.index, orgs["书记工号"], strict=True)))
+    kind, changed = identify_all(subs["书记姓名"], subs["书记工号"], org_name, org_no)
+    key_no = normal(subs["书记工号"])
+    key_name = normal(subs["书记姓名"])
+    numbered = key_no != ""
+    names_per_no = (
+        pd.DataFrame({"no": key_no[numbered], "name": key_name[numbered]})
+        .drop_duplicates()["no"]
+        .value_counts()
     )
-    names_per_no = frame[frame["key_no"] != ""].groupby("key_no")["key_name"].nunique()
-    shared = (frame["key_no"].map(names_per_no).fillna(0) > 1) & (frame["variant"] == "")
-    frame.loc[shared, "variant"] = "shared-number"
-    names = frame.groupby("key_no")["书记姓名"].agg(lambda n: "、".join(sorted(set(n))))
-    frame["names"] = frame["key_no"].map(names).fillna("")
-    errors = frame["variant"] != ""
-    changed = pd.Series([v.changed for v in verdicts], index=frame.index) & ~errors
+    shared = key_no.map(names_per_no).fillna(0).gt(1) & (kind == "")
+    kind = kind.where(~shared, "shared-number")
+    errors = kind != ""
+    changed &= ~errors
+    if not (errors.any() or changed.any()):
+        return []
+    frame = subs.assign(variant=kind, org_secretary=org_name, org_staff_no=org_no, names="")
+    if shared.any():  # the names one 工号 carries, for the rows that share it
+        carriers = subs[key_no.isin(set(key_no[shared]))]
+        names = carriers.groupby(key_no[carriers.index])["书记姓名"].agg(
+            lambda n: "、".join(sorted(set(n)))
+        )
+        frame["names"] = key_no.map(names).fillna("")
 
     def params(r: dict[str, object]) -> dict[str, object]:
         names = {"names": r["names"]} if r["variant"] == "shared-number" else {}
@@ -416,7 +420,7 @@ def exempt_organizations_exist(ctx: Context) -> list[Finding]:
     exempt = ctx.settings.exempt
     if not exempt:
         return []
-    types = dict(zip(ctx.orgs["组织名称"].map(normalize), ctx.orgs["组织类型"], strict=True))
+    types = dict(zip(normal(ctx.orgs["组织名称"]), ctx.orgs["组织类型"], strict=True))
     frame = ctx.wb.frames.get("settings")
     row = None
     if frame is not None and "项目" in frame:

@@ -21,7 +21,7 @@ from annex_tools.contract.findings import Finding, make
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_REVIEW_DATE, Settings
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, emit, lookup, rule
+from annex_tools.rules.base import Context, emit, lookup, normal, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -187,7 +187,7 @@ def annex2_filers(ctx: Context) -> pd.Series:
     return (
         orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES)
         & orgs["组织编号"].isin(staff_parents)
-        & ~orgs["组织名称"].map(normalize).isin(exempt)
+        & ~normal(orgs["组织名称"]).isin(exempt)
     )
 
 

@@ -8,12 +8,14 @@ reporter). 三、4: 学院党建工作领导小组成员、“两代表一委员
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, blank, emit, lookup, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, normal, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -82,9 +84,8 @@ def one_speaks_one_reviewed(ctx: Context) -> list[Finding]:
     """三、4: 一述一评. Most secretaries report in person; a meeting where the 书面述职 share is
     above 设置 书面述职比例上限 is flagged (meetings with fewer than 比例适用最少人数 reporters are not)."""
     subs = ctx.subs[~blank(ctx.subs["会议编号"])]
-    per = subs.groupby("会议编号")["述职方式"].agg(
-        n="size", written=lambda s: int((s == "书面述职").sum())
-    )
+    written = (subs["述职方式"] == "书面述职").groupby(subs["会议编号"])
+    per = pd.DataFrame({"n": written.size(), "written": written.sum().astype(int)})
     per = per.assign(share=per["written"] / per["n"])
     cap, least = ctx.settings.written_max, ctx.settings.min_body
     flagged = per[(per["n"] >= least) & (per["share"] > cap)]
@@ -115,25 +116,23 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     """三、3: 院领导 approve 二级党组织书记 reports; the 二级党组织 approves its branches'; nobody
     approves their own report."""
     subs = ctx.subs
-    approver = subs["审定人"].map(normalize)
+    approver = normal(subs["审定人"])
     given = approver != ""
     leaders = {normalize(x) for x in ctx.settings.leaders}
-    named_leader = approver.map(lambda a: LEADER_WORD in a or any(x and x in a for x in leaders))
-    self_approved = given & (approver == subs["书记姓名"].map(normalize))
-    own_org = given & (approver == subs["org_name"].map(normalize))
+    named_leader = _contains_any(approver, {LEADER_WORD} | {x for x in leaders if x})
+    self_approved = given & (approver == normal(subs["书记姓名"]))
+    own_org = given & (approver == normal(subs["org_name"]))
     second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES)
     branch = subs["org_type"] == S.ORG_STAFF_BRANCH
-    parent_name = lookup(subs["parent"], ctx.org_name).map(normalize)
-    parent_sec = lookup(subs["parent"], _secretaries(ctx)).map(normalize)
+    parent_name = normal(lookup(subs["parent"], ctx.org_name))
+    parent_sec = normal(lookup(subs["parent"], _secretaries(ctx)))
     # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
-    by_parent = pd.Series(
-        [
-            bool(a) and (a == sec or (bool(p) and p in a))
-            for a, p, sec in zip(approver, parent_name, parent_sec, strict=True)
-        ],
-        index=subs.index,
+    by_parent = given & ((approver == parent_sec) | (approver == parent_name))
+    rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one
+    by_parent[rest] = [p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)]
+    listed = (
+        pd.Series(True, index=subs.index) if "" in leaders else _contains_any(approver, leaders)
     )
-    listed = approver.map(lambda a: any(x in a for x in leaders))
     not_leader = ~listed if leaders else ~named_leader
     reasons = [
         (self_approved, "self"),
@@ -159,6 +158,14 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
             lambda r, v=reason: {"variant": v, "who": r["who"], "approver": r["审定人"]},
         )
     return out
+
+
+def _contains_any(text: pd.Series, words: set[str]) -> pd.Series:
+    """Whether each text contains any of the words (no words: none does)."""
+    if not words:
+        return pd.Series(False, index=text.index)
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return text.str.contains(pattern, regex=True).astype(bool)
 
 
 def _secretaries(ctx: Context) -> dict[str, str]:

@@ -56,6 +56,12 @@ def excellent_by_lowest_grade(ctx: Context) -> list[Finding]:
     )
 
 
+def _appraisal_order(value: str) -> tuple[int, str]:
+    """The list's order; a value outside it (reported by schema.bad-value) after, by text."""
+    listed = value in S.APPRAISALS
+    return (S.APPRAISALS.index(value) if listed else len(S.APPRAISALS), value)
+
+
 @rule("grade.person-appraisal-differs", ("grades", "年度考核等次"), ("subs", "书记工号"))
 def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     """A person has one 年度考核等次: different entries on the rows of one 工号 contradict."""
@@ -63,15 +69,17 @@ def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     staff = _staff(g)
     value = g["年度考核等次"].fillna("").astype(str)
     filled = (staff != "") & (value != "")
+    pairs = pd.DataFrame({"staff": staff[filled], "value": value[filled]}).drop_duplicates()
+    kinds = pairs["staff"].value_counts()
+    mask = filled & staff.map(kinds).gt(1)
+    if not mask.any():
+        return []
     seen = (
-        pd.DataFrame({"staff": staff[filled], "value": value[filled]})
-        .drop_duplicates()
+        pairs[pairs["staff"].isin(set(staff[mask]))]
         .groupby("staff")["value"]
-        .agg(lambda v: "、".join(sorted(v, key=S.APPRAISALS.index)))
+        .agg(lambda v: "、".join(sorted(v, key=_appraisal_order)))
     )
-    values = staff.map(seen).astype(object).fillna("")
-    mask = filled & values.str.contains("、", regex=False)
-    frame = g.assign(staff=staff, values=values)
+    frame = g.assign(staff=staff, values=staff.map(seen).astype(object).fillna(""))
     return emit(
         "grade.person-appraisal-differs",
         frame,

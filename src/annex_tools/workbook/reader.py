@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -22,6 +23,7 @@ from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings, parse_settings
 from annex_tools.contract.text import (
     BadValue,
+    all_normal,
     clean_text,
     holdable,
     normalize,
@@ -179,21 +181,37 @@ def frame_from_rows(
     return frame, missing, letters
 
 
+def _text_mapping(col: S.Column, distinct: Any, problems: dict[Any, str]) -> dict[Any, Any] | None:
+    """Each distinct value of a text column as read (None: every value stays as it is), with
+    error values and characters an .xlsx cannot hold noted in `problems`."""
+    convert = clean_text if col.kind is S.Kind.TEXT else normalize
+    mapping: dict[Any, Any] | None = None  # ids, names and choices are normal already, mostly
+    if convert is not normalize or not all_normal(distinct):
+        mapping = {v: convert(v) for v in distinct}
+    errors = _ERROR_VALUES.intersection(distinct)
+    if errors:  # an error value typed or pasted as text
+        mapping = mapping if mapping is not None else {v: v for v in distinct}
+        for err in errors:
+            mapping[err], problems[err] = "", "error"
+    if unholdable(_joined(distinct)):  # characters an .xlsx cannot hold: removed, then named
+        mapping = mapping if mapping is not None else {v: v for v in distinct}
+        for v in distinct:
+            if isinstance(v, str) and unholdable(v):
+                mapping[v], problems[v] = convert(holdable(v)), "control"
+    return mapping
+
+
 def _convert_column(
     sheet: S.Sheet, col: S.Column, source: pd.Series, ids: pd.Series, findings: list[Finding]
 ) -> pd.Series:
     """Convert a column by its distinct values (dates, choices and numbers repeat a lot); cells
     whose value is not of the column's kind become findings that name them."""
-    distinct = pd.unique(source.to_numpy())
+    # each distinct value once, and where each cell's value sits among them (one hashing pass)
+    codes, distinct = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
     problems: dict[Any, str] = {}
+    mapping: dict[Any, Any] | None
     if col.kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE, S.Kind.TEXT):  # the bulk: one call each
-        convert = clean_text if col.kind is S.Kind.TEXT else normalize
-        mapping = {v: convert(v) for v in distinct}
-        for err in _ERROR_VALUES & mapping.keys():  # an error value typed or pasted as text
-            mapping[err], problems[err] = "", "error"
-        for v in distinct:  # characters an .xlsx cannot hold: removed here, named in a finding
-            if isinstance(v, str) and unholdable(v):
-                mapping[v], problems[v] = convert(holdable(v)), "control"
+        mapping = _text_mapping(col, distinct, problems)
     else:
         mapping = {}
         for value in distinct:
@@ -201,7 +219,12 @@ def _convert_column(
             mapping[value] = converted
             if problem:
                 problems[value] = problem
-    values = [mapping[v] for v in source.to_numpy()]
+    if mapping is None:
+        values = source.to_numpy(dtype=object)
+    else:
+        converted_values = np.empty(len(distinct), dtype=object)
+        converted_values[:] = [mapping[v] for v in distinct]
+        values = converted_values[codes]
     if problems:
         failing = source[source.isin(list(problems))]
         for row, value in failing.items():
@@ -227,6 +250,14 @@ def _convert_column(
                          value=clean_text(value), problem="不是数字")
                 )  # fmt: skip
     return pd.Series(values, index=source.index, dtype=object)
+
+
+def _joined(values: Any) -> str:
+    """The str values joined by newlines (no other check here looks for a newline)."""
+    try:
+        return "\n".join(values)
+    except TypeError:
+        return "\n".join(v for v in values if isinstance(v, str))
 
 
 _ERROR_VALUES = {
