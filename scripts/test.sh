@@ -21,4 +21,5 @@ bash scripts/venv.sh test
 PY=.venv/bin/python
 $PY -m ruff check src tests benchmarks scripts
 $PY -m mypy src
-$PY -m pytest -q "$@"
+# every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made once
+$PY -m pytest -q -n auto --dist loadfile "$@"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from annex_tools.analysis import analyze_paragraphs, heading_part
-from tests.cli_helpers import annex
-from tests.docx_builders import BASIC, make_docx
+from cli_helpers import annex
+from docx_builders import BASIC, make_docx
 
 TITLE = ["2023年度基层党建工作述职报告", "示例党总支 张三", "（2024 年 1月）"]
 

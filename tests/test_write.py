@@ -4,6 +4,7 @@ the backup, atomic replacement, and everything staff and the build put in the fi
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -114,7 +115,10 @@ def test_xlsm_keeps_vba_project_and_ribbon(tmp_path: Path) -> None:
     assert RIBBON_REL.encode() in after["_rels/.rels"]
     assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
     # an independent VBA reader still finds the module and its code
-    olevba = subprocess.run(["olevba", "--code", str(path)], capture_output=True, text=True)
+    # from the project's environment (`python -m oletools.olevba`), not whatever `olevba` is on PATH
+    olevba = subprocess.run(
+        [sys.executable, "-m", "oletools.olevba", "--code", str(path)], capture_output=True, text=True
+    )
     assert "Sub OnCheck(control As IRibbonControl)" in olevba.stdout
     wb = openpyxl.load_workbook(path, keep_vba=True)
     assert wb["评议"]["I3"].comment is not None
