@@ -36,7 +36,7 @@ from annex_tools import excel  # noqa: E402
 def check_calls(n: int, folder: Path) -> dict[str, int]:
     path = master_with_findings(folder / f"master-{n}.xlsx", n)
     book = Book(path, App())
-    excel._caller = lambda: book  # type: ignore[assignment]  # the stand-in is the calling book
+    excel.adapter.calling_book = lambda: book  # type: ignore[assignment]  # the stand-in is the calling book
     excel.run_check()
     first = book.app.calls.by_kind()
     first_total = len(book.app.calls)
@@ -74,11 +74,8 @@ def import_ms(runs: int) -> dict[str, float]:
         )
         for line in proc.stderr.splitlines():
             parts = line.split("|")
-            if len(parts) == 3 and parts[2].strip() in samples:
-                name = parts[2].strip()
-                depth = len(parts[2]) - len(parts[2].lstrip())
-                if depth <= 3:  # the top-level import, not a nested one of the same name
-                    samples[name].append(int(parts[1]) / 1000)
+            if len(parts) == 3 and parts[2].strip() in samples:  # each module is listed once
+                samples[parts[2].strip()].append(int(parts[1]) / 1000)
     return {name: round(statistics.median(v), 1) for name, v in samples.items()}
 
 

@@ -86,7 +86,7 @@ def _statements(fn: ast.FunctionDef) -> int:
 
 
 CLI = SRC / "cli.py"
-EXCEL = SRC / "excel.py"
+EXCEL = SRC / "excel" / "buttons.py"
 COMMANDS = _decorated(CLI, "command")
 BUTTONS = _decorated(EXCEL, "button")
 

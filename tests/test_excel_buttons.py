@@ -38,7 +38,7 @@ def master_copy(demo, tmp_path: Path) -> Path:
 
 def click(monkeypatch: pytest.MonkeyPatch, button: Callable[[], None], book: Book) -> str:
     """One click on a ribbon button of `book`; returns the last message shown."""
-    monkeypatch.setattr(excel, "_caller", lambda: book)
+    monkeypatch.setattr(excel.adapter, "calling_book", lambda: book)
     book.app.calls.reset()
     shown = len(book.app.alerts)
     button()
@@ -263,7 +263,7 @@ def test_guide_and_environment_buttons(demo, tmp_path: Path, monkeypatch) -> Non
 
     path = build_master(tmp_path / "annex-master.xlsm")
     book = Book(path, App())
-    monkeypatch.setattr(excel, "_caller", lambda: book)
+    monkeypatch.setattr(excel.adapter, "calling_book", lambda: book)
     excel.show_guide()
     assert book.active == S.GUIDE_SHEET and not book.app.alerts
     monkeypatch.setenv("USERPROFILE", str(tmp_path / "nobody"))

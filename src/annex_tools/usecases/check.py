@@ -1,7 +1,7 @@
 """Service functions: what each CLI command and each ribbon button calls.
 
 They take paths, dates and settings and return values; rendering stays in cli.py (rich) and
-excel.py (Excel).
+excel/buttons.py (Excel).
 """
 
 from __future__ import annotations

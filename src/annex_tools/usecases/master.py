@@ -5,7 +5,7 @@ command and the ribbon button run the same function and differ only in the `Mast
 
 - `MasterFile` holds the safe-write lock from the first read to the replace, writes through
   openpyxl and keeps a backup (workbook/safewrite.py);
-- the Excel adapter's `OpenBook` (excel.py) reads the open book, unsaved edits included, and
+- the Excel adapter's `OpenBook` (excel/adapter.py) reads the open book, unsaved edits included, and
   writes through xlwings into that book (Excel's own lock and undo are the guard there).
 """
 

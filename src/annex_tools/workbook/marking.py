@@ -3,7 +3,7 @@
 Marks from an earlier run are cleared first: comments whose author is this tool, and fills of
 the tool's own colours, so a fixed mistake loses its mark on the next run.
 
-The plan is made from values only, so the 全面校验 button (excel.py) applies the same marks in a
+The plan is made from values only, so the 全面校验 button (excel/) applies the same marks in a
 few Excel calls per sheet: fills as unions of cell addresses (`address_chunks`, under Excel's
 255-character limit for `Range()`), the 校验结果 sheet as one 2-D block (`result_block`, its links
 as `HYPERLINK` formulas). Comments (notes) cost one Excel call each, so only the first

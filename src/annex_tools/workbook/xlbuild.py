@@ -116,7 +116,9 @@ def udf_module() -> str:
     sys.modules["win32com.client"].Dispatch = lambda *a, **k: None  # type: ignore[attr-defined]
     had_udfs = "xlwings.udfs" in sys.modules
     saved = (xlwings.func, xlwings.arg, xlwings.ret, xlwings.sub)
-    previous = sys.modules.pop(UDF_MODULE, None)
+    # the package and its submodules (udfs.py holds the functions) are imported fresh
+    ours = [m for m in sys.modules if m == UDF_MODULE or m.startswith(UDF_MODULE + ".")]
+    previous = {m: sys.modules.pop(m) for m in ours}
     buffer = io.StringIO()
     try:
         udfs = importlib.import_module("xlwings.udfs")
@@ -137,9 +139,9 @@ def udf_module() -> str:
         )
     finally:
         xlwings.func, xlwings.arg, xlwings.ret, xlwings.sub = saved
-        sys.modules.pop(UDF_MODULE, None)
-        if previous is not None:
-            sys.modules[UDF_MODULE] = previous
+        for m in [m for m in sys.modules if m == UDF_MODULE or m.startswith(UDF_MODULE + ".")]:
+            sys.modules.pop(m, None)
+        sys.modules.update(previous)
         if not had_udfs:
             sys.modules.pop("xlwings.udfs", None)
         for name in stubbed:
