@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from annex_tools.analysis import analyze_paragraphs, heading_part
 from cli_helpers import annex
 from docx_builders import BASIC, make_docx
+
+from annex_tools.analysis import analyze_paragraphs, heading_part
 
 TITLE = ["2023年度基层党建工作述职报告", "示例党总支 张三", "（2024 年 1月）"]
 
