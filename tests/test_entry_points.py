@@ -19,7 +19,7 @@ USE_CASES = {
     "check_environment", "make_grade_notice", "make_bundle",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
-NO_USE_CASE = {"version", "clear_marks", "show_guide"}
+NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
 # Commands with two modes, one use case each (`archive` and `archive verify`).
 TWO_MODES = {"archive"}
 # Button -> its CLI twin.
@@ -87,8 +87,17 @@ def _statements(fn: ast.FunctionDef) -> int:
 
 CLI = SRC / "cli.py"
 EXCEL = SRC / "excel" / "buttons.py"
+PAGE = SRC / "web" / "app.py"
 COMMANDS = _decorated(CLI, "command")
 BUTTONS = _decorated(EXCEL, "button")
+ACTIONS = _decorated(PAGE, "action")  # the local page's actions (`annex-tools serve`)
+# Page action -> its CLI twin (`archive-verify` is the second mode of `archive`).
+PAGE_TWINS = {
+    "check": "check", "templates": "templates", "annex2": "annex2", "summary": "summary",
+    "notice-grades": "notice-grades", "feedback": "feedback", "rectifications": "rectifications",
+    "hr-export": "hr-export", "import-reports": "import-reports",
+    "import-returns": "import-returns", "archive": "archive",
+}  # fmt: skip
 
 
 def test_the_entry_points_are_found() -> None:
@@ -98,17 +107,19 @@ def test_the_entry_points_are_found() -> None:
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [(CLI, n) for n in COMMANDS] + [(EXCEL, n) for n in BUTTONS],
-    ids=[f"cli:{n}" for n in COMMANDS] + [f"button:{n}" for n in BUTTONS],
+    [(CLI, n) for n in COMMANDS] + [(EXCEL, n) for n in BUTTONS] + [(PAGE, n) for n in ACTIONS],
+    ids=[f"cli:{n}" for n in COMMANDS]
+    + [f"button:{n}" for n in BUTTONS]
+    + [f"page:{n}" for n in ACTIONS],
 )
 def test_each_entry_point_is_one_use_case_call(path: Path, name: str) -> None:
     module = ast.parse(path.read_text(encoding="utf-8"))
-    fn = (COMMANDS if path == CLI else BUTTONS)[name]
+    fn = {CLI: COMMANDS, EXCEL: BUTTONS, PAGE: ACTIONS}[path][name]
     calls = _called_use_cases(fn, module)
     if fn.name in NO_USE_CASE:
         assert calls == []
     else:
-        assert len(calls) == (2 if name in TWO_MODES else 1), f"{name} calls {calls}"
+        assert len(calls) == (2 if name in TWO_MODES and path == CLI else 1), f"{name}: {calls}"
     lower = sorted(m for m in _imports(fn) if m.startswith(LOWER))
     assert lower == [], f"{name} reaches below the use cases: {lower}"
     assert _statements(fn) <= MAX_STATEMENTS, f"{name}: {_statements(fn)} statements"
@@ -126,6 +137,21 @@ def test_a_button_calls_the_use_case_of_its_cli_twin() -> None:
             command,
             c,
         )
+
+
+def test_the_page_offers_every_button_and_calls_the_use_case_of_its_cli_twin() -> None:
+    cli_module = ast.parse(CLI.read_text(encoding="utf-8"))
+    page_module = ast.parse(PAGE.read_text(encoding="utf-8"))
+    assert set(ACTIONS) == set(PAGE_TWINS) | {"archive-verify"}
+    # every button with a use case has a page action (清除标记, 使用说明, 环境检查 are Excel's own)
+    assert set(TWINS.values()) - {"doctor"} <= set(PAGE_TWINS.values())
+    for action, command in PAGE_TWINS.items():
+        a = _called_use_cases(ACTIONS[action], page_module)
+        c = _called_use_cases(COMMANDS[command], cli_module)[:1]
+        assert [x.removeprefix("run_") for x in a] == [x.removeprefix("run_") for x in c], (
+            action, a, command, c,
+        )  # fmt: skip
+    assert _called_use_cases(ACTIONS["archive-verify"], page_module) == ["verify_archive"]
 
 
 def test_the_scan_catches_an_entry_point_with_its_own_logic(tmp_path: Path) -> None:

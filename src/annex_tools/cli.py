@@ -665,6 +665,24 @@ def bundle(
 
 
 @app.command()
+def serve(
+    folder: Annotated[Path, typer.Argument(help="主表所在文件夹，默认当前文件夹")] = Path("."),
+    port: Annotated[int, typer.Option("--port", help="端口；默认自动选一个空闲端口")] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="不自动打开浏览器（地址仍会显示）")
+    ] = False,
+) -> None:
+    """本机页面：在浏览器中使用功能区的全部按钮（没有 Excel 时，例如 WPS、信创 Linux）。只在本机 127.0.0.1 上，地址带随机口令。"""
+    from annex_tools.web.server import serve as run_server
+
+    def announce(text: str) -> None:
+        out.print(text)
+        out.file.flush()
+
+    run_server(folder, port, not no_browser, announce)
+
+
+@app.command()
 def doctor(
     workbook: Annotated[Path, typer.Argument(help="带宏主表（.xlsm）")],
 ) -> None:

@@ -199,6 +199,7 @@ class ImportSummary:
     ambiguous: list[str] = field(default_factory=list)  # files or people matched more than once
     unmatched_files: list[str] = field(default_factory=list)  # files that match no secretary
     backup: Path | None = None
+    written: bool = False  # the figures went into the master (the page previews first)
     # saved e-mails (.eml): what was said about them (no or untrustworthy date, duplicates,
     # attachments that are not .docx), the 报送日期 written, those later than their due day,
     # and the dates that differ from what the master holds (not written)
@@ -503,15 +504,19 @@ def import_reports(
     folder: Path | None = None,
     progress: Progress = _plain,
     today: dt.date | None = None,
+    confirm: Callable[[ImportSummary], bool] | None = None,
 ) -> ImportSummary:
-    """导入述职报告 (`import-reports` and the button): each 述职 row's 字数 and shares from its
-    report, and 报送组织部日期 from the saved e-mails that brought it, written into 述职 while
-    the master is held. The button passes the open book and the 述职报告/ folder beside it."""
+    """导入述职报告 (`import-reports`, the button and the page): each 述职 row's 字数 and shares
+    from its report, and 报送组织部日期 from the saved e-mails that brought it, written into 述职
+    while the master is held. The button passes the open book and the 述职报告/ folder beside
+    it; the page passes `confirm`, which sees what would be written (`filled`) and says whether
+    to write it (the CLI and the button write)."""
     master = as_master(source)
     with master.hold():
         summary, updates = plan_report_import(master.read(), folder, progress, today)
-        if updates:
+        if updates and (confirm is None or confirm(summary)):
             _, summary.backup = master.edit(lambda w: write_report_figures(w, updates))
+            summary.written = True
     return summary
 
 
