@@ -295,7 +295,7 @@ def make_hr_export(run: Run) -> dict[str, Any]:
 
     rows, target, draft = HR.make_hr_export(run.master, None, run.today)
     denied = sum(r.allowed == HR.NO for r in rows)
-    note = f"（草稿：{draft}）" if draft else ""
+    note = f"（{draft}）" if draft else ""  # the reason starts with 草稿
     return {
         "message": f"名单已生成：{len(rows)} 人，其中不可评定优秀 {denied} 人{note}",
         "files": run.links([target]),
