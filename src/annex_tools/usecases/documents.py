@@ -72,7 +72,11 @@ Draft = bool | str
 
 
 def checked_master(
-    source: Source, today: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
+    source: Source,
+    today: dt.date,
+    draft: Draft = False,
+    tolerate: tuple[str, ...] = (),
+    draftable: bool = True,
 ) -> tuple[Workbook, Institute, int]:
     """The master behind a generator: refuses what is not a master (NotMaster) and a master
     with errors unless `draft` (MasterHasErrors); with `draft=AUTO` a master with errors gives
@@ -87,7 +91,7 @@ def checked_master(
         1 for f in result.findings if f.severity is Severity.ERROR and f.code not in tolerate
     )
     if errors and not draft:
-        raise MasterHasErrors(result)
+        raise MasterHasErrors(result, draftable)
     return wb, institute(wb), errors
 
 
@@ -692,6 +696,8 @@ def archive_opinions(
     all_levels: bool = False,
     dry_run: bool = False,
     progress: Progress = _plain,
+    refile: tuple[str, ...] = (),
+    reason: str = "",
 ) -> ArchiveResult:
     """人事档案归档 (`archive` and the button): the saved master's opinions, write-once, into
     `out` or 人事档案归档/ beside the master. Only from a master without errors (no drafts in
@@ -699,9 +705,12 @@ def archive_opinions(
     archive refuses that person and lists why."""
     from annex_tools.archive import archive
 
-    wb, _, _ = checked_master(workbook, today, tolerate=("submission.identity",))
+    wb, _, _ = checked_master(workbook, today, tolerate=("submission.identity",), draftable=False)
     target = out if out is not None else default_out("archive", wb.folder, wb.settings.year)
-    return archive(workbook, target, today, pdf, all_levels, dry_run, progress=progress)
+    return archive(
+        workbook, target, today, pdf, all_levels, dry_run, progress=progress,
+        refile=refile, reason=reason,
+    )  # fmt: skip
 
 
 def verify_archive(folder: Path) -> tuple[int, list[str], list[str]]:
