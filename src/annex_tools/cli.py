@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,11 @@ app = typer.Typer(
 # its brackets); the few styled words below are Text with a style.
 out = Console(highlight=False, soft_wrap=False, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+for _console in (out, err):
+    if not _console.is_terminal:  # a log or a pipe: whole lines, never cut at 80 columns
+        _console.soft_wrap = True
+        if not os.environ.get("COLUMNS"):
+            _console.width = 4000
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
@@ -289,6 +295,13 @@ def _report_outputs(done: Outputs) -> None:
         )
         for p in done.kept:
             out.print(f"  {p}")
+    if done.locked:
+        out.print(
+            f"以下 {len(done.locked)} 个文件正被 Excel、WPS 或 LibreOffice 打开，未写入（关闭后重新运行）：",
+            style="yellow",
+        )
+        for p in done.locked:
+            out.print(f"  {p}")
 
 
 def _progress(items: Iterable[object], label: str) -> Iterable[object]:
@@ -523,6 +536,17 @@ def archive(
     today: Annotated[
         str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
     ] = None,
+    refile: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--refile",
+            help="更正归属：把该述职编号已归档的文件移到主表所写的人名下（可重复；须同时给 --reason）",
+            metavar="述职编号",
+        ),
+    ] = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="--refile 的更正原因（写入档案的更正记录）")
+    ] = "",
 ) -> None:
     """把二级党组织书记的评价意见归入人事档案（BagIt + SHA-256，只写一次）；archive verify 目录 校验归档。"""
     from annex_tools.archive import ArchiveError, ArchiveTampered
@@ -545,7 +569,7 @@ def archive(
             return
         r = archive_opinions(
             Path(target), out_dir, _today(today), pdf=pdf, all_levels=all_levels,
-            dry_run=dry_run, progress=_progress,
+            dry_run=dry_run, progress=_progress, refile=tuple(refile or ()), reason=reason,
         )  # fmt: skip
     except ArchiveTampered as exc:
         err.print(str(exc), style="bold red")
@@ -553,11 +577,17 @@ def archive(
     except ArchiveError as exc:
         raise CannotRun(str(exc)) from None
     _render_archive(r, dry_run)
+    if r.refused:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def _render_archive(r: ArchiveResult, dry_run: bool) -> None:
     for line in r.recovered:
         out.print(styled(("恢复", "cyan"), f" {line}"))
+    for line in r.corrected:
+        out.print(styled(("更正", "cyan"), f" {line}"))
+    for who, why in r.refused:
+        out.print(styled(("拒绝归档", "red"), f" {who}：{why}"))
     for line in r.quarantined:
         out.print(styled(("隔离", "yellow"), f" {line}"))
     for who, why in r.skipped:
@@ -568,7 +598,11 @@ def _render_archive(r: ArchiveResult, dry_run: bool) -> None:
         _list_files("将写入（--dry-run，未写入）", [Path(p) for p in r.planned])
     else:
         out.print(
-            f"归档完成：新写入 {len(r.written)} 个文件，内容未变 {len(r.unchanged)} 人，未归档 {len(r.skipped)} 人。归档：{r.bag}"
+            f"归档完成：新写入 {len(r.written)} 个文件，内容未变 {len(r.unchanged)} 人，"
+            f"未归档 {len(r.skipped) + len(r.refused)} 人"
+            + (f"（其中 {len(r.refused)} 人与档案记录的身份不符，退出码 1）" if r.refused else "")
+            + (f"，更正 {len(r.corrected)} 个文件的归属" if r.corrected else "")
+            + f"。归档：{r.bag}"
         )
 
 
@@ -586,12 +620,15 @@ def rectifications(
         bool,
         typer.Option("--draft", help="按草稿生成（每张表、每页标“草稿”）；主表有错误时总是草稿"),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="替换改过的（或不是本工具生成的）同名文件，旧文件先备份")
+    ] = False,
 ) -> None:
     """整改跟踪台账（给党委巡察办）：按统计日期统计未完成、逾期、逾期完成、待核验、已核验、状态待核实。"""
     from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
 
     day = _today(today)
-    fu = make_followup(workbook, day, out_path, draft=draft)
+    fu = make_followup(workbook, day, out_path, draft=draft, force=force)
     total = counts_of(fu.items)
     out.print(f"已生成整改台账：{fu.path}（统计日期 {day.isoformat()}）")
     if fu.draft:
@@ -612,11 +649,16 @@ def hr_export(
     draft: Annotated[
         bool, typer.Option("--draft", help="按草稿生成（表内和每页标“草稿”）；主表有错误时总是草稿")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="替换改过的（或不是本工具生成的）同名文件，旧文件先备份")
+    ] = False,
 ) -> None:
     """给人事处的名单：工号、姓名、各职务及等次、年度考核可否评定优秀及理由（按人，不按行）。"""
     from annex_tools.usecases.hr import NO, make_hr_export
 
-    rows, target, why = make_hr_export(workbook, out_path, _today(today), draft=draft)
+    rows, target, why = make_hr_export(
+        workbook, out_path, _today(today), draft=draft, force=force
+    )
     denied = sum(r.allowed == NO for r in rows)
     out.print(f"已生成名单：{target}（{len(rows)} 人，其中不可评定优秀 {denied} 人）")
     clashes = [r.name for r in rows if r.conflict]

@@ -21,8 +21,10 @@ class LockedError(Exception):
 
     def __init__(self, path: Path, lock: Path) -> None:
         self.path, self.lock = path, lock
+        suite = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel 或 WPS"
         super().__init__(
-            f"“{path}”正在被 Excel 打开（发现锁文件“{lock.name}”）。请先在 Excel 中保存并关闭它，再运行。"
+            f"“{path}”正在被 {suite} 打开（发现锁文件“{lock}”）。请先在 {suite} 中保存并关闭它，再运行；"
+            "如确认没有打开（例如程序异常退出后留下的），可删除这个锁文件后重新运行。"
         )
 
 
@@ -38,11 +40,14 @@ class MasterHasErrors(Exception):
     """The master has errors; documents are made only as drafts (`--draft`). `result` is the
     check's CheckResult, so the errors can be listed as `check` lists them."""
 
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, draftable: bool = True) -> None:
         self.result = result
         super().__init__(
             f"主表有 {result.errors} 个错误，未生成文档。请先改正（见上表，或运行 annex-tools check 查看），"
             "或加 --draft 生成每页标有“草稿”的草稿。"
+            if draftable
+            else f"主表有 {result.errors} 个错误，未归档。草稿不进人事档案（归档没有 --draft）："
+            "请先改正这些错误（见上表，或运行 annex-tools check 查看）后再归档。"
         )
 
 

@@ -182,7 +182,11 @@ def sheet_names(bodies: list[str]) -> dict[str, str]:
 
 
 def make_followup(
-    source: Source, today: dt.date, out: Path | None = None, draft: bool = False
+    source: Source,
+    today: dt.date,
+    out: Path | None = None,
+    draft: bool = False,
+    force: bool = False,
 ) -> Followup:
     """整改台账 (`rectifications` and the button): to `out`, or beside the master by default.
     A draft (every sheet and page says 草稿, with the reason) when `draft` is asked for or when
@@ -195,7 +199,11 @@ def make_followup(
     target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
     fu = followup(wb, today)
     fu.draft = draft_reason(wb, today, draft)
-    fu.path = write_followup(fu, target)
+    from annex_tools.usecases.outputs import Outputs  # the outputs' protected path
+
+    fu.path = Outputs(target.parent, force=force).write_one(
+        target, lambda p: write_followup(fu, p), "整改台账"
+    )
     return fu
 
 
@@ -227,6 +235,10 @@ def write_followup(fu: Followup, path: Path) -> Path:
         book = new_book(Path(tmp))
         _write(book, fu)
         book.close()
+        if os.name == "posix":  # mkstemp makes 0600: the umask decides, as for any new file
+            from annex_tools.workbook.safewrite import new_file_mode
+
+            os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

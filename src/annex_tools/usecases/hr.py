@@ -201,6 +201,10 @@ def write_hr(
         ws.set_header(DRAFT_PAGE_HEADER if draft else f"&C{title}")
         ws.set_footer(f"&L{when}&R第 &P 页，共 &N 页")
         book.close()
+        if os.name == "posix":  # mkstemp makes 0600: the umask decides, as for any new file
+            from annex_tools.workbook.safewrite import new_file_mode
+
+            os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -209,10 +213,15 @@ def write_hr(
 
 
 def make_hr_export(
-    source: Source, out: Path | None = None, today: dt.date | None = None, draft: bool = False
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    draft: bool = False,
+    force: bool = False,
 ) -> tuple[list[HrRow], Path, str]:
-    """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default. Returns the
-    rows, the file and why it is a draft ('' when final: no errors on `today`, not asked)."""
+    """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default, through the
+    outputs' protected path (never over a file a person edited, unless `force` after a backup).
+    Returns the rows, the file and why it is a draft ('' when final)."""
     from annex_tools.usecases.followup import draft_reason
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
@@ -224,7 +233,12 @@ def make_hr_export(
     rows = hr_rows(wb)
     why = draft_reason(wb, day, draft)
     name = wb.path.name if wb.path is not None else ""
-    write_hr(rows, wb.settings.year, target, day, name, why)
+    from annex_tools.usecases.outputs import Outputs
+
+    year = wb.settings.year
+    Outputs(target.parent, force=force).write_one(
+        target, lambda p: write_hr(rows, year, p, day, name, why), "年度考核联动名单"
+    )
     return rows, target, why
 
 

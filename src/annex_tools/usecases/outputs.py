@@ -8,7 +8,6 @@ annex-tools did not write) is kept and listed, unless `force`, which copies it t
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -95,6 +94,7 @@ class Outputs:
     plan: dict[str, object] = field(default_factory=dict)  # what a one-file document said
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # changed by a person: not overwritten
+    locked: list[Path] = field(default_factory=list)  # open in Excel/WPS/LibreOffice: not written
     backups: list[Path] = field(default_factory=list)  # --force: where the changed files went
     _manifest: dict[str, str] = field(default_factory=dict)
 
@@ -112,16 +112,40 @@ class Outputs:
         return self._manifest.get(path.name) != sha256(path)
 
     def write(self, path: Path, make: Callable[[Path], object]) -> Path | None:
-        """Write `path` with `make(path)` unless a person changed the file there; returns the
-        path written, or None when the file was kept."""
-        if self.changed_by_person(path):
-            if not self.force:
-                self.kept.append(path)
-                return None
-            self.backups.append(backup_file(path))
+        """Write `path` with `make(path)` (which writes atomically) unless an office suite has
+        it open or a person changed the file there (safewrite.guard_output, the one check every
+        output passes); returns the path written, or None when the file was kept."""
+        from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output
+
+        verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
+        if verdict == LOCKED:
+            self.locked.append(path)
+            return None
+        if verdict == KEEP:
+            self.kept.append(path)
+            return None
+        if saved is not None:
+            self.backups.append(saved)
         make(path)
         self._manifest[path.name] = sha256(path)
         self.written.append(path)
+        return path
+
+    def write_one(self, path: Path, make: Callable[[Path], object], title: str) -> Path:
+        """A one-file output (整改台账, 名单): written and recorded, or refused with a message."""
+        from annex_tools.contract.errors import LockedError, WriteRefused
+        from annex_tools.workbook.safewrite import excel_lock
+
+        if self.write(path, make) is None:
+            lock = excel_lock(path)
+            if lock is not None:
+                raise LockedError(path, lock)
+            raise WriteRefused(
+                path,
+                f"这里已有一个文件，且不是 annex-tools 上次生成的{title}（可能是有人改过的台账或其他工作簿），"
+                "为免丢失，未覆盖。请换一个文件名；确需替换请加 --force（旧文件会先备份到旁边的“备份”文件夹）",
+            )
+        self.save()
         return path
 
     def save(self) -> None:
@@ -135,15 +159,6 @@ class Outputs:
         }
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         atomic_write_bytes(self.folder / MANIFEST, text.encode("utf-8"))
-
-
-def backup_file(path: Path, now: dt.datetime | None = None) -> Path:
-    now = now or dt.datetime.now()
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{path.stem}-{now:%Y%m%d-%H%M%S-%f}{path.suffix}"
-    shutil.copy2(path, target)
-    return target
 
 
 # ---- --out: a folder or a file --------------------------------------------------------------

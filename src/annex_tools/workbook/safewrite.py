@@ -72,10 +72,31 @@ STALE_AFTER_S = 300.0  # refreshed for this long has lost its holder (5 min: com
 CHANGED = "主表已被其他程序修改，请重新运行"
 
 
+def owner_files(path: Path) -> list[Path]:
+    """The lock files an office suite keeps beside a file it has open: Excel's and WPS's owner
+    file (`~$name`, or `~$` over the first two characters for long names) and LibreOffice's
+    (`.~lock.name#`). Looked for beside the name given and, for a symbolic link, beside the
+    file it points to (the suite may have been given either name)."""
+    names = [Path(path)]
+    with contextlib.suppress(OSError):
+        real = Path(os.path.realpath(path))
+        if real != Path(path):
+            names.append(real)
+    return [
+        candidate
+        for name in names
+        for candidate in (
+            name.with_name("~$" + name.name),
+            name.with_name("~$" + name.name[2:]),
+            name.with_name(f".~lock.{name.name}#"),
+        )
+    ]
+
+
 def excel_lock(path: Path) -> Path | None:
-    """Excel's owner file: `~$name`, or `~$` over the first two characters for long names."""
-    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])):
-        if candidate.exists():
+    """The first office owner file found beside `path` (see owner_files), or None."""
+    for candidate in owner_files(path):
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -84,6 +105,23 @@ def ensure_unlocked(path: Path) -> None:
     lock = excel_lock(path)
     if lock is not None:
         raise LockedError(path, lock)
+
+
+def current_umask() -> int:
+    """The process's umask (read without changing it where /proc tells it)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """What a new file's permission bits would be under the umask (0666 less the umask), as
+    `open` would give: colleagues on a shared server read what the umask lets them."""
+    return 0o666 & ~current_umask()
 
 
 # ---- OS errors in Chinese ----------------------------------------------------------------
@@ -140,6 +178,8 @@ def atomic_write_bytes(
         with os_errors(path):
             if mode is not None:
                 keep_identity(Path(tmp_name), mode, path)
+            elif os.name == "posix":  # mkstemp makes 0600: a new file gets what the umask says
+                os.chmod(tmp_name, new_file_mode())
         if before_replace is not None:
             before_replace()
         with os_errors(path):
@@ -188,6 +228,42 @@ def workbook_bytes(wb: XlWorkbook) -> bytes:
     finally:
         Font.__elements__ = own  # type: ignore[assignment,unused-ignore]
     return buffer.getvalue()
+
+
+KEEP, LOCKED, WRITE = "kept", "locked", "write"
+
+
+def guard_output(path: Path, recorded: str | None, force: bool) -> tuple[str, Path | None]:
+    """The one check before a generated output replaces a file, for every generator: LOCKED
+    while an office suite has it open (Excel/WPS `~$`, LibreOffice `.~lock.NAME#`, beside the
+    name or a link's target); KEEP when a file is there whose SHA-256 is not `recorded` (what
+    annex-tools last wrote there: so a person edited it, or annex-tools never wrote it), unless
+    `force`, which copies it to 备份/ first; else WRITE. A hard-linked file or a folder in the
+    way is refused (WriteRefused). Returns the verdict and the backup made, if any. The write
+    itself then goes through atomic_write_bytes (a new file gets the umask's mode)."""
+    path = Path(path)
+    if excel_lock(path) is not None:
+        return LOCKED, None
+    if not os.path.lexists(path):
+        return WRITE, None
+    real = Path(os.path.realpath(path))
+    with os_errors(path):
+        st = os.stat(real)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteRefused(path, "这个名字已被文件夹或特殊文件占用。请换一个输出位置")
+    if st.st_nlink > 1:
+        raise WriteRefused(
+            path,
+            f"该文件有 {st.st_nlink} 个硬链接（同一文件的多个名字），替换会使其他名字停留在旧内容。"
+            "请换一个输出位置，或删除多余的链接",
+        )
+    with os_errors(path):
+        same = recorded is not None and sha256_file(real) == recorded
+    if same:
+        return WRITE, None
+    if not force:
+        return KEEP, None
+    return WRITE, backup(real)
 
 
 def atomic_save(wb: XlWorkbook, path: Path) -> None:
@@ -436,7 +512,7 @@ class MasterSession:
 
     def update(self, change: Callable[[XlWorkbook], T]) -> tuple[T, Path]:
         """Apply `change` to the loaded bytes and replace the master, if it is still them."""
-        ensure_unlocked(self.real)
+        ensure_unlocked(self.path)
         check_writable(self.real)
         wb = load_master(self.real, self.data)
         result = change(wb)
@@ -448,7 +524,7 @@ class MasterSession:
                 f"主表中的图片、形状或图表无法原样保留（{exc}），为免丢失，主表未被修改。"
                 "请把这个文件交给维护人员查看",
             ) from exc
-        ensure_unlocked(self.real)  # Excel may have opened it meanwhile
+        ensure_unlocked(self.path)  # Excel may have opened it meanwhile
         self.check_unchanged()
         try:
             saved = backup(self.real, data=self.data)
@@ -481,7 +557,7 @@ def writing(path: Path | str, wait: float = LOCK_WAIT_S) -> Iterator[MasterSessi
     replace. Read the master (for planning) inside the block, then call `session.update`."""
     path = Path(path)
     real, _ = write_target(path)
-    ensure_unlocked(real)
+    ensure_unlocked(path)  # beside the name given and beside a link's target
     lock = WriteLock(real, wait)
     lock.acquire()
     try:
