@@ -49,9 +49,11 @@ def test_out_over_another_workbook_is_refused_and_force_keeps_a_backup(
     other = tmp_path / "另一个主表.xlsx"
     shutil.copy2(master, other)
     before = other.read_bytes()
-    proc = annex(command, master, "--out", other, "--today", "2024-03-01") if command == (
-        "rectifications"
-    ) else annex(command, master, "--out", other)
+    proc = (
+        annex(command, master, "--out", other, "--today", "2024-03-01")
+        if command == ("rectifications")
+        else annex(command, master, "--out", other)
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "未覆盖" in proc.stderr and "--force" in proc.stderr and str(other) in proc.stderr
     assert other.read_bytes() == before

@@ -40,8 +40,6 @@ import re
 import shutil
 import signal
 import stat
-import subprocess
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -450,23 +448,27 @@ def soffice() -> str | None:
 
 
 def to_pdf_a(docx_files: list[Path], out_dir: Path) -> None:
-    """All files in one LibreOffice call (one call for 20 files ~3.5 s; 20 calls ~24 s)."""
-    office = soffice()
-    if office is None:
-        raise ArchiveError("未安装 LibreOffice，无法生成 PDF/A。请安装后重试，或使用 --no-pdf")
+    """All files in one LibreOffice call (one call for 20 files ~3.5 s; 20 calls ~24 s); a kill
+    meanwhile leaves no office process or profile behind (safewrite.run_office)."""
+    from annex_tools.workbook.safewrite import run_office
+
     env = dict(os.environ)
     if FONTS_CONF.exists() and os.name == "posix":
         env["FONTCONFIG_FILE"] = str(FONTS_CONF)
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
-            [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, docx_files)],
-            capture_output=True, text=True, timeout=600, env=env,
+    try:
+        code, stderr = run_office(
+            ["--headless", "--norestore", "--convert-to", PDF_FILTER, "--outdir", str(out_dir),
+             *map(str, docx_files)],
+            env=env,
         )  # fmt: skip
-    missing = [f.name for f in docx_files if not (out_dir / f.with_suffix(".pdf").name).exists()]
-    if proc.returncode != 0 or missing:
+    except FileNotFoundError:
         raise ArchiveError(
-            f"LibreOffice 转换 PDF 失败（{', '.join(missing) or proc.stderr.strip()[:200]}）"
+            "未安装 LibreOffice，无法生成 PDF/A。请安装后重试，或使用 --no-pdf"
+        ) from None
+    missing = [f.name for f in docx_files if not (out_dir / f.with_suffix(".pdf").name).exists()]
+    if code != 0 or missing:
+        raise ArchiveError(
+            f"LibreOffice 转换 PDF 失败（{', '.join(missing) or stderr.strip()[:200]}）"
         )
 
 
@@ -1134,14 +1136,33 @@ def _bags(archive_dir: Path) -> list[Path]:
     )
 
 
+def interrupted(archive_dir: Path) -> list[str]:
+    """Years whose bag is not in place because a run was killed between the two renames of its
+    swap: the new bag (`.ready-`, validated) or the old one (`.previous-`) is beside it, and
+    rerunning `archive` puts it back."""
+    out: list[str] = []
+    for kind, what in (("ready", "已校验完毕的新档案"), ("previous", "替换前的原档案")):
+        for p in sorted(archive_dir.glob(f".{kind}-*")):
+            year = p.name.split("-")[1] if p.name.count("-") >= 2 else ""
+            if year and not os.path.lexists(archive_dir / year):
+                out.append(
+                    f"{year}：上次归档在替换档案时被中断（两次改名之间），“{year}”文件夹暂时不在；"
+                    f"{what}完整地保存在“{p.name}”中。重新运行 annex-tools archive 主表 --out {archive_dir} "
+                    "即可自动完成（或撤销）这次替换，不会丢失文件；在此之前请不要删除该文件夹"
+                )
+    return out
+
+
 def verify(archive_dir: Path) -> tuple[int, list[str]]:
-    """Recompute every checksum of every year's bag: (files checked, problems in Chinese)."""
+    """Recompute every checksum of every year's bag: (files checked, problems in Chinese). A
+    year caught in the middle of a swap is a problem that says how it recovers."""
     if not archive_dir.is_dir():
         raise ArchiveError(f"“{archive_dir}”不是文件夹")
     bags = _bags(archive_dir)
-    if not bags:
+    halfway = interrupted(archive_dir)
+    if not bags and not halfway:
         raise ArchiveError(f"“{archive_dir}”中没有归档（找不到 bagit.txt）")
-    checked, problems = 0, []
+    checked, problems = 0, list(halfway)
     for bag_dir in bags:
         n, found = verify_bag(bag_dir)
         checked += n
@@ -1161,7 +1182,24 @@ def notes(archive_dir: Path) -> list[str]:
             if note.is_file() and not _is_link(note):
                 first = _read_text(note).splitlines()[0] if _read_text(note) else ""
             out.append(f"隔离：{folder}" + (f"（{first}）" if first else ""))
+    what = {
+        "staging": "未建完的新档案（原档案未受影响）",
+        "ready": "已校验完毕、尚未换入的新档案",
+        "previous": "替换前的原档案",
+    }
     for kind in ("staging", "ready", "previous"):
         for p in sorted(root.glob(f".{kind}-*")):
-            out.append(f"中断的归档留下的临时文件夹：{p.name}（下次归档时自动处理）")
+            out.append(
+                f"中断的归档留下的文件夹：{p.name}，是{what[kind]}。下次运行 annex-tools archive 时自动完成"
+                "或撤销替换并删除它，不需要手工处理"
+            )
     return out
+
+
+def quarantined(archive_dir: Path) -> list[Path]:
+    """The quarantine folders waiting for a person (verify fails while there are any)."""
+    root = archive_dir if not (archive_dir / "bagit.txt").exists() else archive_dir.parent
+    q = root / QUARANTINE
+    if not q.is_dir() or _is_link(q):
+        return []
+    return sorted(p for p in q.iterdir())

@@ -75,22 +75,38 @@ def _place(f: Finding) -> str:
     return f"{f.sheet} 第{f.row}行" + (f"「{f.column}」" if f.column else "")
 
 
-def render_findings(findings: list[Finding], console: Console = out) -> None:
+SHOWN_PER_SEVERITY = 50  # the terminal table stops here; --json and 校验结果 have them all
+
+
+def render_findings(
+    findings: list[Finding], console: Console = out, limit: int = SHOWN_PER_SEVERITY
+) -> None:
+    """The findings as tables, at most `limit` rows per severity (a broken master can have tens
+    of thousands, and laying out a table of them takes minutes and gigabytes); what is left
+    out is counted, with where to see all of it."""
+    left_out = 0
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         group = [f for f in findings if f.severity is severity]
         if not group:
             continue
-        table = Table(
-            title=f"{SEVERITY_ZH[severity]}（{len(group)}）",
-            title_style=_STYLE[severity],
-            show_lines=False,
+        shown = group[:limit]
+        left_out += len(group) - len(shown)
+        title = f"{SEVERITY_ZH[severity]}（{len(group)}）" + (
+            f"，只列出前 {len(shown)} 条" if len(shown) < len(group) else ""
         )
+        table = Table(title=title, title_style=_STYLE[severity], show_lines=False)
         table.add_column("规则", style="dim", no_wrap=True)
         table.add_column("位置", no_wrap=True)
         table.add_column("说明", overflow="fold")
-        for f in group:
+        for f in shown:
             table.add_row(f.code, _place(f), f.message)
         console.print(table)
+    if left_out:
+        console.print(
+            f"另有 {left_out} 条未在上表列出。全部内容：annex-tools check 主表 --json，"
+            f"或 annex-tools check 主表 --write 写入“{S.RESULTS_SHEET}”表。",
+            style="yellow",
+        )
 
 
 @app.command()
@@ -246,11 +262,15 @@ def demo(
     today: Annotated[
         str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="输出文件夹已有文件时仍重新生成（原文件夹先改名保留）"),
+    ] = False,
 ) -> None:
     """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
     from annex_tools.usecases.start import run_demo
 
-    run = run_demo(out_dir, _today(today), _progress)
+    run = run_demo(out_dir, _today(today), _progress, force=force)
     made, result = run.made, run.result
     out.print(f"演示主表：{made.workbook}")
     out.print(f"述职报告：{made.reports_dir}（{made.report_count} 份 .docx）")
@@ -425,15 +445,22 @@ def import_returns_cmd(
         out.print(table)
     pending = sum(c.applies for c in r.changes)
     conflicts = sum(not c.applies for c in r.changes)
+    if r.errors and not r.changes:  # nothing could be read: no "--apply" to suggest
+        err.print("没有可导入的内容（原因见上），主表未被修改。", style="bold red")
+        raise typer.Exit(EXIT_CANNOT_RUN)
     if apply:
         out.print(f"已写入 {r.applied} 项变化；{conflicts} 项冲突或无法对应，未写入。")
         if r.backup:
             out.print(f"原文件已备份到 {r.backup}")
+        if conflicts or r.errors:  # something was held back: a scheduled run must notice
+            out.print("有内容未写入（见上），请核对后处理，退出码 1。", style="yellow")
+            raise typer.Exit(EXIT_FINDINGS)
     else:
         out.print(
-            f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。确认无误后加 --apply 写入主表。"
+            f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。"
+            + ("确认无误后加 --apply 写入主表。" if pending else "没有可写入的变化。")
         )
-    raise typer.Exit(EXIT_CANNOT_RUN if r.errors and not r.changes else EXIT_OK)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()
@@ -563,7 +590,13 @@ def archive(
             for p in problems:
                 out.print(styled(("✗", "red"), f" {p}"))
             if problems:
-                out.print(f"校验 {checked} 个文件，发现 {len(problems)} 个问题。", style="bold red")
+                intact = (
+                    "，档案文件本身全部完好" if all("待人工处理" in p for p in problems) else ""
+                )
+                out.print(
+                    f"校验 {checked} 个文件，发现 {len(problems)} 个问题{intact}。",
+                    style="bold red",
+                )
                 raise typer.Exit(EXIT_FINDINGS)
             out.print(f"校验 {checked} 个文件，全部完好。", style="bold green")
             return
@@ -742,6 +775,25 @@ def version() -> None:
     out.print(f"annex-tools {__version__}")
 
 
+def os_failure(exc: BaseException) -> str:
+    """An operating-system failure met outside the safe writes (a temporary file of a library,
+    say), in Chinese, naming the file or the temporary folder; nothing was changed."""
+    import errno
+    import tempfile
+
+    from annex_tools.workbook.safewrite import os_reason
+
+    if isinstance(exc, OSError):
+        reason = os_reason(exc)
+        name = exc.filename or exc.filename2
+    else:  # lxml's SerialisationError: "IO_ENOSPC", "IO_EFBIG" ...
+        code = str(exc).removeprefix("IO_")
+        reason = os_reason(OSError(getattr(errno, code, errno.EIO), code))
+        name = None
+    where = f"“{name}”" if name else f"临时文件夹“{tempfile.gettempdir()}”或输出位置"
+    return f"写入{where}时失败：{reason}。主表和已有文件未被修改（如为临时文件夹，可设置环境变量 TMPDIR 换一个位置）"
+
+
 def _log_crash() -> Path:
     """The traceback into the user's own log (the same file the ribbon buttons write)."""
     from annex_tools.logs import log_path, logger
@@ -775,6 +827,10 @@ def main() -> None:
             )
         )
         sys.exit(EXIT_CANNOT_RUN)
+    except OSError as exc:  # disk full, a file-size limit, a read-only disk ... met anywhere
+        err.print(styled(("无法运行：", "bold red"), os_failure(exc)))
+        sys.unraisablehook = lambda _: None  # a library's half-written temporary file, closed late
+        sys.exit(EXIT_CANNOT_RUN)
     except KeyboardInterrupt:
         err.print("已取消。")
         sys.exit(130)
@@ -794,6 +850,10 @@ def main() -> None:
             sys.exit(EXIT_CANNOT_RUN)
         if type(exc).__name__ == "Abort":
             sys.exit(130)
+        if type(exc).__name__ == "SerialisationError":  # lxml writing a temporary file
+            err.print(styled(("无法运行：", "bold red"), os_failure(exc)))
+            sys.unraisablehook = lambda _: None  # its other generators, closed at exit
+            sys.exit(EXIT_CANNOT_RUN)
         log = _log_crash()
         err.print(
             styled(

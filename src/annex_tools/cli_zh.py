@@ -136,7 +136,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Missing parameter:? '?([^'.]+)'?\.?", r"缺少参数“\1”。"),
         (r"No such option: (\S+)", r"没有“\1”这个选项。"),
         (r"\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
+        (r"Did you mean '([^']+)'\?", r"是不是要用“\1”？"),
         (r"Did you mean (.+?)\?", r"是不是要用 \1？"),
+        (r"命令。\.\s*", "命令。"),  # click's "No such command 'x'." then ". Did you mean"
         (r"Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)", r"多出了参数（\1）"),
         (r"Option '([^']+)' requires an argument\.", r"选项“\1”后面需要一个值。"),
         (r"Option '([^']+)' requires (\d+) arguments\.", r"选项“\1”后面需要 \2 个值。"),

@@ -565,9 +565,14 @@ class ReturnsResult:
 def plan_returns(
     workbook: Source, files: list[Path], today: dt.date | None = None
 ) -> ReturnsResult:
-    _, inst = load(workbook)
+    wb, inst = load(workbook)
     tables, errors = [], []
     for f in files:
+        if wb.path is not None and Path(f).exists() and Path(f).resolve() == wb.path.resolve():
+            errors.append(
+                f"“{f}”是主表本身，不是交回的附件2回执，未导入。请给出各党总支交回的附件2文件"
+            )
+            continue
         try:
             tables.append(A2.read_return(f))
         except A2.ReturnError as exc:
@@ -714,9 +719,16 @@ def archive_opinions(
 
 
 def verify_archive(folder: Path) -> tuple[int, list[str], list[str]]:
-    """`archive verify`: the files checked, the problems found, and the notes (recoverable
-    leftovers, quarantined strays) of an archive folder."""
-    from annex_tools.archive import notes, verify
+    """`archive verify`: the files checked, the problems found (a quarantine folder waiting for
+    a person is one: verify fails until it is dealt with), and the notes (recoverable
+    leftovers, what each quarantine folder holds) of an archive folder."""
+    from annex_tools.archive import QUARANTINE, notes, quarantined, verify
 
     checked, problems = verify(folder)
+    waiting = quarantined(folder)
+    if waiting:
+        problems.append(
+            f"“{QUARANTINE}”中有 {len(waiting)} 个文件夹待人工处理（归档时无法确认归属而移出的文件，见上和各自的说明.txt）。"
+            "核实后把它们移出归档文件夹（或删除），verify 才会通过"
+        )
     return checked, problems, notes(folder)

@@ -190,7 +190,18 @@ def environment_report(
         f"可以导入（{Path(annex_tools.__file__).resolve().parent}）",
     ]
     ok = ok and built_xlwings == xlwings_version and built_tools == __version__
-    if built_xlwings and built_xlwings != xlwings_version:
+    if not built_tools:
+        lines.append(
+            "这个工作簿里没有按钮的生成信息：它不是 annex-tools build-workbook 生成的带宏主表（.xlsm），"
+            "没有功能区按钮，环境检查只对带宏主表有意义。命令行命令（check、annex2 等）不受影响；"
+            "要用按钮，请运行 annex-tools build-workbook 生成带宏主表。"
+        )
+    if xlwings_version == "未安装":
+        lines.append(
+            "xlwings 未安装：功能区按钮需要它。请在本 Python 中运行 pip install "
+            f"xlwings=={built_xlwings or '（与主表配套的版本）'}（或安装 annex-tools[excel]）。"
+        )
+    elif built_xlwings and built_xlwings != xlwings_version:
         lines.append(
             f"xlwings 版本不一致：请运行 pip install xlwings=={built_xlwings}，或使用与本版本配套的主表。"
         )
@@ -226,9 +237,11 @@ def _read_master(path: Path) -> tuple[dict[str, Any], str | None]:
     """The xlwings.conf sheet's settings and the build name of a saved master."""
     from annex_tools.contract import schema as S
     from annex_tools.contract.errors import WorkbookError
+    from annex_tools.workbook.reader import sniff
 
     if not path.exists():
         raise WorkbookError(path, "文件不存在")
+    sniff(path)  # a Word document, an old .xls ... named as what they are
     import openpyxl
 
     try:

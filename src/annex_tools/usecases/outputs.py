@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,27 +192,27 @@ def soffice() -> str | None:
 
 
 def docx_to_pdf(docx: Path, pdf: Path) -> Path:
-    """Convert one .docx to `pdf` with LibreOffice headless (its own profile; written atomically)."""
-    from annex_tools.workbook.safewrite import atomic_write_bytes
+    """Convert one .docx to `pdf` with LibreOffice headless (its own profile, never left behind
+    after a kill; written atomically)."""
+    from annex_tools.workbook.safewrite import atomic_write_bytes, run_office
 
-    office = soffice()
-    if office is None:
-        raise TemplateError(
-            "生成 PDF 需要 LibreOffice，本机没有安装。请改用 .docx，或安装 LibreOffice 后重试。"
-        )
     env = dict(os.environ)
     if FONTS_CONF.exists() and os.name == "posix":
         env["FONTCONFIG_FILE"] = str(FONTS_CONF)
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "document.docx"
         shutil.copy(docx, staged)
-        proc = subprocess.run(
-            [office, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless",
-             "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(staged)],
-            capture_output=True, text=True, timeout=600, env=env,
-        )  # fmt: skip
+        try:
+            code, stderr = run_office(
+                ["--headless", "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(staged)],
+                env=env,
+            )
+        except FileNotFoundError:
+            raise TemplateError(
+                "生成 PDF 需要 LibreOffice，本机没有安装。请改用 .docx，或安装 LibreOffice 后重试。"
+            ) from None
         made = Path(tmp) / "document.pdf"
-        if proc.returncode != 0 or not made.exists():
-            raise TemplateError(f"LibreOffice 未能把文档转换为 PDF：{proc.stderr.strip()[:200]}")
+        if code != 0 or not made.exists():
+            raise TemplateError(f"LibreOffice 未能把文档转换为 PDF：{stderr.strip()[:200]}")
         atomic_write_bytes(pdf, made.read_bytes())
     return pdf

@@ -73,12 +73,30 @@ class DemoRun:
     outputs: list[Outputs] = field(default_factory=list)
 
 
-def run_demo(out_dir: Path, today: dt.date, progress: Progress | None = None) -> DemoRun:
+def run_demo(
+    out_dir: Path, today: dt.date, progress: Progress | None = None, force: bool = False
+) -> DemoRun:
     """`demo`: the fictional institute (master with planted mistakes, reports), checked, and
-    every document made from it (as drafts, since the planted mistakes are errors)."""
+    every document made from it (as drafts, since the planted mistakes are errors). A folder
+    that is there and not empty is never written into (it may hold a real master someone named
+    "demo") unless `force`, which first renames it aside (`名-备份-时间`)."""
     from annex_tools.demo import make_demo
     from annex_tools.usecases import documents as DS
     from annex_tools.usecases.check import check
+
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        if not force:
+            raise InputError(
+                f"“{out_dir}”已存在且不是空文件夹，演示未生成，其中的文件未被改动。"
+                "请用 --out 换一个文件夹；确需重新生成请加 --force（原文件夹会先改名为“…-备份-时间”保留）。"
+            )
+        aside = out_dir.with_name(f"{out_dir.name}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            out_dir.rename(aside)
+        except OSError as exc:
+            raise InputError(
+                f"“{out_dir}”无法改名为“{aside}”（{exc.strerror}），演示未生成。"
+            ) from None
 
     made = make_demo(out_dir)
     run = DemoRun(made, check(made.workbook, today))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract.text import holdable, normalize, unholdable
@@ -26,6 +26,15 @@ DRAFT_PAGE_HEADER = "&C&14&KC00000草稿　仅供核对，不得作为正式文�
 
 # Text starting with these would become a formula (or a DDE/injection vector) in Excel.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+class CellNotWritable(Exception):
+    """A cell a write needs is covered by a merge; the message names sheet, row and column."""
+
+
+def _column_name(ws: Worksheet, col: int) -> str:
+    header = ws.cell(row=1, column=col).value
+    return f"“{header}”列" if header not in (None, "") else f"第 {col} 列"
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -39,6 +48,11 @@ def put(ws: Worksheet, row: int, col: int, value: Any, removed: Removed | None =
     """Write a value; text that looks like a formula is stored as text, never as a formula;
     characters an .xlsx cannot hold are removed (and reported to `removed` with the cell)."""
     cell = ws.cell(row=row, column=col)
+    if isinstance(cell, MergedCell):
+        raise CellNotWritable(
+            f"“{ws.title}”表第 {row} 行{_column_name(ws, col)}（{cell.coordinate}）在合并单元格中，"
+            "无法写入，主表未被修改。请在 Excel 中取消这一区域的合并（数据区不要合并单元格），保存后重新运行"
+        )
     bad = unholdable(value)
     if bad:
         value = holdable(value)

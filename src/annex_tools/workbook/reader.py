@@ -71,6 +71,10 @@ def sniff(path: Path) -> None:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
+            if path.suffix.lower() in (".docx", ".docm", ".dotx"):
+                raise WorkbookError(
+                    path, "这是 Word 文档，不是主表。请给出主表（Excel 工作簿 .xlsx 或 .xlsm）"
+                )
             raise WorkbookError(path, "这是 Word 文档，不是 Excel 工作簿（扩展名被改过）")
         raise WorkbookError(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
     if total > MAX_UNCOMPRESSED:
@@ -83,6 +87,51 @@ def sniff(path: Path) -> None:
         raise WorkbookError(path, f"{exc.reason}，已拒绝读取") from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
+    refuse_doctype(path)
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """worksheet part -> sheet name, from workbook.xml and its relationships."""
+    import html
+    import re
+
+    wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
+        if rid and target:
+            t = target.group(1).lstrip("/")
+            targets[rid.group(1)] = t if t.startswith("xl/") else f"xl/{t}"
+    out = {}
+    for sheet in re.findall(r"<sheet\b[^>]*>", wb):
+        name, rid = re.search(r'name="([^"]*)"', sheet), re.search(r'r:id="([^"]+)"', sheet)
+        if name and rid and rid.group(1) in targets:
+            out[targets[rid.group(1)]] = html.unescape(name.group(1))
+    return out
+
+
+def refuse_doctype(path: Path) -> None:
+    """Excel, WPS and LibreOffice never write a DOCTYPE into a workbook's XML: one there declares
+    entities (a "billion laughs" bomb, or a reference to an outside file). Refused before any
+    parser sees it, naming the sheet."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            with zf.open(info) as fh:
+                head = fh.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                sheet = sheet_parts(zf).get(info.filename)
+                where = f"工作表“{sheet}”" if sheet else f"部件“{info.filename}”"
+                raise WorkbookError(
+                    path,
+                    f"{where}的 XML 中含有实体声明（DOCTYPE），Excel、WPS 不会写出这种内容，"
+                    "疑似恶意构造的“XML 炸弹”，出于安全已拒绝读取。请向发来文件的单位要一份正常保存的文件",
+                )
 
 
 def _is_encrypted(path: Path) -> bool:

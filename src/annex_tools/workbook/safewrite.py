@@ -29,11 +29,9 @@ import datetime as dt
 import errno
 import getpass
 import hashlib
-import html
 import io
 import json
 import os
-import re
 import socket
 import stat
 import sys
@@ -58,8 +56,9 @@ from annex_tools.contract.errors import (
     WorkbookError,
     WriteRefused,
 )
+from annex_tools.workbook.cells import CellNotWritable
 from annex_tools.workbook.keepparts import DrawingsNotKept, keep_drawings
-from annex_tools.workbook.reader import sniff
+from annex_tools.workbook.reader import sheet_parts, sniff
 
 T = TypeVar("T")
 BACKUP_DIR = "备份"
@@ -131,6 +130,8 @@ def os_reason(exc: OSError) -> str:
     """What went wrong and what to do, for an OSError met while writing."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "磁盘空间不足。请清理磁盘（或换一个有空间的位置）后重新运行"
+    if exc.errno == errno.EFBIG:
+        return "文件超过了系统允许的大小上限（ulimit -f 或磁盘格式的限制）。请换一个位置或请管理员放宽限制后重新运行"
     if exc.errno == errno.EROFS:
         return "所在磁盘或文件夹是只读的。请把文件复制到可写的位置后重新运行"
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
@@ -515,7 +516,10 @@ class MasterSession:
         ensure_unlocked(self.path)
         check_writable(self.real)
         wb = load_master(self.real, self.data)
-        result = change(wb)
+        try:
+            result = change(wb)
+        except CellNotWritable as exc:
+            raise WriteRefused(self.path, str(exc)) from None
         try:  # openpyxl drops shapes and text boxes and rewrites charts: carry them over
             data = keep_drawings(self.data, workbook_bytes(wb))
         except DrawingsNotKept as exc:
@@ -571,29 +575,11 @@ MAX_WRITE_ROWS = (
 )
 
 
-def _sheet_files(zf: zipfile.ZipFile) -> dict[str, str]:
-    """worksheet part -> sheet name, from workbook.xml and its relationships."""
-    wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {}
-    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
-        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
-        if rid and target:
-            t = target.group(1).lstrip("/")
-            targets[rid.group(1)] = t if t.startswith("xl/") else f"xl/{t}"
-    out = {}
-    for sheet in re.findall(r"<sheet\b[^>]*>", wb):
-        name, rid = re.search(r'name="([^"]*)"', sheet), re.search(r'r:id="([^"]+)"', sheet)
-        if name and rid and rid.group(1) in targets:
-            out[targets[rid.group(1)]] = html.unescape(name.group(1))
-    return out
-
-
 def check_writable(path: Path, limit: int = MAX_WRITE_ROWS) -> None:
     """Refuse, before loading, a workbook whose sheets store more rows than a write can handle
     (typically whole columns formatted down to row 1,048,576)."""
     with zipfile.ZipFile(path) as zf:
-        for part, name in _sheet_files(zf).items():
+        for part, name in sheet_parts(zf).items():
             rows = 0
             with zf.open(part) as fh:
                 tail = b""
@@ -628,3 +614,68 @@ def update_master(path: Path | str, change: Callable[[XlWorkbook], T]) -> tuple[
     When the change depends on what was read from the master, read it inside `writing` instead."""
     with writing(path) as session:
         return session.update(change)
+
+
+# ---- LibreOffice, never left behind ------------------------------------------------------------
+
+# The watchdog: a small process that waits for its stdin to close (the run ended, or was
+# killed), then ends the office process group and removes the office profile folder.
+_WATCHDOG = (
+    "import os,shutil,signal,sys\n"
+    "sys.stdin.buffer.read()\n"
+    "try:\n os.killpg(int(sys.argv[1]), signal.SIGKILL)\n"
+    "except OSError: pass\n"
+    "shutil.rmtree(sys.argv[2], ignore_errors=True)\n"
+)
+PROFILE_PREFIX = "annex-tools-office-"
+
+
+def run_office(
+    args: list[str], timeout: float = 600, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Run LibreOffice headless (`soffice` with `args` after the profile option) with a profile
+    folder of its own in the temporary folder; returns (exit code, stderr). Whatever happens to
+    this process (a timeout, Ctrl+C, SIGKILL), the office processes (soffice, oosplash,
+    soffice.bin: one process group) are ended and the profile folder removed: on POSIX a
+    watchdog process does it when this one goes away. A missing LibreOffice is FileNotFoundError."""
+    import shutil
+    import subprocess
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise FileNotFoundError("soffice")
+    with os_errors(Path(tempfile.gettempdir())):
+        profile = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
+    argv = [office, f"-env:UserInstallation={Path(profile).as_uri()}", *args]
+    posix = os.name == "posix"
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=posix,
+    )  # fmt: skip
+    watch = None
+    if posix:
+        watch = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(proc.pid), profile],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stderr = f"LibreOffice 超过 {timeout:.0f} 秒仍未完成，已结束"
+        return proc.returncode if proc.returncode is not None else -9, stderr or ""
+    finally:
+        if posix:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, 9)
+        else:
+            proc.kill()
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=10)
+        if watch is not None and watch.stdin is not None:
+            with contextlib.suppress(OSError):
+                watch.stdin.close()
+            with contextlib.suppress(Exception):
+                watch.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
