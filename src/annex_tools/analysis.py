@@ -277,10 +277,13 @@ def _paragraph_text(p: etree._Element) -> str:
 
 def read_paragraphs(path: Path | str) -> list[str]:
     path = Path(path)
-    if not path.exists():
-        raise ReportError("文件不存在")
-    if path.stat().st_size == 0:
-        raise ReportError("文件是空的（0 字节）")
+    try:  # a name too long for the file system (or not a name at all) is no file: say so
+        if not path.exists():
+            raise ReportError("文件不存在")
+        if path.stat().st_size == 0:
+            raise ReportError("文件是空的（0 字节）")
+    except OSError as exc:
+        raise ReportError(f"无法读取这个文件（{exc.strerror or type(exc).__name__}）") from None
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             try:
