@@ -48,21 +48,16 @@ class Refused(Exception):
 
 
 def office_lock(path: Path) -> tuple[Path, str] | None:
-    """The lock file an office suite keeps beside a file it has open, and which suite: Excel
-    and WPS `~$name` (for long names `~$` over the first two characters), LibreOffice
-    `.~lock.name#`, WPS on Linux `.~name`."""
+    """The lock file an office suite keeps beside a file it has open, and which suite: the
+    owner files safe-write honours (Excel and WPS `~$name`, LibreOffice `.~lock.name#`, also
+    beside a link's target), and WPS on Linux `.~name`."""
     from annex_tools.workbook.safewrite import excel_lock
 
     found = excel_lock(path)
     if found is not None:
-        return found, "Excel 或 WPS"
-    for candidate, suite in (
-        (path.with_name(f".~lock.{path.name}#"), "LibreOffice"),
-        (path.with_name(f".~{path.name}"), "WPS"),
-    ):
-        if candidate.exists():
-            return candidate, suite
-    return None
+        return found, "LibreOffice" if found.name.startswith(".~lock.") else "Excel 或 WPS"
+    wps_linux = path.with_name(f".~{path.name}")
+    return (wps_linux, "WPS") if wps_linux.exists() else None
 
 
 def refuse_if_open(path: Path) -> None:
