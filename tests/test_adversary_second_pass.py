@@ -346,3 +346,69 @@ def test_demo_refuses_to_overwrite_an_existing_demo_folder(tmp_path: Path) -> No
     proc = annex("demo", "--out", folder, "--today", "2024-01-30")
     assert proc.returncode == 2 and "--force" in proc.stderr, proc.stdout + proc.stderr
     assert (folder / "master.xlsx").read_bytes() == b"a real master someone put here"
+
+
+# ---- 3. a change of secretary during the year: two 述职 rows for one branch ------------------
+
+
+def two_secretaries(tmp_path: Path) -> Path:
+    """示例第一党支部 (B1): 丁四 (S3, graded 较好) until the change, then 林国俊 (S5, graded 好)."""
+    master = new_workbook(tmp_path / "master.xlsx", valid())
+    wb = openpyxl.load_workbook(master)
+    subs, grades = wb["述职"], wb["评议"]
+    src = [c.value for c in subs[4]]
+    new = subs.max_row + 1
+    for c, value in enumerate(src, start=1):
+        if not (isinstance(value, str) and value.startswith("=")):
+            subs.cell(row=new, column=c, value=value)
+    for header, value in (("述职编号", "S5"), ("书记姓名", "林国俊"), ("书记工号", "T9")):
+        set_cell(subs, new, header, value)
+    src = [c.value for c in grades[4]]
+    new = grades.max_row + 1
+    for c, value in enumerate(src, start=1):
+        if not (isinstance(value, str) and value.startswith("=")):
+            grades.cell(row=new, column=c, value=value)
+    set_cell(grades, new, "述职编号", "S5")
+    set_cell(grades, new, "综合评价等次", "好")
+    wb.save(master)
+    return master
+
+
+def test_annex2_lists_both_secretaries_of_a_branch_and_re_imports(tmp_path: Path) -> None:
+    master = two_secretaries(tmp_path)
+    proc = annex("annex2", master, "--out", tmp_path / "a2", "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (ret,) = (tmp_path / "a2").glob("*.xlsx")
+    text = [str(c.value) for row in openpyxl.load_workbook(ret).active.iter_rows() for c in row]
+    assert any("丁四" in t for t in text) and any("林国俊" in t for t in text)
+    before = master.read_bytes()
+    again = annex("import-returns", master, ret, "--apply")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "不符" not in again.stdout + again.stderr and "已写入 0 项" in again.stdout
+    assert master.read_bytes() == before
+
+
+def test_a_return_row_without_a_name_for_a_branch_with_two_secretaries_is_ambiguous(
+    tmp_path: Path,
+) -> None:
+    master = two_secretaries(tmp_path)
+    wb = openpyxl.load_workbook(master)
+    for r in rows_of(wb["评议"], "述职编号", "S3"):
+        set_cell(wb["评议"], r, "综合评价等次", None)  # 丁四's grade to come from the return
+    wb.save(master)
+    assert annex("annex2", master, "--out", tmp_path / "a2", "--draft").returncode == 0
+    (ret,) = (tmp_path / "a2").glob("*.xlsx")
+    book = openpyxl.load_workbook(ret)
+    ws = book.active
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=3).value
+               and "丁四" in str(ws.cell(row=r, column=3).value))  # fmt: skip
+    ws.cell(row=row, column=3).value = None  # the name left blank, the branch filled
+    ws.cell(row=row, column=4).value = "一般"
+    book.save(ret)
+    before = master.read_bytes()
+    proc = annex("import-returns", master, ret, "--apply")
+    no_crash(proc)
+    assert "无法确定是哪一位" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    assert "丁四" in proc.stdout + proc.stderr and "林国俊" in proc.stdout + proc.stderr
+    assert proc.returncode in (1, 2)
+    assert master.read_bytes() == before

@@ -71,29 +71,42 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
 
 
+def secretaries_by_org(inst: Institute) -> dict[str, list[Secretary]]:
+    """Every 述职 of each organization, in the master's order: a branch whose secretary changed
+    during the year has two, and each appears in its Annex 2."""
+    out: dict[str, list[Secretary]] = {}
+    for s in inst.secretaries:
+        out.setdefault(s.org_id, []).append(s)
+    return out
+
+
 def plan_table(
     inst: Institute,
     body: Organization,
     exempt: tuple[str, ...],
-    subs: dict[str, Secretary] | None = None,
+    subs: dict[str, list[Secretary]] | None = None,
 ) -> Annex2Table:
-    """`subs`: secretaries by organization id (pass it when planning many tables)."""
-    subs = subs if subs is not None else {s.org_id: s for s in inst.secretaries}
+    """`subs`: secretaries by organization id (secretaries_by_org; pass it when planning many
+    tables). A branch with two 述职 rows in the year gets a row for each secretary."""
+    subs = subs if subs is not None else secretaries_by_org(inst)
     rows: list[Annex2Row] = []
-    for seq, branch in enumerate(inst.children(body.oid, S.ORG_STAFF_BRANCH), start=1):
-        sec: Secretary | None = subs.get(branch.oid)
-        problems = sec.problems if sec else []
-        rows.append(
-            Annex2Row(
-                seq=seq,
-                branch=branch.name,
-                name=sec.name if sec else ("书记空缺" if branch.vacancy else branch.secretary),
-                mode=sec.mode if sec else (f"（{branch.vacancy}）" if branch.vacancy else ""),
-                grade=sec.grade if sec else "",
-                problems=[p.problem for p in problems],
-                measures=[measure_text(p.measure, p.deadline) for p in problems],
+    seq = 0
+    for branch in inst.children(body.oid, S.ORG_STAFF_BRANCH):
+        who: list[Secretary | None] = list(subs.get(branch.oid, [])) or [None]
+        for sec in who:
+            seq += 1
+            problems = sec.problems if sec else []
+            rows.append(
+                Annex2Row(
+                    seq=seq,
+                    branch=branch.name,
+                    name=sec.name if sec else ("书记空缺" if branch.vacancy else branch.secretary),
+                    mode=sec.mode if sec else (f"（{branch.vacancy}）" if branch.vacancy else ""),
+                    grade=sec.grade if sec else "",
+                    problems=[p.problem for p in problems],
+                    measures=[measure_text(p.measure, p.deadline) for p in problems],
+                )
             )
-        )
     hosted = sorted(
         (m for m in inst.hosted(body.oid) if m.date), key=lambda m: m.date or dt.date.min
     )

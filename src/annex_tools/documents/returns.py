@@ -136,13 +136,26 @@ def match_row(
                 else f"{body.name}没有名为“{r.branch}”的在职党支部（或它在“述职”表中没有记录）"
             )
             return None, f"{label}：{why}，未导入"
-        sec = hits[0]
-        if r.name and normalize(r.name) != normalize(sec.name):
+        names = "、".join(f"“{s.name}”" for s in hits)
+        if r.name:  # a branch with two 述职 rows (a change of secretary): the name decides
+            named = [s for s in hits if normalize(s.name) == normalize(r.name)]
+            if len(named) == 1:
+                return named[0], ""
+            if not named:
+                return (
+                    None,
+                    f"{label}：主表中{hits[0].org_name}本年度述职的书记是{names}，与表中姓名不符，未导入",
+                )
             return (
                 None,
-                f"{label}：主表中{sec.org_name}的书记是“{sec.name}”，与表中姓名不符，未导入",
+                f"{label}：{hits[0].org_name}有 {len(named)} 条同名书记的述职记录，无法确定是哪一条，未导入",
             )
-        return sec, ""
+        if len(hits) > 1:
+            return None, (
+                f"{label}：{hits[0].org_name}本年度有 {len(hits)} 位书记述职（{names}），表中没有填写书记姓名，"
+                "无法确定是哪一位，未导入。请填写书记姓名后重新导入"
+            )
+        return hits[0], ""
     hits = [s for s in secs if normalize(s.name) == normalize(r.name)]
     if len(hits) != 1:
         why = "没有这位在职党支部书记" if not hits else "有多位同名的在职党支部书记"

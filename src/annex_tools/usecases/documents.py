@@ -526,7 +526,7 @@ def import_reports(
 
 def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
     wb, inst = load(workbook)
-    subs = {s.org_id: s for s in inst.secretaries}
+    subs = A2.secretaries_by_org(inst)
     return [
         A2.plan_table(inst, body, wb.settings.exempt, subs)
         for body in annex2_bodies(inst, wb.settings.exempt)
