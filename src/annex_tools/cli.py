@@ -111,7 +111,9 @@ def render_findings(
 
 @app.command()
 def new(
-    path: Annotated[Path, typer.Argument(help="新主表的路径（.xlsx）")],
+    path: Annotated[
+        Path, typer.Argument(help="新主表的路径（.xlsx；从上年度开始时也可以是带宏的 .xlsm）")
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="覆盖已存在的文件（旧文件先备份）")
     ] = False,
@@ -130,7 +132,10 @@ def new(
     if plan is None:
         out.print(f"已新建主表：{path}")
         return
-    out.print(f"已从“{from_}”新建{plan.year}年度主表：{path}（上年度文件未改动）")
+    kind = "带宏主表（功能区、自定义函数和看板）" if plan.macro else "主表"
+    out.print(f"已从“{from_}”新建{plan.year}年度{kind}：{path}（上年度文件未改动）")
+    if plan.source_note:
+        out.print(plan.source_note, style="bold red")
     out.print(
         f"述职 {len(plan.data['subs'])} 行；转入上年度未核验完成的整改 {len(plan.carried)} 项。"
     )
@@ -164,6 +169,8 @@ def check(
     else:
         render_findings(result.findings)
         summary = f"校验完成（{workbook.name}，按 {day:%Y-%m-%d}）：错误 {result.errors} 个，警告 {result.warnings} 个。"
+        if result.pending:
+            summary += f"尚未到期的待办 {len(result.pending)} 项（不算错误），详见 annex-tools progress。"
         out.print(summary, style="bold red" if result.errors else "bold green")
         if write:
             out.print(

@@ -17,6 +17,8 @@ from annex_tools.contract.settings import Settings
 from annex_tools.institute import join
 from annex_tools.institute import lookup as lookup  # the rules map ids through the joined view's
 from annex_tools.institute import normal as normal  # noqa: F401 (the rules' import)
+from annex_tools.schedule import at as schedule_at
+from annex_tools.schedule import steps
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
@@ -149,6 +151,8 @@ class Context:
         self.grades["graded"] = self.grades["综合评价等次"].isin(S.GRADES)
         self.rects = j.rects.copy()
         self.rects["held"] = held(self.rects)
+        # every step's due day and verdict at the day of the check (the one computation)
+        self.schedule = schedule_at(steps(j, self.orgs, self.meetings, self.settings), self.today)
 
     def body_name(self, body: str) -> str:
         return str(self.org_name.get(body, body or "（未知评议主体）"))

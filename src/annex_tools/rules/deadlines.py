@@ -11,7 +11,6 @@ Each date has a home in the master: 述职 报送组织部日期, the 党委's o
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -19,33 +18,17 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, make
 from annex_tools.contract.master import ROW
-from annex_tools.contract.settings import K_REVIEW_DATE, Settings
+from annex_tools.contract.settings import K_REVIEW_DATE
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, emit, lookup, normal, rule
+from annex_tools.rules.base import Context, emit, lookup, rule
+from annex_tools.schedule import LATE, STEP_ANNEX2, STEP_PUBLISHED, STEP_REPORT_SENT
+from annex_tools.schedule import annex2_filers as filers_mask
+from annex_tools.schedule import report_due as report_due  # the one definition
+from annex_tools.schedule import report_dues as report_dues
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
 ORG = S.ORGS.name
-
-
-def report_due(category: str, meeting: dt.date | None, st: Settings) -> dt.date | None:
-    """The day a secretary's report is due at the 组织部 (the one definition; `report_dues`
-    is the same on frames): a 二级党组织书记's 述职报告报送提前天数 before the meeting; a
-    党支部书记's 设置 党支部书记报告报送截止日期, or the meeting day when that is empty."""
-    if category == S.CAT_SECOND_LEVEL:
-        return meeting - dt.timedelta(days=st.send_days) if meeting else None
-    return st.branch_send_deadline or meeting
-
-
-def report_dues(subs: pd.DataFrame, st: Settings) -> pd.Series:
-    """`report_due` for every 述职 row (meeting_date joined), as Timestamps (NaT: none)."""
-    second = subs["述职类别"] == S.CAT_SECOND_LEVEL
-    before = subs["meeting_date"] - pd.Timedelta(days=st.send_days)
-    if st.branch_send_deadline is not None:
-        branch = pd.Series(pd.Timestamp(st.branch_send_deadline), index=subs.index)
-    else:
-        branch = subs["meeting_date"]
-    return before.where(second, branch)
 
 
 @rule(
@@ -121,13 +104,16 @@ def report_sent_ahead(ctx: Context) -> list[Finding]:
     """二级党组织书记需提前将述职报告发送至党委组织部邮箱 (设置: 述职报告报送提前天数 before
     the 党委's meeting). Missing once that day has come; later than it is late."""
     days = ctx.settings.send_days
-    subs = ctx.subs[ctx.subs["述职类别"] == S.CAT_SECOND_LEVEL]
-    due = subs["meeting_date"] - pd.Timedelta(days=days)
-    sent = subs["报送组织部日期"]
-    ok = ctx.not_bad(subs, S.SUBMISSIONS, "报送组织部日期")
-    late = sent.notna() & due.notna() & (sent > due)
-    missing = sent.isna() & due.notna() & (due <= ctx.today_ts) & ok
-    frame = subs.assign(due=due)
+    sched = ctx.schedule
+    frame = sched.of(STEP_REPORT_SENT)
+    second = ctx.subs.loc[ctx.subs["述职类别"] == S.CAT_SECOND_LEVEL, "述职编号"]
+    frame = frame[frame["sid"].isin(set(second))]
+    frame = frame.assign(
+        meeting_date=frame["due"] + pd.Timedelta(days=days), 报送组织部日期=frame["done"]
+    )
+    late = frame["done"].notna() & frame["due"].notna() & (frame["done"] > frame["due"])
+    missing = (frame["verdict"] == LATE) & frame["done"].isna()
+    missing &= ctx.not_bad(frame, S.SUBMISSIONS, "报送组织部日期")
 
     def params(r: dict[str, Any], variant: str) -> dict[str, Any]:
         return {
@@ -180,15 +166,8 @@ def committee_meeting_by_year_end(ctx: Context) -> list[Finding]:
 
 
 def annex2_filers(ctx: Context) -> pd.Series:
-    """二级党组织 that send Annex 2: those with 在职党支部, less 设置 免填附件2组织 (by name)."""
-    orgs = ctx.orgs
-    staff_parents = set(orgs.loc[orgs["组织类型"] == S.ORG_STAFF_BRANCH, "上级组织编号"])
-    exempt = {normalize(e) for e in ctx.settings.exempt}
-    return (
-        orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES)
-        & orgs["组织编号"].isin(staff_parents)
-        & ~normal(orgs["组织名称"]).isin(exempt)
-    )
+    """二级党组织 that send Annex 2 (schedule.annex2_filers, the one definition)."""
+    return filers_mask(ctx.orgs, ctx.settings.exempt)
 
 
 @rule("deadline.annex2-received", ("orgs", "附件2收到日期", "组织类型", "上级组织编号"))
@@ -196,12 +175,12 @@ def annex2_received_in_time(ctx: Context) -> list[Finding]:
     """各党总支…于2024年1月22日前基本完成，并将…结果和问题整改清单发送至党委组织部 (设置:
     党支部述职完成截止日期). 附件2收到日期 is written by import-returns."""
     deadline = pd.Timestamp(ctx.settings.branch_deadline)
-    orgs = ctx.orgs[annex2_filers(ctx)]
-    received = orgs["附件2收到日期"]
+    frame = ctx.schedule.of(STEP_ANNEX2)
+    orgs = frame.assign(组织名称=frame["who"], 附件2收到日期=frame["done"])
+    received = frame["done"]
     late = received.notna() & (received > deadline)
-    missing = (
-        received.isna() & (deadline < ctx.today_ts) & ctx.not_bad(orgs, S.ORGS, "附件2收到日期")
-    )
+    missing = (frame["verdict"] == LATE) & received.isna()
+    missing &= ctx.not_bad(frame, S.ORGS, "附件2收到日期")
 
     def params(r: dict[str, Any], variant: str) -> dict[str, Any]:
         return {
@@ -253,7 +232,8 @@ def reports_published(ctx: Context) -> list[Finding]:
     published = m["公布日期"]
     due = m["会议日期"] + pd.Timedelta(days=days)
     ok = ctx.not_bad(m, S.MEETINGS, "公布日期")
-    missing = published.isna() & m["会议日期"].notna() & (due < ctx.today_ts) & ok
+    late_rows = set(ctx.schedule.where(STEP_PUBLISHED, LATE)[ROW])
+    missing = published.isna() & m[ROW].isin(late_rows) & ok
     late = published.notna() & due.notna() & (published > due)
     early = published.notna() & m["会议日期"].notna() & (published < m["会议日期"])
     frame = m.assign(due=due)

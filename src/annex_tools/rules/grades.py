@@ -15,6 +15,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
 from annex_tools.contract.master import ROW
 from annex_tools.rules.base import Context, blank, emit, rule
+from annex_tools.schedule import PENDING, STEP_FEEDBACK, STEP_INTERVIEW
 
 GRADE = S.GRADES_SHEET.name
 BALLOTS = ("测评好票", "测评较好票", "测评一般票", "测评差票")
@@ -26,6 +27,11 @@ def minimum_at_most_fair(n: int, ratio: float, rounding: str) -> int:
     if rounding == S.ROUND_HALF_UP:
         return int(math.floor(exact + 0.5 + 1e-9))
     return int(math.ceil(exact - 1e-9))
+
+
+def _waiting(ctx: Context, step: str) -> set[str]:
+    """述职编号 whose `step` is not yet due (设置 反馈约谈期限天数 after the meeting)."""
+    return set(ctx.schedule.where(step, PENDING)["sid"])
 
 
 @rule("grade.missing", ("subs", "会议编号"), ("meetings", "会议日期"), ("grades", "综合评价等次"))
@@ -133,6 +139,7 @@ def interview_for_weak(ctx: Context) -> list[Finding]:
     g = ctx.grades
     mask = g["综合评价等次"].isin(S.GRADES_INTERVIEW) & g["约谈提醒日期"].isna()
     mask &= ctx.not_bad(g, S.GRADES_SHEET, "约谈提醒日期")
+    mask &= ~g["述职编号"].isin(_waiting(ctx, STEP_INTERVIEW))
     return emit(
         "grade.interview-missing",
         g,
@@ -200,6 +207,7 @@ def fed_back(ctx: Context) -> list[Finding]:
     """评价意见及等次要向本人反馈."""
     g = ctx.grades
     mask = g["graded"] & g["反馈日期"].isna() & ctx.not_bad(g, S.GRADES_SHEET, "反馈日期")
+    mask &= ~g["述职编号"].isin(_waiting(ctx, STEP_FEEDBACK))
     return emit("grade.feedback-missing", g, mask, GRADE, "反馈日期", lambda r: {"who": r["who"]})
 
 

@@ -137,8 +137,8 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     reasons = [
         (self_approved, "self"),
         (second & own_org & ~self_approved, "own-organization"),
-        (
-            second & ~own_org & ~self_approved & not_leader,
+        (  # an empty 审定人 is pending until the meeting (the branch variant waits for it too)
+            second & ~own_org & ~self_approved & not_leader & (given | subs["held"]),
             "not-leader-listed" if leaders else "not-leader",
         ),
         (branch & ~self_approved & given & named_leader, "branch-by-leader"),

@@ -14,8 +14,10 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
+from annex_tools.contract.master import ROW
 from annex_tools.rules.base import Context, blank, emit, lookup, rule
-from annex_tools.workdays import covered_years, is_covered, workday_due, workdays_between
+from annex_tools.schedule import LATE, PENDING, STEP_MEETING, STEP_REPORTED
+from annex_tools.workdays import covered_years, is_covered, workdays_between
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -88,7 +90,9 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
     """二级党组织书记 report at the 党委's meeting; 在职党支部书记 at their own 党总支's."""
     subs = ctx.subs
     expected = subs["body"]  # the evaluating body hosts the meeting
-    no_meeting = blank(subs["会议编号"])
+    # before the day its 述职评议 is due, a meeting not yet scheduled is pending, not missing
+    waiting = set(ctx.schedule.where(STEP_MEETING, PENDING)["sid"])
+    no_meeting = blank(subs["会议编号"]) & ~subs["述职编号"].isin(waiting)
     known = subs["会议编号"].isin(set(ctx.meetings["会议编号"]))
     evaluated = subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
     wrong_host = known & evaluated & (expected != "") & (subs["host"] != expected)
@@ -145,11 +149,9 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         lead = counted.where(counted.notna() & (calendar > 0), calendar)
         covered = is_covered(meetings["会议日期"]) & is_covered(meetings["报备日期"])
         unit = unit.where(~covered, "个工作日")
-        # the last day to report: `days` working days before the meeting
-        due = workday_due(meetings["会议日期"], days)
-    else:
-        due = meetings["会议日期"] - pd.Timedelta(days=days)
-    unreported = meetings["报备日期"].isna() & meetings["会议日期"].notna() & (due <= ctx.today_ts)
+    # the last day to report and whether it has passed unreported: the schedule's one verdict
+    late_rows = set(ctx.schedule.where(STEP_REPORTED, LATE)[ROW])
+    unreported = meetings[ROW].isin(late_rows)
     unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
     late = lead.notna() & (lead < days)
     frame = meetings.assign(lead=lead, calendar=calendar, unit=unit)

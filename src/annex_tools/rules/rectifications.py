@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.rules.base import Context, blank, emit, rule
+from annex_tools.schedule import PENDING, STEP_MEETING
 
 RECT = S.RECTIFICATIONS.name
 
@@ -33,16 +36,24 @@ def problems_listed(ctx: Context) -> list[Finding]:
     return emit("rect.none", g, mask, S.GRADES_SHEET.name, "述职编号", lambda r: {"who": r["who"]})
 
 
+def _decided(ctx: Context) -> pd.Series:
+    """Rectifications whose measures and deadlines are due: those of a secretary whose 述职评议
+    has been held (or is late); before it, a carried or new problem is pending."""
+    waiting = set(ctx.schedule.where(STEP_MEETING, PENDING)["sid"])
+    return ~ctx.rects["述职编号"].isin(waiting)
+
+
 @rule("rect.measure-missing", ("rects", "整改措施"))
 def measure_given(ctx: Context) -> list[Finding]:
     r = ctx.rects
-    return emit("rect.measure-missing", r, blank(r["整改措施"]), RECT, "整改措施", _base)
+    mask = blank(r["整改措施"]) & _decided(ctx)
+    return emit("rect.measure-missing", r, mask, RECT, "整改措施", _base)
 
 
 @rule("rect.deadline-missing", ("rects", "整改时限"))
 def deadline_given(ctx: Context) -> list[Finding]:
     r = ctx.rects
-    mask = r["整改时限"].isna() & ctx.not_bad(r, S.RECTIFICATIONS, "整改时限")
+    mask = r["整改时限"].isna() & ctx.not_bad(r, S.RECTIFICATIONS, "整改时限") & _decided(ctx)
     return emit("rect.deadline-missing", r, mask, RECT, "整改时限", _base)
 
 

@@ -20,6 +20,7 @@ from annex_tools.contract.findings import Finding, counts
 from annex_tools.contract.master import report_path
 from annex_tools.rules import Context, run_rules
 from annex_tools.rules.reports import missing_parts_text, report_findings
+from annex_tools.schedule import Schedule, pending_items
 from annex_tools.usecases.master import Master, as_master
 from annex_tools.workbook.reader import ROW, Workbook, read_workbook
 
@@ -31,6 +32,14 @@ class CheckResult:
     workbook: Workbook
     findings: list[Finding]
     analyses: dict[str, ReportAnalysis] = field(default_factory=dict)
+    schedule: Schedule | None = None  # every step's due day and verdict at the day of the check
+
+    @property
+    def pending(self) -> list[dict[str, object]]:
+        """Steps whose day has not come and that are not done: listed, never an error."""
+        if self.schedule is None:
+            return []
+        return pending_items(self.schedule)
 
     @property
     def errors(self) -> int:
@@ -45,6 +54,7 @@ class CheckResult:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [f.as_dict() for f in self.findings],
+            "pending": self.pending,
         }
 
 
@@ -180,7 +190,7 @@ def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer | None = None
     findings = wb.findings + run_rules(ctx)
     unique = list(dict.fromkeys(findings))
     unique.sort(key=lambda f: f.sort_key())
-    return CheckResult(wb, unique, analyses)
+    return CheckResult(wb, unique, analyses, ctx.schedule)
 
 
 @dataclass

@@ -1,0 +1,349 @@
+"""The year's schedule: the one computation of every deadline fact. Pure: frames in, frames out.
+
+For each body (organization) or secretary and each step the notice sets (四、2 严格遵守时间节点要求,
+一(二) 报备, 三、3 审定, 三、4 公布, 三、5 反馈、约谈, 三、6 整改), `steps` gives the day it is due
+(from the settings and the master's own meeting dates), the day it was done (from the master),
+and `verdicts` says, at a given day, whether it is done on time, done late, pending (its day has
+not come: listed, never an error) or late (its day has passed and it is not done). The rules turn
+the late ones into findings, the summary's deadline ledger and `progress` render the same frame,
+so the three can never disagree.
+
+Each step also carries `overdue_from`, the first day a missing item counts as late: the day after
+a "by D" deadline (附件2 于1月22日前: the 22nd is on time), the meeting day itself for what the
+meeting needs (审定, 等次), the due day itself for what must reach the 组织部 ahead of a meeting
+(报送, 报备: on the due day, it is still not there a day ahead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from annex_tools.contract import schema as S
+from annex_tools.contract.master import ROW
+from annex_tools.contract.settings import Settings
+from annex_tools.contract.text import normalize
+
+if TYPE_CHECKING:
+    from annex_tools.institute import Joined
+
+DAY = pd.Timedelta(days=1)
+
+# step key -> what staff call it (progress, 催报, ledger)
+STEP_REPORT_SENT = "report-sent"
+STEP_MEETING = "meeting-held"
+STEP_REPORTED = "meeting-reported"
+STEP_APPROVED = "approved"
+STEP_GRADED = "graded"
+STEP_ANNEX2 = "annex2"
+STEP_PUBLISHED = "published"
+STEP_FEEDBACK = "feedback"
+STEP_INTERVIEW = "interview"
+STEP_RECTIFIED = "rectified"
+STEP_REVIEW = "review"
+
+STEP_LABELS: dict[str, str] = {
+    STEP_REPORT_SENT: "述职报告报送党委组织部",
+    STEP_MEETING: "召开述职评议会",
+    STEP_REPORTED: "述职会提前报备党委组织部",
+    STEP_APPROVED: "述职报告讨论审定",
+    STEP_GRADED: "评定综合评价等次",
+    STEP_ANNEX2: "报送附件2（评议结果和问题整改清单）",
+    STEP_PUBLISHED: "述职报告在一定范围内公布",
+    STEP_FEEDBACK: "评价意见及等次反馈本人",
+    STEP_INTERVIEW: "约谈提醒（一般、差）",
+    STEP_RECTIFIED: "整改完成",
+    STEP_REVIEW: "党委审议并向上级报送",
+}
+STEP_ORDER = list(STEP_LABELS)
+
+DONE, DONE_LATE, PENDING, LATE = "done", "done-late", "pending", "late"
+VERDICT_ZH = {DONE: "按时完成", DONE_LATE: "逾期完成", PENDING: "未到期", LATE: "逾期未完成"}
+
+COLUMNS = [
+    "step", "actor", "sid", "who", "sheet", ROW, "column", "due", "overdue_from", "done", "ref",
+]  # fmt: skip
+
+
+def annex2_filers(orgs: pd.DataFrame, exempt: tuple[str, ...]) -> pd.Series:
+    """Who files Annex 2 (the one definition): 二级党组织 with at least one 在职党支部, less
+    设置 免填附件2组织 (by name). A mask over the 组织 frame."""
+    staff_parents = set(orgs.loc[orgs["组织类型"] == S.ORG_STAFF_BRANCH, "上级组织编号"])
+    exempt_keys = {normalize(e) for e in exempt}
+    return (
+        orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES)
+        & orgs["组织编号"].isin(staff_parents)
+        & (orgs["组织编号"] != "")
+        & ~orgs["组织名称"].map(normalize).isin(exempt_keys)
+    )
+
+
+def meeting_deadline(category: pd.Series, st: Settings) -> pd.Series:
+    """By when each secretary's 述职评议 is to be held: a 党支部书记's by 党支部述职完成截止日期,
+    a 二级党组织书记's by 党委述职会截止日期 (or, while the 党委 has set none, 党委审议上报截止日期)."""
+    second = pd.Timestamp(st.committee_deadline or st.report_deadline)
+    branch = pd.Timestamp(st.branch_deadline)
+    out = pd.Series(pd.NaT, index=category.index, dtype="datetime64[ns]")
+    out[category == S.CAT_SECOND_LEVEL] = second
+    out[category == S.CAT_BRANCH] = branch
+    return out
+
+
+def followup_due(meeting_date: pd.Series, st: Settings) -> pd.Series:
+    """反馈 and 约谈 are due 设置 反馈约谈期限天数 after the meeting that gave the grade."""
+    return meeting_date + pd.Timedelta(days=st.followup_days)
+
+
+def report_due(category: str, meeting: dt.date | None, st: Settings) -> dt.date | None:
+    """The day a secretary's report is due at the 组织部 (the one definition; `report_dues`
+    is the same on frames): a 二级党组织书记's 述职报告报送提前天数 before the meeting; a
+    党支部书记's 设置 党支部书记报告报送截止日期, or the meeting day when that is empty."""
+    if category == S.CAT_SECOND_LEVEL:
+        return meeting - dt.timedelta(days=st.send_days) if meeting else None
+    return st.branch_send_deadline or meeting
+
+
+def report_dues(subs: pd.DataFrame, st: Settings) -> pd.Series:
+    """`report_due` for every 述职 row (meeting_date joined), as Timestamps (NaT: none)."""
+    second = subs["述职类别"] == S.CAT_SECOND_LEVEL
+    before = subs["meeting_date"] - pd.Timedelta(days=st.send_days)
+    if st.branch_send_deadline is not None:
+        branch = pd.Series(pd.Timestamp(st.branch_send_deadline), index=subs.index)
+    else:
+        branch = subs["meeting_date"]
+    return before.where(second, branch)
+
+
+def report_by(meeting_dates: pd.Series, st: Settings) -> pd.Series:
+    """The last day a 党总支 meeting can be reported (报备) to the 组织部: 设置 会议报备提前天数
+    before it, in calendar days or, by 报备天数计法, working days (the official holiday calendar;
+    calendar days outside the years it covers)."""
+    from annex_tools.workdays import workday_due
+
+    days = st.notice_days
+    if st.notice_count != S.DAYS_WORKING:
+        return meeting_dates - pd.Timedelta(days=days)
+    return workday_due(meeting_dates, days)
+
+
+def _frame(**cols: object) -> pd.DataFrame:
+    if "row" in cols:
+        cols[ROW] = cols.pop("row")
+    out = pd.DataFrame(cols)
+    for c in ("due", "overdue_from", "done"):
+        out[c] = pd.to_datetime(out[c])
+    return out.reindex(columns=COLUMNS)
+
+
+def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` with each named column present: dates as datetimes (unreadable = NaT, already
+    reported by the reader), texts as text. A sheet or column the master lacks gives empties."""
+    out = frame.copy()
+    for c in dates:
+        out[c] = pd.to_datetime(out[c], errors="coerce") if c in out else pd.NaT
+    for c in texts:
+        out[c] = out[c].fillna("").astype(str) if c in out else ""
+    return out
+
+
+def _evaluated(subs: pd.DataFrame) -> pd.DataFrame:
+    subs = subs[(subs["述职编号"] != "") & subs["述职类别"].isin(S.CATEGORIES)]
+    return subs.drop_duplicates("述职编号")
+
+
+def steps(
+    j: Joined,
+    orgs: pd.DataFrame,
+    meetings: pd.DataFrame,
+    st: Settings,
+) -> pd.DataFrame:
+    """Every step of the year with its due day, first late day and done day (today-free).
+
+    `actor` is the organization that must act (and is reminded): the 二级党组织 for its own
+    report and Annex 2, the evaluating body for the meeting, grades, feedback and 约谈, the
+    host for 报备 and 公布, the secretary's organization for 审定 and 整改; the 党委 for 审议."""
+    subs = _evaluated(
+        _with(
+            j.subs, ("meeting_date", "报送组织部日期", "审定日期"),
+            ("述职编号", "述职类别", "组织编号", "会议编号", "body", "who"),
+        )
+    )  # fmt: skip
+    orgs = _with(orgs, ("附件2收到日期",), ("组织编号", "组织名称", "组织类型", "上级组织编号"))
+    meetings = _with(meetings, ("会议日期", "报备日期", "公布日期"), ("会议编号", "主办组织编号"))
+    grades = _with(
+        j.grades, ("meeting_date", "反馈日期", "约谈提醒日期"),
+        ("述职编号", "综合评价等次", "body", "who"),
+    )  # fmt: skip
+    rects = _with(j.rects, ("整改时限", "完成日期"), ("述职编号", "整改编号", "整改状态", "who"))
+    sub_sheet, grade_sheet = S.SUBMISSIONS.name, S.GRADES_SHEET.name
+    parts: list[pd.DataFrame] = []
+
+    # 二级 reports ahead of their meeting; 党支部 reports by 党支部书记报告报送截止日期 when set
+    sending = (subs["述职类别"] == S.CAT_SECOND_LEVEL) | (st.branch_send_deadline is not None)
+    second = subs[sending]
+    due = report_dues(second, st)
+    overdue = due.where(second["述职类别"] == S.CAT_SECOND_LEVEL, due + DAY)
+    parts.append(
+        _frame(
+            step=STEP_REPORT_SENT, actor=second["组织编号"], sid=second["述职编号"],
+            who=second["who"], sheet=sub_sheet, row=second[ROW], column="报送组织部日期",
+            due=due, overdue_from=overdue, done=second["报送组织部日期"], ref="",
+        )
+    )  # fmt: skip
+    deadline = meeting_deadline(subs["述职类别"], st)
+    parts.append(
+        _frame(
+            step=STEP_MEETING, actor=subs["body"], sid=subs["述职编号"], who=subs["who"],
+            sheet=sub_sheet, row=subs[ROW], column="会议编号", due=deadline,
+            overdue_from=deadline + DAY, done=subs["meeting_date"], ref=subs["会议编号"],
+        )
+    )  # fmt: skip
+    parts.append(
+        _frame(
+            step=STEP_APPROVED, actor=subs["组织编号"], sid=subs["述职编号"], who=subs["who"],
+            sheet=sub_sheet, row=subs[ROW], column="审定日期", due=subs["meeting_date"],
+            overdue_from=subs["meeting_date"], done=subs["审定日期"], ref="",
+        )
+    )  # fmt: skip
+    first_grade = grades.drop_duplicates("述职编号").set_index("述职编号")
+    graded = subs["述职编号"].isin(first_grade.index[first_grade["综合评价等次"].isin(S.GRADES)])
+    parts.append(
+        _frame(
+            step=STEP_GRADED, actor=subs["body"], sid=subs["述职编号"], who=subs["who"],
+            sheet=grade_sheet, row=subs["述职编号"].map(first_grade[ROW]),
+            column="综合评价等次", due=subs["meeting_date"],
+            overdue_from=subs["meeting_date"], done=subs["meeting_date"].where(graded), ref="",
+        )
+    )  # fmt: skip
+    g = grades[grades["述职编号"].isin(subs["述职编号"]) & grades["综合评价等次"].isin(S.GRADES)]
+    for step, column, rows in (
+        (STEP_FEEDBACK, "反馈日期", g),
+        (STEP_INTERVIEW, "约谈提醒日期", g[g["综合评价等次"].isin(S.GRADES_INTERVIEW)]),
+    ):
+        fdue = followup_due(rows["meeting_date"], st)
+        parts.append(
+            _frame(
+                step=step, actor=rows["body"], sid=rows["述职编号"], who=rows["who"],
+                sheet=grade_sheet, row=rows[ROW], column=column, due=fdue,
+                overdue_from=fdue + DAY, done=rows[column], ref="",
+            )
+        )  # fmt: skip
+    filers = orgs[annex2_filers(orgs, st.exempt)].drop_duplicates("组织编号")
+    branch_deadline = pd.Timestamp(st.branch_deadline)
+    parts.append(
+        _frame(
+            step=STEP_ANNEX2, actor=filers["组织编号"], sid="", who=filers["组织名称"],
+            sheet=S.ORGS.name, row=filers[ROW], column="附件2收到日期", due=branch_deadline,
+            overdue_from=branch_deadline + DAY, done=filers["附件2收到日期"], ref="",
+        )
+    )  # fmt: skip
+    m = meetings[(meetings["会议编号"] != "") & meetings["会议日期"].notna()]
+    m = m.drop_duplicates("会议编号")
+    host_type = m["主办组织编号"].map(j.org_type)
+    host_name = m["主办组织编号"].map(j.org_name).fillna(m["主办组织编号"])
+    label = "会议" + m["会议编号"].astype(str) + "（" + host_name.astype(str) + "）"
+    branch_m = m[host_type == S.ORG_GENERAL_BRANCH]
+    rdue = report_by(branch_m["会议日期"], st)
+    parts.append(
+        _frame(
+            step=STEP_REPORTED, actor=branch_m["主办组织编号"], sid="",
+            who=label.loc[branch_m.index], sheet=S.MEETINGS.name, row=branch_m[ROW],
+            column="报备日期", due=rdue, overdue_from=rdue, done=branch_m["报备日期"],
+            ref=branch_m["会议编号"],
+        )
+    )  # fmt: skip
+    pdue = m["会议日期"] + pd.Timedelta(days=st.publish_days)
+    parts.append(
+        _frame(
+            step=STEP_PUBLISHED, actor=m["主办组织编号"], sid="", who=label,
+            sheet=S.MEETINGS.name, row=m[ROW], column="公布日期", due=pdue,
+            overdue_from=pdue + DAY, done=m["公布日期"], ref=m["会议编号"],
+        )
+    )  # fmt: skip
+    r = rects[rects["整改时限"].notna()]
+    parts.append(
+        _frame(
+            step=STEP_RECTIFIED, actor=r["述职编号"].map(subs.set_index("述职编号")["组织编号"]),
+            sid=r["述职编号"],
+            who="整改" + r["整改编号"] + "（" + r["who"] + "）",
+            sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
+            overdue_from=r["整改时限"] + DAY,
+            done=r["完成日期"].where(r["整改状态"] == S.STATUS_DONE), ref=r["整改编号"],
+        )
+    )  # fmt: skip
+    review = pd.Timestamp(st.report_deadline)
+    parts.append(
+        _frame(
+            step=[STEP_REVIEW], actor=[j.root], sid=[""], who=[j.org_name.get(j.root, "学院党委")],
+            sheet=[S.SETTINGS.name], row=[None], column=["值"], due=[review],
+            overdue_from=[review + DAY], done=[st.review_date], ref=[""],
+        )
+    )  # fmt: skip
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    for c in ("due", "overdue_from", "done"):
+        out[c] = pd.to_datetime(out[c])
+    for c in ("actor", "sid", "who", "ref"):
+        out[c] = out[c].fillna("").astype(str)
+    return out
+
+
+def verdicts(frame: pd.DataFrame, today: dt.date) -> pd.Series:
+    """Each step at `today`: done (on time), done-late, pending or late. A date after `today` is
+    never done (it has not happened yet); a step without a due day yet (its meeting is not
+    scheduled) is pending."""
+    t = pd.Timestamp(today)
+    done = frame["done"].where(frame["done"] <= t)
+    out = pd.Series(PENDING, index=frame.index, dtype=object)
+    out[done.notna()] = DONE
+    out[done.notna() & frame["due"].notna() & (done > frame["due"])] = DONE_LATE
+    out[done.isna() & frame["overdue_from"].notna() & (frame["overdue_from"] <= t)] = LATE
+    return out
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The steps and their verdicts at one day."""
+
+    frame: pd.DataFrame  # COLUMNS + verdict + days_late
+    today: dt.date
+
+    def of(self, step: str) -> pd.DataFrame:
+        return self.frame[self.frame["step"] == step]
+
+    def where(self, step: str, verdict: str) -> pd.DataFrame:
+        f = self.frame
+        return f[(f["step"] == step) & (f["verdict"] == verdict)]
+
+
+def at(frame: pd.DataFrame, today: dt.date) -> Schedule:
+    """The schedule at `today`: each step's verdict and, for a late one, how many days late
+    (counted from its due day)."""
+    out = frame.copy()
+    out["verdict"] = verdicts(frame, today)
+    t = pd.Timestamp(today)
+    late = (t - out["due"]).dt.days.where(out["verdict"] == LATE)
+    done_late = (out["done"] - out["due"]).dt.days.where(out["verdict"] == DONE_LATE)
+    out["days_late"] = late.fillna(done_late)
+    return Schedule(out, today)
+
+
+def pending_items(sched: Schedule) -> list[dict[str, object]]:
+    """The steps not done whose day has not come, as `check --json` lists them (dates as
+    YYYY-MM-DD; no due day yet: null)."""
+    f = sched.frame[sched.frame["verdict"] == PENDING]
+    f = f[f["step"] != STEP_RECTIFIED]  # open rectifications are the 整改台账's, not a to-do
+    return [
+        {
+            "step": str(r["step"]),
+            "label": STEP_LABELS[str(r["step"])],
+            "who": str(r["who"]),
+            "due": None if pd.isna(r["due"]) else r["due"].date().isoformat(),
+            "sheet": str(r["sheet"]),
+            "row": None if pd.isna(r[ROW]) else int(r[ROW]),
+            "column": str(r["column"]),
+        }
+        for r in f.to_dict("records")
+    ]
