@@ -146,6 +146,8 @@ def must_report(inst: Institute) -> list[Secretary]:
         if org.otype not in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH):
             continue
         sec = by_org.get(org.oid)
+        if sec is None and org.vacancy.strip():  # a vacant post: nobody reports, no template
+            continue
         if sec is None:
             category = S.CAT_BRANCH if org.otype == S.ORG_STAFF_BRANCH else S.CAT_SECOND_LEVEL
             sec = Secretary(

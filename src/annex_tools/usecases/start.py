@@ -4,9 +4,10 @@ built from its sources, and the demo institute. What `new`, `build-workbook` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annex_tools.contract.errors import InputError
 from annex_tools.contract.master import Progress, no_progress
@@ -18,16 +19,25 @@ if TYPE_CHECKING:
     from annex_tools.usecases.yearly import NewYear
 
 
-def new_master(path: Path, *, force: bool = False, last_year: Path | None = None) -> NewYear | None:
-    """`new`: a blank master at `path` (.xlsx), or next year's from `last_year` (only read).
-    An existing file is replaced only with `force`, after a backup. Returns the new year's plan
-    when started from last year."""
+def new_master(
+    path: Path,
+    *,
+    force: bool = False,
+    last_year: Path | None = None,
+    today: dt.date | None = None,
+) -> NewYear | None:
+    """`new`: a blank master at `path` (.xlsx), or next year's from `last_year` (only read),
+    as .xlsx or, for `path` ending in .xlsm, as a macro master with the ribbon, the UDFs and the
+    看板. An existing file is replaced only with `force`, after a backup. Returns the new year's
+    plan when started from last year (with last year's errors as of `today`)."""
     from annex_tools.workbook.builder import new_workbook
     from annex_tools.workbook.safewrite import backup, ensure_unlocked
 
-    if path.suffix.lower() != ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and last_year is None):
         raise InputError(
-            f"“{path}”：新主表请使用 .xlsx 扩展名（带宏的 .xlsm 由 build-workbook 生成）。"
+            f"“{path}”：新主表请使用 .xlsx 扩展名；带宏的 .xlsm 由 build-workbook 生成，"
+            "或用 new 新主表.xlsm --from 上年度主表 从上年度开始。"
         )
     if last_year is not None:
         if not last_year.exists():
@@ -44,13 +54,21 @@ def new_master(path: Path, *, force: bool = False, last_year: Path | None = None
     if last_year is not None:
         from annex_tools.usecases.yearly import start_year
 
-        return start_year(last_year, path)
+        return start_year(last_year, path, today or dt.date.today())
     new_workbook(path)
     return None
 
 
-def build_macro_master(out: Path, macros: Path | None = None) -> Path:
-    """`build-workbook`: the .xlsm with ribbon, button macros, xlwings module and UDFs."""
+def build_macro_master(
+    out: Path,
+    macros: Path | None = None,
+    *,
+    data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    finish: Callable[[Any], None] | None = None,
+) -> Path:
+    """`build-workbook`: the .xlsm with ribbon, button macros, xlwings module and UDFs; with
+    `data`/`settings`, one that holds them (`new 2024.xlsm --from 2023.xlsm`)."""
     if out.suffix.lower() != ".xlsm":
         raise InputError(f"“{out}”：带宏主表必须使用 .xlsm 扩展名。")
     try:
@@ -61,7 +79,7 @@ def build_macro_master(out: Path, macros: Path | None = None) -> Path:
             'pip install "annex-tools[excel]"'
         ) from None
     try:
-        return build_master(out, macros)
+        return build_master(out, macros, data, settings, finish)
     except BuildError as exc:
         raise InputError(str(exc)) from None
 

@@ -23,8 +23,9 @@ from annex_tools.contract import settings as ST
 from annex_tools.contract.master import Workbook
 from annex_tools.workbook.cells import put
 
-# document elements that belong to one year's summary report: not carried forward
-_PER_YEAR = ("report_date", "doc_number", "signer", "print_date")
+# what happened in one year (the 党委's 审议, the documents' dates and numbers): never carried
+# forward as if it had happened again; next year's are filled in when they happen
+_PER_YEAR = ("report_date", "doc_number", "signer", "print_date", "review_date", "notice_date")
 REVIEW_NOTE = "【待核对】由上年度日期顺延一年，请按本年度通知核对后删除此标记。"
 REFERENCE_COLUMNS = {"subs": ("上年度评价",), "rects": ("原整改编号", "上年度情况")}
 
@@ -45,6 +46,18 @@ class NewYear:
     review_keys: list[str]
     carried: list[Carried] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)  # 整改编号 with no organization left
+    source_errors: list[str] = field(default_factory=list)  # last year's errors (messages)
+    macro: bool = False  # written as a macro master (.xlsm)
+
+    @property
+    def source_note(self) -> str:
+        """What the new master and the command say when last year's master had errors."""
+        if not self.source_errors:
+            return ""
+        return (
+            f"注意：上年度主表有 {len(self.source_errors)} 个错误，转入的组织、书记和整改可能不准确。"
+            "请先用 annex-tools check 查看上年度主表，核对本主表的“组织”“述职”“整改”表。"
+        )
 
 
 def next_year(day: dt.date) -> dt.date:
@@ -91,7 +104,10 @@ def is_verified_done(status: object, verified: object) -> bool:
 
 
 def _must_report(orgs: pd.DataFrame) -> pd.DataFrame:
-    return orgs[orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))]
+    """Organizations whose secretary reports: 二级党组织 and 在职党支部 with a secretary in post
+    (a vacant post, 书记空缺原因 filled, has nobody to report)."""
+    vacant = orgs.get("书记空缺原因", pd.Series("", index=orgs.index)).map(_text).str.strip() != ""
+    return orgs[orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & ~vacant]
 
 
 def _person_key(staff: object, name: object, org: object) -> tuple[str, str]:
@@ -233,8 +249,20 @@ def _carry_target(
     target = by_org.get(was["组织编号"])
     if target is None:
         return None
+    if _same_person(was, target):  # the same secretary, known by name where a 工号 is missing
+        return target["述职编号"], ""
     handover = f"原责任书记{_text(was['书记姓名'])}已不再任职，转由现任书记{target['书记姓名']}负责"
     return target["述职编号"], handover
+
+
+def _same_person(was: Any, target: dict[str, Any]) -> bool:
+    """Last year's secretary and this year's are one person: the same name (as compared
+    everywhere, normalized) and no two different 工号."""
+    from annex_tools.contract.text import normalize
+
+    old_no, new_no = normalize(_text(was["书记工号"])), normalize(_text(target["书记工号"]))
+    same_name = normalize(_text(was["书记姓名"])) == normalize(_text(target["书记姓名"]))
+    return same_name and (not old_no or not new_no or old_no == new_no)
 
 
 def _last_year_state(rec: dict[str, Any], handover: str) -> str:
@@ -257,6 +285,12 @@ def _mark(book: Any, plan: NewYear) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
+    if plan.source_note:
+        guide = book[S.GUIDE_SHEET] if S.GUIDE_SHEET in book.sheetnames else None
+        if guide is not None:
+            row = guide.max_row + 2
+            put(guide, row, 1, plan.source_note)
+            guide.cell(row=row, column=1).font = Font(bold=True, color="C00000")
     amber = PatternFill("solid", fgColor="FFE699")
     grey = PatternFill("solid", fgColor="EDEDED")
     ws = book[S.SETTINGS.name]
@@ -278,8 +312,10 @@ def _mark(book: Any, plan: NewYear) -> None:
                 cell.font = Font(color="595959")
 
 
-def start_year(last_path: Path, new_path: Path) -> NewYear:
-    """Read last year's master (only read) and write next year's to `new_path`, atomically."""
+def start_year(last_path: Path, new_path: Path, today: dt.date | None = None) -> NewYear:
+    """Read last year's master (only read) and write next year's to `new_path`, atomically: a
+    macro master (ribbon, UDFs, 看板) when `new_path` ends in .xlsm. Last year's errors (checked
+    as of `today`) are said in the plan and on the new master's 说明 sheet."""
     from annex_tools.contract.errors import NotMaster
     from annex_tools.usecases.documents import describe_non_master
     from annex_tools.workbook.builder import build_workbook
@@ -290,7 +326,20 @@ def start_year(last_path: Path, new_path: Path) -> NewYear:
     what = describe_non_master(last)
     if what is not None:
         raise NotMaster(last_path, what)
+    from annex_tools.contract.findings import Severity
+    from annex_tools.usecases.check import check_workbook
+
     plan = roll_forward(last)
+    checked = check_workbook(last, today or dt.date.today())
+    plan.source_errors = [f.message for f in checked.findings if f.severity is Severity.ERROR]
+    if new_path.suffix.lower() == ".xlsm":
+        from annex_tools.usecases.start import build_macro_master
+
+        plan.macro = True
+        build_macro_master(
+            new_path, data=plan.data, settings=plan.settings, finish=lambda b: _mark(b, plan)
+        )
+        return plan
     book = build_workbook(plan.data, settings=plan.settings)
     _mark(book, plan)
     atomic_save(book, new_path)

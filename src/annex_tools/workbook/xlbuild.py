@@ -17,8 +17,10 @@ import sys
 import tempfile
 import types
 import zipfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import openpyxl
 import pyopenvba
@@ -288,8 +290,16 @@ def _finish_zip(path: Path, ribbon: bytes) -> None:
     os.replace(tmp, path)
 
 
-def build_master(out: Path = DEFAULT_OUT, macros_dir: Path | None = None) -> Path:
-    """Build the master .xlsm at `out` (atomically)."""
+def build_master(
+    out: Path = DEFAULT_OUT,
+    macros_dir: Path | None = None,
+    data: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    finish: Callable[[openpyxl.Workbook], None] | None = None,
+) -> Path:
+    """Build the master .xlsm at `out` (atomically); with `data` and `settings`, a master that
+    already holds them (next year's, from `new 2024.xlsm --from 2023.xlsm`), `finish` marking
+    the sheets before the macros go in."""
     macros = find_macros_dir(macros_dir)
     project_modules = modules(macros)
     ribbon = ribbon_xml(macros)
@@ -298,7 +308,9 @@ def build_master(out: Path = DEFAULT_OUT, macros_dir: Path | None = None) -> Pat
         work = Path(tmp) / "annex-master.xlsm"
         pyopenvba.ExcelFile.create_new(work)
         wb = openpyxl.load_workbook(work, keep_vba=True)
-        build_workbook(into=wb)
+        build_workbook(data, settings=settings, into=wb)
+        if finish is not None:
+            finish(wb)
         _conf_sheet(wb)
         wb.defined_names[S.BUILD_NAME] = DefinedName(
             S.BUILD_NAME, attr_text=f'"{__version__}|{xlwings.__version__}"'
