@@ -54,3 +54,11 @@ End Sub
 Public Sub OnEnvCheck(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.env_check()"
 End Sub
+
+Public Sub OnMakeProgress(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_progress()"
+End Sub
+
+Public Sub OnNewYear(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.new_year()"
+End Sub

@@ -429,6 +429,26 @@ def grade_notice() -> Document:
     return doc
 
 
+def urge() -> Document:
+    """The 催报通知 (工作进度): title, the body addressed, what is late (a table), by when, the
+    组织部's signature and the date."""
+    doc = gongwen_document()
+    title(doc, "{{ title }}")
+    para(doc, "{{ addressee }}：", indent=False)
+    para(doc, "{{ intro }}")
+    table(
+        doc,
+        ["序号", "事项", "对象", "应完成日期", "已逾期"],
+        "r in items",
+        ["{{ r.seq }}", "{{ r.what }}", "{{ r.who }}", "{{ r.due }}", "{{ r.late }}"],
+        widths_mm=[12, 50, 48, 28, 18],
+        size=12,
+    )
+    last = para(doc, "{{ ask }}")
+    closing(doc, "{{ issuer }}", "{{ date }}", last)
+    return doc
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in (
@@ -437,6 +457,7 @@ def main() -> None:
         ("summary.docx", summary),
         ("opinion.docx", opinion),
         ("grade-notice.docx", grade_notice),
+        ("urge.docx", urge),
     ):
         build().save(str(OUT / name))
         print(OUT / name)

@@ -16,7 +16,7 @@ USE_CASES = {
     "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
-    "check_environment", "make_grade_notice", "make_bundle",
+    "check_environment", "make_grade_notice", "make_bundle", "make_progress",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
@@ -28,7 +28,7 @@ TWINS = {
     "make_summary": "summary", "make_followup": "rectifications", "make_feedback": "feedback",
     "import_reports": "import-reports", "import_returns": "import-returns",
     "archive_opinions": "archive", "env_check": "doctor",
-    "make_grade_notice": "notice-grades",
+    "make_grade_notice": "notice-grades", "make_progress": "progress", "new_year": "new",
 }  # fmt: skip
 # Below the use cases: an entry point never reaches into these itself.
 LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",

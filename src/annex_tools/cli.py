@@ -676,6 +676,29 @@ def rectifications(
     out.print("；".join(f"{h} {total[h]}" for h in COUNT_HEADERS))
 
 
+@app.command()
+def progress(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    today: Annotated[
+        str | None, typer.Option("--today", help="按此日期统计（YYYY-MM-DD），默认今天")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="输出文件夹，默认主表旁的“YYYY年度工作进度”"),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """工作进度：每个组织每一步已完成（日期）、何时到期或逾期几天，谁还没报送什么；逾期的组织各生成一份催报通知。"""
+    from annex_tools.usecases.progress import make_progress
+
+    run = make_progress(workbook, _today(today), out_dir, force=force)
+    out.print(run.message)
+    for item in run.plan.items:
+        if "逾期" in item["状态"] and not item["状态"].startswith("逾期完成"):
+            out.print(f"  {item['组织']}：{item['事项']}（{item['对象']}）{item['状态']}")
+    _report_outputs(run.outputs)
+
+
 @app.command("hr-export")
 def hr_export(
     workbook: Annotated[Path, typer.Argument(help="主表")],

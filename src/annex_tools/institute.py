@@ -120,6 +120,8 @@ class Institute:
     orgs: dict[str, Organization]
     meetings: dict[str, Meeting]
     secretaries: list[Secretary]
+    # every step's due and done day (schedule.steps); its verdicts at a day: schedule.at
+    steps: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         self._children: dict[str, list[Organization]] = {}
@@ -358,16 +360,25 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 identity_problem=who.problem,
             )
         )
-    return Institute(wb.settings.year, wb.settings.institute, root, orgs, meetings, secretaries)
+    from annex_tools.schedule import steps
+
+    return Institute(
+        wb.settings.year, wb.settings.institute, root, orgs, meetings, secretaries,
+        steps(j, f["orgs"], f["meetings"], wb.settings),
+    )  # fmt: skip
 
 
 def annex2_bodies(inst: Institute, exempt: tuple[str, ...]) -> list[Organization]:
-    """二级党组织 that file Annex 2: those with 在职党支部, less the exempt ones (by name)."""
-    exempt_keys = {normalize(e) for e in exempt}
-    return [
-        o
+    """二级党组织 that file Annex 2 (schedule.annex2_filers, the one definition): those with
+    在职党支部, less the exempt ones (by name)."""
+    from annex_tools.schedule import annex2_filers
+
+    rows = [
+        {"组织编号": o.oid, "组织名称": o.name, "组织类型": o.otype, "上级组织编号": o.parent}
         for o in inst.orgs.values()
-        if o.otype in S.SECOND_LEVEL_TYPES
-        and inst.children(o.oid, S.ORG_STAFF_BRANCH)
-        and normalize(o.name) not in exempt_keys
     ]
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    filing = set(frame.loc[annex2_filers(frame, exempt), "组织编号"])
+    return [o for o in inst.orgs.values() if o.oid in filing]

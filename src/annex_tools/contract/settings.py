@@ -144,6 +144,7 @@ K_BRANCH_SEND_DEADLINE = "党支部书记报告报送截止日期"
 K_REVIEW_DATE = "党委审议日期"
 K_PUBLISH_DAYS = "述职报告公布期限天数"
 K_FOLLOWUP_DAYS = "反馈约谈期限天数"
+K_URGE_DAYS = "催报补报天数"
 K_NOTICE_SCOPE = "通报范围"
 K_NOTICE_DATE = "通报日期"
 K_NOTE_CAP = "校验批注上限"
@@ -319,6 +320,13 @@ TABLE: tuple[Setting, ...] = (
         WHOLE,
     ),
     Setting(
+        K_URGE_DAYS,
+        "urge_days",
+        "3",
+        "工作进度的催报通知要求逾期事项在此天数内完成并报送党委组织部（从生成当天算起）",
+        WHOLE,
+    ),
+    Setting(
         K_NOTICE_SCOPE,
         "notice_scope",
         "各党总支、直属党支部",
@@ -429,6 +437,7 @@ class Settings:
     review_date: dt.date | None = _default("review_date")
     publish_days: int = _default("publish_days")
     followup_days: int = _default("followup_days")
+    urge_days: int = _default("urge_days")
     notice_scope: str = _default("notice_scope")
     notice_date: dt.date | None = _default("notice_date")
     note_cap: int = _default("note_cap")

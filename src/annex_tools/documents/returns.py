@@ -62,12 +62,11 @@ class ReturnsPlan:
 
 
 def reporting_bodies(inst: Institute) -> list[Organization]:
-    """二级党组织 that have 在职党支部: the bodies an Annex 2 can come from."""
-    return [
-        o
-        for o in inst.orgs.values()
-        if o.otype in S.SECOND_LEVEL_TYPES and inst.children(o.oid, S.ORG_STAFF_BRANCH)
-    ]
+    """二级党组织 that have 在职党支部: the bodies an Annex 2 can come from (the one definition,
+    schedule.annex2_filers; an exempt body's return is still read)."""
+    from annex_tools.institute import annex2_bodies
+
+    return annex2_bodies(inst, ())
 
 
 def body_secretaries(inst: Institute, body: Organization) -> list[Secretary]:

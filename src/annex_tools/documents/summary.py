@@ -19,6 +19,8 @@ from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.institute import Institute, Problem, Secretary, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
+from annex_tools.schedule import DONE, DONE_LATE, LATE, PENDING, STEP_ANNEX2, STEP_REPORT_SENT
+from annex_tools.schedule import at as schedule_at
 
 NARRATIVE_SHEET = "报告正文"
 NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
@@ -173,22 +175,32 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
         if m.host in inst.orgs and inst.orgs[m.host].otype == S.ORG_PARTY_COMMITTEE and m.date
     ]  # fmt: skip
     first = min((m.date for m in committee if m.date), default=None)
-    # 1. the 二级 reports reach the 组织部 before the 党委's meeting
-    second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
-    if first is not None and second:
-        due = first - dt.timedelta(days=st.send_days)
-        sent = [s for s in second if s.sent]
-        late = [s for s in sent if s.sent and s.sent > due]
-        unsent = [s for s in second if not s.sent]
+    sched = schedule_at(inst.steps, asof) if inst.steps is not None else None
+    # 1. each 二级 report reaches the 组织部 before its secretary's own meeting (the rule's view)
+    sent_steps = sched.of(STEP_REPORT_SENT) if sched is not None else None
+    if sent_steps is not None and len(sent_steps) and sent_steps["due"].notna().any():
+        by_sid = inst.by_sid()
+        secs = {v: [by_sid[s] for s in sent_steps.loc[sent_steps["verdict"] == v, "sid"]]
+                for v in (DONE, DONE_LATE, LATE, PENDING)}  # fmt: skip
+        sent = secs[DONE] + secs[DONE_LATE]
+        late, unsent = secs[DONE_LATE], secs[LATE]
         verdict = "按时" if not late and not unsent else "；".join(
             x for x in (
                 f"逾期{len(late)}份（{_who(late)}）" if late else "",
                 f"未记录{len(unsent)}份（{_who(unsent)}）" if unsent else "",
             ) if x
         )  # fmt: skip
+        if secs[PENDING] and not late and not unsent:
+            verdict = f"尚有{len(secs[PENDING])}份未到期"
+        dues = sent_steps["due"].dropna()
+        due = dues.min().date() if dues.min() == dues.max() else None
         last = max((s.sent for s in sent if s.sent), default=None)
         actual = f"{len(sent)}份已报送，最晚{format_date(last)}" if last else "未记录"
-        rows.append(_ledger_row("二级党组织书记述职报告报送党委组织部", due, actual, verdict))
+        due_text = format_date(due) if due else "各自述职会前" + f"{st.send_days}天"
+        rows.append(
+            {"item": "二级党组织书记述职报告报送党委组织部", "due": due_text,
+             "actual": actual, "verdict": verdict}
+        )  # fmt: skip
     # 2. the 党委's meeting by the year-end setting
     planned = st.committee_deadline
     if first is None:
@@ -201,9 +213,14 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
     )
     # 3. each 二级党组织's Annex 2 by 1月22日
     bodies = annex2_bodies(inst, st.exempt)
+    said = {DONE: "按时", DONE_LATE: "逾期", LATE: "未收到", PENDING: "尚未收到"}
+    annex2 = sched.of(STEP_ANNEX2) if sched is not None else None
     for o in sorted(bodies, key=lambda o: o.row):
         got = o.annex2_received
         verdict = _kept(got, st.branch_deadline, asof, "未收到", "尚未收到")
+        if annex2 is not None:  # the schedule's verdict (a date after `asof` is not yet done)
+            mine = annex2.loc[annex2["actor"] == o.oid, "verdict"]
+            verdict = said[mine.iloc[0]] if len(mine) else verdict
         rows.append(
             _ledger_row(
                 f"{o.name}报送附件2", st.branch_deadline, format_date(got) or "未记录", verdict

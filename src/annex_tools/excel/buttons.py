@@ -174,6 +174,32 @@ def make_followup(book: Any) -> str:
 
 
 @button
+def make_progress(book: Any) -> str:
+    """工作进度 and 催报通知 (the CLI's `progress`)."""
+    from annex_tools.usecases import progress as PG
+
+    run = PG.make_progress(OpenBook(book).read(), _today())
+    return f"{run.message}\n\n已写入：{run.folder}"
+
+
+@button
+def new_year(book: Any) -> str:
+    """新的一年 (the CLI's `new 下一年.xlsm --from 本主表`): next year's macro master beside
+    this one, from this master as last saved."""
+    from annex_tools.usecases.start import new_master
+
+    last = Path(book.fullname)
+    target = last.with_name(f"{last.stem}-next.xlsm")
+    plan = new_master(target, last_year=last, today=_today())
+    assert plan is not None
+    note = f"\n\n{plan.source_note}" if plan.source_note else ""
+    return (
+        f"已新建{plan.year}年度带宏主表：\n{target}\n"
+        f"（按已保存的本主表生成；请改名后使用，并核对“设置”表中标黄的日期）{note}"
+    )
+
+
+@button
 def make_feedback(book: Any) -> str:
     """反馈意见."""
     from annex_tools.usecases import documents as DS
