@@ -1,0 +1,136 @@
+"""The year as staff live it (issue 19, "done when"): the demo institute walked through its year.
+
+At six dates (November, the report deadline, the 党委's meeting day, 01-22, 01-31, after the
+rectification deadlines) the master holds only what had happened by then (`as_of`: later dates
+blank, no grades before a meeting, a rectification done later still 整改中). On each day `check`
+finds nothing that is not yet due, `progress` says what is still open, and the generators whose
+inputs exist run; an item left undone is pending up to its day and late from the day after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from builders import D
+
+from annex_tools.demo import make_demo
+from annex_tools.usecases.check import check
+from annex_tools.usecases.progress import make_progress
+
+NOVEMBER, REPORTS_DUE, MEETING = D(2023, 11, 15), D(2024, 1, 15), D(2024, 1, 16)
+BRANCHES_DONE, REVIEW_DUE, AFTER = D(2024, 1, 22), D(2024, 1, 31), D(2024, 7, 1)
+DAYS = (NOVEMBER, REPORTS_DUE, MEETING, BRANCHES_DONE, REVIEW_DUE, AFTER)
+GRADED = ("测评好票", "测评较好票", "测评一般票", "测评差票", "综合评价等次", "主要成绩", "不足之处",
+          "年度考核等次")  # fmt: skip
+SET_AT_MEETING = ("整改时限", "整改状态", "完成日期", "核验情况")
+PLANNED = ("会议日期", "整改时限")  # dates of what is planned, known before they come
+EVENTS = ("党委审议日期", "报告日期", "通报日期", "印发日期")
+
+
+def _headers(ws) -> list[str]:
+    return [c.value for c in ws[1]]
+
+
+def as_of(master: Path, day: dt.date, out: Path) -> Path:
+    """The master as staff had it on `day`: every recorded date after it blank, no grades or
+    rectification deadlines before the person's meeting, an item done later still 整改中."""
+    wb = openpyxl.load_workbook(master)
+    ws = wb["会议"]
+    h = _headers(ws)
+    held = {
+        r[h.index("会议编号")].value
+        for r in ws.iter_rows(min_row=2)
+        if r[h.index("会议日期")].value and r[h.index("会议日期")].value.date() <= day
+    }
+    ws = wb["述职"]
+    h = _headers(ws)
+    reported = {
+        r[h.index("述职编号")].value for r in ws.iter_rows(min_row=2)
+        if r[h.index("会议编号")].value in held
+    }  # fmt: skip
+    for name in ("组织", "述职", "会议", "评议", "整改"):
+        ws = wb[name]
+        h = _headers(ws)
+        for row in ws.iter_rows(min_row=2):
+            sid = row[h.index("述职编号")].value if "述职编号" in h else None
+            if name == "整改":
+                done = row[h.index("完成日期")].value
+                if isinstance(done, dt.datetime) and done.date() > day:
+                    row[h.index("整改状态")].value = "整改中"
+                    row[h.index("核验情况")].value = None
+            for cell in row:
+                later = isinstance(cell.value, dt.datetime) and cell.value.date() > day
+                if later and h[cell.column - 1] not in PLANNED:
+                    cell.value = None
+            cleared = {"评议": GRADED, "整改": SET_AT_MEETING}.get(name, ())
+            if sid is not None and sid not in reported:
+                for header in cleared:
+                    row[h.index(header)].value = None
+    for row in wb["设置"].iter_rows(min_row=2):
+        value = row[1].value
+        if row[0].value in EVENTS and isinstance(value, dt.datetime) and value.date() > day:
+            row[1].value = None
+    wb.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("walk"), mistakes=False).workbook
+
+
+@pytest.fixture(scope="module")
+def walked(demo: Path) -> dict[dt.date, Path]:
+    return {day: as_of(demo, day, demo.with_name(f"master-{day}.xlsx")) for day in DAYS}
+
+
+def test_nothing_is_an_error_before_its_day(walked: dict[dt.date, Path]) -> None:
+    pending = []
+    for day, master in walked.items():
+        result = check(master, day)
+        errors = [f.message for f in result.findings if f.severity == "error"]
+        assert errors == [], (day, errors[:5])
+        pending.append(len(result.pending))
+    # in November everything is ahead; the list shrinks as the year goes; nothing after 1月底
+    assert pending[0] > 200 and pending == sorted(pending, reverse=True) and pending[-1] == 0
+
+
+def test_progress_and_the_generators_run_on_each_day(
+    walked: dict[dt.date, Path], tmp_path: Path
+) -> None:
+    from annex_tools.usecases import documents as DS
+
+    seen = []
+    for day, master in walked.items():
+        run = make_progress(master, day, tmp_path / f"progress-{day}")
+        seen.append(run.plan.counts)
+        assert run.plan.counts["late"] == 0 and not run.notices, day
+    assert seen[0]["done"] < seen[-1]["done"]
+    # templates in November, Annex 2 on the meeting day, feedback and the summary at 1月底
+    assert DS.make_templates(walked[NOVEMBER], tmp_path / "t", NOVEMBER).written
+    assert DS.make_annex2(walked[MEETING], tmp_path / "a2", MEETING).written
+    assert DS.make_feedback(walked[REVIEW_DUE], tmp_path / "fb", REVIEW_DUE).written
+    assert DS.make_summary(walked[REVIEW_DUE], tmp_path / "s.docx", REVIEW_DUE).written
+
+
+def test_an_item_left_undone_is_late_from_the_day_after_its_day(
+    demo: Path, tmp_path: Path
+) -> None:
+    master = as_of(demo, BRANCHES_DONE, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(master)
+    ws = wb["组织"]
+    h = _headers(ws)
+    row = next(r for r in ws.iter_rows(min_row=2) if r[h.index("附件2收到日期")].value)
+    name = row[h.index("组织名称")].value
+    row[h.index("附件2收到日期")].value = None  # this 党总支's Annex 2 never came
+    wb.save(master)
+    on_day = check(master, BRANCHES_DONE)
+    assert not [f for f in on_day.findings if f.code == "deadline.annex2-received"]
+    assert any(p["step"] == "annex2" and p["who"] == name for p in on_day.pending)
+    after = check(master, BRANCHES_DONE + dt.timedelta(days=1))
+    late = [f for f in after.findings if f.code == "deadline.annex2-received"]
+    assert len(late) == 1 and name in late[0].message
+    run = make_progress(master, BRANCHES_DONE + dt.timedelta(days=1), tmp_path / "p")
+    assert [n.name for n in run.plan.notices] == [name]
