@@ -129,7 +129,10 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
     by_parent = given & ((approver == parent_sec) | (approver == parent_name))
     rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one
-    by_parent[rest] = [p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)]
+    if rest.any():  # (no row to look at: an empty list cannot be set into a bool column)
+        by_parent[rest] = [
+            p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)
+        ]
     listed = (
         pd.Series(True, index=subs.index) if "" in leaders else _contains_any(approver, leaders)
     )
