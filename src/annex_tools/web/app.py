@@ -284,6 +284,14 @@ def make_followup(run: Run) -> dict[str, Any]:
     }
 
 
+@action("progress", "工作进度")
+def make_progress(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import progress as PG
+
+    done = PG.make_progress(run.master, run.today)
+    return {"message": done.message, "files": run.links(done.outputs.written)}
+
+
 @action("hr-export", "考核联动名单")
 def make_hr_export(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import hr as HR
