@@ -145,3 +145,24 @@ def test_the_same_secretary_is_never_handed_over_to_himself() -> None:
     assert plan.carried, "the miniature institute has open rectifications"
     assert not [c for c in plan.carried if c.handover], [c.handover for c in plan.carried]
     assert plan.data["rects"][0]["问题来源"] == S.SOURCE_LAST_YEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024.3", D(2024, 3, 31)), ("2024-3", D(2024, 3, 31)), ("2024年3月底", D(2024, 3, 31)),
+        ("2024年3月31日前", D(2024, 3, 31)), ("2024.3.31", D(2024, 3, 31)),
+        ("2024年底", D(2024, 12, 31)), ("2024年13月底", None), ("2024.13", None),
+    ],
+)  # fmt: skip
+def test_one_deadline_parser_for_the_master_and_the_returns(text: str, day: object) -> None:
+    """2024.3 is read the same in a returned Annex 2 and in the master; 2024年13月底 in neither."""
+    from annex_tools.contract.text import BadValue, parse_deadline
+    from annex_tools.documents.annex2 import parse_deadline as in_return
+
+    try:
+        master = parse_deadline(text)
+    except BadValue:
+        master = None
+    assert master == day
+    assert in_return(f"落实措施（{text}）") == day

@@ -107,13 +107,14 @@ def parse_date(value: object) -> dt.date | None:
 
 
 # A deadline as people write it (整改时限): 2024年3月底, 2024年3月末前, 2024年底, 2024年3月31日前.
-_MONTH_END = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末|份)?前?$")
+_MONTH_END = re.compile(r"^(\d{4})(?:年(\d{1,2})月(?:底|末|份)?|[./-](\d{1,2}))前?$")
 _YEAR_END = re.compile(r"^(\d{4})年(?:年底|年末|底|末)前?$")
 
 
 def parse_deadline(value: object) -> dt.date | None:
-    """A deadline: any date `parse_date` takes, or a month or year end written in words (the
-    last day of that month or year), with or without 前. Returns and the master agree on it."""
+    """A deadline: any date `parse_date` takes, or a month or year end written in words or as
+    2024.3 / 2024-3 / 2024/3 (the last day of that month or year), with or without 前; a month
+    outside 1-12 is no deadline. The one deadline parser: returns and the master agree on it."""
     try:
         return parse_date(value)
     except BadValue:
@@ -126,7 +127,7 @@ def parse_deadline(value: object) -> dt.date | None:
         except BadValue:
             pass
     if m := _MONTH_END.match(text):
-        year, month = int(m[1]), int(m[2])
+        year, month = int(m[1]), int(m[2] or m[3])
         if 1 <= month <= 12:
             return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     elif m := _YEAR_END.match(text):

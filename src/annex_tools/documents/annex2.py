@@ -256,22 +256,20 @@ _DATE_PATTERNS = (
 
 
 def parse_deadline(text: str) -> dt.date | None:
-    """Deadlines as people type them: 2024年3月31日前, 2024.3.31, 2024年3月底前, 2024年底."""
+    """Deadlines as people type them inside a measure: 2024年3月31日前, 2024.3.31, 2024年3月底前,
+    2024.3, 2024年底. The first date-like part is read by the one deadline parser
+    (contract.text.parse_deadline), so a return and the master agree; 2024年13月底 is none."""
+    from annex_tools.contract.text import BadValue
+    from annex_tools.contract.text import parse_deadline as one_parser
+
     t = normalize(text)
-    for pattern, kind in _DATE_PATTERNS:
+    for pattern, _kind in _DATE_PATTERNS:
         m = pattern.search(t)
         if not m:
             continue
         try:
-            year = int(m.group(1))
-            if kind == "day":
-                return dt.date(year, int(m.group(2)), int(m.group(3)))
-            if kind == "month":
-                month = int(m.group(2))
-                nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-                return nxt - dt.timedelta(days=1)
-            return dt.date(year, 12, 31)
-        except ValueError:
+            return one_parser(re.sub(r"\s+", "", m.group(0)))
+        except BadValue:
             return None
     return None
 
