@@ -18,7 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -65,20 +65,34 @@ def gongwen_document() -> Document:
 
 
 def page_number_footer(doc: Document) -> None:
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text in ("— ", None, " —"):
-        run = p.add_run(text or "")
-        set_font(run, "宋体", 14)
-        if text is None:
-            fld = OxmlElement("w:fldSimple")
-            fld.set(qn("w:instr"), "PAGE")
-            inner = OxmlElement("w:r")
-            t = OxmlElement("w:t")
-            t.text = "1"
-            inner.append(t)
-            fld.append(inner)
-            run._r.addnext(fld)
+    """GB/T 9704 7.5: 四号半角宋体阿拉伯数字, a 一字线 (—) each side; 单页码居右空一字,
+    双页码居左空一字 (odd and even page footers)."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = Pt(14)
+        else:
+            p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.first_line_indent = Pt(0)
+        for text in ("— ", None, " —"):
+            run = p.add_run(text or "")
+            set_font(run, "宋体", 14)
+            if text is None:
+                fld = OxmlElement("w:fldSimple")
+                fld.set(qn("w:instr"), "PAGE")
+                inner = OxmlElement("w:r")
+                t = OxmlElement("w:t")
+                t.text = "1"
+                inner.append(t)
+                fld.append(inner)
+                run._r.addnext(fld)
 
 
 def para(
@@ -102,8 +116,14 @@ def para(
     return p
 
 
-def title(doc: Document, text: str) -> None:
-    p = para(doc, text, TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER)
+def title(doc: Document, *lines: str) -> None:
+    """The title (二号小标宋, centred), its lines broken where the meaning breaks (GB/T 9704
+    7.3.3: 回行时要做到词意完整, 排列对称): one line each, never wrapped inside a word."""
+    p = para(doc, lines[0], TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER)
+    for line in lines[1:]:
+        p.runs[-1].add_break()
+        run = p.add_run(line)
+        set_font(run, TITLE_FONT, 22)
     p.paragraph_format.line_spacing = Pt(36)
     doc.add_paragraph()
 
@@ -164,11 +184,15 @@ def keep_with_next(p) -> None:
 
 
 def closing(doc: Document, issuer: str, date: str, last_text) -> None:
-    """Signature and date kept on the page of the last paragraph of text (GB/T 9704 7.3.5)."""
+    """Signature and date kept on the page of the last paragraph of text (GB/T 9704 7.3.5):
+    the 发文机关署名 右空二字, the 成文日期 below it 右空四字."""
     keep_with_next(last_text)
     keep_with_next(doc.add_paragraph())
-    keep_with_next(para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT))
-    para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature = para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature.paragraph_format.right_indent = Pt(32)
+    keep_with_next(signature)
+    dated = para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    dated.paragraph_format.right_indent = Pt(64)
 
 
 def border(p, side: str, color: str = "000000", size: int = 8) -> None:
@@ -190,34 +214,122 @@ def red(p) -> None:
         run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
 
 
+# GB/T 9704 7.2.2: the 发文机关标志's upper edge 35 mm below the 版心's top edge. The spacer
+# above it and the mark's own line are exact heights; measured on LibreOffice's rendering
+# (tests/test_gongwen.py), the glyphs' top sits this far below the mark line's top.
+MARK_SIZE = 30  # pt
+MARK_LINE = Pt(44)
+MARK_SPACER = Emu(Mm(35) - Pt(4))
+
+
+def frame_bottom(p) -> None:
+    """Put the paragraph in a frame at the foot of the 版心 (GB/T 9704 7.4: the 版记 at the
+    bottom of the last page). Consecutive paragraphs with the same frame share it."""
+    ppr = p._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    for key, value in (
+        ("w:w", str(int(Mm(156).twips))),
+        ("w:hRule", "auto"),
+        ("w:wrap", "notBeside"),
+        ("w:vAnchor", "margin"),
+        ("w:hAnchor", "margin"),
+        ("w:xAlign", "center"),
+        ("w:yAlign", "bottom"),
+    ):
+        frame.set(qn(key), value)
+    ppr.insert(0, frame)
+
+
+def masthead(doc: Document, with_number: bool) -> None:
+    """版头: the 发文机关标志 (red 小标宋) 35 mm below the 版心's top; the 发文字号 居左空一字 and,
+    for an upward report, 签发人 居右空一字 (the label 仿宋, the name 楷体) on one line; the red
+    separator line 4 mm below them, as wide as the 版心. Each part only when it is set."""
+    para(doc, "{%p if issuer_mark %}", indent=False)
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.line_spacing = MARK_SPACER
+    mark = para(doc, "{{ issuer_mark }}", TITLE_FONT, MARK_SIZE, WD_ALIGN_PARAGRAPH.CENTER)
+    mark.paragraph_format.line_spacing = MARK_LINE
+    red(mark)
+    doc.add_paragraph()
+    para(doc, "{%p endif %}", indent=False)
+    if with_number:
+        para(doc, "{%p if doc_number or signer %}", indent=False)
+        number = para(doc, "{{ doc_number }}\t{{ signer_label }}", indent=False)
+        name = number.add_run("{{ signer }}")
+        set_font(name, H2_FONT, 16)
+        number.paragraph_format.left_indent = Pt(16)
+        number.paragraph_format.tab_stops.add_tab_stop(
+            Emu(Mm(156) - Pt(16)), alignment=WD_TAB_ALIGNMENT.RIGHT
+        )  # 签发人 右空一字 (tab stops count from the margin)
+        para(doc, "{%p endif %}", indent=False)
+        para(doc, "{%p if issuer_mark or doc_number or signer %}", indent=False)
+    else:
+        para(doc, "{%p if issuer_mark %}", indent=False)
+    rule = doc.add_paragraph()
+    rule.paragraph_format.line_spacing = Pt(8)
+    border(rule, "bottom", "FF0000", 12)
+    doc.add_paragraph()
+    para(doc, "{%p endif %}", indent=False)
+
+
+def colophon(doc: Document) -> None:
+    """版记 (GB/T 9704 7.4) in a frame at the foot of the last page's 版心: 抄送 (when set) and
+    印发机关/印发日期, 四号仿宋, 左右各空一字, between a rule above and below. One paragraph
+    (the 抄送 line ends in a line break): LibreOffice keeps only a one-paragraph frame at the
+    foot, so the thin rule between 抄送 and 印发 is not drawn."""
+    para(doc, "{%p if colophon %}", indent=False)
+    p = para(doc, "{% if copy_to %}抄送：{{ copy_to }}。", size=14, indent=False)
+    p.add_run().add_break()
+    run = p.add_run("{% endif %}{{ printer }}\t{{ print_date }}印发")
+    set_font(run, BODY_FONT, 14)
+    p.paragraph_format.left_indent = Pt(14)
+    p.paragraph_format.right_indent = Pt(14)
+    p.paragraph_format.tab_stops.add_tab_stop(
+        Emu(Mm(156) - Pt(14)), alignment=WD_TAB_ALIGNMENT.RIGHT
+    )  # 印发日期 右空一字
+    border(p, "top", "000000", 8)
+    border(p, "bottom", "000000", 8)
+    frame_bottom(p)
+    para(doc, "{%p endif %}", indent=False)
+
+
 def annex1() -> Document:
+    """附件1 as the notice gives it, with the writing guidance as visible text in a box at the
+    top (limits, shares, the six content areas, the 必答 item, last year's problems): staff
+    see it on screen and on paper and delete it when they write. Part 一 prompts the six areas
+    of the 方案 and, for a 二级党组织书记, the 必答 item."""
     doc = gongwen_document()
-    header = doc.sections[0].header.paragraphs[0]
-    run = header.add_run("{{ reminder }}")
-    set_font(run, "楷体_GB2312", 10.5)
-    run.font.hidden = True  # 隐藏文字: shown with 显示编辑标记 (¶) on screen, never printed
     para(doc, "附件1", H1_FONT, 16, indent=False)
     title(doc, "{{ year }}年度基层党建工作述职报告")
     para(doc, "{{ org }} {{ name }}", BODY_FONT, 16, WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "（{{ date_line }}）", BODY_FONT, 16, WD_ALIGN_PARAGRAPH.CENTER)
-    for heading, subs in (
-        ("一、履职主要情况", 2),
-        ("二、存在的问题", 2),
-        ("三、下一步工作思路", 1),
-    ):
+    para(doc, "{%p for g in guidance %}", indent=False)
+    box = para(doc, "{{ g }}", H2_FONT, 12, indent=False)
+    box.paragraph_format.line_spacing = Pt(20)
+    for side in ("top", "left", "bottom", "right"):
+        border(box, side, "C00000", 6)
+    for run in box.runs:
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    para(doc, "{%p endfor %}", indent=False)
+    para(doc, "一、履职主要情况", H1_FONT)
+    para(doc, "{%p for a in areas %}", indent=False)
+    para(doc, "（{{ a.num }}）{{ a.name }}", H2_FONT)
+    para(doc, "一是 XXX。二是 XXX。三是 XXX。")
+    para(doc, "{%p endfor %}", indent=False)
+    para(doc, "{%p if mandatory %}", indent=False)
+    para(doc, "（{{ mandatory_num }}）必答：{{ mandatory }}", H2_FONT)
+    para(doc, "XXX。")
+    para(doc, "{%p endif %}", indent=False)
+    for heading in ("二、存在的问题", "三、下一步工作思路"):
         para(doc, heading, H1_FONT)
-        for i, num in enumerate("一二"[:subs]):
-            para(doc, f"（{num}）XXX", H2_FONT)
-            if subs > 1 or i:
-                para(doc, "一是 XXX。二是 XXX。三是 XXX。")
-        if subs == 1:
-            para(doc, "一是 XXX。二是 XXX。三是 XXX。")
+        para(doc, "（一）XXX", H2_FONT)
+        para(doc, "一是 XXX。二是 XXX。三是 XXX。")
     return doc
 
 
 def feedback() -> Document:
     doc = gongwen_document()
-    title(doc, "{{ year }}年度抓基层党建述职评议考核评价意见反馈")
+    title(doc, "{{ year }}年度抓基层党建述职评议考核", "评价意见反馈")
     para(doc, "{{ name }}同志（{{ org }}）：", indent=False)
     para(
         doc,
@@ -239,7 +351,7 @@ def feedback() -> Document:
         ["序号", "存在问题", "整改措施", "整改时限"],
         "p in problems",
         ["{{ p.seq }}", "{{ p.problem }}", "{{ p.measure }}", "{{ p.deadline }}"],
-        widths_mm=[13, 60, 55, 28],
+        widths_mm=[13, 52, 51, 40],  # 整改时限: "2024年12月31日" on one line
         size=12,
     )
     para(doc, "{%p endif %}", indent=False)
@@ -255,7 +367,7 @@ def feedback() -> Document:
 def opinion() -> Document:
     """The evaluation opinion filed in the cadre personnel file (干部人事档案)."""
     doc = gongwen_document()
-    title(doc, "{{ year }}年度抓基层党建述职评议考核评价意见")
+    title(doc, "{{ year }}年度抓基层党建述职评议考核", "评价意见")
     for label in (
         "姓　　名：{{ name }}",
         "工　　号：{{ staff_no }}",
@@ -278,26 +390,8 @@ def summary() -> Document:
     separator, title, 主送机关, body, signature and date, and the 版记 (抄送, 印发机关 and
     印发日期). Each 公文 element is printed only when it is set on the 设置 sheet."""
     doc = gongwen_document()
-    para(doc, "{%p if issuer_mark %}", indent=False)
-    mark = para(doc, "{{ issuer_mark }}", TITLE_FONT, 30, WD_ALIGN_PARAGRAPH.CENTER)
-    mark.paragraph_format.line_spacing = Pt(44)
-    red(mark)
-    doc.add_paragraph()
-    para(doc, "{%p endif %}", indent=False)
-    para(doc, "{%p if doc_number or signer %}", indent=False)
-    number = para(doc, "{{ doc_number }}\t{{ signer_line }}", indent=False)
-    number.paragraph_format.left_indent = Pt(16)
-    number.paragraph_format.tab_stops.add_tab_stop(
-        Mm(152), alignment=WD_TAB_ALIGNMENT.RIGHT
-    )  # right
-    para(doc, "{%p endif %}", indent=False)
-    para(doc, "{%p if issuer_mark or doc_number or signer %}", indent=False)
-    rule = doc.add_paragraph()
-    rule.paragraph_format.line_spacing = Pt(8)
-    border(rule, "bottom", "FF0000", 12)
-    doc.add_paragraph()
-    para(doc, "{%p endif %}", indent=False)
-    title(doc, "关于{{ year }}年度基层党组织书记抓党建述职评议考核工作开展情况的报告")
+    masthead(doc, with_number=True)
+    title(doc, "关于{{ year }}年度基层党组织书记抓党建", "述职评议考核工作开展情况的报告")
     para(doc, "{{ addressee }}：", indent=False)
     para(doc, "{{ intro }}")
     para(doc, "一、基本情况", H1_FONT)
@@ -339,6 +433,25 @@ def summary() -> Document:
         widths_mm=[44, 12, 12, 12, 12, 12, 30, 22],
         size=10.5,
     )
+    para(doc, "{%p if ballots %}", indent=False)
+    para(doc, "{{ ballots_text }}")
+    table(
+        doc,
+        ["评议主体", "人数", "票数", "好票", "较好票", "一般票", "差票"],
+        "v in ballots",
+        [
+            "{{ v.name }}",
+            "{{ v.n }}",
+            "{{ v.cast }}",
+            "{{ v.good }}",
+            "{{ v.fair }}",
+            "{{ v.average }}",
+            "{{ v.poor }}",
+        ],
+        widths_mm=[30, 12, 14, 25, 25, 25, 25],
+        size=10.5,
+    )
+    para(doc, "{%p endif %}", indent=False)
     chart = para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     # a picture in a paragraph of exact line spacing is clipped to one line: single spacing
     chart.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -371,20 +484,7 @@ def summary() -> Document:
     para(doc, "六、下一步工作", H1_FONT)
     last = para(doc, "{{ next_steps }}")
     closing(doc, "{{ institute }}", "{{ date }}", last)
-    para(doc, "{%p if colophon %}", indent=False)
-    doc.add_paragraph()
-    para(doc, "{%p if copy_to %}", indent=False)
-    cc = para(doc, "抄送：{{ copy_to }}。", size=14, indent=False)
-    cc.paragraph_format.left_indent = Pt(14)
-    border(cc, "top", "000000", 8)
-    keep_with_next(cc)
-    para(doc, "{%p endif %}", indent=False)
-    printed = para(doc, "{{ printer }}\t{{ print_date }}印发", size=14, indent=False)
-    printed.paragraph_format.left_indent = Pt(14)
-    printed.paragraph_format.tab_stops.add_tab_stop(Mm(152), alignment=WD_TAB_ALIGNMENT.RIGHT)
-    border(printed, "top", "000000", 4)
-    border(printed, "bottom", "000000", 8)
-    para(doc, "{%p endif %}", indent=False)
+    colophon(doc)
     return doc
 
 
@@ -392,16 +492,8 @@ def grade_notice() -> Document:
     """The 等次通报 (a 下行文): 发文机关标志 in red when set, title, 主送 (设置 通报范围), the grades
     by category in two tables, the notice's consequences, signature and date."""
     doc = gongwen_document()
-    para(doc, "{%p if issuer_mark %}", indent=False)
-    mark = para(doc, "{{ issuer_mark }}", TITLE_FONT, 30, WD_ALIGN_PARAGRAPH.CENTER)
-    mark.paragraph_format.line_spacing = Pt(44)
-    red(mark)
-    rule = doc.add_paragraph()
-    rule.paragraph_format.line_spacing = Pt(8)
-    border(rule, "bottom", "FF0000", 12)
-    doc.add_paragraph()
-    para(doc, "{%p endif %}", indent=False)
-    title(doc, "关于{{ year }}年度基层党组织书记抓党建述职评议考核结果的通报")
+    masthead(doc, with_number=True)
+    title(doc, "关于{{ year }}年度基层党组织书记抓党建", "述职评议考核结果的通报")
     para(doc, "{{ addressee }}：", indent=False)
     para(doc, "{{ intro }}")
     para(doc, "一、二级党组织书记", H1_FONT)
@@ -426,6 +518,7 @@ def grade_notice() -> Document:
     )
     last = para(doc, "{{ closing }}")
     closing(doc, "{{ institute }}", "{{ date }}", last)
+    colophon(doc)
     return doc
 
 

@@ -193,11 +193,11 @@ def test_draft_marks_every_page(masters, tmp_path: Path) -> None:
 
 def test_summary_out_folder_file_and_pdf(masters, tmp_path: Path) -> None:
     folder = tmp_path / "报告"
-    proc = annex("summary", masters["clean"], "--out", folder)
+    proc = annex("summary", masters["clean"], "--out", folder, "--draft")  # no 报告日期 set
     assert proc.returncode == 0, proc.stderr
     made = folder / "2023年度述职评议工作情况报告.docx"
     assert made.exists() and "文件夹" in proc.stdout and str(made) in proc.stdout.replace("\n", "")
-    proc = annex("summary", masters["clean"], "--out", tmp_path / "s.pdf")
+    proc = annex("summary", masters["clean"], "--out", tmp_path / "s.pdf", "--draft")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
     proc = annex("summary", masters["clean"], "--out", tmp_path / "s.xlsx")

@@ -15,6 +15,9 @@ from cli_helpers import annex
 from docx import Document
 
 from annex_tools.analysis import analyze_file
+from annex_tools.contract.errors import DocumentIncomplete
+from annex_tools.contract.notice import AREAS
+from annex_tools.contract.text import word_count
 from annex_tools.demo import make_demo
 from annex_tools.documents.annex2 import HEADERS, parse_deadline, split_items, split_measure
 from annex_tools.workbook.builder import new_workbook
@@ -59,19 +62,18 @@ def test_untouched_template_analyzes_and_a_filled_one_round_trips(tmp_path: Path
     assert a.sections_found and a.missing_parts == []
     text = docx_text(template)
     assert "2023年度基层党建工作述职报告" in text and "示例第一党支部 丁四" in text
-    header = Document(str(template)).sections[0].header.paragraphs[0].text
-    assert "不超过1000字" in header and "不少于30%" in header
+    # the writing guidance is visible text at the top (issue 21), not hidden header text
+    assert "不超过1000字" in text and "不少于30%" in text and "六个方面" in text
+    assert not Document(str(template)).sections[0].header.paragraphs[0].text
+    areas = [name.split(". ", 1)[1] for name, _ in AREAS]
+    for n, area in zip("一二三四五六", areas, strict=True):
+        assert f"（{n}）{area}" in text  # the six content areas of the 方案 prompted
+    assert "必答" not in text  # a 党支部书记: the 必答 item is for 二级党组织书记
     # fill it in by hand: every placeholder paragraph replaced with real text
     doc = Document(str(template))
-    fills = iter(
-        [
-            "我带头讲党课3次。",
-            "我组织学习12次。",
-            "我调研不够深入。",
-            "我督促不够经常。",
-            "下一步我将加强学习。",
-        ]
-    )
+    texts = [f"我带头抓好第{i}项工作3次。" for i in range(1, 7)]
+    texts += ["我调研不够深入。", "下一步我将加强学习。"]
+    fills = iter(texts)
     for p in doc.paragraphs:
         if p.text.startswith("一是 XXX"):
             for run in p.runs[1:]:
@@ -82,8 +84,14 @@ def test_untouched_template_analyzes_and_a_filled_one_round_trips(tmp_path: Path
     import json
 
     result = json.loads(proc.stdout)[0]
-    # part bodies: each （一）XXX line counts 4 (（ 一 ） and the run XXX); the texts are 9, 8, 8, 8, 10 字
-    assert result["parts"] == {"duties": 4 + 9 + 4 + 8, "problems": 4 + 8 + 4 + 8, "plans": 4 + 10}
+    duties = sum(word_count(f"（{n}）{a}") for n, a in zip("一二三四五六", areas, strict=True))
+    duties += sum(word_count(t) for t in texts[:6])
+    sub = word_count("（一）XXX")
+    assert result["parts"] == {
+        "duties": duties,
+        "problems": sub + word_count(texts[6]),
+        "plans": sub + word_count(texts[7]),
+    }
     assert result["first_person"] and result["figures"]
 
 
@@ -364,8 +372,14 @@ def test_summary_placeholder_when_staff_have_not_written(tmp_path: Path) -> None
     from annex_tools.usecases.documents import make_summary
 
     master = new_workbook(tmp_path / "m.xlsx", valid())
-    make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1))
-    assert "【请在主表“报告正文”工作表中填写“主要做法和成效”部分" in docx_text(tmp_path / "s.docx")
+    with pytest.raises(DocumentIncomplete) as refused:  # a final report cannot invent its text
+        make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1))
+    assert "“报告正文”表的“主要做法和成效”未填写" in refused.value.reasons
+    assert not (tmp_path / "s.docx").exists()
+    make_summary(master, tmp_path / "s.docx", dt.date(2024, 6, 1), draft=True)
+    text = docx_text(tmp_path / "s.docx")
+    assert "【请在主表“报告正文”工作表中填写“主要做法和成效”部分" in text
+    assert "草稿说明" in text and "“报告正文”表的“主要做法和成效”未填写" in text
 
 
 # ---- feedback -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from annex_tools import __version__
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import USER_ERRORS, MasterHasErrors
+from annex_tools.contract.errors import USER_ERRORS, DocumentIncomplete, MasterHasErrors
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
 if TYPE_CHECKING:
@@ -329,6 +329,10 @@ def _report_outputs(done: Outputs) -> None:
         )
         for p in done.locked:
             out.print(f"  {p}")
+    if done.gaps:
+        out.print("按草稿生成（第一页写明原因），正式印发前须在主表中填写：", style="yellow")
+        for gap in done.gaps:
+            out.print(f"  {gap}")
 
 
 def _progress(items: Iterable[object], label: str) -> Iterable[object]:
@@ -844,6 +848,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except MasterHasErrors as exc:
         render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
+        err.print(styled(("未生成：", "bold red"), str(exc)))
+        sys.exit(EXIT_FINDINGS)
+    except DocumentIncomplete as exc:
         err.print(styled(("未生成：", "bold red"), str(exc)))
         sys.exit(EXIT_FINDINGS)
     except CANNOT_RUN as exc:

@@ -51,6 +51,19 @@ class MasterHasErrors(Exception):
         )
 
 
+class DocumentIncomplete(Exception):
+    """A final document would have to invent what the master does not hold (a date, a name,
+    a text): refused; `--draft` makes a draft that names `reasons` on its first page (exit 1)."""
+
+    def __init__(self, title: str, reasons: list[str]) -> None:
+        self.title, self.reasons = title, reasons
+        listed = "；".join(f"{i}. {r}" for i, r in enumerate(reasons, start=1))
+        super().__init__(
+            f"正式的{title}不能替主表编写内容，以下各项须先在主表中填写：{listed}。"
+            "填好后重新生成，或加 --draft 生成草稿（第一页写明原因）。"
+        )
+
+
 class OutputError(Exception):
     """An output path that cannot be used; the message is Chinese (exit 2)."""
 

@@ -61,10 +61,14 @@ def annex1_date_line(st: Settings) -> str:
 
 def annex1_reminder(st: Settings, category: str) -> str:
     return (
-        f"填写提示：{category or '述职'}报告不超过{st.word_limit(category)}字；分为履职主要情况、存在的问题、下一步工作思路三部分，"
+        f"{category or '述职'}报告不超过{st.word_limit(category)}字；分为履职主要情况、存在的问题、下一步工作思路三部分，"
         f"履职主要情况不超过{st.duties_max:.0%}，问题部分不少于{st.problems_min:.0%}；以第一人称写，突出述“我”，"
-        "用具体事例和数据说话。（本提示是页眉中的隐藏文字，不打印、不计入字数；点“开始 › 显示/隐藏编辑标记 ¶”可显示或隐藏）"
+        "用具体事例和数据说话。"
     )
+
+
+# shown at the top of each Annex 1 template (visible text: staff delete it before submitting)
+ANNEX1_GUIDANCE_TITLE = "【填写说明：写好报告后请删除本框内全部文字，否则计入字数】"
 
 
 # ---- the summary report ----------------------------------------------------------------------

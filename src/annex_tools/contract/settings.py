@@ -147,6 +147,7 @@ K_FOLLOWUP_DAYS = "反馈约谈期限天数"
 K_URGE_DAYS = "催报补报天数"
 K_NOTICE_SCOPE = "通报范围"
 K_NOTICE_DATE = "通报日期"
+K_NOTICE_NUMBER = "通报发文字号"
 K_NOTE_CAP = "校验批注上限"
 
 TABLE: tuple[Setting, ...] = (
@@ -334,13 +335,24 @@ TABLE: tuple[Setting, ...] = (
         TEXT,
     ),
     Setting(
-        K_NOTICE_DATE, "notice_date", "", "等次通报的成文日期；空着时用生成当天", OPTIONAL_DATE
+        K_NOTICE_DATE,
+        "notice_date",
+        "",
+        "等次通报的成文日期；空着时不能生成正式通报（只能生成草稿）",
+        OPTIONAL_DATE,
+    ),
+    Setting(
+        K_NOTICE_NUMBER,
+        "notice_number",
+        "",
+        "等次通报的发文字号，如“示院党〔2024〕4号”；空着不印",
+        OPTIONAL_TEXT,
     ),
     Setting(
         K_REPORT_DATE,
         "report_date",
         "",
-        "汇总报告的成文日期（落款）；整改完成数等按此日期统计。空着时用生成当天",
+        "汇总报告的成文日期（落款）；整改完成数等按此日期统计。空着时不能生成正式报告（只能生成草稿）",
         OPTIONAL_DATE,
     ),
     Setting(
@@ -440,6 +452,7 @@ class Settings:
     urge_days: int = _default("urge_days")
     notice_scope: str = _default("notice_scope")
     notice_date: dt.date | None = _default("notice_date")
+    notice_number: str = _default("notice_number")
     note_cap: int = _default("note_cap")
 
     def word_limit(self, category: str) -> int:

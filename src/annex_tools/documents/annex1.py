@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annex_tools.contract import notice
+from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import unique_filenames
 from annex_tools.institute import Secretary
@@ -39,10 +40,26 @@ def plan_annex1(
     """`carried`: (原整改编号, 存在问题) of the person's problems carried from last year."""
     reminder = notice.annex1_reminder(st, sec.category)
     extra = carried_reminder(carried or [])
+    areas = [name.split(". ", 1)[-1] for name, _ in notice.AREAS]
+    numerals = "一二三四五六七八九十"
+    mandatory = st.mandatory_item if sec.category == S.CAT_SECOND_LEVEL else ""
+    guidance = [notice.ANNEX1_GUIDANCE_TITLE, f"1. {reminder}"]
+    guidance.append(
+        "2. 履职主要情况围绕工作方案规定的六个方面逐项写（下列（一）至（六））"
+        + ("，并单列必答内容。" if mandatory else "。")
+    )
+    if mandatory:
+        guidance.append(f"3. 必答内容：{mandatory}")
+    if extra:
+        guidance.append(f"{len(guidance)}. {extra}")
     return {
         "year": st.year,
         "org": sec.org_name,
         "name": sec.name,
         "date_line": notice.annex1_date_line(st),
         "reminder": f"{extra}{reminder}" if extra else reminder,
+        "guidance": guidance,
+        "areas": [{"num": numerals[i], "name": a} for i, a in enumerate(areas)],
+        "mandatory": mandatory,
+        "mandatory_num": numerals[len(areas)],
     }

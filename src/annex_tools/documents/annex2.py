@@ -224,7 +224,7 @@ def render(book: Any, table: Annex2Table, *, draft: bool = False) -> None:
         ws.set_header(f"&C&14&K{DRAFT_COLOR}{DRAFT_HEADER}")
 
 
-DRAFT_HEADER = "草稿　主表尚有错误，本表仅供核对"
+DRAFT_HEADER = "草稿　仅供核对，不得印发"
 DRAFT_COLOR = "C00000"
 
 

@@ -35,6 +35,13 @@ def _count_text(secs: list[Secretary]) -> str:
     )
 
 
+def notice_gaps(st: Settings) -> list[str]:
+    """What a final 等次通报 would have to invent: its date (设置 通报日期)."""
+    if st.notice_date is None:
+        return ["设置“通报日期”未填写（成文日期不能取生成当天）"]
+    return []
+
+
 def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str, Any]:
     """Every sentence and row of the 通报, from the master."""
     second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
@@ -53,6 +60,14 @@ def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str
         "year": st.year,
         "institute": st.institute,
         "issuer_mark": st.issuer_mark,
+        "doc_number": st.notice_number,
+        "signer": "",  # a 下行文 names no 签发人
+        "signer_label": "",
+        # 版记: 印发机关 and the 通报's date as 印发日期 (no 抄送)
+        "copy_to": "",
+        "printer": st.printer,
+        "print_date": format_date(st.notice_date),
+        "colophon": bool(st.printer and st.notice_date),
         "addressee": st.notice_scope,
         "date": format_date(st.notice_date or today),
         "intro": notice.grade_notice_intro(st),

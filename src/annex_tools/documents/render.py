@@ -5,6 +5,7 @@ this is the one place that turns a context into a file."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,27 @@ def templates_dir() -> Path:
     return found
 
 
-DRAFT_MARK = "草稿　主表尚有错误，本稿仅供核对，不得印发"
+DRAFT_MARK = "草稿　仅供核对，不得印发"
 
 
-def mark_draft(doc: Any) -> None:
-    """A red 草稿 line at the top of every page (the header of every section)."""
+def mark_draft(doc: Any, reasons: Sequence[str] = ()) -> None:
+    """A red 草稿 line at the top of every page (the header of every section), and on the
+    first page, above the text, why it is a draft (`reasons`)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
+
+    if reasons and doc.paragraphs:
+        first = doc.paragraphs[0]
+        lines = ["草稿说明（正式印发前须处理，处理后重新生成）："]
+        lines += [f"{i}. {r}" for i, r in enumerate(reasons, start=1)]
+        for text in lines:
+            p = first.insert_paragraph_before("")
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            run = p.add_run(text)
+            run.bold = text is lines[0]
+            run.font.size = Pt(12)
+            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
     even = doc.settings.odd_and_even_pages_header_footer
     for i, section in enumerate(doc.sections):
@@ -56,8 +71,10 @@ def render_docx(
     images: dict[str, bytes] | None = None,
     *,
     draft: bool = False,
+    reasons: Sequence[str] = (),
 ) -> Path:
-    """Fill `template` with `context` and write `path`; `draft` heads every page 草稿."""
+    """Fill `template` with `context` and write `path`; `draft` heads every page 草稿 and
+    names `reasons` on the first page."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
@@ -70,7 +87,7 @@ def render_docx(
             context[key] = InlineImage(doc, io.BytesIO(data), width=Mm(150))
         doc.render(context, autoescape=True)
         if draft:
-            mark_draft(doc.docx)
+            mark_draft(doc.docx, reasons)
         buffer = io.BytesIO()
         doc.save(buffer)
     except Exception as exc:

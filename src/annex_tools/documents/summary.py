@@ -86,30 +86,34 @@ def body_rows(inst: Institute, st: Settings) -> list[BodyRow]:
     return rows
 
 
-def ballots_text(inst: Institute) -> str:
+def ballot_rows(inst: Institute) -> list[dict[str, str]]:
     """现场测评 per evaluating body, from the 评议 ballots: how many secretaries had ballots, the
-    ballots cast and each share (好/较好/一般/差). Empty when no ballots are recorded."""
+    ballots cast and each grade's ballots with its share (好/较好/一般/差), one table row per
+    body (a paragraph of 40 figures cannot be read). Empty when no ballots are recorded."""
     groups: dict[str, list[tuple[int, ...]]] = {}
     for s in inst.secretaries:
         counts = s.ballots
         if s.body_id and len(counts) == 4 and all(c is not None and c >= 0 for c in counts):
             groups.setdefault(s.body_id, []).append(tuple(int(c or 0) for c in counts))
-    parts = []
+    rows = []
     order = sorted(
         groups, key=lambda b: (b != inst.root, inst.orgs[b].row if b in inst.orgs else 0)
     )
     for body in order:
-        rows = groups[body]
-        totals = [sum(r[i] for r in rows) for i in range(4)]
+        people = groups[body]
+        totals = [sum(r[i] for r in people) for i in range(4)]
         cast = sum(totals)
         if not cast:
             continue
-        name = inst.orgs[body].name if body in inst.orgs else body
-        shares = "、".join(
-            f"{g}票{t}张（{t / cast:.1%}）" for g, t in zip(S.GRADES, totals, strict=True)
-        )
-        parts.append(f"{name}对{len(rows)}名书记现场测评，收回测评票{cast}张，其中{shares}")
-    return ("现场测评情况：" + "；".join(parts) + "。") if parts else ""
+        row = {
+            "name": inst.orgs[body].name if body in inst.orgs else body,
+            "n": str(len(people)),
+            "cast": str(cast),
+        }
+        for key, t in zip(("good", "fair", "average", "poor"), totals, strict=True):
+            row[key] = f"{t}（{t / cast:.1%}）"
+        rows.append(row)
+    return rows
 
 
 _PEOPLE = re.compile(r"共\s*(\d+)\s*人")
@@ -237,6 +241,29 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
     return rows
 
 
+def summary_gaps(st: Settings, narrative: dict[str, str]) -> list[str]:
+    """What a final upward report (上行文, GB/T 9704-2012) would have to invent: its date (设置
+    报告日期: otherwise the day it was generated, with every "截至" figure counted to it), the
+    text staff write (报告正文), and the 版头 and 版记 elements an upward report carries
+    (发文机关标志, 发文字号, 签发人; 印发机关 and 印发日期)."""
+    gaps = []
+    if st.report_date is None:
+        gaps.append("设置“报告日期”未填写（落款日期和“截至”日期不能取生成当天）")
+    for key in NARRATIVE_KEYS:
+        if not narrative.get(key):
+            gaps.append(f"“{NARRATIVE_SHEET}”表的“{key}”未填写")
+    for label, value in (
+        ("发文机关标志", st.issuer_mark),
+        ("发文字号", st.doc_number),
+        ("签发人", st.signer),
+        ("印发机关", st.printer),
+        ("印发日期", st.print_date),
+    ):
+        if not value:
+            gaps.append(f"设置“{label}”未填写（上行文的版头和版记须有此项）")
+    return gaps
+
+
 def plan_summary(
     inst: Institute, st: Settings, narrative: dict[str, str], today: dt.date
 ) -> dict[str, Any]:
@@ -300,6 +327,7 @@ def plan_summary(
         "doc_number": st.doc_number,
         "signer": st.signer,
         "signer_line": signer,
+        "signer_label": "签发人：" if st.signer else "",
         "addressee": st.addressee or "市委教育工委",
         "copy_to": st.copy_to,
         "printer": st.printer,
@@ -329,6 +357,8 @@ def plan_summary(
         "grades_text": grades_text,
         "bodies": [b.__dict__ | {"verdict": b.verdict} for b in bodies],
         "bodies_short": [b.name for b in short],
+        "ballots": ballot_rows(inst),
+        "ballots_text": "现场测评情况（各评议主体收回的测评票，括号内为占收回票数的比例）见下表。",
         "linkage_text": linkage_text,
         "interview_text": interview_text,
         "problems_text": problems_text,
@@ -394,7 +424,6 @@ def _grades_text(
             )
             + "，未达到要求。"
         )
-    grades_text += ballots_text(inst)
     if bodies:
         grades_text += "党委评议二级党组织书记，各二级党组织评议所属在职党支部书记，各评议主体的评定情况见下表。"
     return grades_text

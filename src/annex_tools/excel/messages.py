@@ -38,6 +38,8 @@ def files_message(done: Outputs) -> str:
             f"\n\n注意：主表有 {done.drafted} 个错误（点“全面校验”查看），"
             "文档已按草稿生成，每页标有“草稿”，改正后请重新生成。"
         )
+    if done.gaps:
+        text += "\n\n已按草稿生成，正式印发前须在主表中填写：\n" + "\n".join(done.gaps)
     return text
 
 

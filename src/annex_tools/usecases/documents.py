@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import MasterHasErrors, NotMaster
+from annex_tools.contract.errors import DocumentIncomplete, MasterHasErrors, NotMaster
 from annex_tools.contract.findings import Severity
 from annex_tools.contract.master import Progress, Workbook, no_progress, report_path
 from annex_tools.contract.text import format_date
@@ -137,17 +137,32 @@ def start(
     return Run(wb, inst, target, done, as_draft)
 
 
+def draft_reasons(run: Run, draft: Draft, gaps: list[str], title: str) -> list[str]:
+    """Why a one-file document is a draft, for its first page: the master's errors and what
+    a final document would have to invent (`gaps`). Gaps refuse a final document
+    (DocumentIncomplete) unless a draft was asked for; the buttons (AUTO) make the draft."""
+    if gaps and not run.draft:
+        if draft != AUTO:
+            raise DocumentIncomplete(title, gaps)
+        run.draft = True
+    run.done.gaps = list(gaps)
+    errors = [f"主表尚有 {run.done.drafted} 个错误（运行“全面校验”查看）"] if run.done.drafted else []
+    if run.draft and not errors and not gaps:
+        return ["按要求生成的草稿"]
+    return errors + gaps
+
+
 def must_report(inst: Institute) -> list[Secretary]:
     """Every secretary who reports: each 二级党组织 and 在职党支部, from its 述职 row when there is
-    one, otherwise from the 组织 sheet."""
+    one, otherwise from the 组织 sheet (not a vacant post, nor one whose secretary is unnamed)."""
     by_org = {s.org_id: s for s in inst.secretaries}
     out: list[Secretary] = []
     for org in sorted(inst.orgs.values(), key=lambda o: o.row):
         if org.otype not in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH):
             continue
         sec = by_org.get(org.oid)
-        if sec is None and org.vacancy.strip():  # a vacant post: nobody reports, no template
-            continue
+        if sec is None and (org.vacancy.strip() or not org.secretary):
+            continue  # a vacant post or no secretary named: nobody to write a report
         if sec is None:
             category = S.CAT_BRANCH if org.otype == S.ORG_STAFF_BRANCH else S.CAT_SECOND_LEVEL
             sec = Secretary(
@@ -620,17 +635,19 @@ def make_summary(
     run = start("summary", source, out, today, draft, force)
     wb, inst = run.wb, run.inst
     narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
+    reasons = draft_reasons(run, draft, summary_doc.summary_gaps(wb.settings, narrative), "工作情况报告")
     plan = summary_doc.plan_summary(inst, wb.settings, narrative, today or dt.date.today())
     chart = summary_doc.grade_chart(inst)
+    images = {"chart": chart}
 
     def make(path: Path) -> None:
         if path.suffix.lower() == ".pdf":
             with tempfile.TemporaryDirectory() as tmp:
                 docx = Path(tmp) / "summary.docx"
-                render_docx("summary.docx", dict(plan), docx, {"chart": chart}, draft=run.draft)
+                render_docx("summary.docx", dict(plan), docx, images, draft=run.draft, reasons=reasons)
                 docx_to_pdf(docx, path)
         else:
-            render_docx("summary.docx", dict(plan), path, {"chart": chart}, draft=run.draft)
+            render_docx("summary.docx", dict(plan), path, images, draft=run.draft, reasons=reasons)
 
     run.done.write(run.target, make)
     run.done.save()
@@ -652,16 +669,17 @@ def make_grade_notice(
     from annex_tools.documents import grade_notice
 
     run = start("notice", source, out, today, draft, force)
+    reasons = draft_reasons(run, draft, grade_notice.notice_gaps(run.wb.settings), "等次通报")
     plan = grade_notice.plan_grade_notice(run.inst, run.wb.settings, today or dt.date.today())
 
     def make(path: Path) -> None:
         if path.suffix.lower() == ".pdf":
             with tempfile.TemporaryDirectory() as tmp:
                 docx = Path(tmp) / "notice.docx"
-                render_docx("grade-notice.docx", dict(plan), docx, {}, draft=run.draft)
+                render_docx("grade-notice.docx", dict(plan), docx, {}, draft=run.draft, reasons=reasons)
                 docx_to_pdf(docx, path)
         else:
-            render_docx("grade-notice.docx", dict(plan), path, {}, draft=run.draft)
+            render_docx("grade-notice.docx", dict(plan), path, {}, draft=run.draft, reasons=reasons)
 
     run.done.write(run.target, make)
     run.done.save()

@@ -91,6 +91,7 @@ class Outputs:
     force: bool = False
     title: str = ""
     drafted: int = 0  # the master's errors when the files were made as drafts (buttons: auto)
+    gaps: list[str] = field(default_factory=list)  # what a final document lacked: made a draft
     plan: dict[str, object] = field(default_factory=dict)  # what a one-file document said
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # changed by a person: not overwritten
