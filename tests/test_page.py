@@ -276,3 +276,16 @@ def test_the_linux_launcher_starts_the_page_for_its_own_folder(tmp_path: Path) -
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_progress_of_the_year_is_made_with_its_links(page) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    folder, _, url, driver = page
+    driver.get(url)
+    pick(driver, "clean.xlsx")
+    message, error = click_and_wait(driver, "progress")
+    assert error == "" and message.startswith("工作进度（截至"), (message, error)
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#files a")]
+    assert "2023年度工作进度/工作进度.xlsx" in links
+    assert (folder / "2023年度工作进度" / "工作进度.xlsx").is_file()
