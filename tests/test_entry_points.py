@@ -85,10 +85,11 @@ def _statements(fn: ast.FunctionDef) -> int:
     return sum(1 for node in body for sub in ast.walk(node) if isinstance(sub, ast.stmt))
 
 
-CLI = SRC / "cli.py"
+CLI_MODULES = sorted((SRC / "cli").glob("*.py"))
 EXCEL = SRC / "excel" / "buttons.py"
 PAGE = SRC / "web" / "app.py"
-COMMANDS = _decorated(CLI, "command")
+COMMAND_FILE = {name: path for path in CLI_MODULES for name in _decorated(path, "command")}
+COMMANDS = {name: fn for path in CLI_MODULES for name, fn in _decorated(path, "command").items()}
 BUTTONS = _decorated(EXCEL, "button")
 ACTIONS = _decorated(PAGE, "action")  # the local page's actions (`annex-tools serve`)
 # Page action -> its CLI twin (`archive-verify` is the second mode of `archive`).
@@ -107,29 +108,29 @@ def test_the_entry_points_are_found() -> None:
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [(CLI, n) for n in COMMANDS] + [(EXCEL, n) for n in BUTTONS] + [(PAGE, n) for n in ACTIONS],
+    [(COMMAND_FILE[n], n) for n in COMMANDS] + [(EXCEL, n) for n in BUTTONS] + [(PAGE, n) for n in ACTIONS],
     ids=[f"cli:{n}" for n in COMMANDS]
     + [f"button:{n}" for n in BUTTONS]
     + [f"page:{n}" for n in ACTIONS],
 )
 def test_each_entry_point_is_one_use_case_call(path: Path, name: str) -> None:
     module = ast.parse(path.read_text(encoding="utf-8"))
-    fn = {CLI: COMMANDS, EXCEL: BUTTONS, PAGE: ACTIONS}[path][name]
+    fn = {EXCEL: BUTTONS, PAGE: ACTIONS}.get(path, COMMANDS)[name]
     calls = _called_use_cases(fn, module)
     if fn.name in NO_USE_CASE:
         assert calls == []
     else:
-        assert len(calls) == (2 if name in TWO_MODES and path == CLI else 1), f"{name}: {calls}"
+        assert len(calls) == (2 if name in TWO_MODES and path in CLI_MODULES else 1), f"{name}: {calls}"
     lower = sorted(m for m in _imports(fn) if m.startswith(LOWER))
     assert lower == [], f"{name} reaches below the use cases: {lower}"
     assert _statements(fn) <= MAX_STATEMENTS, f"{name}: {_statements(fn)} statements"
 
 
 def test_a_button_calls_the_use_case_of_its_cli_twin() -> None:
-    cli_module = ast.parse(CLI.read_text(encoding="utf-8"))
     excel_module = ast.parse(EXCEL.read_text(encoding="utf-8"))
     for button, command in TWINS.items():
         b = _called_use_cases(BUTTONS[button], excel_module)
+        cli_module = ast.parse(COMMAND_FILE[command].read_text(encoding="utf-8"))
         c = _called_use_cases(COMMANDS[command], cli_module)[:1]
         assert [x.removeprefix("run_") for x in b] == [x.removeprefix("run_") for x in c], (
             button,
@@ -140,7 +141,6 @@ def test_a_button_calls_the_use_case_of_its_cli_twin() -> None:
 
 
 def test_the_page_offers_every_button_and_calls_the_use_case_of_its_cli_twin() -> None:
-    cli_module = ast.parse(CLI.read_text(encoding="utf-8"))
     page_module = ast.parse(PAGE.read_text(encoding="utf-8"))
     assert set(ACTIONS) == set(PAGE_TWINS) | {"archive-verify"}
     # every button with a use case has a page action (清除标记, 使用说明, 环境检查 are Excel's own)
@@ -148,6 +148,7 @@ def test_the_page_offers_every_button_and_calls_the_use_case_of_its_cli_twin() -
     assert set(TWINS.values()) - {"doctor", "new"} <= set(PAGE_TWINS.values())
     for action, command in PAGE_TWINS.items():
         a = _called_use_cases(ACTIONS[action], page_module)
+        cli_module = ast.parse(COMMAND_FILE[command].read_text(encoding="utf-8"))
         c = _called_use_cases(COMMANDS[command], cli_module)[:1]
         assert [x.removeprefix("run_") for x in a] == [x.removeprefix("run_") for x in c], (
             action, a, command, c,

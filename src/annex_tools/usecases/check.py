@@ -1,6 +1,6 @@
 """Service functions: what each CLI command and each ribbon button calls.
 
-They take paths, dates and settings and return values; rendering stays in cli.py (rich) and
+They take paths, dates and settings and return values; rendering stays in cli/ (rich) and
 excel/buttons.py (Excel).
 """
 

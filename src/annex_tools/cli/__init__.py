@@ -1,0 +1,127 @@
+"""The `annex-tools` command line: thin commands over the use cases, rendered with rich.
+
+app.py holds what the commands share; the commands are in master.py, documents.py, imports.py,
+archive.py and setup.py (importing them registers them, in the order `--help` lists them);
+zh.py puts click's own messages into Chinese. Each module imports only what it needs at the top:
+the work is imported inside the command that runs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from annex_tools.cli.app import (
+    CANNOT_RUN,
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    app,
+    err,
+    render_findings,
+    styled,
+)  # fmt: skip
+from annex_tools.contract.errors import DocumentIncomplete, MasterHasErrors
+from annex_tools.contract.findings import Severity
+
+# isort: off
+# importing a command module registers its commands, in the order `--help` lists them
+from annex_tools.cli import master, documents, imports, archive, setup  # noqa: F401, E402
+# isort: on
+
+__all__ = ["app", "main"]
+
+
+def os_failure(exc: BaseException) -> str:
+    """An operating-system failure met outside the safe writes (a temporary file of a library,
+    say), in Chinese, naming the file or the temporary folder; nothing was changed."""
+    import errno
+    import tempfile
+
+    from annex_tools.workbook.safewrite import os_reason
+
+    if isinstance(exc, OSError):
+        reason = os_reason(exc)
+        name = exc.filename or exc.filename2
+    else:  # lxml's SerialisationError: "IO_ENOSPC", "IO_EFBIG" ...
+        code = str(exc).removeprefix("IO_")
+        reason = os_reason(OSError(getattr(errno, code, errno.EIO), code))
+        name = None
+    where = f"“{name}”" if name else f"临时文件夹“{tempfile.gettempdir()}”或输出位置"
+    return f"写入{where}时失败：{reason}。主表和已有文件未被修改（如为临时文件夹，可设置环境变量 TMPDIR 换一个位置）"
+
+
+def _log_crash() -> Path:
+    """The traceback into the user's own log (the same file the ribbon buttons write)."""
+    from annex_tools.logs import log_path, logger
+
+    logger("annex_tools.cli").exception("%s", sys.argv)
+    return log_path()
+
+
+def main() -> None:
+    from annex_tools.cli import zh as cli_zh
+
+    cli_zh.install()
+    command = typer.main.get_command(app)
+    cli_zh.localize(command)
+    try:
+        code = command.main(prog_name="annex-tools", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except MasterHasErrors as exc:
+        render_findings([f for f in exc.result.findings if f.severity is Severity.ERROR], err)
+        err.print(styled(("未生成：", "bold red"), str(exc)))
+        sys.exit(EXIT_FINDINGS)
+    except DocumentIncomplete as exc:
+        err.print(styled(("未生成：", "bold red"), str(exc)))
+        sys.exit(EXIT_FINDINGS)
+    except CANNOT_RUN as exc:
+        err.print(styled(("无法运行：", "bold red"), str(exc)))
+        sys.exit(EXIT_CANNOT_RUN)
+    except PermissionError as exc:
+        err.print(
+            styled(
+                ("无法运行：", "bold red"),
+                f"没有权限读写“{exc.filename}”（文件可能被其他程序占用）。",
+            )
+        )
+        sys.exit(EXIT_CANNOT_RUN)
+    except OSError as exc:  # disk full, a file-size limit, a read-only disk ... met anywhere
+        err.print(styled(("无法运行：", "bold red"), os_failure(exc)))
+        sys.unraisablehook = lambda _: None  # a library's half-written temporary file, closed late
+        sys.exit(EXIT_CANNOT_RUN)
+    except KeyboardInterrupt:
+        err.print("已取消。")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unforeseen: no traceback
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `annex-tools` alone: the help, plainly
+            sys.stdout.write(cli_zh.translate(exc.format_message()) + "\n")  # type: ignore[attr-defined]
+            sys.exit(EXIT_OK)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "annex-tools"
+            err.print(
+                styled(
+                    ("命令用法有误：", "bold red"),
+                    f"{cli_zh.translate(exc.format_message())}（运行 {where} --help 查看用法）",
+                )
+            )
+            sys.exit(EXIT_CANNOT_RUN)
+        if type(exc).__name__ == "Abort":
+            sys.exit(130)
+        if type(exc).__name__ == "SerialisationError":  # lxml writing a temporary file
+            err.print(styled(("无法运行：", "bold red"), os_failure(exc)))
+            sys.unraisablehook = lambda _: None  # its other generators, closed at exit
+            sys.exit(EXIT_CANNOT_RUN)
+        log = _log_crash()
+        err.print(
+            styled(
+                ("内部错误：", "bold red"),
+                f"{type(exc).__name__}: {exc}。详细信息已写入 {log}。",
+            )
+        )
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(code if isinstance(code, int) else 0)

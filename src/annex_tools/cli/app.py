@@ -1,0 +1,173 @@
+"""What every command shares: the typer app, the consoles, exit codes, the options several
+commands take, and how findings and written files are shown. Commands live beside it, one module
+per subsystem; each command is one use-case call (tests/test_entry_points.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annex_tools.contract import schema as S
+from annex_tools.contract.errors import USER_ERRORS
+from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
+
+if TYPE_CHECKING:
+    from annex_tools.usecases.outputs import Outputs
+
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="基层党组织书记抓党建述职评议考核工具：主表、校验、文档。",
+    rich_markup_mode=None,
+)
+
+
+# markup off: names, paths and messages from the data print as they are ("报告[v2].docx" keeps
+# its brackets); the few styled words below are Text with a style.
+out = Console(highlight=False, soft_wrap=False, markup=False)
+
+
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+for _console in (out, err):
+    if not _console.is_terminal:  # a log or a pipe: whole lines, never cut at 80 columns
+        _console.soft_wrap = True
+        if not os.environ.get("COLUMNS"):
+            _console.width = 4000
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain text and (text, style) pieces."""
+    return Text.assemble(*parts)
+
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class CannotRun(Exception):
+    """A Chinese message for the user; the command exits 2."""
+
+
+CANNOT_RUN: tuple[type[Exception], ...] = (CannotRun, *USER_ERRORS)  # exit 2 with the message
+
+
+def parse_today(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CannotRun(f"--today 的值“{value}”不是 YYYY-MM-DD 形式的日期。") from None
+
+
+def place(f: Finding) -> str:
+    if not f.sheet:
+        return ""
+    if f.row is None:
+        return f"{f.sheet}" + (f"（{f.column}）" if f.column else "")
+    return f"{f.sheet} 第{f.row}行" + (f"「{f.column}」" if f.column else "")
+
+
+SHOWN_PER_SEVERITY = 50  # the terminal table stops here; --json and 校验结果 have them all
+
+
+def render_findings(
+    findings: list[Finding], console: Console = out, limit: int = SHOWN_PER_SEVERITY
+) -> None:
+    """The findings as tables, at most `limit` rows per severity (a broken master can have tens
+    of thousands, and laying out a table of them takes minutes and gigabytes); what is left
+    out is counted, with where to see all of it."""
+    left_out = 0
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        shown = group[:limit]
+        left_out += len(group) - len(shown)
+        title = f"{SEVERITY_ZH[severity]}（{len(group)}）" + (
+            f"，只列出前 {len(shown)} 条" if len(shown) < len(group) else ""
+        )
+        table = Table(title=title, title_style=_STYLE[severity], show_lines=False)
+        table.add_column("规则", style="dim", no_wrap=True)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("说明", overflow="fold")
+        for f in shown:
+            table.add_row(f.code, place(f), f.message)
+        console.print(table)
+    if left_out:
+        console.print(
+            f"另有 {left_out} 条未在上表列出。全部内容：annex-tools check 主表 --json，"
+            f"或 annex-tools check 主表 --write 写入“{S.RESULTS_SHEET}”表。",
+            style="yellow",
+        )
+
+
+DraftOpt = Annotated[
+    bool,
+    typer.Option("--draft", help="主表有错误时仍然生成草稿（每页标“草稿”，不得印发）"),
+]
+
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="覆盖生成后被人改过的文件（改过的文件先备份到“备份”文件夹）"),
+]
+
+
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
+]
+
+
+OutFolderOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="输出文件夹；默认主表旁的“YYYY年度…”文件夹（年度取自设置）"),
+]
+
+
+def report_outputs(done: Outputs) -> None:
+    out.print(f"输出文件夹：{done.folder}")
+    list_files(f"已生成{done.title}", done.written)
+    for backup in done.backups:
+        out.print(f"  已把改过的旧文件备份到：{backup}", style="cyan")
+    if done.kept:
+        out.print(
+            f"以下 {len(done.kept)} 个文件在生成后被改过，未覆盖（要替换请加 --force，旧文件会先备份）：",
+            style="yellow",
+        )
+        for p in done.kept:
+            out.print(f"  {p}")
+    if done.locked:
+        out.print(
+            f"以下 {len(done.locked)} 个文件正被 Excel、WPS 或 LibreOffice 打开，未写入（关闭后重新运行）：",
+            style="yellow",
+        )
+        for p in done.locked:
+            out.print(f"  {p}")
+    if done.gaps:
+        out.print("按草稿生成（第一页写明原因），正式印发前须在主表中填写：", style="yellow")
+        for gap in done.gaps:
+            out.print(f"  {gap}")
+
+
+def with_progress(items: Iterable[object], label: str) -> Iterable[object]:
+    from rich.progress import track
+
+    return track(list(items), description=label, console=err, transient=True)
+
+
+def list_files(title: str, paths: list[Path]) -> None:
+    out.print(f"{title}（{len(paths)} 个）：")
+    for p in paths:
+        out.print(f"  {p}")

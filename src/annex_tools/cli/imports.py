@@ -1,0 +1,106 @@
+"""Commands that read files back into the master: reports and returned Annex 2 files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from annex_tools.cli.app import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CannotRun,
+    TodayOpt,
+    app,
+    err,
+    out,
+    parse_today,
+    with_progress,
+)  # fmt: skip
+
+
+@app.command("import-reports")
+def import_reports_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="报告所在文件夹：.docx 按组织名称和姓名匹配；保存的报送邮件（.eml）取其附件，报送日期取自邮件。可省略"
+        ),
+    ] = None,
+    today: TodayOpt = None,
+) -> None:
+    """读取述职报告（含保存的报送邮件 .eml 的附件），把字数、三部分占比和报送组织部日期写入“述职”表。
+    有无法确定的文件或与主表不同的报送日期（未写入）时退出码为 1。"""
+    from annex_tools.usecases.documents import import_reports
+
+    if folder is not None and not folder.is_dir():
+        raise CannotRun(f"“{folder}”不是文件夹。")
+    s = import_reports(workbook, folder, progress=with_progress, today=parse_today(today))
+    out.print(
+        f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份；"
+        f"从邮件填写报送日期 {len(s.sent)} 份。"
+    )
+    for title, items in (
+        ("缺少报告", s.missing),
+        ("无法读取", s.unreadable),
+        ("无法确定", s.ambiguous),
+        ("对应不上任何书记的文件", s.unmatched_files),
+        ("报送日期", s.sent),
+        ("逾期报送", s.late),
+        ("邮件", s.mails),
+        ("冲突（未写入）", s.conflicts),
+    ):
+        for item in items:
+            out.print(f"  {title}：{item}")
+    if s.backup:
+        out.print(f"原文件已备份到 {s.backup}")
+    if s.held_back:
+        out.print(f"有 {s.held_back} 项无法确定或与主表不同，未写入；请核实后处理。")
+    raise typer.Exit(EXIT_FINDINGS if s.held_back else EXIT_OK)
+
+
+@app.command("import-returns")
+def import_returns_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    files: Annotated[list[Path], typer.Argument(help="各党总支交回的附件2（.xlsx）")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
+    ] = False,
+    today: TodayOpt = None,
+) -> None:
+    """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表，
+    并在“组织”表记下附件2收到日期（已填的不改）。"""
+    from annex_tools.usecases.documents import import_returns
+
+    r = import_returns(workbook, files, confirm=lambda _: apply, today=parse_today(today))
+    for e in r.errors:
+        err.print(e, style="red")
+    if r.changes:
+        table = Table(title="附件2回执中的变化")
+        for h in ("类型", "文件", "行", "书记", "内容"):
+            table.add_column(h, overflow="fold")
+        for c in r.changes:
+            table.add_row(c.kind, c.file, str(c.row or ""), c.who, c.detail)
+        out.print(table)
+    pending = sum(c.applies for c in r.changes)
+    conflicts = sum(not c.applies for c in r.changes)
+    if r.errors and not r.changes:  # nothing could be read: no "--apply" to suggest
+        err.print("没有可导入的内容（原因见上），主表未被修改。", style="bold red")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    if apply:
+        out.print(f"已写入 {r.applied} 项变化；{conflicts} 项冲突或无法对应，未写入。")
+        if r.backup:
+            out.print(f"原文件已备份到 {r.backup}")
+        if conflicts or r.errors:  # something was held back: a scheduled run must notice
+            out.print("有内容未写入（见上），请核对后处理，退出码 1。", style="yellow")
+            raise typer.Exit(EXIT_FINDINGS)
+    else:
+        out.print(
+            f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。"
+            + ("确认无误后加 --apply 写入主表。" if pending else "没有可写入的变化。")
+        )
+    raise typer.Exit(EXIT_OK)
