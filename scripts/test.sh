@@ -22,4 +22,6 @@ PY=.venv/bin/python
 $PY -m ruff check src tests benchmarks scripts
 $PY -m mypy src
 # every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made once
+start=$SECONDS
 $PY -m pytest -q -n auto --dist loadfile "$@"
+echo "测试用时 $((SECONDS - start)) 秒"

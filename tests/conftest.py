@@ -8,21 +8,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-# The inner loop: modules that test pure functions and in-memory workbooks only (no files
-# written, no subprocess, no LibreOffice). Everything else is `slow`:
-#     pytest -m "not slow"    # the fast inner loop
-#     pytest                  # the whole suite, what .ci/run runs
-FAST_MODULES = {
-    "test_rules",
-    "test_report",
-    "test_report_rules",
-    "test_formulas",
-    "test_wordcount",
-    "test_contract_literals",
-    "test_resources",
-    "test_entry_points",
-    "test_vectorised",
-}
+# The inner loop is a folder: tests/unit/ holds tests of pure functions and in-memory workbooks
+# (no subprocess, no LibreOffice, at most a small file in tmp_path). Everything else is `slow`:
+#     .venv/bin/python -m pytest tests/unit      # the fast inner loop
+#     bash scripts/test.sh                        # the whole suite, what .ci/run runs
+UNIT = Path(__file__).parent / "unit"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +32,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.module is None or item.module.__name__ not in FAST_MODULES:
+    for item in items:  # by folder, not by a list of names: a new unit test is fast by its place
+        if UNIT not in Path(item.path).parents:
             item.add_marker(pytest.mark.slow)

@@ -1,6 +1,6 @@
 """What every command shares: the typer app, the consoles, exit codes, the options several
 commands take, and how findings and written files are shown. Commands live beside it, one module
-per subsystem; each command is one use-case call (tests/test_entry_points.py)."""
+per subsystem; each command is one use-case call (tests/unit/test_entry_points.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The ribbon buttons (RunPython "import annex_tools.excel as ax; ax.run_check()"): each reads the
-open book, calls the same use-case function as its CLI twin (tests/test_entry_points.py), and
+open book, calls the same use-case function as its CLI twin (tests/unit/test_entry_points.py), and
 writes back only after everything has been computed; `button` turns every failure into a Chinese
 dialog, never a traceback.
 

@@ -1,5 +1,5 @@
 """The page's routes: every ribbon action on the masters of one folder, each a thin call to the
-same use case as its CLI twin (tests/test_entry_points.py holds the `@action` functions to it).
+same use case as its CLI twin (tests/unit/test_entry_points.py holds the `@action` functions to it).
 
 Security, for a server on the staff member's own PC:
 - it listens on 127.0.0.1 only (server.py); every route sits under /t/<token>/, a random token

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annex_tools.contract import schema as S
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "annex_tools"
+SRC = Path(__file__).resolve().parents[2] / "src" / "annex_tools"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HEADERS = {h for sheet in S.ALL_SHEETS for h in sheet.headers}
 

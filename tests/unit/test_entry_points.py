@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "annex_tools"
+SRC = Path(__file__).resolve().parents[2] / "src" / "annex_tools"
 
 # The use cases: what the entry points may call (one each), all in annex_tools.usecases.
 USE_CASES = {
