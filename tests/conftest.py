@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 #     .venv/bin/python -m pytest tests/unit      # the fast inner loop
 #     bash scripts/test.sh                        # the whole suite, what .ci/run runs
 UNIT = Path(__file__).parent / "unit"
+sys.path.insert(0, str(UNIT))  # slow tests reuse unit tests' cases (test_rules_files: test_rules)
 
 
 def pytest_configure(config: pytest.Config) -> None:
