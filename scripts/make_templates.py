@@ -542,7 +542,59 @@ def urge() -> Document:
     return doc
 
 
-def main() -> None:
+def ballot() -> Document:
+    """The 现场测评表 of one meeting (issue 20): printed, one per person present; one row per
+    secretary with a box for each of 好/较好/一般/差. Not a 公文: plain A4, no 版头."""
+    doc = gongwen_document()
+    title(doc, "{{ title }}")
+    para(doc, "会议：{{ meeting }}", indent=False)
+    para(doc, "时间：{{ date }}　　地点：{{ place }}", indent=False)
+    para(
+        doc,
+        "请在您认同的等次栏内划“√”，每位书记只选一个等次；多选或不选的，该书记一栏作废。本表不署名，填好后交会议工作人员。",
+        size=14,
+    )
+    table(
+        doc,
+        ["序号", "党组织", "书记", "好", "较好", "一般", "差"],
+        "r in rows",
+        ["{{ r.seq }}", "{{ r.org }}", "{{ r.name }}", "□", "□", "□", "□"],
+        widths_mm=[13, 63, 24, 14, 14, 14, 14],
+        size=12,
+    )
+    para(doc, "{{ institute }}党委组织部制", align=WD_ALIGN_PARAGRAPH.RIGHT, size=12)
+    return doc
+
+
+def interview() -> Document:
+    """The 约谈记录 of one 一般/差 secretary (issue 20): who was talked to, by whom, when, where,
+    about which problems; the rest is written by hand or in Word."""
+    doc = gongwen_document()
+    title(doc, "{{ year }}年度抓基层党建述职评议考核约谈记录")
+    for label in (
+        "约谈对象：{{ name }}（{{ org }}书记）",
+        "综合评价等次：{{ grade }}",
+        "约谈人：{{ interviewer }}",
+        "约谈时间：{{ date }}　　地点：",
+        "记录人：",
+    ):
+        para(doc, label, indent=False)
+    para(doc, "一、约谈依据", H1_FONT)
+    para(doc, "{{ basis }}")
+    para(doc, "二、指出的主要问题", H1_FONT)
+    para(doc, "{%p for p in problems %}", indent=False)
+    para(doc, "{{ p }}")
+    para(doc, "{%p endfor %}", indent=False)
+    para(doc, "三、约谈对象表态", H1_FONT)
+    para(doc, "", indent=False)
+    para(doc, "", indent=False)
+    para(doc, "四、整改要求", H1_FONT)
+    para(doc, "{{ requirement }}")
+    para(doc, "约谈人签字：　　　　　　约谈对象签字：", indent=False)
+    return doc
+
+
+def main(only: tuple[str, ...] = ()) -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in (
         ("annex1-report.docx", annex1),
@@ -551,10 +603,16 @@ def main() -> None:
         ("opinion.docx", opinion),
         ("grade-notice.docx", grade_notice),
         ("urge.docx", urge),
+        ("ballot.docx", ballot),
+        ("interview.docx", interview),
     ):
+        if only and name not in only:
+            continue
         build().save(str(OUT / name))
         print(OUT / name)
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(tuple(sys.argv[1:]))  # names of templates to write (default: all)

@@ -71,6 +71,7 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "参会人员": "领导小组成员、“两代表一委员”、党员干部群众代表",
             "公布范围": "全院党员",
             "公布日期": D(2024, 1, 26),
+            "实到人数": 46,  # ballots were cast: those present are recorded
         },
         {
             "会议编号": "M1",
@@ -82,6 +83,7 @@ _VALID: dict[str, list[dict[str, Any]]] = {
             "列席人员": "组织部 某某",
             "公布范围": "示例党总支党员",
             "公布日期": D(2024, 1, 15),
+            "实到人数": 30,
         },
     ],
     "subs": [

@@ -34,9 +34,34 @@ def test_ballots_against_attendance(attendance: int, flagged: bool) -> None:
         assert "26张" in hits[0].message and f"实到人数{attendance}人" in hits[0].message
 
 
-def test_no_attendance_recorded_is_not_judged() -> None:
+def test_no_attendance_recorded_is_not_judged_but_required() -> None:
     data = with_ballots("S4", 90, 0, 0, 0, "好")
+    row_of(data, "meetings", "会议编号", "M1")["实到人数"] = ""
     assert found(data, "grade.ballots-exceed") == []
+    (f,) = found(data, "meeting.attendance-missing")
+    assert (f.sheet, f.row, f.column) == ("会议", 3, "实到人数") and "2位书记" in f.message
+    assert "最多一位90张" in f.message
+
+
+def test_a_meeting_without_ballots_needs_no_attendance() -> None:
+    data = valid()
+    for sid in ("S3", "S4"):
+        g = row_of(data, "grades", "述职编号", sid)
+        g["测评好票"] = g["测评较好票"] = g["测评一般票"] = g["测评差票"] = ""
+    row_of(data, "meetings", "会议编号", "M1")["实到人数"] = ""
+    assert found(data, "meeting.attendance-missing") == []
+
+
+@pytest.mark.parametrize(("stated", "flagged"), [("共30人", False), ("共 22 人", True), ("", False)])
+def test_attendance_agrees_with_the_head_count_of_the_participants(
+    stated: str, flagged: bool
+) -> None:
+    data = valid()
+    row_of(data, "meetings", "会议编号", "M1")["参会人员"] = f"党员代表{stated}"
+    hits = found(data, "meeting.attendance-diverge")
+    assert len(hits) == flagged
+    if flagged:
+        assert "实到人数为30人" in hits[0].message and "共22人" in hits[0].message
 
 
 @pytest.mark.parametrize(
@@ -102,7 +127,7 @@ def test_ballot_messages_are_templates_with_params() -> None:
 def test_summary_states_the_ballots_of_each_body_on_its_page(tmp_path) -> None:
     import pdfplumber
     from cli_helpers import annex
-    from test_pages import to_pdf
+    from test_pages import page_lines, to_pdf
 
     from annex_tools.workbook.builder import new_workbook
 
@@ -124,6 +149,10 @@ def test_summary_states_the_ballots_of_each_body_on_its_page(tmp_path) -> None:
         ["中共示例学院委员会", "2", "72", "30（41.7%）", "25（34.7%）", "11（15.3%）", "6（8.3%）"],
         ["示例党总支", "2", "52", "40（76.9%）", "10（19.2%）", "2（3.8%）", "0（0.0%）"],
     ]
+    with pdfplumber.open(pdf) as doc:
+        text = "".join("".join(page_lines(p)) for p in doc.pages)
+    # the ballots stand beside those present who cast them (issue 21: 151 ballots from 22 people)
+    assert "每位到会人员对每名书记投一票，各述职会实到中共示例学院委员会46人、示例党总支30人）见下表" in text
 
 
 @pytest.mark.slow

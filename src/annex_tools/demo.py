@@ -587,6 +587,27 @@ def _plant_mistakes(t: _Tables) -> None:
         "评为一般，但多数测评票为好",
     )
 
+    # 现场测评 on paper: a meeting with ballots but no 实到人数, and one whose 实到人数 is not
+    # the 共N人 of its 参会人员
+    m = next(x for x in meetings if x["会议编号"] == "M08")
+    m["实到人数"] = None
+    plant(
+        "meeting.attendance-missing",
+        S.MEETINGS,
+        t.meeting_row["M08"],
+        "实到人数",
+        "有现场测评票的述职会没有填写实到人数",
+    )
+    m = next(x for x in meetings if x["会议编号"] == "M03")
+    m["实到人数"] = int(m["实到人数"]) + 2
+    plant(
+        "meeting.attendance-diverge",
+        S.MEETINGS,
+        t.meeting_row["M03"],
+        "实到人数",
+        "实到人数与参会人员写的“共N人”不一致",
+    )
+
     # 15.-19. the deadline ledger and 公布
     s = next(x for x in subs if x["述职编号"] == sid_of["G06"])
     s["报送组织部日期"] = D(2024, 1, 16)
@@ -718,17 +739,19 @@ def _meetings(
         day = D(2024, 1, 8) + dt.timedelta(days=n)
         mid = f"M{gid[1:]}"
         meeting_of[gid] = mid
+        present = rng.randint(18, 35)  # the sign-in sheet: 共N人, and N present to vote
         meetings.append(
             {
                 "会议编号": mid,
                 "主办组织编号": gid,
                 "会议日期": day,
                 "会议地点": f"{gname.removesuffix('党总支')}会议室",
-                "参会人员": f"{gname}委员、各支部党员代表共{rng.randint(18, 35)}人",
+                "参会人员": f"{gname}委员、各支部党员代表共{present}人",
                 "报备日期": day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
                 "列席人员": f"党委组织部 {_person(rng, used)}",
                 "公布范围": f"{gname}全体党员",
                 "公布日期": day + dt.timedelta(days=7),
+                "实到人数": present,
             }
         )
         # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting
@@ -824,7 +847,9 @@ def _reporters(
             branch_index[parent] = idx + 1
             slots = fair_slots[parent]
             grade = slots[idx] if idx < len(slots) else "好"
-        voters = 46 if second else rng.randint(18, 35)
+        drawn = rng.randint(18, 35)  # who voted for this secretary: never more than were present
+        present = next(m["实到人数"] for m in meetings if m["会议编号"] == meeting)
+        voters = 46 if second else min(drawn, present)
         achievements, shortcomings = _opinion(texts, grade)
         grades.append(
             {

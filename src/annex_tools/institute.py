@@ -33,6 +33,19 @@ def _date(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def _count(value: object) -> int | None:
+    """A whole count as read (the reader gives floats; NaN is empty)."""
+    if value is None or isinstance(value, str):
+        return None
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number >= 0 and number.is_integer() else None
+
+
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -69,6 +82,8 @@ class Meeting:
     observers: str
     published_scope: str = ""  # 公布范围
     published: dt.date | None = None  # 公布日期
+    present: int | None = None  # 实到人数: those present, who could vote in the 现场测评
+    row: int = 0  # the 会议 sheet's Excel row
 
 
 @dataclass
@@ -297,6 +312,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 r["会议编号"], r["主办组织编号"], _date(r["会议日期"]), _text(r["会议地点"]),
                 _text(r["参会人员"]), _date(r["报备日期"]), _text(r["列席人员"]),
                 _text(r.get("公布范围", "")), _date(r.get("公布日期")),
+                _count(r.get("实到人数")), int(r[ROW]),
             )  # fmt: skip
     grades = {r["述职编号"]: r for r in f["grades"].to_dict("records") if r["述职编号"]}
     problems: dict[str, list[Problem]] = {}

@@ -413,6 +413,14 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         E,
         "{who}：测评票共{ballots}张（好{good}、较好{fair}、一般{average}、差{poor}），多于述职会{meeting}的实到人数{attendance}人。现场测评由到会人员投票，票数不能多于实到人数；请核对票数或“会议”表的实到人数。",
     ),
+    "meeting.attendance-missing": (
+        E,
+        "会议{meeting}（{host}）有{secretaries}位书记的现场测评票（最多一位{most}张），但没有填写实到人数。票数是否多于到会人数、汇总报告中的测评票数是否可信都要靠它；请按签到表填写“会议”表的实到人数（或导入测评统计表：import-ballots）。",
+    ),
+    "meeting.attendance-diverge": (
+        E,
+        "会议{meeting}（{host}）的实到人数为{attendance}人，参会人员却写“共{stated}人”。汇总报告同时引用这两个数，请核对后改成一致。",
+    ),
     "grade.ballots-diverge": (
         W,
         {

@@ -49,10 +49,14 @@ class Change:
     rect_row: int | None = None
     grade_row: int | None = None
     org_row: int | None = None  # RECEIVED: the 组织 row whose 附件2收到日期 is written
+    # Other returned forms (ballot tallies, 整改进展) plan their writes as cells to put and at
+    # most one record to append; a change that carries them applies, any other is shown only.
+    cells: tuple[tuple[S.Sheet, int, str, Any], ...] = ()
+    record: tuple[S.Sheet, dict[str, Any]] | None = None
 
     @property
     def applies(self) -> bool:
-        return self.kind in APPLIED_KINDS
+        return self.kind in APPLIED_KINDS or bool(self.cells) or self.record is not None
 
 
 @dataclass
@@ -419,7 +423,13 @@ def apply_changes(writer: SheetWriter, changes: list[Change]) -> int:
     ids = writer.ids(S.RECTIFICATIONS)
     applied = 0
     for c in changes:
-        if c.kind == GRADE_NEW:
+        if c.cells or c.record is not None:
+            for sheet, row, header, value in c.cells:
+                fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else None
+                writer.put(sheet, row, header, value, fmt)
+            if c.record is not None:
+                writer.append(*c.record)
+        elif c.kind == GRADE_NEW:
             if c.grade_row:
                 writer.put(S.GRADES_SHEET, c.grade_row, "综合评价等次", c.grade)
             else:

@@ -116,6 +116,28 @@ def ballot_rows(inst: Institute) -> list[dict[str, str]]:
     return rows
 
 
+
+def attendance_text(inst: Institute) -> str:
+    """How many were present at each meeting where ballots were cast (实到人数; each person
+    present casts at most one ballot per secretary), for the sentence above the ballot table;
+    a meeting without 实到人数 is said to lack it (check reports it as an error)."""
+    present: dict[str, int | None] = {}
+    names: dict[str, str] = {}
+    for s in inst.secretaries:
+        counts = s.ballots
+        if s.meeting is None or len(counts) != 4 or any(c is None for c in counts):
+            continue
+        if not sum(int(c or 0) for c in counts):
+            continue
+        present[s.meeting.mid] = s.meeting.present
+        host = s.meeting.host
+        names[s.meeting.mid] = inst.orgs[host].name if host in inst.orgs else host
+    parts = [
+        f"{names[mid]}{n}人" if n is not None else f"{names[mid]}（实到人数未填写）"
+        for mid, n in sorted(present.items(), key=lambda kv: inst.meetings[kv[0]].row)
+    ]
+    return "各述职会实到" + "、".join(parts) if parts else ""
+
 _PEOPLE = re.compile(r"共\s*(\d+)\s*人")
 
 
@@ -358,7 +380,9 @@ def plan_summary(
         "bodies": [b.__dict__ | {"verdict": b.verdict} for b in bodies],
         "bodies_short": [b.name for b in short],
         "ballots": ballot_rows(inst),
-        "ballots_text": "现场测评情况（各评议主体收回的测评票，括号内为占收回票数的比例）见下表。",
+        "ballots_text": "现场测评情况（各评议主体收回的测评票，括号内为占收回票数的比例；每位到会人员对每名书记投一票，"
+        + attendance_text(inst)
+        + "）见下表。",
         "linkage_text": linkage_text,
         "interview_text": interview_text,
         "problems_text": problems_text,

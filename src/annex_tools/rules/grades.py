@@ -18,6 +18,7 @@ from annex_tools.rules.base import Context, blank, emit, rule
 from annex_tools.schedule import PENDING, STEP_FEEDBACK, STEP_INTERVIEW
 
 GRADE = S.GRADES_SHEET.name
+MEET = S.MEETINGS.name
 BALLOTS = ("测评好票", "测评较好票", "测评一般票", "测评差票")
 
 
@@ -294,6 +295,63 @@ def ballots_within_attendance(ctx: Context) -> list[Finding]:
         GRADE,
         "测评好票",
         lambda r: _figures(r) | {"meeting": r["meeting"], "attendance": int(r["attendance"])},
+    )
+
+
+PEOPLE = r"共\s*(\d+)\s*人"  # how 参会人员 states a head count: 共22人 (the summary reads the same)
+
+
+@rule("meeting.attendance-missing", ("grades", *BALLOTS), ("subs", "会议编号"), ("meetings", "实到人数"))
+def attendance_where_ballots(ctx: Context) -> list[Finding]:
+    """A meeting at which ballots were cast (a secretary reporting there has ballots) must say
+    how many were present: without 实到人数 the ballots cannot be checked (grade.ballots-exceed)
+    and the summary's ballot figures cannot be trusted."""
+    b = _ballots(ctx)
+    b = b[b["ballots"] > 0]
+    meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+    voted = b["述职编号"].map(meeting_of)
+    per_meeting = b.assign(meeting=voted).groupby("meeting").agg(
+        secretaries=("述职编号", "size"), most=("ballots", "max")
+    )
+    m = ctx.meetings.drop_duplicates("会议编号")
+    m = m.join(per_meeting, on="会议编号")
+    mask = m["secretaries"].notna() & m["实到人数"].isna() & ctx.not_bad(m, S.MEETINGS, "实到人数")
+    return emit(
+        "meeting.attendance-missing",
+        m,
+        mask,
+        MEET,
+        "实到人数",
+        lambda r: {
+            "meeting": r["会议编号"],
+            "host": ctx.org_name.get(r["主办组织编号"], r["主办组织编号"]),
+            "secretaries": int(r["secretaries"]),
+            "most": int(r["most"]),
+        },
+    )
+
+
+@rule("meeting.attendance-diverge", ("meetings", "实到人数", "参会人员"))
+def attendance_agrees_with_participants(ctx: Context) -> list[Finding]:
+    """实到人数 and the “共N人” that 参会人员 states are the same number: documents quote both
+    (the summary's 参会人次 from 共N人, its ballot figures against 实到人数)."""
+    m = ctx.meetings.drop_duplicates("会议编号")
+    stated = pd.to_numeric(
+        m["参会人员"].fillna("").astype(str).str.extract(PEOPLE, expand=False), errors="coerce"
+    )
+    mask = m["实到人数"].notna() & stated.notna() & (stated != m["实到人数"])
+    return emit(
+        "meeting.attendance-diverge",
+        m.assign(stated=stated),
+        mask,
+        MEET,
+        "实到人数",
+        lambda r: {
+            "meeting": r["会议编号"],
+            "host": ctx.org_name.get(r["主办组织编号"], r["主办组织编号"]),
+            "attendance": int(r["实到人数"]),
+            "stated": int(r["stated"]),
+        },
     )
 
 
