@@ -43,6 +43,14 @@ Public Sub OnImportReturns(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.import_returns()"
 End Sub
 
+Public Sub OnMakeBallots(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_ballots()"
+End Sub
+
+Public Sub OnImportBallots(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.import_ballots()"
+End Sub
+
 Public Sub OnArchive(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.archive_opinions()"
 End Sub

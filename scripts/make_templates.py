@@ -546,7 +546,10 @@ def ballot() -> Document:
     """The 现场测评表 of one meeting (issue 20): printed, one per person present; one row per
     secretary with a box for each of 好/较好/一般/差. Not a 公文: plain A4, no 版头."""
     doc = gongwen_document()
-    title(doc, "{{ title }}")
+    first = para(doc, "{{ title }}", TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER)
+    first.paragraph_format.line_spacing = Pt(36)
+    keep_with_next(first)
+    title(doc, "现场测评表")  # the title broken by meaning, never inside a word
     para(doc, "会议：{{ meeting }}", indent=False)
     para(doc, "时间：{{ date }}　　地点：{{ place }}", indent=False)
     para(

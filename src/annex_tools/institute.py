@@ -38,7 +38,7 @@ def _count(value: object) -> int | None:
     if value is None or isinstance(value, str):
         return None
     try:
-        if pd.isna(value):  # type: ignore[call-overload]
+        if pd.isna(value):
             return None
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

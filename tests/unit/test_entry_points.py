@@ -17,6 +17,7 @@ USE_CASES = {
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
     "check_environment", "make_grade_notice", "make_bundle", "make_progress",
+    "make_ballots", "import_ballots",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
@@ -29,6 +30,7 @@ TWINS = {
     "import_reports": "import-reports", "import_returns": "import-returns",
     "archive_opinions": "archive", "env_check": "doctor",
     "make_grade_notice": "notice-grades", "make_progress": "progress", "new_year": "new",
+    "make_ballots": "ballots", "import_ballots": "import-ballots",
 }  # fmt: skip
 # Below the use cases: an entry point never reaches into these itself.
 LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",

@@ -189,6 +189,24 @@ def progress(
     report_outputs(run.outputs)
 
 
+@app.command()
+def ballots(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: OutFolderOpt = None,
+    today: TodayOpt = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """为每次述职会生成现场测评表（.docx，打印后每位到会人员一张）和测评统计表（.xlsx，按纸质票填写后用 import-ballots 导入）。"""
+    from annex_tools.usecases.intake import make_ballots
+
+    report_outputs(
+        make_ballots(
+            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+        )
+    )
+
+
 @app.command("hr-export")
 def hr_export(
     workbook: Annotated[Path, typer.Argument(help="主表")],

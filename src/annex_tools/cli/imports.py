@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from annex_tools.cli.app import (
     parse_today,
     with_progress,
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from annex_tools.usecases.documents import ReturnsResult
 
 
 @app.command("import-reports")
@@ -77,10 +80,16 @@ def import_returns_cmd(
     from annex_tools.usecases.documents import import_returns
 
     r = import_returns(workbook, files, confirm=lambda _: apply, today=parse_today(today))
+    raise typer.Exit(show_changes(r, apply, "附件2回执中的变化"))
+
+
+def show_changes(r: ReturnsResult, apply: bool, title: str) -> int:
+    """What a returned form changes (Annex 2 returns, ballot tallies), as one table and a line;
+    the exit code: 2 when nothing could be read, 1 when something was held back, else 0."""
     for e in r.errors:
         err.print(e, style="red")
     if r.changes:
-        table = Table(title="附件2回执中的变化")
+        table = Table(title=title)
         for h in ("类型", "文件", "行", "书记", "内容"):
             table.add_column(h, overflow="fold")
         for c in r.changes:
@@ -90,17 +99,33 @@ def import_returns_cmd(
     conflicts = sum(not c.applies for c in r.changes)
     if r.errors and not r.changes:  # nothing could be read: no "--apply" to suggest
         err.print("没有可导入的内容（原因见上），主表未被修改。", style="bold red")
-        raise typer.Exit(EXIT_CANNOT_RUN)
+        return EXIT_CANNOT_RUN
     if apply:
         out.print(f"已写入 {r.applied} 项变化；{conflicts} 项冲突或无法对应，未写入。")
         if r.backup:
             out.print(f"原文件已备份到 {r.backup}")
         if conflicts or r.errors:  # something was held back: a scheduled run must notice
             out.print("有内容未写入（见上），请核对后处理，退出码 1。", style="yellow")
-            raise typer.Exit(EXIT_FINDINGS)
+            return EXIT_FINDINGS
     else:
         out.print(
             f"共 {pending} 项可写入、{conflicts} 项冲突或无法对应。"
             + ("确认无误后加 --apply 写入主表。" if pending else "没有可写入的变化。")
         )
-    raise typer.Exit(EXIT_OK)
+    return EXIT_OK
+
+
+@app.command("import-ballots")
+def import_ballots_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    files: Annotated[list[Path], typer.Argument(help="填好的测评统计表（.xlsx）")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
+    ] = False,
+) -> None:
+    """导入测评统计表：先列出实到人数和票数的变化与冲突，加 --apply 才写入“会议”和“评议”表。
+    票数多于实到人数、与主表或另一份统计表不同的，都不写入；有未写入的内容时退出码为 1。"""
+    from annex_tools.usecases.intake import import_ballots
+
+    r = import_ballots(workbook, files, confirm=lambda _: apply)
+    raise typer.Exit(show_changes(r, apply, "测评统计表中的变化"))

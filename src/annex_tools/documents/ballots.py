@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,13 @@ from annex_tools.institute import Institute, Secretary
 
 SHEET = "测评统计"
 TITLE = "{year}年度基层党组织书记抓党建述职评议现场测评统计表"
-L_MEETING, L_HOST, L_DATE, L_PLACE, L_PRESENT = "会议编号", "主办组织", "会议日期", "会议地点", "实到人数"
+L_MEETING, L_HOST, L_DATE, L_PLACE, L_PRESENT = (
+    "会议编号",
+    "主办组织",
+    "会议日期",
+    "会议地点",
+    "实到人数",
+)
 HEADERS = ("述职编号", "党组织", "书记姓名", "好", "较好", "一般", "差", "合计")
 COUNT_HEADERS = ("好", "较好", "一般", "差")
 BALLOT_COLUMNS = ("测评好票", "测评较好票", "测评一般票", "测评差票")
@@ -78,7 +83,9 @@ def plan_forms(inst: Institute) -> list[BallotForm]:
             continue
         host = inst.orgs[m.host].name if m.host in inst.orgs else m.host
         rows = [BallotRow(i, s.sid, s.org_name, s.name) for i, s in enumerate(secs, start=1)]
-        forms.append(BallotForm(m.mid, host, m.date, m.place, m.present, inst.year, inst.name, rows))
+        forms.append(
+            BallotForm(m.mid, host, m.date, m.place, m.present, inst.year, inst.name, rows)
+        )
     return forms
 
 
@@ -89,7 +96,7 @@ def form_filenames(forms: list[BallotForm], kind: str, ext: str) -> list[str]:
 def ballot_context(form: BallotForm) -> dict[str, Any]:
     """What the 现场测评表 template prints."""
     return {
-        "title": f"{form.year}年度基层党组织书记抓党建述职评议现场测评表",
+        "title": f"{form.year}年度基层党组织书记抓党建述职评议",  # line 2: 现场测评表
         "meeting": f"{form.host}述职评议会（会议编号 {form.mid}）",
         "date": format_date(form.date) or "　　年　月　日",
         "place": form.place or "",
@@ -106,7 +113,7 @@ def write_tally(form: BallotForm, path: Path, *, draft: bool = False) -> Path:
 
     from annex_tools.workbook.cells import put, put_formula
     from annex_tools.workbook.reader import sniff
-    from annex_tools.workbook.safewrite import atomic_write_bytes
+    from annex_tools.workbook.safewrite import atomic_write_bytes, workbook_bytes
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -151,18 +158,21 @@ def write_tally(form: BallotForm, path: Path, *, draft: bool = False) -> Path:
         counts.add(f"D{row}:G{row}")
         put_formula(ws, row, 8, f'IF(COUNT(D{row}:G{row})=0,"",SUM(D{row}:G{row}))')
     note = HEADER_ROW + len(form.rows) + 2
-    put(ws, note, 1, "注：只填黄色格。四项票数之和不能多于实到人数；不要增删行或改动述职编号、姓名。")
-    for col, width in zip("ABCDEFGH", (12, 30, 12, 8, 8, 8, 8, 8), strict=True):
-        ws.column_dimensions[col].width = width
+    put(
+        ws,
+        note,
+        1,
+        "注：只填黄色格。四项票数之和不能多于实到人数；不要增删行或改动述职编号、姓名。",
+    )
+    for letter, width in zip("ABCDEFGH", (12, 30, 12, 8, 8, 8, 8, 8), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_options.horizontalCentered = True
     if draft:
         ws.oddHeader.center.text = "草稿　主表尚有错误，本表仅供核对"
         ws.oddHeader.center.color = "C00000"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
+    atomic_write_bytes(path, workbook_bytes(wb), verify=sniff)
     return path
 
 
@@ -259,8 +269,10 @@ def read_tally(path: Path) -> Tally:
     return tally
 
 
-def _label(grid: list[list[Any]], fgrid: list[list[Any]], label: str) -> tuple[Any, Any, int] | None:
-    for r, row in enumerate(grid[:HEADER_ROW + 5]):
+def _label(
+    grid: list[list[Any]], fgrid: list[list[Any]], label: str
+) -> tuple[Any, Any, int] | None:
+    for r, row in enumerate(grid[: HEADER_ROW + 5]):
         for c, value in enumerate(row[:-1]):
             if normalize(_text(value)) == normalize(label):
                 formula = fgrid[r][c + 1] if r < len(fgrid) and c + 1 < len(fgrid[r]) else None
@@ -301,7 +313,9 @@ def _read_sheet(
         formulas = [cell(h, frow) for h in COUNT_HEADERS]
         if not sid and not name:
             if any(v not in (None, "") for v in counts_raw):
-                tally.skipped.append((excel_row, "有票数但没有述职编号和姓名，看不出是谁的票，未导入"))
+                tally.skipped.append(
+                    (excel_row, "有票数但没有述职编号和姓名，看不出是谁的票，未导入")
+                )
             continue
         if sid.startswith("注"):
             continue
@@ -314,7 +328,9 @@ def _read_sheet(
         if all(n is None for n in numbers):
             tally.rows.append(TallyRow(excel_row, sid, name, None))
         elif any(n is None for n in numbers):
-            tally.skipped.append((excel_row, f"{sid} {name}：四项票数只填了一部分，未导入（没有票的填 0）"))
+            tally.skipped.append(
+                (excel_row, f"{sid} {name}：四项票数只填了一部分，未导入（没有票的填 0）")
+            )
         else:
             counts = (numbers[0] or 0, numbers[1] or 0, numbers[2] or 0, numbers[3] or 0)
             tally.rows.append(TallyRow(excel_row, sid, name, counts))
@@ -346,10 +362,14 @@ def plan_ballot_changes(inst: Institute, tallies: list[Tally]) -> ReturnsPlan:
     for t in tallies:
         file = t.file.name
         if t.digest and t.digest in seen:
-            out.append(Change(DUPLICATE, file, 0, "", "", f"与“{seen[t.digest]}”内容完全相同，只导入一次"))
+            out.append(
+                Change(DUPLICATE, file, 0, "", "", f"与“{seen[t.digest]}”内容完全相同，只导入一次")
+            )
             continue
         seen[t.digest or str(t.file)] = file
-        meeting = next((m for m in inst.meetings.values() if normalize(m.mid) == normalize(t.mid)), None)
+        meeting = next(
+            (m for m in inst.meetings.values() if normalize(m.mid) == normalize(t.mid)), None
+        )
         if meeting is None:
             refused.append(
                 f"“{file}”（工作表“{t.sheet}”）的会议编号“{t.mid}”在主表“会议”表中没有，整份未导入。"
@@ -372,7 +392,7 @@ def plan_ballot_changes(inst: Institute, tallies: list[Tally]) -> ReturnsPlan:
                     f"{other.org_name} {other.name}不在会议{meeting.mid}上述职"
                     f"（在{other.meeting.mid if other.meeting else '其他会议'}），不是这份统计表的人，未导入"
                     if other is not None
-                    else f"主表中没有这个述职编号，未导入"
+                    else "主表中没有这个述职编号，未导入"
                 )
                 out.append(Change(UNMATCHED, file, r.row, "", r.name, f"{label}：{why}"))
                 continue
@@ -382,6 +402,16 @@ def plan_ballot_changes(inst: Institute, tallies: list[Tally]) -> ReturnsPlan:
                 continue
             if r.counts is not None:
                 claims.setdefault(sec.sid, []).append((t, r, sec))
+    out.extend(_present_changes(inst, presents))
+    for items in claims.values():
+        out.extend(_ballot_change(inst, items, presents))
+    return ReturnsPlan(out, refused)
+
+
+def _present_changes(inst: Institute, presents: dict[str, list[tuple[Tally, int]]]) -> list[Change]:
+    """实到人数 per meeting: written when the master has none; a conflict when it differs or
+    two tallies of one meeting disagree."""
+    out: list[Change] = []
     for mid, items in presents.items():
         meeting = inst.meetings[mid]
         values = {n for _, n in items}
@@ -397,9 +427,7 @@ def plan_ballot_changes(inst: Institute, tallies: list[Tally]) -> ReturnsPlan:
         elif meeting.present != n:
             out.append(Change(PRESENT_CONFLICT, items[0][0].file.name, 0, "", mid,
                               f"会议{mid}：统计表为{n}人，主表为{meeting.present}人；未覆盖，请核实后在主表中修改"))  # fmt: skip
-    for items in claims.values():
-        out.extend(_ballot_change(inst, items, presents))
-    return ReturnsPlan(out, refused)
+    return out
 
 
 def _ballot_change(
@@ -413,8 +441,14 @@ def _ballot_change(
     if len({row.counts for _, row, _ in items}) > 1:
         where = "、".join(f"“{x.file.name}”第{row.row}行" for x, row, _ in items)
         return [
-            Change(RETURN_CONFLICT, x.file.name, row.row, sec.sid, who,
-                   f"{where}对这位书记的票数说法不一致，均未导入；请确认以哪份为准，只导入那一份")  # fmt: skip
+            Change(
+                RETURN_CONFLICT,
+                x.file.name,
+                row.row,
+                sec.sid,
+                who,
+                f"{where}对这位书记的票数说法不一致，均未导入；请确认以哪份为准，只导入那一份",
+            )  # fmt: skip
             for x, row, _ in items
         ]
     assert r.counts is not None
@@ -442,4 +476,3 @@ def _ballot_change(
         return [Change(BALLOTS_NEW, t.file.name, r.row, sec.sid, who, detail, cells=cells)]
     record = (S.GRADES_SHEET, {"述职编号": sec.sid, **values})
     return [Change(BALLOTS_NEW, t.file.name, r.row, sec.sid, who, detail, record=record)]
-

@@ -245,6 +245,48 @@ def import_returns(book: Any) -> str | None:
 
 
 @button
+def make_ballots(book: Any) -> str:
+    """现场测评表: a printable ballot and a 测评统计表 to fill in, per meeting."""
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    return files_message(IN.make_ballots(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
+
+
+def _inbox(folder: Path) -> list[Path]:
+    """The .xlsx files staff put in an inbox folder beside the master (not Excel's ~$ files)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+
+
+def _asking(book: Any, asked: list[bool]) -> Callable[[Any], bool]:
+    """The confirmation dialog of an import button: the preview, then OK to write."""
+
+    def confirm(result: Any) -> bool:
+        asked.append(True)
+        text = returns_preview(result) + "\n\n确定写入主表吗？"
+        return bool(book.app.alert(text, title=TITLE, buttons="ok_cancel") == "ok")
+
+    return confirm
+
+
+@button
+def import_ballots(book: Any) -> str | None:
+    """导入测评统计: every .xlsx in 测评统计/ beside the book; preview, then confirm."""
+    from annex_tools.usecases import intake as IN
+    from annex_tools.usecases.outputs import TALLIES_INBOX
+
+    master = OpenBook(book)
+    files = _inbox(master.folder / TALLIES_INBOX)
+    if not files:
+        return f"请把填好的测评统计表（.xlsx）放到文件夹\n{master.folder / TALLIES_INBOX}\n再点击本按钮。"
+    asked: list[bool] = []
+    result = IN.import_ballots(master, files, _asking(book, asked))
+    return returns_message(result, asked=bool(asked))
+
+
+@button
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
     from annex_tools.archive import ArchiveError

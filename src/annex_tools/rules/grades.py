@@ -301,7 +301,12 @@ def ballots_within_attendance(ctx: Context) -> list[Finding]:
 PEOPLE = r"共\s*(\d+)\s*人"  # how 参会人员 states a head count: 共22人 (the summary reads the same)
 
 
-@rule("meeting.attendance-missing", ("grades", *BALLOTS), ("subs", "会议编号"), ("meetings", "实到人数"))
+@rule(
+    "meeting.attendance-missing",
+    ("grades", *BALLOTS),
+    ("subs", "会议编号"),
+    ("meetings", "实到人数"),
+)
 def attendance_where_ballots(ctx: Context) -> list[Finding]:
     """A meeting at which ballots were cast (a secretary reporting there has ballots) must say
     how many were present: without 实到人数 the ballots cannot be checked (grade.ballots-exceed)
@@ -310,8 +315,10 @@ def attendance_where_ballots(ctx: Context) -> list[Finding]:
     b = b[b["ballots"] > 0]
     meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
     voted = b["述职编号"].map(meeting_of)
-    per_meeting = b.assign(meeting=voted).groupby("meeting").agg(
-        secretaries=("述职编号", "size"), most=("ballots", "max")
+    per_meeting = (
+        b.assign(meeting=voted)
+        .groupby("meeting")
+        .agg(secretaries=("述职编号", "size"), most=("ballots", "max"))
     )
     m = ctx.meetings.drop_duplicates("会议编号")
     m = m.join(per_meeting, on="会议编号")

@@ -607,9 +607,21 @@ def import_returns(
     """导入附件2回执 (`import-returns` and the button): the changes the returns bring, planned
     from the very master they go into; written when `confirm(result)` says so (the CLI's
     --apply, the button's dialog) and something applies."""
+    return import_confirmed(source, lambda wb: plan_returns(wb, files, today), confirm)
+
+
+def import_confirmed(
+    source: Path | str | Master,
+    plan: Callable[[Workbook], ReturnsResult],
+    confirm: Callable[[ReturnsResult], bool],
+) -> ReturnsResult:
+    """The one way a returned form reaches the master (Annex 2 returns, ballot tallies,
+    整改进展): the changes planned from the very master they go into, shown, and written
+    (returns.apply_changes) only when `confirm(result)` says so and something applies;
+    conflicts are never written."""
     master = as_master(source)
     with master.hold():
-        result = plan_returns(master.read(), files, today)
+        result = plan(master.read())
         changes = result.changes
         if any(c.applies for c in changes) and confirm(result):
             result.confirmed = True

@@ -48,11 +48,13 @@ KINDS: dict[str, OutputKind] = {
         OutputKind("hr", "年度考核联动名单", "{year}年度考核联动名单.xlsx", False),
         OutputKind("progress", "工作进度", "{year}年度工作进度", True),
         OutputKind("archive", "人事档案归档", "人事档案归档", True),  # one bag per year inside
+        OutputKind("ballots", "现场测评表和测评统计表", "{year}年度现场测评表", True),
     )
 }
 # What staff put beside the master for the buttons to read.
 REPORTS_INBOX = "述职报告"
 RETURNS_INBOX = "附件2回执"
+TALLIES_INBOX = "测评统计"  # filled 测评统计表 (.xlsx) for 导入测评统计
 
 
 def default_out(kind: str, folder: Path, year: object) -> Path:

@@ -1,0 +1,78 @@
+"""What staff used to type by hand, as forms that go out and come back (issue 20): the
+现场测评表 and 测评统计表 per meeting. Each round trip is one use case for the CLI command and
+its ribbon button; what comes back goes through `documents.import_confirmed`, the same path as
+the Annex 2 returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from annex_tools.contract.master import Progress, Workbook, no_progress
+from annex_tools.documents import ballots as B
+from annex_tools.documents.render import render_docx
+from annex_tools.usecases.documents import (
+    Draft,
+    ReturnsResult,
+    import_confirmed,
+    load,
+    start,
+)
+from annex_tools.usecases.master import Master, Source
+from annex_tools.usecases.outputs import Outputs
+
+
+def make_ballots(
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    *,
+    draft: Draft = False,
+    force: bool = False,
+    progress: Progress = no_progress,
+) -> Outputs:
+    """现场测评表 (.docx, to print) and 测评统计表 (.xlsx, to fill in) for every meeting at which
+    someone reports, in one folder."""
+    run = start("ballots", source, out, today, draft, force)
+    forms = B.plan_forms(run.inst)
+    papers = B.form_filenames(forms, "现场测评表", ".docx")
+    tallies = B.form_filenames(forms, "测评统计表", ".xlsx")
+    names = {f.mid: pair for f, pair in zip(forms, zip(papers, tallies, strict=True), strict=True)}
+    for form in progress(forms, "现场测评表"):
+        assert isinstance(form, B.BallotForm)
+        paper, tally = names[form.mid]
+        run.done.write(
+            run.target / paper,
+            partial(render_docx, "ballot.docx", B.ballot_context(form), draft=run.draft),
+        )
+        run.done.write(run.target / tally, partial(B.write_tally, form, draft=run.draft))
+    run.done.save()
+    return run.done
+
+
+def plan_ballots(workbook: Source, files: list[Path]) -> ReturnsResult:
+    _, inst = load(workbook)
+    tallies, errors = [], []
+    for f in files:
+        try:
+            tallies.append(B.read_tally(f))
+        except B.TallyError as exc:
+            errors.append(str(exc))
+    plan = B.plan_ballot_changes(inst, tallies)
+    return ReturnsResult(plan.changes, errors + plan.refused)
+
+
+def import_ballots(
+    source: Path | str | Master,
+    files: list[Path],
+    confirm: Callable[[ReturnsResult], bool],
+) -> ReturnsResult:
+    """导入测评统计 (`import-ballots` and the button): 实到人数 and the four counts from the
+    filled 测评统计表, shown first and written when `confirm` says so."""
+
+    def plan(wb: Workbook) -> ReturnsResult:
+        return plan_ballots(wb, files)
+
+    return import_confirmed(source, plan, confirm)
