@@ -26,6 +26,7 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             "主办组织编号": "P",
             "会议日期": D(2024, 1, 16),
             "参会人员": "领导小组成员、两代表一委员、党员干部群众代表",
+            "实到人数": 20,  # ballots are cast: those present are recorded (14 ballots each)
         }
     ]
     secretaries: list[tuple[str, str, str, str]] = []  # (org id, category, meeting, body)
@@ -53,6 +54,7 @@ def institutes(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                 "报备日期": day - dt.timedelta(days=lead),
                 "参会人员": "支部党员代表",
                 "列席人员": "组织部 某某",
+                "实到人数": 20,
             }
         )
         for b in range(draw(st.integers(1, 6))):

@@ -315,13 +315,10 @@ def attendance_where_ballots(ctx: Context) -> list[Finding]:
     b = b[b["ballots"] > 0]
     meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
     voted = b["述职编号"].map(meeting_of)
-    per_meeting = (
-        b.assign(meeting=voted)
-        .groupby("meeting")
-        .agg(secretaries=("述职编号", "size"), most=("ballots", "max"))
-    )
+    secretaries = voted.value_counts()
+    most = b["ballots"].groupby(voted).max()
     m = ctx.meetings.drop_duplicates("会议编号")
-    m = m.join(per_meeting, on="会议编号")
+    m = m.assign(secretaries=m["会议编号"].map(secretaries), most=m["会议编号"].map(most))
     mask = m["secretaries"].notna() & m["实到人数"].isna() & ctx.not_bad(m, S.MEETINGS, "实到人数")
     return emit(
         "meeting.attendance-missing",
