@@ -100,6 +100,7 @@ PAGE_TWINS = {
     "notice-grades": "notice-grades", "feedback": "feedback", "rectifications": "rectifications",
     "hr-export": "hr-export", "import-reports": "import-reports",
     "import-returns": "import-returns", "archive": "archive", "progress": "progress",
+    "ballots": "ballots", "import-ballots": "import-ballots",
 }  # fmt: skip
 
 

@@ -33,10 +33,14 @@ from flask import Flask, abort, jsonify, render_template, request, send_file
 from annex_tools import __version__
 from annex_tools.contract.errors import USER_ERRORS, MasterHasErrors
 from annex_tools.contract.findings import SEVERITY_ZH, Finding
-from annex_tools.usecases.outputs import REPORTS_INBOX, RETURNS_INBOX
+from annex_tools.usecases.outputs import REPORTS_INBOX, RETURNS_INBOX, TALLIES_INBOX
 
 MAX_UPLOAD = 20 * 1024 * 1024  # one request's body: a few returns or reports
-UPLOAD_KINDS = {"returns": (RETURNS_INBOX, ".xlsx"), "reports": (REPORTS_INBOX, ".docx")}  # inboxes
+UPLOAD_KINDS = {
+    "returns": (RETURNS_INBOX, ".xlsx"),
+    "reports": (REPORTS_INBOX, ".docx"),
+    "tallies": (TALLIES_INBOX, ".xlsx"),  # filled 测评统计表
+}  # inboxes
 MASTER_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -355,6 +359,45 @@ def import_returns(run: Run) -> dict[str, Any]:
         message = f"已写入 {r.applied} 项；{conflicts} 项冲突或无法对应，未写入，请核实后手工处理。"
     elif wanted:
         message = "回执或主表在预览后有了变化，未写入。请重新预览。"
+    else:
+        message = f"共 {len(rows) - conflicts} 项可写入、{conflicts} 项冲突或无法对应（还没有写入）。核对下表后点“确认写入”。"
+    pending = any(c["applies"] for c in rows) and not r.confirmed
+    return {
+        "message": message, "changes": rows, "errors": r.errors,
+        "files_read": [p.name for p in files], "confirm": digest(rows) if pending else "",
+    }  # fmt: skip
+
+
+@action("ballots", "现场测评表")
+def make_ballots(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    done = IN.make_ballots(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    return outputs_result(run, done)
+
+
+@action("import-ballots", "导入测评统计", writes=True)
+def import_ballots(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import intake as IN
+
+    wanted = run.form.get("apply", "")
+    if wanted:
+        refuse_if_open(run.master)
+    files = inbox_files(run.master, *UPLOAD_KINDS["tallies"])
+    if not files:
+        raise Refused(
+            f"“{UPLOAD_KINDS['tallies'][0]}”文件夹中没有测评统计表：请先上传填好的测评统计表（.xlsx）。"
+        )
+    r = IN.import_ballots(
+        run.master, files, lambda result: digest(change_rows(result.changes)) == wanted
+    )
+    rows = change_rows(r.changes)
+    conflicts = sum(not c["applies"] for c in rows)
+    if r.confirmed:
+        message = f"已写入 {r.applied} 项；{conflicts} 项冲突或无法对应，未写入，请核实后手工处理。"
+    elif wanted:
+        message = "统计表或主表在预览后有了变化，未写入。请重新预览。"
     else:
         message = f"共 {len(rows) - conflicts} 项可写入、{conflicts} 项冲突或无法对应（还没有写入）。核对下表后点“确认写入”。"
     pending = any(c["applies"] for c in rows) and not r.confirmed
