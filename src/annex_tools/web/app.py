@@ -512,6 +512,7 @@ def create_app(root: Path, token: str, today: Callable[[], dt.date] = dt.date.to
         job = jobs.get(job_id)
         if job is None:
             abort(404)
+        assert job is not None  # abort() raises; said for type checkers without Flask's stubs
         return jsonify(job.as_json())
 
     @app.get(f"{base}/files/<path:rel>")
