@@ -23,7 +23,6 @@ LAYER = {
 
 # Imports against the layers that are still in the code (issue 24): each is a debt, not a licence.
 KNOWN = {
-    ("annex_tools.workbook.builder", "annex_tools.documents.summary"),
     ("annex_tools.usecases.start", "annex_tools.demo"),
 }
 

@@ -222,6 +222,9 @@ SHEETS_BY_KEY = {s.key: s for s in ALL_SHEETS}
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}
 
 RESULTS_SHEET = "校验结果"
+# the summary report's own words, one row per part (部分, 内容); the build makes it, documents read it
+NARRATIVE_SHEET = "报告正文"
+NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
 BUILD_NAME = (
     "ANNEX_BUILD"  # defined name set by build-workbook: "annex-tools version|xlwings version"
 )

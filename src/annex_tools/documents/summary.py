@@ -22,8 +22,8 @@ from annex_tools.rules.grades import minimum_at_most_fair
 from annex_tools.schedule import DONE, DONE_LATE, LATE, PENDING, STEP_ANNEX2, STEP_REPORT_SENT
 from annex_tools.schedule import at as schedule_at
 
-NARRATIVE_SHEET = "报告正文"
-NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
+NARRATIVE_SHEET = S.NARRATIVE_SHEET
+NARRATIVE_KEYS = S.NARRATIVE_KEYS
 
 
 def classify_problem(text: str) -> str:

@@ -557,7 +557,7 @@ def _axes_as_excel_writes(chart: Any, category_side: str, value_side: str) -> No
 
 def _narrative_sheet(wb: Workbook, texts: Mapping[str, str]) -> None:
     """报告正文: the paragraphs of the summary report that staff write themselves."""
-    from annex_tools.documents.summary import NARRATIVE_KEYS, NARRATIVE_SHEET
+    from annex_tools.contract.schema import NARRATIVE_KEYS, NARRATIVE_SHEET
 
     ws = wb.create_sheet(NARRATIVE_SHEET)
     for c, header in enumerate(("部分", "内容"), start=1):
