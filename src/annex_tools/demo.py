@@ -20,8 +20,8 @@ from docx.shared import Pt
 from annex_tools.analysis import analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
+from annex_tools.contract.master import REPORTS_INBOX
 from annex_tools.contract.text import safe_filename, word_count
-from annex_tools.usecases.outputs import REPORTS_INBOX
 
 D = dt.date
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"

@@ -13,6 +13,11 @@ import pandas as pd
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.settings import Settings
 
+# Folders beside the master that staff fill (the buttons, the page and the demo read them)
+REPORTS_INBOX = "述职报告"
+RETURNS_INBOX = "附件2回执"
+TALLIES_INBOX = "测评统计"  # filled 测评统计表 (.xlsx) for 导入测评统计
+
 ROW = "_row"  # the Excel row number of each data row
 
 # How a long job shows progress: the CLI passes a rich progress bar, everything else `no_progress`.

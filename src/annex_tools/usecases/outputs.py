@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annex_tools.contract.errors import OutputError, TemplateError
+from annex_tools.contract.master import REPORTS_INBOX, RETURNS_INBOX, TALLIES_INBOX  # noqa: F401
 from annex_tools.resources import FONTS_CONF
 
 # ---- what each output is called, decided once for the CLI and the buttons --------------------
@@ -51,10 +52,6 @@ KINDS: dict[str, OutputKind] = {
         OutputKind("ballots", "现场测评表和测评统计表", "{year}年度现场测评表", True),
     )
 }
-# What staff put beside the master for the buttons to read.
-REPORTS_INBOX = "述职报告"
-RETURNS_INBOX = "附件2回执"
-TALLIES_INBOX = "测评统计"  # filled 测评统计表 (.xlsx) for 导入测评统计
 
 
 def default_out(kind: str, folder: Path, year: object) -> Path:
