@@ -107,7 +107,7 @@ def test_rows_match_only_their_own_branches_exactly(tmp_path: Path) -> None:
     )  # fmt: skip
     n = len(rect_rows(master))
     proc = annex("import-returns", master, ret, "--apply")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # rows held back (issue 22: exit 1)
     assert proc.stdout.count("│ 无法对应") == 2 and "“戊五”" in proc.stdout, proc.stdout
     assert "已写入 0 项" in proc.stdout
     assert len(rect_rows(master)) == n
@@ -120,7 +120,7 @@ def test_returns_that_disagree_are_conflicts_not_applied(tmp_path: Path) -> None
     second = edit(ret, tmp_path / "第二次.xlsx", D7="差")
     before = master.read_bytes()
     proc = annex("import-returns", master, first, second, "--apply")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # conflicts held back (issue 22: exit 1)
     assert proc.stdout.count("回执之间冲突") == 2 and "已写入 0 项" in proc.stdout, proc.stdout
     assert master.read_bytes() == before
 
@@ -170,7 +170,7 @@ def test_every_sheet_is_looked_at_and_rows_below_the_notes_are_listed(tmp_path: 
     wb.save(ret)
     n = len(rect_rows(master))
     proc = annex("import-returns", master, ret, "--apply")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a row below the 注 held back (issue 22: exit 1)
     assert "未读取的工作表" in proc.stdout and "“旧表”" in proc.stdout, proc.stdout
     assert "未读取的行" in proc.stdout and "第12行" in proc.stdout
     assert "已写入 1 项" in proc.stdout

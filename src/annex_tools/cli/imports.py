@@ -104,9 +104,9 @@ def show_changes(r: ReturnsResult, apply: bool, title: str) -> int:
         out.print(f"已写入 {r.applied} 项变化；{conflicts} 项冲突或无法对应，未写入。")
         if r.backup:
             out.print(f"原文件已备份到 {r.backup}")
-        held = sum(
-            not c.applies and c.kind != "重复的回执" for c in r.changes
-        )  # a duplicate loses nothing
+        from annex_tools.documents.returns import HELD_BACK_KINDS
+
+        held = sum(c.kind in HELD_BACK_KINDS for c in r.changes)  # not a duplicate, not info
         if held or r.errors:  # something was held back: a scheduled run must notice
             out.print("有内容未写入（见上），请核对后处理，退出码 1。", style="yellow")
             return EXIT_FINDINGS

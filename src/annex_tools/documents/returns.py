@@ -31,6 +31,15 @@ MEASURE_CONFLICT, RETURN_CONFLICT, NOT_READ, OTHER_SHEET, DUPLICATE = (
 )  # fmt: skip
 RECEIVED = "收到日期"
 APPLIED_KINDS = (NEW_PROBLEM, MEASURE, GRADE_NEW, RECEIVED)
+# what an import holds back for a person to decide (exit 1): not a duplicate or another sheet
+HELD_BACK_KINDS = (
+    GRADE_CONFLICT,
+    UNMATCHED,
+    BAD_GRADE,
+    MEASURE_CONFLICT,
+    RETURN_CONFLICT,
+    NOT_READ,
+)
 RETURN_SOURCE = "考核反馈"
 
 
