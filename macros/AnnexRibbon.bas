@@ -47,6 +47,10 @@ Public Sub OnMakeBallots(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_ballots()"
 End Sub
 
+Public Sub OnMakeInterviews(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_interviews()"
+End Sub
+
 Public Sub OnImportBallots(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.import_ballots()"
 End Sub

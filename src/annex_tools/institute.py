@@ -105,6 +105,7 @@ class Secretary:
     shortcomings: str = ""
     appraisal: str = ""
     interview: dt.date | None = None
+    interviewer: str = ""  # 约谈人: who held the 约谈提醒
     feedback: dt.date | None = None
     ballots: tuple[float | None, ...] = ()
     grade_row: int | None = None
@@ -362,6 +363,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 shortcomings=_text(g.get("不足之处")),
                 appraisal=g.get("年度考核等次", ""),
                 interview=_date(g.get("约谈提醒日期")),
+                interviewer=_text(g.get("约谈人")),
                 feedback=_date(g.get("反馈日期")),
                 ballots=tuple(
                     None if pd.isna(g.get(c)) else g.get(c)

@@ -17,7 +17,7 @@ USE_CASES = {
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
     "check_environment", "make_grade_notice", "make_bundle", "make_progress",
-    "make_ballots", "import_ballots",
+    "make_ballots", "import_ballots", "make_interviews",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
@@ -30,7 +30,7 @@ TWINS = {
     "import_reports": "import-reports", "import_returns": "import-returns",
     "archive_opinions": "archive", "env_check": "doctor",
     "make_grade_notice": "notice-grades", "make_progress": "progress", "new_year": "new",
-    "make_ballots": "ballots", "import_ballots": "import-ballots",
+    "make_ballots": "ballots", "import_ballots": "import-ballots", "make_interviews": "interviews",
 }  # fmt: skip
 # Below the use cases: an entry point never reaches into these itself.
 LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",
@@ -100,7 +100,7 @@ PAGE_TWINS = {
     "notice-grades": "notice-grades", "feedback": "feedback", "rectifications": "rectifications",
     "hr-export": "hr-export", "import-reports": "import-reports",
     "import-returns": "import-returns", "archive": "archive", "progress": "progress",
-    "ballots": "ballots", "import-ballots": "import-ballots",
+    "ballots": "ballots", "import-ballots": "import-ballots", "interviews": "interviews",
 }  # fmt: skip
 
 

@@ -207,6 +207,24 @@ def ballots(
     )
 
 
+@app.command()
+def interviews(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: OutFolderOpt = None,
+    today: TodayOpt = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """为每位综合评价等次为“一般”或“差”的书记生成约谈记录（.docx）：约谈人、约谈时间取自“评议”表，问题取自“整改”表，其余手填。"""
+    from annex_tools.usecases.intake import make_interviews
+
+    report_outputs(
+        make_interviews(
+            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+        )
+    )
+
+
 @app.command("hr-export")
 def hr_export(
     workbook: Annotated[Path, typer.Argument(help="主表")],

@@ -190,6 +190,8 @@ GRADES_SHEET = Sheet(
         Column("年度考核等次", Kind.CHOICE, False, APPRAISALS, width=13),
         Column("约谈提醒日期", Kind.DATE, False, width=13),
         Column("反馈日期", Kind.DATE, False, width=12),
+        # who held the 约谈提醒 of a 一般/差 secretary (printed on the 约谈记录, `interviews`)
+        Column("约谈人", Kind.TEXT, False, width=14, may_be_absent=True),
     ),
 )
 

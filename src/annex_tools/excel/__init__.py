@@ -20,6 +20,7 @@ from annex_tools.excel.buttons import (
     make_feedback,
     make_followup,
     make_grade_notice,
+    make_interviews,
     make_progress,
     make_summary,
     make_templates,
@@ -52,7 +53,7 @@ __all__ = [
     "SRC_FOLDER", "SRC_PATH", "SRC_SHEET", "SRC_USER", "Interpreter", "archive_opinions",
     "calling_book", "check_rows", "clear_marks", "conf_rows", "env_check", "environment_report",
     "find_interpreter", "import_ballots", "make_ballots", "import_reports", "import_returns", "make_annex2", "make_feedback",
-    "make_followup", "make_grade_notice", "make_progress", "make_summary", "make_templates",
+    "make_followup", "make_grade_notice", "make_interviews", "make_progress", "make_summary", "make_templates",
     "new_year", "probe_python",
     "read_conf_file", "run_check", "sheet_headers", "show_guide",
 ]  # fmt: skip

@@ -253,6 +253,15 @@ def make_ballots(book: Any) -> str:
     return files_message(IN.make_ballots(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
 
 
+@button
+def make_interviews(book: Any) -> str:
+    """约谈记录: one record per secretary graded 一般 or 差."""
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    return files_message(IN.make_interviews(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
+
+
 def _inbox(folder: Path) -> list[Path]:
     """The .xlsx files staff put in an inbox folder beside the master (not Excel's ~$ files)."""
     if not folder.is_dir():

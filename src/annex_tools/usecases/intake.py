@@ -1,5 +1,5 @@
 """What staff used to type by hand, as forms that go out and come back (issue 20): the
-现场测评表 and 测评统计表 per meeting. Each round trip is one use case for the CLI command and
+现场测评表 and 测评统计表 per meeting, the 约谈记录 of each 一般/差 secretary. Each round trip is one use case for the CLI command and
 its ribbon button; what comes back goes through `documents.import_confirmed`, the same path as
 the Annex 2 returns."""
 
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from annex_tools.contract.master import Progress, Workbook, no_progress
 from annex_tools.documents import ballots as B
+from annex_tools.documents import interview as IV
 from annex_tools.documents.render import render_docx
+from annex_tools.institute import Secretary
 from annex_tools.usecases.documents import (
     Draft,
     ReturnsResult,
@@ -48,6 +50,31 @@ def make_ballots(
             partial(render_docx, "ballot.docx", B.ballot_context(form), draft=run.draft),
         )
         run.done.write(run.target / tally, partial(B.write_tally, form, draft=run.draft))
+    run.done.save()
+    return run.done
+
+
+def make_interviews(
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    *,
+    draft: Draft = False,
+    force: bool = False,
+    progress: Progress = no_progress,
+) -> Outputs:
+    """约谈记录 (`interviews` and the button): one .docx per secretary graded 一般 or 差, with
+    约谈人 and 约谈提醒日期 from 评议, the problems from 整改; the rest is written by hand."""
+    run = start("interviews", source, out, today, draft, force)
+    secs = IV.to_interview(run.inst)
+    names = dict(zip((id(s) for s in secs), IV.interview_filenames(secs), strict=True))
+    for sec in progress(secs, "约谈记录"):
+        assert isinstance(sec, Secretary)
+        context = IV.plan_interview(run.inst, sec, run.wb.settings)
+        run.done.write(
+            run.target / names[id(sec)],
+            partial(render_docx, "interview.docx", context, draft=run.draft),
+        )
     run.done.save()
     return run.done
 

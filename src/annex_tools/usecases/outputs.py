@@ -50,6 +50,7 @@ KINDS: dict[str, OutputKind] = {
         OutputKind("progress", "工作进度", "{year}年度工作进度", True),
         OutputKind("archive", "人事档案归档", "人事档案归档", True),  # one bag per year inside
         OutputKind("ballots", "现场测评表和测评统计表", "{year}年度现场测评表", True),
+        OutputKind("interviews", "约谈记录", "{year}年度约谈记录", True),
     )
 }
 

@@ -377,6 +377,15 @@ def make_ballots(run: Run) -> dict[str, Any]:
     return outputs_result(run, done)
 
 
+@action("interviews", "约谈记录")
+def make_interviews(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    done = IN.make_interviews(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    return outputs_result(run, done)
+
+
 @action("import-ballots", "导入测评统计", writes=True)
 def import_ballots(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import intake as IN
