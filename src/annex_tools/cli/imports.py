@@ -83,7 +83,9 @@ def import_returns_cmd(
     raise typer.Exit(show_changes(r, apply, "附件2回执中的变化"))
 
 
-def show_changes(r: ReturnsResult, apply: bool, title: str) -> int:
+def show_changes(
+    r: ReturnsResult, apply: bool, title: str, held_back_kinds: tuple[str, ...] = ()
+) -> int:
     """What a returned form changes (Annex 2 returns, ballot tallies), as one table and a line;
     the exit code: 2 when nothing could be read, 1 when something was held back, else 0."""
     for e in r.errors:
@@ -106,7 +108,8 @@ def show_changes(r: ReturnsResult, apply: bool, title: str) -> int:
             out.print(f"原文件已备份到 {r.backup}")
         from annex_tools.documents.returns import HELD_BACK_KINDS
 
-        held = sum(c.kind in HELD_BACK_KINDS for c in r.changes)  # not a duplicate, not info
+        kinds = HELD_BACK_KINDS + held_back_kinds
+        held = sum(c.kind in kinds for c in r.changes)  # not a duplicate, not info
         if held or r.errors:  # something was held back: a scheduled run must notice
             out.print("有内容未写入（见上），请核对后处理，退出码 1。", style="yellow")
             return EXIT_FINDINGS
@@ -130,5 +133,7 @@ def import_ballots_cmd(
     票数多于实到人数、与主表或另一份统计表不同的，都不写入；有未写入的内容时退出码为 1。"""
     from annex_tools.usecases.intake import import_ballots
 
+    from annex_tools.documents.ballots import BALLOT_HELD_BACK_KINDS
+
     r = import_ballots(workbook, files, confirm=lambda _: apply)
-    raise typer.Exit(show_changes(r, apply, "测评统计表中的变化"))
+    raise typer.Exit(show_changes(r, apply, "测评统计表中的变化", BALLOT_HELD_BACK_KINDS))

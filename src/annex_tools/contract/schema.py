@@ -230,6 +230,9 @@ NARRATIVE_KEYS = ("主要做法和成效", "存在的问题", "下一步工作")
 BUILD_NAME = (
     "ANNEX_BUILD"  # defined name set by build-workbook: "annex-tools version|xlwings version"
 )
+# the 工作进度 workbook (progress): the headers of its list of open items, one row per item
+PROGRESS_HEADERS = ("组织", "事项", "对象", "期限", "状态", "主表位置")
+
 GUIDE_SHEET = "说明"
 LISTS_SHEET = "列表"
 

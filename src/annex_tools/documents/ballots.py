@@ -44,6 +44,8 @@ HEADER_ROW = 7
 BALLOTS_NEW, BALLOTS_CONFLICT, BALLOTS_EXCEED, PRESENT_NEW, PRESENT_CONFLICT, NOT_READ = (
     "新增票数", "票数冲突", "票数多于实到人数", "实到人数", "实到人数冲突", "未读取的行",
 )  # fmt: skip
+# what an import of tallies holds back for a person to decide (exit 1), besides the returns' own
+BALLOT_HELD_BACK_KINDS = (BALLOTS_CONFLICT, BALLOTS_EXCEED, PRESENT_CONFLICT, NOT_READ)
 
 
 # ---- the forms -----------------------------------------------------------------------------

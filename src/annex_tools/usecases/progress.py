@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from annex_tools.contract.schema import PROGRESS_HEADERS
 from annex_tools.contract.text import safe_filename
 from annex_tools.usecases.master import Source, read_source
 from annex_tools.usecases.outputs import KINDS, Outputs, check_folder_out, default_out
@@ -110,7 +111,7 @@ def write_progress(plan: Any, path: Path) -> Path:
 
 
 def _write(book: Any, plan: Any) -> None:
-    from annex_tools.workbook.cells import write
+    from annex_tools.workbook.cells import merge, write
 
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
     title_f = book.add_format({"font_name": "黑体", "font_size": 16, "align": "center"})
@@ -131,10 +132,10 @@ def _write(book: Any, plan: Any) -> None:
     )
     for name, title, headers, rows in sheets:
         ws = book.add_worksheet(name)
-        headers = headers or (list(rows[0]) if rows else ["组织", "事项", "对象", "期限", "状态"])
+        headers = headers or (list(rows[0]) if rows else list(PROGRESS_HEADERS))
         last = len(headers) - 1
-        ws.merge_range(0, 0, 0, last, title, title_f)
-        ws.merge_range(1, 0, 1, last, subtitle, sub_f)
+        merge(ws, 0, 0, 0, last, title, title_f)
+        merge(ws, 1, 0, 1, last, subtitle, sub_f)
         for col, h in enumerate(headers):
             write(ws, 2, col, h, head_f)
             ws.set_column(col, col, 22 if col == 0 else 16 if name == "工作进度" else 20)
