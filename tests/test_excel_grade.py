@@ -88,7 +88,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     filled = tmp / "returned.xlsx"
     wb = openpyxl.load_workbook(annex2)
     wb.active["E7"].value = "1. 问题\n2. 交回时新增的问题"
-    wb.active["F7"].value = "1. 措施（2024年3月31日前）\n2. 新增措施（2024年4月30日前）"
+    wb.active["F7"].value = "1. 措施（2024年4月30日前）\n2. 新增措施（2024年4月30日前）"
     wb.save(filled)
     proc = annex("import-returns", master, filled, "--apply")
     assert proc.returncode == 0 and "已写入" in proc.stdout, proc.stdout + proc.stderr

@@ -134,10 +134,25 @@ def match_row(
     inst: Institute, body: Organization, secs: list[Secretary], r: ReturnedRow
 ) -> tuple[Secretary | None, str]:
     """The secretary of a row, only among the 党总支's own 在职党支部, by exact (normalised)
-    branch name and name; or None and why."""
+    branch name and name; or None and why (an empty why: a line with nothing to import)."""
     label = f"“{r.branch} {r.name}”".replace("“ ", "“").replace(" ”", "”")
     if r.branch:
         hits = [s for s in secs if normalize(s.org_name) == normalize(r.branch)]
+        own = next(
+            (
+                o
+                for o in inst.children(body.oid, S.ORG_STAFF_BRANCH)
+                if normalize(o.name) == normalize(r.branch)
+            ),
+            None,
+        )
+        if not hits and own is not None:  # its own branch with no 述职 row (a vacant post)
+            if not (r.grade or r.problems or r.measures):
+                return None, ""  # the form's own line for it, left as sent: nothing to import
+            return None, (
+                f"{label}：{own.name}本年度没有书记述职（书记空缺，或“述职”表中没有它的记录），"
+                "表中为它填写的等次或问题未导入"
+            )
         if not hits:
             elsewhere = next(
                 (o for o in inst.orgs.values() if normalize(o.name) == normalize(r.branch)), None
@@ -242,6 +257,8 @@ def plan_changes(
         secs = body_secretaries(inst, body)
         for r in table.rows:
             sec, why = match_row(inst, body, secs, r)
+            if sec is None and not why:
+                continue
             if sec is None:
                 out.append(Change(UNMATCHED, file, r.row, "", r.branch or r.name, why))
                 continue
