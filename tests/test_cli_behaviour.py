@@ -150,8 +150,16 @@ def masters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     bad = valid()
     bad["grades"][0]["反馈日期"] = "2024年1月32日"
     broken = new_workbook(root / "broken.xlsx", bad)
+    bad = valid()
+    bad["subs"][0]["述职类别"] = "支部书记"  # read by every generator: who reports, as what
+    everyone = new_workbook(root / "everyone.xlsx", bad)
     annex("annex2", clean, "--out", root / "a2")
-    return {"clean": clean, "broken": broken, "return": next((root / "a2").glob("*.xlsx"))}
+    return {
+        "clean": clean,
+        "broken": broken,
+        "everyone": everyone,
+        "return": next((root / "a2").glob("*.xlsx")),
+    }
 
 
 @pytest.mark.parametrize(
@@ -168,11 +176,34 @@ def test_generators_refuse_an_annex2_return(command: str, masters, tmp_path: Pat
     "command", ["summary", "notice-grades", "feedback", "annex2", "templates", "archive"]
 )
 def test_generators_refuse_a_master_with_errors(command: str, masters, tmp_path: Path) -> None:
+    """An error in what every generator reads (a 述职类别 outside the list) refuses them all,
+    naming the error and where it is."""
     extra = "--no-pdf" if command == "archive" else "--today=2026-11-26"
-    proc = annex(command, masters["broken"], "--out", tmp_path / "out", extra)
+    proc = annex(command, masters["everyone"], "--out", tmp_path / "out", extra)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "schema.bad-date" in proc.stderr and "--draft" in proc.stderr
+    assert "schema.bad-value" in proc.stderr and "“述职”表“述职类别”列" in proc.stderr
+    assert ("加 --draft 生成" in proc.stderr) == (command != "archive")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_generator_refuses_only_for_errors_in_what_it_reads(masters, tmp_path: Path) -> None:
+    """A bad 反馈日期 is in what the feedback letters and the summary read, not in what the
+    templates, Annex 2 or the grade notice read: those are made, final, and say the master has
+    an error elsewhere; the others refuse, naming the sheet and column."""
+    broken = masters["broken"]
+    for command in ("templates", "annex2"):
+        proc = annex(command, broken, "--out", tmp_path / command, "--today=2026-11-26")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "主表另有 1 个错误" in proc.stdout and "未影响本次生成" in proc.stdout
+        made = sorted((tmp_path / command).glob("*.*x"))
+        assert made
+    doc = Document(str(sorted((tmp_path / "templates").glob("*.docx"))[0]))
+    assert not any("草稿" in s.header.paragraphs[0].text for s in doc.sections if s.header.paragraphs)
+    for command, out in (("feedback", "fb"), ("summary", "s.docx")):
+        proc = annex(command, broken, "--out", tmp_path / out, "--today=2026-11-26")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "schema.bad-date" in proc.stderr and "“评议”表“反馈日期”列" in proc.stderr
+        assert not (tmp_path / out).exists()
 
 
 def test_draft_marks_every_page(masters, tmp_path: Path) -> None:

@@ -149,7 +149,7 @@ def test_completion_counts_at_the_date_of_the_ledger(tmp_path: Path) -> None:
 
 def test_a_master_with_errors_gives_a_draft_on_every_sheet(tmp_path: Path) -> None:
     data = valid()
-    data["grades"][1]["年度考核等次"] = "优秀"  # grade.linkage-excellent: an error
+    data["rects"][0]["完成日期"] = "2024年2月30日"  # schema.bad-date: an error the 台账 reads
     out = tmp_path / "tz.xlsx"
     fu = make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
     assert fu.draft.startswith("草稿") and "1 个错误" in fu.draft
@@ -163,6 +163,10 @@ def test_a_master_with_errors_gives_a_draft_on_every_sheet(tmp_path: Path) -> No
         workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "d.xlsx", draft=True
     )
     assert asked.draft.startswith("草稿")
+    other = valid()
+    other["grades"][1]["年度考核等次"] = "优秀"  # grade.linkage-excellent: not what the 台账 reads
+    elsewhere = make_followup(workbook_from_rows(to_rows(other)), TODAY, tmp_path / "e.xlsx")
+    assert elsewhere.draft == ""
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

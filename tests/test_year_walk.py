@@ -14,9 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import D
+from docx import Document
 
 from annex_tools.demo import make_demo
 from annex_tools.usecases.check import check
+from annex_tools.usecases.intake import make_ballots
 from annex_tools.usecases.progress import make_progress
 
 NOVEMBER, REPORTS_DUE, MEETING = D(2023, 11, 15), D(2024, 1, 15), D(2024, 1, 16)
@@ -76,9 +78,32 @@ def as_of(master: Path, day: dt.date, out: Path) -> Path:
     return out
 
 
+# What the 组织部 fills in for the upward report (issue 21), the day it is made: 1月底
+REPORT_SETTINGS = {
+    "发文机关标志": "中共示例学院委员会文件",
+    "发文字号": "示院党〔2024〕3号",
+    "签发人": "甲一",
+    "印发机关": "中共示例学院委员会办公室",
+    "报告日期": REVIEW_DUE,
+    "印发日期": REVIEW_DUE,
+}
+
+
+def set_settings(master: Path, values: dict[str, object]) -> None:
+    wb = openpyxl.load_workbook(master)
+    ws = wb["设置"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    for key, value in values.items():
+        rows[key][1].value = value
+    wb.save(master)
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("walk"), mistakes=False).workbook
+    """The demo institute's year as it ended: the report to the 市委教育工委 made on 1月31日."""
+    master = make_demo(tmp_path_factory.mktemp("walk"), mistakes=False).workbook
+    set_settings(master, REPORT_SETTINGS)
+    return master
 
 
 @pytest.fixture(scope="module")
@@ -100,19 +125,45 @@ def test_nothing_is_an_error_before_its_day(walked: dict[dt.date, Path]) -> None
 def test_progress_and_the_generators_run_on_each_day(
     walked: dict[dt.date, Path], tmp_path: Path
 ) -> None:
+    """Each generator runs on the day its inputs exist, final (no 草稿): the templates and
+    Annex 2 from November (Annex 2's forms with blank grades until the meetings), the feedback
+    letters for those graded so far; the summary needs the year: before 1月底 it is refused as
+    final and its draft lists, on its first page, what the year still lacks."""
+    from annex_tools.contract.errors import DocumentIncomplete
     from annex_tools.usecases import documents as DS
 
     seen = []
+    letters = []
     for day, master in walked.items():
         run = make_progress(master, day, tmp_path / f"progress-{day}")
         seen.append(run.plan.counts)
         assert run.plan.counts["late"] == 0 and not run.notices, day
+        out = tmp_path / str(day)
+        for made in (
+            DS.make_templates(master, out / "t", day),
+            DS.make_annex2(master, out / "a2", day),
+            make_ballots(master, out / "b", day),
+        ):
+            assert made.written and not made.drafted and not made.others, day
+        letters.append(len(DS.make_feedback(master, out / "fb", day).written))
+        if day < REVIEW_DUE:
+            with pytest.raises(DocumentIncomplete, match="尚未完成"):
+                DS.make_summary(master, out / "s.docx", day)
+            draft = DS.make_summary(master, out / "s.docx", day, draft=True)
+            assert any(g.startswith("尚未完成") for g in draft.gaps), day
+            first = "\n".join(p.text for p in Document(str(draft.written[0])).paragraphs[:30])
+            assert "草稿说明" in first and "尚未完成" in first, day
+        else:
+            final = DS.make_summary(master, out / "s.docx", day)
+            assert final.written and final.gaps == [] and not final.drafted, day
+            doc = Document(str(final.written[0]))
+            assert not any("草稿" in s.header.paragraphs[0].text for s in doc.sections)
     assert seen[0]["done"] < seen[-1]["done"]
-    # templates in November, Annex 2 on the meeting day, feedback and the summary at 1月底
-    assert DS.make_templates(walked[NOVEMBER], tmp_path / "t", NOVEMBER).written
-    assert DS.make_annex2(walked[MEETING], tmp_path / "a2", MEETING).written
-    assert DS.make_feedback(walked[REVIEW_DUE], tmp_path / "fb", REVIEW_DUE).written
-    assert DS.make_summary(walked[REVIEW_DUE], tmp_path / "s.docx", REVIEW_DUE).written
+    # no letter before the first meeting; one for every graded secretary by 1月底
+    assert letters[0] == 0 and letters == sorted(letters) and letters[-1] == 50
+    # a grade exists only after its meeting: Annex 2 in November has blank grade cells
+    sheet = openpyxl.load_workbook(next((tmp_path / str(NOVEMBER) / "a2").glob("*.xlsx"))).active
+    assert not any(c.value in ("好", "较好", "一般", "差") for r in sheet.iter_rows() for c in r)
 
 
 def test_an_item_left_undone_is_late_from_the_day_after_its_day(

@@ -155,6 +155,12 @@ def report_outputs(done: Outputs) -> None:
         )
         for p in done.locked:
             out.print(f"  {p}")
+    if done.others:
+        out.print(
+            f"主表另有 {done.others} 个错误，不在{done.title}所用的内容中，未影响本次生成"
+            "（运行 annex-tools check 查看）。",
+            style="yellow",
+        )
     if done.gaps:
         out.print("按草稿生成（第一页写明原因），正式印发前须在主表中填写：", style="yellow")
         for gap in done.gaps:

@@ -37,18 +37,44 @@ class NotMaster(WorkbookError):
 
 
 class MasterHasErrors(Exception):
-    """The master has errors; documents are made only as drafts (`--draft`). `result` is the
-    check's CheckResult, so the errors can be listed as `check` lists them."""
+    """The master has errors in what a command reads; documents are made only as drafts
+    (`--draft`). `result` is the check's CheckResult holding just those errors, so they can be
+    listed as `check` lists them; `what` names the command's output ('': the whole master)."""
 
-    def __init__(self, result: Any, draftable: bool = True) -> None:
-        self.result = result
-        super().__init__(
-            f"主表有 {result.errors} 个错误，未生成文档。请先改正（见上表，或运行 annex-tools check 查看），"
-            "或加 --draft 生成每页标有“草稿”的草稿。"
-            if draftable
-            else f"主表有 {result.errors} 个错误，未归档。草稿不进人事档案（归档没有 --draft）："
-            "请先改正这些错误（见上表，或运行 annex-tools check 查看）后再归档。"
-        )
+    def __init__(self, result: Any, draftable: bool = True, what: str = "") -> None:
+        self.result, self.what = result, what
+        errors = [f for f in result.findings if str(f.severity) == "error"]
+        places = list(dict.fromkeys(_place(f) for f in errors if f.sheet))
+        where = "、".join(places[:5]) + ("等处" if len(places) > 5 else "")
+        place = f"（在{where}）" if where else ""
+        if not draftable:
+            text = (
+                f"主表有 {len(errors)} 个错误{place}，未归档。草稿不进人事档案（归档没有 --draft）："
+                "请先改正这些错误（见上表，或运行 annex-tools check 查看）后再归档。"
+            )
+        elif what:
+            text = (
+                f"主表中{what}所用的内容有 {len(errors)} 个错误{place}，未生成{what}。"
+                "请先改正（见上表，或运行 annex-tools check 查看），"
+                "或加 --draft 生成每页标有“草稿”的草稿。"
+            )
+        else:
+            text = (
+                f"主表有 {len(errors)} 个错误{place}，未生成文档。请先改正（见上表，或运行 "
+                "annex-tools check 查看），或加 --draft 生成每页标有“草稿”的草稿。"
+            )
+        super().__init__(text)
+
+
+def _place(f: Any) -> str:
+    """Where an error is, as staff look for it: the sheet and column, or the setting."""
+    key = dict(f.params).get("key") or ""
+    if f.sheet == "设置" and not key:
+        who = str(dict(f.params).get("who") or "")
+        key = who[3:-1] if who.startswith("设置“") and who.endswith("”") else ""
+    if key:
+        return f"设置“{key}”"
+    return f"“{f.sheet}”表" + (f"“{f.column}”列" if f.column else "")
 
 
 class DocumentIncomplete(Exception):

@@ -19,7 +19,16 @@ from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.institute import Institute, Problem, Secretary, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
-from annex_tools.schedule import DONE, DONE_LATE, LATE, PENDING, STEP_ANNEX2, STEP_REPORT_SENT
+from annex_tools.schedule import (
+    DONE,
+    DONE_LATE,
+    LATE,
+    PENDING,
+    STEP_ANNEX2,
+    STEP_LABELS,
+    STEP_ORDER,
+    STEP_REPORT_SENT,
+)
 from annex_tools.schedule import at as schedule_at
 
 NARRATIVE_SHEET = S.NARRATIVE_SHEET
@@ -284,6 +293,30 @@ def summary_gaps(st: Settings, narrative: dict[str, str]) -> list[str]:
         if not value:
             gaps.append(f"设置“{label}”未填写（上行文的版头和版记须有此项）")
     return gaps
+
+
+YEAR_NAMES_SHOWN = 5  # the people named per step in the summary's list of what is missing
+
+
+def year_gaps(pending: Sequence[dict[str, object]]) -> list[str]:
+    """What the year still lacks on the day the summary is made (`pending`: the steps not done
+    whose day has not come, as `check --json` lists them; a late one is an error and refuses):
+    one line per step, with its due day and the first few who have not done it. A summary made
+    before the year is done is a 草稿 that lists these on its first page."""
+    by_step: dict[str, list[dict[str, object]]] = {}
+    for item in pending:
+        by_step.setdefault(str(item["step"]), []).append(item)
+    lines = []
+    for step in STEP_ORDER:
+        items = by_step.get(step)
+        if not items:
+            continue
+        dues = sorted(str(i["due"]) for i in items if i.get("due"))
+        due = f"，最早{format_date(dt.date.fromisoformat(dues[0]))}到期" if dues else "，到期日未定"
+        names = list(dict.fromkeys(str(i["who"]) for i in items))
+        shown = "、".join(names[:YEAR_NAMES_SHOWN]) + ("等" if len(names) > YEAR_NAMES_SHOWN else "")
+        lines.append(f"尚未完成：{STEP_LABELS[step]}，{len(items)}项{due}（{shown}）")
+    return lines
 
 
 def plan_summary(

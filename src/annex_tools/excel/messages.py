@@ -35,9 +35,12 @@ def files_message(done: Outputs) -> str:
         text += f"\n有 {len(done.kept)} 个文件生成后被改过，未覆盖：{names}"
     if done.drafted:
         text += (
-            f"\n\n注意：主表有 {done.drafted} 个错误（点“全面校验”查看），"
+            f"\n\n注意：主表中{done.title}所用的内容有 {done.drafted} 个错误（点“全面校验”查看），"
             "文档已按草稿生成，每页标有“草稿”，改正后请重新生成。"
         )
+    elif done.others:
+        text += f"\n\n主表另有 {done.others} 个错误，不在{done.title}所用的内容中，未影响本次生成。"
+
     if done.gaps:
         text += "\n\n已按草稿生成，正式印发前须在主表中填写：\n" + "\n".join(done.gaps)
     return text

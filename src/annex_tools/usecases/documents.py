@@ -7,7 +7,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from annex_tools.analysis import ReportError, analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import DocumentIncomplete, MasterHasErrors, NotMaster
-from annex_tools.contract.findings import Severity
+from annex_tools.contract.findings import Finding, Severity
 from annex_tools.contract.master import Progress, Workbook, no_progress, report_path
 from annex_tools.contract.text import format_date
 from annex_tools.documents import annex1, feedback
@@ -25,7 +25,9 @@ from annex_tools.documents.mail import MAIL_SUFFIX, Mail, MailError, read_mail
 from annex_tools.documents.render import render_docx
 from annex_tools.documents.returns import Change, SheetWriter, apply_changes, plan_changes
 from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
-from annex_tools.usecases.check import check_workbook
+from annex_tools.schedule import STEP_GRADED
+from annex_tools.usecases.check import CheckResult, check_workbook
+from annex_tools.usecases.inputs import BY_KIND, Inputs
 from annex_tools.usecases.master import Master, Source, as_master, read_source
 from annex_tools.usecases.outputs import (
     KINDS,
@@ -77,22 +79,52 @@ def checked_master(
     draft: Draft = False,
     tolerate: tuple[str, ...] = (),
     draftable: bool = True,
+    inputs: Inputs | None = None,
 ) -> tuple[Workbook, Institute, int]:
     """The master behind a generator: refuses what is not a master (NotMaster) and a master
-    with errors unless `draft` (MasterHasErrors); with `draft=AUTO` a master with errors gives
-    drafts. Errors with a code in `tolerate` do not refuse (the caller handles them row by
-    row). Returns the workbook, the joined view, and the errors the drafts are made despite."""
+    with errors in what the command reads (`inputs`; None: the whole master) unless `draft`
+    (MasterHasErrors, naming them); with `draft=AUTO` such errors give drafts. Errors with a
+    code in `tolerate` do not refuse (the caller handles them row by row). Returns the
+    workbook, the joined view, and the errors the drafts are made despite."""
+    checked = check_inputs(source, today, draft, tolerate, draftable, inputs)
+    return checked.wb, checked.inst, len(checked.errors)
+
+
+@dataclass
+class Checked:
+    """A master checked for one command: its errors in what the command reads, how many other
+    errors the master has (left to `check`), and the check itself (its schedule)."""
+
+    wb: Workbook
+    inst: Institute
+    errors: list[Finding]
+    others: int
+    result: CheckResult
+
+
+def check_inputs(
+    source: Source,
+    today: dt.date,
+    draft: Draft = False,
+    tolerate: tuple[str, ...] = (),
+    draftable: bool = True,
+    inputs: Inputs | None = None,
+) -> Checked:
     wb = read_source(source)
     what = describe_non_master(wb)
     if what is not None:
         raise NotMaster(wb.path or "当前工作簿", what)
     result = check_workbook(wb, today)
-    errors = sum(
-        1 for f in result.findings if f.severity is Severity.ERROR and f.code not in tolerate
-    )
+    inst = institute(wb)
+    all_errors = [
+        f for f in result.findings if f.severity is Severity.ERROR and f.code not in tolerate
+    ]
+    errors = all_errors if inputs is None else inputs.select(all_errors, inst)
     if errors and not draft:
-        raise MasterHasErrors(result, draftable)
-    return wb, institute(wb), errors
+        raise MasterHasErrors(
+            replace(result, findings=errors), draftable, inputs.what if inputs else ""
+        )
+    return Checked(wb, inst, errors, len(all_errors) - len(errors), result)
 
 
 def open_master(
@@ -111,6 +143,7 @@ class Run:
     target: Path  # the folder, or the file for a one-file document
     done: Outputs
     draft: bool  # every page marked 草稿
+    checked: Checked | None = None
 
 
 def start(
@@ -122,7 +155,8 @@ def start(
     force: bool,
 ) -> Run:
     """What every generator does first: the output place (given, or the default beside the
-    master named with the year), the master checked, and the output folder's record."""
+    master named with the year), the master checked for what this command reads (inputs.BY_KIND),
+    and the output folder's record."""
     wb = read_source(source)
     spec = KINDS[kind]
     target = out if out is not None else default_out(kind, wb.folder, wb.settings.year)
@@ -130,11 +164,14 @@ def start(
         check_folder_out(target)
     else:
         target, _ = resolve_file_out(target, default_out(kind, Path(), wb.settings.year).name)
-    wb, inst, errors = checked_master(wb, today or dt.date.today(), draft)
+    checked = check_inputs(wb, today or dt.date.today(), draft, inputs=BY_KIND[kind])
+    errors = len(checked.errors)
     folder = target if spec.per_person else target.parent
     as_draft = draft is True or (draft == AUTO and errors > 0)
-    done = Outputs(folder, force, title=spec.title, drafted=errors if as_draft else 0)
-    return Run(wb, inst, target, done, as_draft)
+    done = Outputs(
+        folder, force, title=spec.title, drafted=errors if as_draft else 0, others=checked.others
+    )
+    return Run(checked.wb, checked.inst, target, done, as_draft, checked)
 
 
 def draft_reasons(run: Run, draft: Draft, gaps: list[str], title: str) -> list[str]:
@@ -146,7 +183,11 @@ def draft_reasons(run: Run, draft: Draft, gaps: list[str], title: str) -> list[s
             raise DocumentIncomplete(title, gaps)
         run.draft = True
     run.done.gaps = list(gaps)
-    errors = [f"主表尚有 {run.done.drafted} 个错误（运行“全面校验”查看）"] if run.done.drafted else []
+    errors = (
+        [f"主表中本文所用的内容尚有 {run.done.drafted} 个错误（运行“全面校验”查看）"]
+        if run.done.drafted
+        else []
+    )
     if run.draft and not errors and not gaps:
         return ["按要求生成的草稿"]
     return errors + gaps
@@ -647,7 +688,9 @@ def make_summary(
     run = start("summary", source, out, today, draft, force)
     wb, inst = run.wb, run.inst
     narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
-    reasons = draft_reasons(run, draft, summary_doc.summary_gaps(wb.settings, narrative), "工作情况报告")
+    pending = run.checked.result.pending if run.checked is not None else []
+    gaps = summary_doc.year_gaps(pending) + summary_doc.summary_gaps(wb.settings, narrative)
+    reasons = draft_reasons(run, draft, gaps, "工作情况报告")
     plan = summary_doc.plan_summary(inst, wb.settings, narrative, today or dt.date.today())
     chart = summary_doc.grade_chart(inst)
     images = {"chart": chart}
@@ -681,7 +724,10 @@ def make_grade_notice(
     from annex_tools.documents import grade_notice
 
     run = start("notice", source, out, today, draft, force)
-    reasons = draft_reasons(run, draft, grade_notice.notice_gaps(run.wb.settings), "等次通报")
+    pending = run.checked.result.pending if run.checked is not None else []
+    gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
+    gaps += grade_notice.notice_gaps(run.wb.settings)
+    reasons = draft_reasons(run, draft, gaps, "等次通报")
     plan = grade_notice.plan_grade_notice(run.inst, run.wb.settings, today or dt.date.today())
 
     def make(path: Path) -> None:

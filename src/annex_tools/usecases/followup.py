@@ -207,16 +207,21 @@ def make_followup(
     return fu
 
 
-def draft_reason(wb: Workbook, today: dt.date, asked: bool) -> str:
-    """Why a workbook made from `wb` is a draft: the master's errors on `today`, or the
-    request; '' for a final one."""
+def draft_reason(wb: Workbook, today: dt.date, asked: bool, kind: str = "followup") -> str:
+    """Why a workbook made from `wb` is a draft: the errors on `today` in what the `kind` of
+    output reads (usecases.inputs), or the request; '' for a final one."""
     from annex_tools.contract.findings import Severity
+    from annex_tools.institute import institute
     from annex_tools.usecases.check import check_workbook
+    from annex_tools.usecases.inputs import BY_KIND
 
-    errors = sum(f.severity is Severity.ERROR for f in check_workbook(wb, today).findings)
+    found = [f for f in check_workbook(wb, today).findings if f.severity is Severity.ERROR]
+    inputs = BY_KIND[kind]
+    errors = len(inputs.select(found, institute(wb))) if found else 0
     if errors:
         return (
-            f"草稿：主表尚有 {errors} 个错误（运行“全面校验”查看），本表仅供核对，不得作为正式台账"
+            f"草稿：主表中本表所用的内容尚有 {errors} 个错误（运行“全面校验”查看），"
+            "本表仅供核对，不得作为正式文件"
         )
     return "草稿：按要求生成的草稿，仅供核对" if asked else ""
 

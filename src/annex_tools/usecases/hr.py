@@ -231,7 +231,7 @@ def make_hr_export(
     _refuse_non_master(wb)
     target = workbook_out("hr", wb.path, wb.folder, wb.settings.year, out)
     rows = hr_rows(wb)
-    why = draft_reason(wb, day, draft)
+    why = draft_reason(wb, day, draft, "hr")
     name = wb.path.name if wb.path is not None else ""
     from annex_tools.usecases.outputs import Outputs
 

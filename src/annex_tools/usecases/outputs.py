@@ -90,7 +90,8 @@ class Outputs:
     folder: Path
     force: bool = False
     title: str = ""
-    drafted: int = 0  # the master's errors when the files were made as drafts (buttons: auto)
+    drafted: int = 0  # the errors in what the run read, when made as drafts (buttons: auto)
+    others: int = 0  # the master's errors in what the run does not read: not in its way
     gaps: list[str] = field(default_factory=list)  # what a final document lacked: made a draft
     plan: dict[str, object] = field(default_factory=dict)  # what a one-file document said
     written: list[Path] = field(default_factory=list)
