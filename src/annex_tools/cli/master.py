@@ -85,7 +85,8 @@ def check(
     run = check_master(workbook, day, dt.datetime.now(), mark=write)
     result = run.result
     if as_json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.writelines(result.json_chunks())
+        sys.stdout.write("\n")
     else:
         render_findings(result.findings)
         summary = f"校验完成（{workbook.name}，按 {day:%Y-%m-%d}）：错误 {result.errors} 个，警告 {result.warnings} 个。"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,14 +80,16 @@ def emit(
         return []
     out: list[Finding] = []
     rows = frame[hits]
-    columns = list(rows.columns)
+    positions = {c: i for i, c in enumerate(rows.columns)}
+    row_at = positions.get("_sheet_row", positions.get(ROW))
+    sheet_at = positions.get("_sheet")
     for values in rows.to_numpy(dtype=object):  # one conversion per block, not per column
-        rec = dict(zip(columns, values, strict=True))
-        row = rec.get("_sheet_row", rec.get(ROW))
+        rec = Record(positions, values)
+        row = None if row_at is None else values[row_at]
         out.append(
             make(
                 code,
-                rec.get("_sheet", sheet),
+                sheet if sheet_at is None else values[sheet_at],
                 None if row is None or pd.isna(row) else int(row),
                 column,
                 severity,
@@ -95,6 +97,34 @@ def emit(
             )
         )
     return out
+
+
+class Record(Mapping[str, Any]):
+    """One failing row as `fmt` reads it (rec["组织名称"], rec.get(...)): a view of the row's
+    values through the block's column positions, not a dict built per row (a broken master has
+    tens of thousands of failing rows, each as wide as the joined frame)."""
+
+    __slots__ = ("_positions", "_values")
+
+    def __init__(self, positions: dict[str, int], values: Any) -> None:
+        self._positions = positions
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._positions[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        at = self._positions.get(key)
+        return default if at is None else self._values[at]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 def fmt_date(value: Any) -> str:
@@ -115,6 +145,7 @@ class Context:
         self.bad_cells |= {
             (f.sheet, f.row, f.column) for f in self.wb.findings if f.sheet and f.row and f.column
         }
+        self._bad_rows: dict[tuple[str, str], list[int]] | None = None
         self.orgs = self.wb.frames["orgs"]
         self.meetings = self.wb.frames["meetings"]
         self._enrich()
@@ -129,7 +160,13 @@ class Context:
 
     def not_bad(self, frame: pd.DataFrame, sheet: S.Sheet, column: str) -> pd.Series:
         """Rows whose cell in `column` was not already reported as unreadable (bad date, number)."""
-        bad_rows = [r for s, r, c in self.bad_cells if s == sheet.name and c == column]
+        if self._bad_rows is None:  # indexed once: a broken master has tens of thousands
+            self._bad_rows = {}
+            for s, r, c in self.bad_cells:
+                self._bad_rows.setdefault((s, c), []).append(r)
+        bad_rows = self._bad_rows.get((sheet.name, column))
+        if not bad_rows:
+            return pd.Series(True, index=frame.index)
         return ~frame[ROW].isin(bad_rows)
 
     def _enrich(self) -> None:

@@ -7,7 +7,8 @@ excel/buttons.py (Excel).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 from annex_tools.analysis import PARTS, ReportAnalysis, ReportError, analyze_file
 from annex_tools.contract import schema as S
-from annex_tools.contract.findings import Finding, counts
+from annex_tools.contract.findings import Finding, counts, finding_json
 from annex_tools.contract.master import report_path
 from annex_tools.rules import Context, run_rules
 from annex_tools.rules.reports import missing_parts_text, report_findings
@@ -56,6 +57,24 @@ class CheckResult:
             "findings": [f.as_dict() for f in self.findings],
             "pending": self.pending,
         }
+
+    def json_chunks(self) -> Iterator[str]:
+        """`json.dumps(self.as_json(), ensure_ascii=False, indent=2)` piece by piece, a finding
+        at a time: a broken master's hundreds of thousands of findings are written out without
+        holding them all as dicts and one string (gigabytes), and at the C encoder's speed."""
+        errors, warnings = counts(self.findings)
+        yield f'{{\n  "errors": {errors},\n  "warnings": {warnings},\n  "findings": '
+        if not self.findings:
+            yield "[]"
+        else:
+            yield "[\n"
+            last = len(self.findings) - 1
+            for i, f in enumerate(self.findings):
+                yield "    " + finding_json(f, "    ")
+                yield "\n" if i == last else ",\n"
+            yield "  ]"
+        pending = json.dumps(self.pending, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield f',\n  "pending": {pending}\n}}'
 
 
 _FILE_FACT_COLUMNS = [

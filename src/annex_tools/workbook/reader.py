@@ -276,8 +276,11 @@ def _convert_column(
         values = converted_values[codes]
     if problems:
         failing = source[source.isin(list(problems))]
-        for row, value in failing.items():
-            who = _who(sheet, ids.get(row, ""), int(row))
+        failing_ids = ids.reindex(failing.index, fill_value="").tolist()
+        for row, value, rid in zip(
+            failing.index.tolist(), failing.tolist(), failing_ids, strict=True
+        ):
+            who = _who(sheet, rid, int(row))
             problem = problems[value]
             if problem == "control":
                 findings.append(
