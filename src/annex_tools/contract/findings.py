@@ -553,11 +553,11 @@ def _json(value: object) -> str:
     """One JSON scalar as `json.dumps(value, ensure_ascii=False)` writes it."""
     kind = type(value)
     if kind is str:
-        return _STRING(value)
+        return _STRING(value)  # type: ignore[arg-type]
     if value is None:
         return "null"
     if kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
+        return int.__repr__(value)
     return _SCALAR(value)
 
 
