@@ -289,3 +289,80 @@ def test_the_progress_of_the_year_is_made_with_its_links(page) -> None:  # type:
     links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#files a")]
     assert "2023年度工作进度/工作进度.xlsx" in links
     assert (folder / "2023年度工作进度" / "工作进度.xlsx").is_file()
+
+
+def test_every_ribbon_button_has_its_action_on_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    """A PC without Excel (WPS, 信创 Linux) gets every ribbon action: each button label of the
+    built ribbon is a button on the page (使用说明 is the page's own guide)."""
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    _, _, url, driver = page
+    driver.get(url)
+    ribbon = Path(__file__).resolve().parents[1] / "macros" / "customUI.xml"
+    labels = re.findall(r'<button id="btn\w+" label="([^"]+)"', ribbon.read_text(encoding="utf-8"))
+    assert len(labels) >= 15, labels
+    # an import's button says that it shows the changes first: 导入述职报告（先预览）
+    on_page = {
+        b.text.removesuffix("（先预览）")
+        for b in driver.find_elements(By.CSS_SELECTOR, "button[data-action]")
+    }
+    guide = driver.find_element(By.CSS_SELECTOR, "#guide summary").text
+    missing = [x for x in labels if x not in on_page and x != guide]
+    assert missing == [] and guide == "使用说明", (missing, on_page)
+
+
+def test_marks_written_by_a_check_are_cleared_from_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from selenium.webdriver.common.by import By
+
+    from annex_tools.workbook.marking import MARK_FILLS
+
+    folder, _, url, driver = page
+    marked = folder / "marks.xlsx"
+    shutil.copy(folder / "master.xlsx", marked)
+    driver.get(url)
+    pick(driver, "marks.xlsx")
+    driver.find_element(By.ID, "write").click()
+    message, error = click_and_wait(driver, "check")
+    driver.find_element(By.ID, "write").click()
+    assert error == "" and "已写入“校验结果”表" in message, (message, error)
+    colours = {f.fgColor.rgb for f in MARK_FILLS.values()}
+
+    def marks() -> tuple[int, int]:
+        wb = openpyxl.load_workbook(marked)
+        cells = sum(
+            c.fill.fill_type == "solid" and c.fill.fgColor.rgb in colours
+            for ws in wb.worksheets if ws.title != "校验结果" for row in ws.iter_rows() for c in row
+        )  # fmt: skip
+        return cells, wb["校验结果"].max_row
+
+    cells, rows = marks()
+    assert cells >= 1 and rows >= 2
+    driver.get(url)
+    pick(driver, "marks.xlsx")
+    message, error = click_and_wait(driver, "clear-marks")
+    assert error == "" and f"已清除 {cells} 个单元格的标记" in message, (message, error)
+    assert marks() == (0, 1)
+    assert any(p.name.startswith("marks-") for p in (folder / "备份").iterdir())
+
+
+def test_the_environment_check_and_the_new_year_from_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    folder, _, url, driver = page
+    driver.get(url)
+    pick(driver, "clean.xlsx")
+    message, error = click_and_wait(driver, "environment")
+    notes = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#notes li")]
+    assert error == "" and message == "环境正常。", (message, error, notes)
+    assert any(n.startswith("LibreOffice：/") for n in notes) and any("文件夹可写" in n for n in notes)
+    driver.get(url)
+    pick(driver, "clean.xlsx")
+    message, error = click_and_wait(driver, "new-year")
+    assert error == "" and message.startswith("已新建2024年度主表“clean-next.xlsx”"), (message, error)
+    ws = openpyxl.load_workbook(folder / "clean-next.xlsx")["设置"]
+    settings = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert str(settings["年度"]) == "2024"

@@ -17,7 +17,7 @@ USE_CASES = {
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
     "check_environment", "make_grade_notice", "make_bundle", "make_progress",
-    "make_ballots", "import_ballots", "make_interviews",
+    "make_ballots", "import_ballots", "make_interviews", "clear_check_marks", "page_environment",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
@@ -101,7 +101,10 @@ PAGE_TWINS = {
     "hr-export": "hr-export", "import-reports": "import-reports",
     "import-returns": "import-returns", "archive": "archive", "progress": "progress",
     "ballots": "ballots", "import-ballots": "import-ballots", "interviews": "interviews",
+    "clear-marks": "clear-marks", "new-year": "new",
 }  # fmt: skip
+# The page's own: 核对档案 (`archive verify`) and 环境检查 of the Python serving the page
+PAGE_OWN = {"archive-verify": "verify_archive", "environment": "page_environment"}
 
 
 def test_the_entry_points_are_found() -> None:
@@ -145,10 +148,10 @@ def test_a_button_calls_the_use_case_of_its_cli_twin() -> None:
 
 def test_the_page_offers_every_button_and_calls_the_use_case_of_its_cli_twin() -> None:
     page_module = ast.parse(PAGE.read_text(encoding="utf-8"))
-    assert set(ACTIONS) == set(PAGE_TWINS) | {"archive-verify"}
-    # every button with a use case has a page action (清除标记, 使用说明, 环境检查 are Excel's own)
-    # (新的一年 makes another master beside the open one: the page works on the one it opened)
-    assert set(TWINS.values()) - {"doctor", "new"} <= set(PAGE_TWINS.values())
+    assert set(ACTIONS) == set(PAGE_TWINS) | set(PAGE_OWN)
+    # every button has a page action; 环境检查 (doctor) checks Excel's Python, the page's checks
+    # its own; 使用说明 is the page's guide (tests/test_page.py reads the ribbon's labels)
+    assert set(TWINS.values()) - {"doctor"} <= set(PAGE_TWINS.values())
     for action, command in PAGE_TWINS.items():
         a = _called_use_cases(ACTIONS[action], page_module)
         cli_module = ast.parse(COMMAND_FILE[command].read_text(encoding="utf-8"))
@@ -156,7 +159,8 @@ def test_the_page_offers_every_button_and_calls_the_use_case_of_its_cli_twin() -
         assert [x.removeprefix("run_") for x in a] == [x.removeprefix("run_") for x in c], (
             action, a, command, c,
         )  # fmt: skip
-    assert _called_use_cases(ACTIONS["archive-verify"], page_module) == ["verify_archive"]
+    for action, use_case in PAGE_OWN.items():
+        assert _called_use_cases(ACTIONS[action], page_module) == [use_case]
 
 
 def test_the_scan_catches_an_entry_point_with_its_own_logic(tmp_path: Path) -> None:

@@ -131,8 +131,7 @@ def import_ballots_cmd(
 ) -> None:
     """导入测评统计表：先列出实到人数和票数的变化与冲突，加 --apply 才写入“会议”和“评议”表。
     票数多于实到人数、与主表或另一份统计表不同的，都不写入；有未写入的内容时退出码为 1。"""
-    from annex_tools.documents.ballots import BALLOT_HELD_BACK_KINDS
-    from annex_tools.usecases.intake import import_ballots
+    from annex_tools.usecases.intake import BALLOT_HELD_BACK_KINDS, import_ballots
 
     r = import_ballots(workbook, files, confirm=lambda _: apply)
     raise typer.Exit(show_changes(r, apply, "测评统计表中的变化", BALLOT_HELD_BACK_KINDS))

@@ -102,6 +102,15 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if result.errors else EXIT_OK)
 
 
+@app.command("clear-marks")
+def clear_marks_cmd(workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")]) -> None:
+    """清除标记：去掉上次全面校验（check --write）的标色和批注，清空“校验结果”表（先备份）。"""
+    from annex_tools.usecases.check import clear_check_marks
+
+    cleared, backup = clear_check_marks(workbook)
+    out.print(f"已清除 {cleared} 个单元格的标记和“{S.RESULTS_SHEET}”表的内容；原文件已备份到 {backup}")
+
+
 def _part_cell(words: int | None, share: float | None) -> str:
     if words is None:
         return "未找到"

@@ -193,6 +193,15 @@ def check_master(
     return CheckRun(result, marked, saved)
 
 
+def clear_check_marks(path: Path | str) -> tuple[int, Path | None]:
+    """清除标记 (`clear-marks` and the page; the button clears in Excel itself): the marks of the
+    last 全面校验 and its 校验结果 rows removed, under the master's hold, with a backup; returns
+    the cells cleared and the backup."""
+    from annex_tools.usecases.master import MasterFile
+
+    return MasterFile(path).unmark()
+
+
 def check_and_mark(
     path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer | None = None
 ) -> tuple[CheckResult, int, Path | None]:

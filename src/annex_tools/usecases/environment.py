@@ -257,3 +257,34 @@ def _read_master(path: Path) -> tuple[dict[str, Any], str | None]:
     finally:
         wb.close()
     return conf_rows(rows), build
+
+
+def page_environment(folder: Path, office: str | None = None) -> tuple[bool, str]:
+    """环境检查 on the local page (no Excel, no xlwings there): the Python and annex-tools that
+    serve the page, whether LibreOffice is found (PDF output and the archive's PDF/A need it),
+    and whether the folder can be written (outputs and backups go beside the masters)."""
+    from annex_tools.usecases.outputs import soffice
+
+    office = office if office is not None else soffice()
+    lines = [
+        f"本页面使用的 Python：{platform.python_version()}（{sys.executable}）",
+        f"annex-tools：{__version__}（{Path(annex_tools.__file__).resolve().parent}）",
+    ]
+    ok = True
+    if office:
+        lines.append(f"LibreOffice：{office}（生成 PDF 和人事档案归档的 PDF/A 时使用）")
+    else:
+        lines.append(
+            "LibreOffice：未找到。校验、生成 Word/Excel 文件和导入都不受影响；生成 PDF 和人事档案归档"
+            "需要它（信创系统可从软件商店安装 LibreOffice；WPS 不能代替）。"
+        )
+    probe = folder / ".annex-tools-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+        lines.append(f"文件夹可写：{folder}")
+    except OSError as exc:
+        ok = False
+        lines.append(f"文件夹不可写：{folder}（{exc.strerror or exc}）。生成的文件和备份都放在这里，请换一个文件夹。")
+    lines.append("环境正常。" if ok else "环境有问题，请按上面的说明处理。")
+    return ok, "\n".join(lines)

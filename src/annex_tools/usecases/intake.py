@@ -13,6 +13,7 @@ from pathlib import Path
 from annex_tools.contract.master import Progress, Workbook, no_progress
 from annex_tools.documents import ballots as B
 from annex_tools.documents import interview as IV
+from annex_tools.documents.ballots import BALLOT_HELD_BACK_KINDS  # noqa: F401  (the CLI reads it here)
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Secretary
 from annex_tools.usecases.documents import (

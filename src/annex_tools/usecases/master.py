@@ -98,6 +98,11 @@ class MasterFile:
 
         return self._update(lambda book: write_findings(book, findings, now, note_cap))
 
+    def unmark(self) -> tuple[int, Path | None]:
+        from annex_tools.workbook.marking import clear_results
+
+        return self._update(clear_results)
+
 
 Source = Path | str | Workbook | Master
 

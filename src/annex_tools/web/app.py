@@ -237,6 +237,49 @@ def run_check(run: Run) -> dict[str, Any]:
     return {"message": message, "findings": finding_rows(checked.result.findings)}
 
 
+@action("clear-marks", "清除标记", writes=True)
+def clear_check(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases.check import clear_check_marks
+
+    refuse_if_open(run.master)
+    cleared, backup = clear_check_marks(run.master)
+    return {
+        "message": f"已清除 {cleared} 个单元格的标记和“校验结果”表的内容；原文件备份在“备份”文件夹"
+        f"（{backup.name if backup else ''}）。"
+    }
+
+
+@action("environment", "环境检查")
+def environment(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases.environment import page_environment
+
+    ok, text = page_environment(run.master.parent)
+    lines = text.splitlines()
+    return {"message": lines[-1], "notes": lines[:-1]}
+
+
+@action("new-year", "新的一年")
+def new_year(run: Run) -> dict[str, Any]:
+    """Next year's master beside this one, from this one as saved (`new 下一年.xlsx --from`); an
+    existing file of that name is never replaced from the page."""
+    from annex_tools.usecases.start import new_master
+
+    plan = None
+    for n in range(1, 100):
+        target = run.master.with_name(f"{run.master.stem}-next{'' if n == 1 else n}.xlsx")
+        if not target.exists():
+            plan = new_master(target, last_year=run.master, today=run.today)
+            break
+    if plan is None:
+        raise Refused("主表旁已有太多“-next”文件，请先整理后再试。")
+    notes = [plan.source_note] if plan.source_note else []
+    return {
+        "message": f"已新建{plan.year}年度主表“{target.name}”（按已保存的本主表生成；请改名后使用，"
+        "并核对“设置”表中标黄的日期）。",
+        "files": run.links([target]), "notes": notes,
+    }  # fmt: skip
+
+
 @action("templates", "述职报告模板")
 def make_templates(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS

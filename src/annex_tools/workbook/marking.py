@@ -291,6 +291,17 @@ def _results_sheet(wb: XlWorkbook) -> Worksheet:
     return ws
 
 
+def clear_results(wb: XlWorkbook) -> int:
+    """清除标记 (the button, `check --clear`, the page): this tool's fills and comments gone and
+    校验结果 emptied to its headers; returns how many cells were cleared (0 and nothing changed
+    when there was no mark and no result)."""
+    cleared = clear_marks(wb)
+    if S.RESULTS_SHEET in wb.sheetnames and (cleared or wb[S.RESULTS_SHEET].max_row > 1):
+        wb.calculation.fullCalcOnLoad = None
+        _results_frame(_results_sheet(wb))
+    return cleared
+
+
 def write_findings(
     wb: XlWorkbook, findings: list[Finding], when: dt.datetime, note_cap: int | None = None
 ) -> int:

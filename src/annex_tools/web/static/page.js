@@ -76,6 +76,7 @@
     try {
       if (action === "import-returns") await upload("returns", master);
       if (action === "import-reports") await upload("reports", master);
+      if (action === "import-ballots") await upload("tallies", master);
       const form = Object.assign({ master: master }, extra || {});
       if (action === "check" && $("#write").checked) form.write = "1";
       let job = await api("run/" + action, {
