@@ -412,3 +412,82 @@ def test_a_return_row_without_a_name_for_a_branch_with_two_secretaries_is_ambigu
     assert "丁四" in proc.stdout + proc.stderr and "林国俊" in proc.stdout + proc.stderr
     assert proc.returncode in (1, 2)
     assert master.read_bytes() == before
+
+
+def test_each_of_two_secretaries_of_a_branch_gets_a_letter_with_their_own_grade(
+    tmp_path: Path,
+) -> None:
+    from docx import Document
+
+    master = two_secretaries(tmp_path)
+    proc = annex("feedback", master, "--out", tmp_path / "letters", "--draft", "--today", "2024-01-20")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    mine = {}
+    for path in (tmp_path / "letters").glob("*.docx"):
+        text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        for name in ("丁四", "林国俊"):
+            if f"{name}同志（示例第一党支部）" in text:
+                mine.setdefault(name, []).append((path.name, text))
+    assert sorted(mine) == ["丁四", "林国俊"] and all(len(v) == 1 for v in mine.values()), mine
+    assert mine["丁四"][0][0] != mine["林国俊"][0][0]
+    assert "综合评价等次为“较好”" in mine["丁四"][0][1]
+    assert "综合评价等次为“好”" in mine["林国俊"][0][1]
+
+
+def test_hr_export_lists_each_of_two_secretaries_of_a_branch(tmp_path: Path) -> None:
+    master = two_secretaries(tmp_path)
+    out = tmp_path / "hr.xlsx"
+    proc = annex("hr-export", master, "--out", out, "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = [
+        [str(c) for c in r if c is not None]
+        for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)
+    ]
+    ding = [r for r in rows if "丁四" in r]
+    lin = [r for r in rows if "林国俊" in r]
+    assert len(ding) == 1 and len(lin) == 1, rows
+    assert "T3" in ding[0] and "较好" in ding[0] and "T9" in lin[0] and "好" in lin[0]
+
+
+def two_general_branch_secretaries(tmp_path: Path) -> Path:
+    """示例党总支 (G1): 乙二 (S1, T1) until the change, then 龙七 (S6, T8): two 二级 述职 rows."""
+    master = new_workbook(tmp_path / "master.xlsx", valid())
+    wb = openpyxl.load_workbook(master)
+    for sheet in ("述职", "评议", "整改"):
+        ws = wb[sheet]
+        src = [c.value for c in ws[2]]  # S1's rows
+        new = next(r for r in range(2, ws.max_row + 2) if ws.cell(row=r, column=1).value in (None, ""))
+        for c, value in enumerate(src, start=1):
+            if not (isinstance(value, str) and value.startswith("=")):
+                ws.cell(row=new, column=c, value=value)
+        set_cell(ws, new, "述职编号", "S6")
+        if sheet == "述职":
+            set_cell(ws, new, "书记姓名", "龙七")
+            set_cell(ws, new, "书记工号", "T8")
+        elif sheet == "评议":
+            set_cell(ws, new, "主要成绩", "龙七的成绩")
+        else:
+            set_cell(ws, new, "整改编号", "R6")
+    wb.save(master)
+    return master
+
+
+def test_the_archive_files_each_of_two_secretaries_of_one_body_apart(tmp_path: Path) -> None:
+    master = two_general_branch_secretaries(tmp_path)
+    archive = tmp_path / "档案"
+    proc = annex("archive", master, "--out", archive, "--no-pdf", "--today", "2024-06-01")
+    no_crash(proc)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    manifest = json.dumps(
+        [json.loads(p.read_text(encoding="utf-8")) for p in archive.rglob("*.json")], ensure_ascii=False
+    )
+    assert "龙七" in manifest and "乙二" in manifest and "T8" in manifest and "T1" in manifest
+    docs = sorted(p for p in archive.rglob("*.docx"))
+    owners = sorted(p.parent.name for p in docs)  # each person in their own folder
+    assert owners == ["T1_乙二", "T2_丙三", "T8_龙七"], docs
+    from docx import Document
+
+    text = {p.parent.name: "\n".join(x.text for x in Document(str(p)).paragraphs) for p in docs}
+    assert "龙七的成绩" in text["T8_龙七"] and "龙七的成绩" not in text["T1_乙二"]
+    verify = annex("archive", "verify", archive)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
