@@ -89,15 +89,24 @@ def param(value: object) -> Param:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem at one place. Its parameters are kept as the names (one tuple shared by every
+    finding of a kind) and the values: a broken master has hundreds of thousands of findings."""
+
     code: str
     severity: Severity
     sheet: str | None
     row: int | None
     column: str | None
     message: str
-    params: tuple[tuple[str, Param], ...] = ()
+    names: tuple[str, ...] = ()
+    values: tuple[Param, ...] = ()
+
+    @property
+    def params(self) -> tuple[tuple[str, Param], ...]:
+        """The parameters as (name, value) pairs, in the order the rule gave them."""
+        return tuple(zip(self.names, self.values, strict=True))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -501,48 +510,60 @@ def make(
     default, templates = CATALOG[code]
     template = templates if isinstance(templates, str) else templates[kwargs["variant"]]
     message = render(template, kwargs)
-    params = tuple([(k, param(v)) for k, v in kwargs.items()])
-    return Finding(code, severity or default, sheet, row, column, message, params)
+    names = tuple(kwargs)
+    names = _NAMES.setdefault(names, names)
+    values = tuple([param(v) for v in kwargs.values()])
+    return Finding(code, severity or default, sheet, row, column, message, names, values)
 
 
-_Part = tuple[str, str | None, str]  # literal text, then the field's name (or None) and its spec
-_COMPILED: dict[str, list[_Part] | None] = {}
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of parameter names, held once
 
 
-def _compile(template: str) -> list[_Part] | None:
-    """The template parsed once: its literal pieces and plain `{name}` / `{name:spec}` fields
-    (None when it uses anything else, which the general formatter then renders)."""
-    parts: list[_Part] = []
+_Compiled = tuple[str, tuple[tuple[str, str, str], ...]]  # str.format text, its custom fields
+_COMPILED: dict[str, _Compiled | None] = {}
+
+
+def _compile(template: str) -> _Compiled | None:
+    """The template parsed once into what `str.format_map` renders in C: each `{x:date}` or
+    `{x:pct}` becomes a field of its own, filled with the shown text (None when the template
+    uses anything else, which the general formatter then renders)."""
+    text: list[str] = []
+    custom: list[tuple[str, str, str]] = []
     for literal, name, spec, conversion in _FORMATTER.parse(template):
-        if name is not None and (conversion or not name.isidentifier() or "{" in (spec or "")):
+        text.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if conversion or not name.isidentifier() or "{" in (spec or ""):
             return None
-        parts.append((literal, name, spec or ""))
-    return parts
+        if spec in ("date", "pct"):
+            key = f"{name}\x01{spec}"
+            custom.append((key, name, spec))
+            text.append("{" + key + "}")
+        else:
+            text.append("{" + name + (":" + spec if spec else "") + "}")
+    return "".join(text), tuple(custom)
 
 
 def render(template: str, kwargs: dict[str, Any]) -> str:
     """What `_FORMATTER.vformat(template, (), kwargs)` gives, from the template parsed once
     (a broken master can have hundreds of thousands of findings: parsing each message's template
-    again was most of their cost)."""
+    again in Python was most of their cost)."""
     try:
-        parts = _COMPILED[template]
+        compiled = _COMPILED[template]
     except KeyError:
-        parts = _COMPILED[template] = _compile(template)
-    if parts is None:
+        compiled = _COMPILED[template] = _compile(template)
+    if compiled is None:
         return _FORMATTER.vformat(template, (), kwargs)
-    out: list[str] = []
-    for literal, name, spec in parts:
-        out.append(literal)
-        if name is None:
-            continue
-        value = kwargs[name]
-        if spec == "date":
-            out.append(show_date(value))
-        elif spec == "pct":
-            out.append("（空）" if _empty(value) else pct(float(value)))
-        else:
-            out.append(format(value, spec))
-    return "".join(out)
+    text, custom = compiled
+    if custom:
+        kwargs = dict(kwargs)
+        for key, name, spec in custom:
+            value = kwargs[name]
+            if spec == "date":
+                kwargs[key] = show_date(value)
+            else:
+                kwargs[key] = "（空）" if _empty(value) else pct(float(value))
+    return text.format_map(kwargs)
 
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False).encode
@@ -571,7 +592,7 @@ def finding_json(f: Finding, indent: str = "") -> str:
         f'{inner}"sheet": {_json(f.sheet)}{inner}"row": {_json(f.row)}'
         f'{inner}"column": {_json(f.column)}{inner}"message": {_json(f.message)}{inner}"params": '
     )
-    if not f.params:
+    if not f.names:
         return text + "{}\n" + indent + "}"
     deeper = ",\n" + indent + "    "
     params = deeper.join([f"{_json(k)}: {_json(v)}" for k, v in dict(f.params).items()])
