@@ -55,12 +55,15 @@ def test_interviews_through_the_cli_one_record_per_weak_secretary(tmp_path: Path
     assert "综合评价等次：一般" in lines
     assert "约谈人：示例党总支乙二" in lines  # spaces are dropped when read back
     assert any(ln.startswith("约谈时间：2024年1月25日") for ln in lines), lines
-    assert "经示例党总支委员会研究，丁四同志2023年度抓基层党建述职评议综合评价等次为“一般”" in whole
+    assert (
+        "经示例党总支委员会2024年1月12日会议（示例党总支委员会会议纪要〔2024〕1号）研究，"
+        "丁四同志2023年度抓基层党建述职评议综合评价等次为“一般”"
+    ) in whole
     assert "1.问题（整改措施：措施；整改时限：2024年4月30日）" in whole
     assert "报示例党总支" in whole and "追责问责" not in whole
     assert "草稿" not in raw
     second = text_of(out / "安保后勤直属党支部-丙三-约谈记录.docx")
-    assert "经党委常委会研究" in second and "主体责任落实不到位" in second
+    assert "经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究" in second and "主体责任落实不到位" in second
     assert "【严重】" not in second and "严肃追责问责" in second  # 差
     assert "约谈人：＿＿" in second  # not in the master: a line to fill by hand
     assert "2024年1月26日" in second

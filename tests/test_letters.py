@@ -33,10 +33,17 @@ def grade(data: dict[str, Any], sid: str, **values: Any) -> None:
 
 def test_wording_by_level(tmp_path: Path) -> None:
     got = letters(tmp_path, valid())
-    assert "经党委常委会综合平时掌握" in got["乙二"][0]  # 二级党组织书记
+    # 二级党组织书记: the decision that fixed the grade is quoted (会议 定等次会议日期, 纪要)
+    assert (
+        "经党委常委会2024年1月18日会议研究（党委常委会会议纪要〔2024〕2号），综合平时掌握"
+        in got["乙二"][0]
+    )
     assert got["乙二"][0].rstrip().endswith("2024年1月20日")
     assert "中共示例学院委员会" in got["乙二"][0]
-    assert "经示例党总支委员会综合平时掌握" in got["丁四"][0]  # branch secretary
+    assert (
+        "经示例党总支委员会2024年1月12日会议研究（示例党总支委员会会议纪要〔2024〕1号），综合平时掌握"
+        in got["丁四"][0]
+    )  # branch secretary
     assert "党委常委会" not in got["丁四"][0]
 
 

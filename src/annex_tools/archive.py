@@ -52,6 +52,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.errors import LockHeld
 from annex_tools.contract.master import Progress, no_progress
 from annex_tools.contract.text import filename_key, format_date, normalize, safe_filename
+from annex_tools.documents.decision import decided_by, sec_gap
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Institute, Secretary, institute
 from annex_tools.resources import FONTS_CONF
@@ -179,6 +180,9 @@ def opinion_context(
         )
     if sec.grade in S.GRADES_INTERVIEW:
         linkage += "已按规定约谈提醒、限期整改。" if sec.interview else "应约谈提醒、限期整改。"
+    decided = decided_by(inst, sec)
+    if decided:  # who fixed the grade, when, and where it is minuted
+        linkage = f"综合评价等次经{decided}研究确定。{linkage}"
     issuer = (
         st.institute
         if sec.body_id == inst.root
@@ -227,6 +231,10 @@ def plan_records(
             continue
         if not sec.staff_no:
             skipped.append((who, "“述职”和“组织”表中都没有书记工号，无法归入人事档案"))
+            continue
+        gap = sec_gap(inst, sec)
+        if gap:  # the opinion would not say who fixed the grade, and when
+            skipped.append((who, f"{gap}，评价意见不能归档"))
             continue
         if len(names_of[normalize(sec.staff_no)]) > 1:
             skipped.append((who, f"书记工号“{sec.staff_no}”同时属于不同的人，身份不明，未归档"))

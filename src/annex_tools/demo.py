@@ -730,6 +730,9 @@ def _meetings(
             "会议地点": "学院第一会议室",
             "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
             "实到人数": 46,
+            # the 党委常委会 that fixed the grades (the feedback letters and the archive quote it)
+            "定等次会议日期": D(2024, 1, 18),
+            "定等次会议纪要": "党委常委会会议纪要〔2024〕2号",
         }
     ]
     meeting_of: dict[str, str] = {}
@@ -752,6 +755,8 @@ def _meetings(
                 "公布范围": f"{gname}全体党员",
                 "公布日期": day + dt.timedelta(days=7),
                 "实到人数": present,
+                "定等次会议日期": day + dt.timedelta(days=2),
+                "定等次会议纪要": f"{gname}委员会会议纪要〔2024〕{n + 1}号",
             }
         )
         # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting

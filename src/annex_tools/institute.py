@@ -84,6 +84,8 @@ class Meeting:
     published: dt.date | None = None  # 公布日期
     present: int | None = None  # 实到人数: those present, who could vote in the 现场测评
     row: int = 0  # the 会议 sheet's Excel row
+    decided: dt.date | None = None  # 定等次会议日期: the decision that fixed the grades
+    minutes: str = ""  # 定等次会议纪要: the reference to its minutes
 
 
 @dataclass
@@ -314,6 +316,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 _text(r["参会人员"]), _date(r["报备日期"]), _text(r["列席人员"]),
                 _text(r.get("公布范围", "")), _date(r.get("公布日期")),
                 _count(r.get("实到人数")), int(r[ROW]),
+                _date(r.get("定等次会议日期")), _text(r.get("定等次会议纪要")),
             )  # fmt: skip
     grades = {r["述职编号"]: r for r in f["grades"].to_dict("records") if r["述职编号"]}
     problems: dict[str, list[Problem]] = {}

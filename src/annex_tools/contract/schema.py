@@ -170,6 +170,10 @@ MEETINGS = Sheet(
         Column("公布范围", Kind.TEXT, False, width=20, may_be_absent=True),
         Column("公布日期", Kind.DATE, False, width=12, may_be_absent=True),
         Column("实到人数", Kind.COUNT, False, width=10, may_be_absent=True),
+        # the decision that fixed the grades of those who reported at this meeting (the 党委常委会
+        # for the 党委's meeting, the host's 委员会 for a 党总支's): its day and its minutes
+        Column("定等次会议日期", Kind.DATE, False, width=14, may_be_absent=True),
+        Column("定等次会议纪要", Kind.TEXT, False, width=28, may_be_absent=True),
     ),
 )
 

@@ -55,7 +55,8 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
         "name": sec.name,
         "org": sec.org_name,
         "body": body,
-        "evaluator": evaluator,
+        # “经{evaluator}综合平时掌握…”: the decision that fixed the grade, when it is recorded
+        "evaluator": evaluator + _decided(inst, sec),
         "grade": sec.grade,
         "achievements": sec.achievements,
         "shortcomings": sec.shortcomings,
@@ -70,6 +71,17 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date)
         "issuer": issuer,
         "date": format_date(date),
     }
+
+
+def _decided(inst: Institute, sec: Secretary) -> str:
+    """“2024年1月18日会议研究（党委常委会会议纪要〔2024〕2号），” ('' when not recorded: the letter
+    is then a draft that names what is missing, `decision.decision_gaps`)."""
+    from annex_tools.documents.decision import sec_gap
+
+    m = sec.meeting
+    if m is None or m.decided is None or sec_gap(inst, sec):
+        return ""
+    return f"{format_date(m.decided)}会议研究（{m.minutes.strip()}），"
 
 
 def _problem_rows(listed: list[Problem]) -> list[dict[str, Any]]:

@@ -35,11 +35,22 @@ def _count_text(secs: list[Secretary]) -> str:
     )
 
 
-def notice_gaps(st: Settings) -> list[str]:
-    """What a final 等次通报 would have to invent: its date (设置 通报日期)."""
-    if st.notice_date is None:
-        return ["设置“通报日期”未填写（成文日期不能取生成当天）"]
-    return []
+def notice_gaps(st: Settings, inst: Institute | None = None) -> list[str]:
+    """What a final 等次通报 would have to invent: its date (设置 通报日期) and the decisions
+    that fixed the grades it announces (会议 定等次会议日期 and 定等次会议纪要)."""
+    from annex_tools.documents.decision import decision_gaps
+
+    gaps = ["设置“通报日期”未填写（成文日期不能取生成当天）"] if st.notice_date is None else []
+    return gaps + (decision_gaps(inst, inst.secretaries) if inst is not None else [])
+
+
+def _decisions(inst: Institute, secs: list[Secretary]) -> str:
+    """“等次经党委常委会2024年1月18日会议（纪要）研究确定。” for the graded among `secs`;
+    '' when none is recorded (a final 通报 is then refused)."""
+    from annex_tools.documents.decision import decided_by
+
+    said = list(dict.fromkeys(d for d in (decided_by(inst, s) for s in secs if s.grade) if d))
+    return f"等次经{'、'.join(said)}研究确定。" if said else ""
 
 
 def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str, Any]:
@@ -71,9 +82,9 @@ def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str
         "addressee": st.notice_scope,
         "date": format_date(st.notice_date or today),
         "intro": notice.grade_notice_intro(st),
-        "second_text": "二级党组织书记" + _count_text(second),
+        "second_text": "二级党组织书记" + _count_text(second) + _decisions(inst, second),
         "second": _rows(second),
-        "branch_text": "在职党支部书记" + _count_text(branch),
+        "branch_text": "在职党支部书记" + _count_text(branch) + _decisions(inst, branch),
         "branch": _rows(branch),
         "closing": closing,
         "counts": {"second": len(second), "branch": len(branch), "weak": len(weak)},

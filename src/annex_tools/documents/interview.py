@@ -12,6 +12,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, unique_filenames
 from annex_tools.documents.annex1 import distinguishing
+from annex_tools.documents.decision import decided_by
 from annex_tools.documents.feedback import SERIOUS_MARK, body_label, is_serious
 from annex_tools.institute import Institute, Secretary
 
@@ -33,9 +34,10 @@ def plan_interview(inst: Institute, sec: Secretary, st: Settings) -> dict[str, A
         notice.EVALUATOR_SECOND_LEVEL if second else notice.EVALUATOR_BRANCH.format(body=body)
     )
     report_to = "党委组织部" if second else body
+    decided = decided_by(inst, sec)  # “党委常委会2024年1月18日会议（纪要）”, when recorded
     basis = (
-        f"{notice.INTERVIEW_RULE}经{evaluator}研究，{sec.name}同志{st.year}年度抓基层党建述职评议"
-        f"综合评价等次为“{sec.grade}”。"
+        f"{notice.INTERVIEW_RULE}经{decided or evaluator}研究，{sec.name}同志{st.year}年度抓基层党建"
+        f"述职评议综合评价等次为“{sec.grade}”。"
     )
     listed = [p for p in sec.problems if p.problem.strip()]
     problems = [

@@ -726,7 +726,7 @@ def make_grade_notice(
     run = start("notice", source, out, today, draft, force)
     pending = run.checked.result.pending if run.checked is not None else []
     gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
-    gaps += grade_notice.notice_gaps(run.wb.settings)
+    gaps += grade_notice.notice_gaps(run.wb.settings, run.inst)
     reasons = draft_reasons(run, draft, gaps, "等次通报")
     plan = grade_notice.plan_grade_notice(run.inst, run.wb.settings, today or dt.date.today())
 
@@ -755,16 +755,21 @@ def make_feedback(
     progress: Progress = _plain,
 ) -> Outputs:
     """评价意见反馈: one letter per graded secretary."""
+    from annex_tools.documents.decision import decision_gaps, sec_gap
+
     run = start("feedback", source, out, today, draft, force)
     graded = [s for s in run.inst.secretaries if s.grade]
+    reasons = draft_reasons(run, draft, decision_gaps(run.inst, graded), "评价意见反馈")
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     day = today or dt.date.today()
     for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Secretary)
         context = feedback.plan_feedback(run.inst, sec, run.wb.settings, day)
+        own = sec_gap(run.inst, sec)  # a letter names its own missing decision first
+        why = [own, *(r for r in reasons if r != own)] if own else reasons
         run.done.write(
             run.target / names[id(sec)],
-            partial(render_docx, "feedback.docx", context, draft=run.draft),
+            partial(render_docx, "feedback.docx", context, draft=run.draft, reasons=why),
         )
     run.done.save()
     return run.done
