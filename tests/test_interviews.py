@@ -91,7 +91,7 @@ def test_interviews_on_an_older_master_and_with_no_one_weak(tmp_path: Path) -> N
 @pytest.mark.parametrize("draft", [False, True])
 def test_a_master_with_errors_gives_no_record_unless_a_draft(tmp_path: Path, draft: bool) -> None:
     data = weak()
-    row_of(data, "grades", "述职编号", "S3")["主要成绩"] = ""  # grade.opinion-incomplete
+    row_of(data, "grades", "述职编号", "S3")["约谈提醒日期"] = "2024年1月32日"  # schema.bad-date
     master = new_workbook(tmp_path / "master.xlsx", data)
     out = tmp_path / "out"
     args = ["interviews", master, "--out", out, "--today", "2024-06-01"]

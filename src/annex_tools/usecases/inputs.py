@@ -151,11 +151,15 @@ ANNEX2 = Inputs(
     },
 )
 
+# the decision that fixed the grades, quoted by the letters, the 通报 and the 约谈记录
+DECISION = frozenset({"会议编号", "主办组织编号", "会议日期", "定等次会议日期", "定等次会议纪要"})
+
 FEEDBACK = Inputs(
     "评价意见反馈",
     {
         ORGS: frozenset({"组织编号", "组织名称", "组织类型", "上级组织编号"}),
-        SUBS: SUB_IDENTITY,
+        SUBS: SUB_IDENTITY | {"会议编号"},
+        MEETINGS: DECISION,
         GRADES: frozenset({"述职编号", "综合评价等次", "主要成绩", "不足之处", "反馈日期"}),
         RECTS: PROBLEMS,
     },
@@ -167,7 +171,8 @@ GRADE_NOTICE = Inputs(
     "等次通报",
     {
         ORGS: ORG_IDENTITY,
-        SUBS: SUB_IDENTITY,
+        SUBS: SUB_IDENTITY | {"会议编号"},
+        MEETINGS: DECISION,
         GRADES: frozenset({"述职编号", "综合评价等次"}),
     },
     frozenset(
@@ -190,6 +195,23 @@ BALLOTS = Inputs(
         MEETINGS: frozenset({"实到人数"}),
         GRADES: frozenset({"述职编号", "测评好票", "测评较好票", "测评一般票", "测评差票"}),
     },
+)
+
+def weak(inst: Institute) -> list[Secretary]:
+    return [s for s in inst.secretaries if s.grade in S.GRADES_INTERVIEW]
+
+
+INTERVIEWS = Inputs(
+    "约谈记录",
+    {
+        ORGS: frozenset({"组织编号", "组织名称", "组织类型", "上级组织编号"}),
+        SUBS: SUB_IDENTITY | {"会议编号"},
+        MEETINGS: DECISION,
+        GRADES: frozenset({"述职编号", "综合评价等次", "不足之处", "约谈提醒日期", "约谈人"}),
+        RECTS: PROBLEMS,
+    },
+    frozenset({K.K_YEAR}),
+    who=weak,
 )
 
 RECTIFICATIONS = Inputs(
@@ -220,6 +242,7 @@ BY_KIND: dict[str, Inputs] = {
     "notice": GRADE_NOTICE,
     "summary": SUMMARY,
     "ballots": BALLOTS,
+    "interviews": INTERVIEWS,
     "followup": RECTIFICATIONS,
     "hr": HR,
 }
