@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.master import ROW
@@ -141,11 +142,17 @@ def _frame(**cols: object) -> pd.DataFrame:
 def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
     """`frame` with each named column present: dates as datetimes (unreadable = NaT, already
     reported by the reader), texts as text. A sheet or column the master lacks gives empties."""
-    out = frame.copy()
+    out = frame[[c for c in (ROW, *dates, *texts) if c in frame]].copy()  # what steps reads
     for c in dates:
-        out[c] = pd.to_datetime(out[c], errors="coerce") if c in out else pd.NaT
+        if c not in out:
+            out[c] = pd.NaT
+        elif out[c].dtype.kind != "M":
+            out[c] = pd.to_datetime(out[c], errors="coerce")
     for c in texts:
-        out[c] = out[c].fillna("").astype(str) if c in out else ""
+        if c not in out:
+            out[c] = ""
+        elif out[c].dtype != object or infer_dtype(out[c], skipna=False) != "string":
+            out[c] = out[c].fillna("").astype(str)  # (text already, as read: kept as it is)
     return out
 
 
