@@ -211,10 +211,20 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
     ]  # fmt: skip
     first = min((m.date for m in committee if m.date), default=None)
     sched = schedule_at(inst.steps, asof) if inst.steps is not None else None
-    # 1. each 二级 report reaches the 组织部 before its secretary's own meeting (the rule's view)
-    sent_steps = sched.of(STEP_REPORT_SENT) if sched is not None else None
-    if sent_steps is not None and len(sent_steps) and sent_steps["due"].notna().any():
-        by_sid = inst.by_sid()
+    # 1. each 二级 report reaches the 组织部 before its secretary's own meeting, and each 党支部
+    # report by 党支部书记报告报送截止日期 when it is set (the rules' view: deadline.report-sent
+    # and deadline.branch-report-sent), one row per category
+    sent_all = sched.of(STEP_REPORT_SENT) if sched is not None else None
+    by_sid = inst.by_sid()
+    for category, item in (
+        (S.CAT_SECOND_LEVEL, "二级党组织书记述职报告报送党委组织部"),
+        (S.CAT_BRANCH, "党支部书记述职报告报送党委组织部"),
+    ):
+        if sent_all is None or not len(sent_all):
+            break
+        sent_steps = sent_all[sent_all["sid"].map(lambda x: by_sid[x].category) == category]
+        if not len(sent_steps) or not sent_steps["due"].notna().any():
+            continue
         secs = {v: [by_sid[s] for s in sent_steps.loc[sent_steps["verdict"] == v, "sid"]]
                 for v in (DONE, DONE_LATE, LATE, PENDING)}  # fmt: skip
         sent = secs[DONE] + secs[DONE_LATE]
@@ -232,10 +242,7 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
         last = max((s.sent for s in sent if s.sent), default=None)
         actual = f"{len(sent)}份已报送，最晚{format_date(last)}" if last else "未记录"
         due_text = format_date(due) if due else "各自述职会前" + f"{st.send_days}天"
-        rows.append(
-            {"item": "二级党组织书记述职报告报送党委组织部", "due": due_text,
-             "actual": actual, "verdict": verdict}
-        )  # fmt: skip
+        rows.append({"item": item, "due": due_text, "actual": actual, "verdict": verdict})
     # 2. the 党委's meeting by the year-end setting
     planned = st.committee_deadline
     if first is None:
