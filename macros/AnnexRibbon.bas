@@ -51,6 +51,14 @@ Public Sub OnMakeInterviews(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.make_interviews()"
 End Sub
 
+Public Sub OnMakeRectForms(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.make_rect_forms()"
+End Sub
+
+Public Sub OnImportRectProgress(control As IRibbonControl)
+    RunPython "import annex_tools.excel as ax; ax.import_rect_progress()"
+End Sub
+
 Public Sub OnImportBallots(control As IRibbonControl)
     RunPython "import annex_tools.excel as ax; ax.import_ballots()"
 End Sub

@@ -69,6 +69,7 @@ class Problem:
     status: str
     done: dt.date | None
     row: int
+    note: str = ""  # 进展说明: what the body reported on it
 
 
 @dataclass
@@ -332,6 +333,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 r["整改状态"],
                 _date(r["完成日期"]),
                 int(r[ROW]),
+                _text(r.get("进展说明")),
             )  # fmt: skip
         )
     secretaries: list[Secretary] = []

@@ -17,7 +17,7 @@ USE_CASES = {
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
     "check_environment", "make_grade_notice", "make_bundle", "make_progress",
-    "make_ballots", "import_ballots", "make_interviews", "clear_check_marks", "page_environment",
+    "make_ballots", "import_ballots", "make_interviews", "make_rect_forms", "import_rect_progress", "clear_check_marks", "page_environment",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).
 NO_USE_CASE = {"version", "clear_marks", "show_guide", "serve"}
@@ -31,6 +31,7 @@ TWINS = {
     "archive_opinions": "archive", "env_check": "doctor",
     "make_grade_notice": "notice-grades", "make_progress": "progress", "new_year": "new",
     "make_ballots": "ballots", "import_ballots": "import-ballots", "make_interviews": "interviews",
+    "make_rect_forms": "rectification-forms", "import_rect_progress": "import-rectifications",
 }  # fmt: skip
 # Below the use cases: an entry point never reaches into these itself.
 LOWER = ("annex_tools.workbook", "annex_tools.rules", "annex_tools.documents",
@@ -101,6 +102,7 @@ PAGE_TWINS = {
     "hr-export": "hr-export", "import-reports": "import-reports",
     "import-returns": "import-returns", "archive": "archive", "progress": "progress",
     "ballots": "ballots", "import-ballots": "import-ballots", "interviews": "interviews",
+    "rectification-forms": "rectification-forms", "import-rectifications": "import-rectifications",
     "clear-marks": "clear-marks", "new-year": "new",
 }  # fmt: skip
 # The page's own: 核对档案 (`archive verify`) and 环境检查 of the Python serving the page

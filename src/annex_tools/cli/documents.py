@@ -225,6 +225,24 @@ def interviews(
     )
 
 
+@app.command("rectification-forms")
+def rectification_forms(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    out_dir: OutFolderOpt = None,
+    today: TodayOpt = None,
+    draft: DraftOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """为每个有未完成整改的二级党组织生成整改进展表（.xlsx）：填写整改状态、完成日期和进展说明后交回，用 import-rectifications 导入。"""
+    from annex_tools.usecases.intake import make_rect_forms
+
+    report_outputs(
+        make_rect_forms(
+            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+        )
+    )
+
+
 @app.command("hr-export")
 def hr_export(
     workbook: Annotated[Path, typer.Argument(help="主表")],

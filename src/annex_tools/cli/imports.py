@@ -135,3 +135,20 @@ def import_ballots_cmd(
 
     r = import_ballots(workbook, files, confirm=lambda _: apply)
     raise typer.Exit(show_changes(r, apply, "测评统计表中的变化", BALLOT_HELD_BACK_KINDS))
+
+
+@app.command("import-rectifications")
+def import_rectifications_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表")],
+    files: Annotated[list[Path], typer.Argument(help="各二级党组织交回的整改进展表（.xlsx）")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
+    ] = False,
+    today: TodayOpt = None,
+) -> None:
+    """导入整改进展表：先列出整改状态、完成日期和进展说明的变化与冲突，加 --apply 才写入“整改”表。
+    每份表只能改本组织（及所属党支部）的整改项；与主表或另一份表不同的整行不写入；有未写入的内容时退出码为 1。"""
+    from annex_tools.usecases.intake import PROGRESS_HELD_BACK_KINDS, import_rect_progress
+
+    r = import_rect_progress(workbook, files, confirm=lambda _: apply, today=parse_today(today))
+    raise typer.Exit(show_changes(r, apply, "整改进展表中的变化", PROGRESS_HELD_BACK_KINDS))

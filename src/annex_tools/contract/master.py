@@ -17,6 +17,7 @@ from annex_tools.contract.settings import Settings
 REPORTS_INBOX = "述职报告"
 RETURNS_INBOX = "附件2回执"
 TALLIES_INBOX = "测评统计"  # filled 测评统计表 (.xlsx) for 导入测评统计
+PROGRESS_INBOX = "整改进展"  # filled 整改进展表 (.xlsx) for 导入整改进展
 
 ROW = "_row"  # the Excel row number of each data row
 

@@ -219,6 +219,8 @@ RECTIFICATIONS = Sheet(
         Column("核验情况", Kind.TEXT, False, width=24),
         # a problem carried from last year (问题来源 上年度问题): how it stood last year
         Column("上年度情况", Kind.TEXT, False, width=40, may_be_absent=True),
+        # what the body reports on the item (整改进展表, `import-rectifications`): done, evidence
+        Column("进展说明", Kind.TEXT, False, width=40, may_be_absent=True),
     ),
 )
 

@@ -296,6 +296,30 @@ def import_ballots(book: Any) -> str | None:
 
 
 @button
+def make_rect_forms(book: Any) -> str:
+    """整改进展表: one form per 二级党组织 with open rectifications."""
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    return files_message(IN.make_rect_forms(OpenBook(book).read(), None, _today(), draft=DS.AUTO))
+
+
+@button
+def import_rect_progress(book: Any) -> str | None:
+    """导入整改进展: every .xlsx in 整改进展/ beside the book; preview, then confirm."""
+    from annex_tools.usecases import intake as IN
+    from annex_tools.usecases.outputs import PROGRESS_INBOX
+
+    master = OpenBook(book)
+    files = _inbox(master.folder / PROGRESS_INBOX)
+    if not files:
+        return f"请把各二级党组织交回的整改进展表（.xlsx）放到文件夹\n{master.folder / PROGRESS_INBOX}\n再点击本按钮。"
+    asked: list[bool] = []
+    result = IN.import_rect_progress(master, files, _asking(book, asked), _today())
+    return returns_message(result, asked=bool(asked))
+
+
+@button
 def archive_opinions(book: Any) -> str:
     """人事档案归档: the saved master's opinions into 人事档案归档/ beside it (write-once)."""
     from annex_tools.archive import ArchiveError

@@ -214,6 +214,13 @@ INTERVIEWS = Inputs(
     who=weak,
 )
 
+RECT_FORMS = Inputs(
+    "整改进展表",
+    {ORGS: ORG_IDENTITY, SUBS: SUB_IDENTITY, RECTS: PROBLEMS | {"整改状态"}},
+    frozenset({K.K_YEAR}),
+    collects={RECTS: frozenset({"完成日期", "进展说明"})},
+)
+
 RECTIFICATIONS = Inputs(
     "整改跟踪台账",
     {
@@ -243,6 +250,7 @@ BY_KIND: dict[str, Inputs] = {
     "summary": SUMMARY,
     "ballots": BALLOTS,
     "interviews": INTERVIEWS,
+    "rect-forms": RECT_FORMS,
     "followup": RECTIFICATIONS,
     "hr": HR,
 }

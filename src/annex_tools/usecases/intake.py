@@ -1,5 +1,6 @@
 """What staff used to type by hand, as forms that go out and come back (issue 20): the
-现场测评表 and 测评统计表 per meeting, the 约谈记录 of each 一般/差 secretary. Each round trip is one use case for the CLI command and
+现场测评表 and 测评统计表 per meeting, the 约谈记录 of each 一般/差 secretary, the 整改进展表 per
+二级党组织. Each round trip is one use case for the CLI command and
 its ribbon button; what comes back goes through `documents.import_confirmed`, the same path as
 the Annex 2 returns."""
 
@@ -13,7 +14,9 @@ from pathlib import Path
 from annex_tools.contract.master import Progress, Workbook, no_progress
 from annex_tools.documents import ballots as B
 from annex_tools.documents import interview as IV
+from annex_tools.documents import rect_progress as RP
 from annex_tools.documents.ballots import BALLOT_HELD_BACK_KINDS  # noqa: F401  (the CLI reads it here)
+from annex_tools.documents.rect_progress import PROGRESS_HELD_BACK_KINDS  # noqa: F401
 from annex_tools.documents.render import render_docx
 from annex_tools.institute import Secretary
 from annex_tools.usecases.documents import (
@@ -102,5 +105,61 @@ def import_ballots(
 
     def plan(wb: Workbook) -> ReturnsResult:
         return plan_ballots(wb, files)
+
+    return import_confirmed(source, plan, confirm)
+
+
+def make_rect_forms(
+    source: Source,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    *,
+    draft: Draft = False,
+    force: bool = False,
+    progress: Progress = no_progress,
+) -> Outputs:
+    """整改进展表 (`rectification-forms` and the button): one workbook per 二级党组织 with open
+    rectifications, listing them with 整改状态, 完成日期 and 进展说明 to fill in."""
+    run = start("rect-forms", source, out, today, draft, force)
+    forms = RP.plan_forms(run.inst)
+    names = dict(zip((f.oid for f in forms), RP.form_filenames(forms), strict=True))
+    day = today or dt.date.today()
+    for form in progress(forms, "整改进展表"):
+        assert isinstance(form, RP.ProgressForm)
+        run.done.write(
+            run.target / names[form.oid], partial(RP.write_form, form, day, draft=run.draft)
+        )
+    run.done.save()
+    return run.done
+
+
+def plan_rect_progress(workbook: Source, files: list[Path], today: dt.date) -> ReturnsResult:
+    wb, inst = load(workbook)
+    forms, errors = [], []
+    for f in files:
+        if wb.path is not None and Path(f).exists() and Path(f).resolve() == wb.path.resolve():
+            errors.append(f"“{f}”是主表本身，不是交回的整改进展表，未导入")
+            continue
+        try:
+            forms.append(RP.read_form(f, today))
+        except RP.FormError as exc:
+            errors.append(str(exc))
+    plan = RP.plan_progress_changes(inst, forms, wb.has("rects", RP.NOTE))
+    return ReturnsResult(plan.changes, errors + plan.refused)
+
+
+def import_rect_progress(
+    source: Path | str | Master,
+    files: list[Path],
+    confirm: Callable[[ReturnsResult], bool],
+    today: dt.date | None = None,
+) -> ReturnsResult:
+    """导入整改进展 (`import-rectifications` and the button): 整改状态, 完成日期 and 进展说明 from
+    the filled 整改进展表, each body's file only for its own items; shown first, written when
+    `confirm` says so; conflicts never written."""
+    day = today or dt.date.today()
+
+    def plan(wb: Workbook) -> ReturnsResult:
+        return plan_rect_progress(wb, files, day)
 
     return import_confirmed(source, plan, confirm)

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annex_tools.contract.errors import OutputError, TemplateError
-from annex_tools.contract.master import REPORTS_INBOX, RETURNS_INBOX, TALLIES_INBOX  # noqa: F401
+from annex_tools.contract.master import (  # noqa: F401
+    PROGRESS_INBOX,
+    REPORTS_INBOX,
+    RETURNS_INBOX,
+    TALLIES_INBOX,
+)
 from annex_tools.resources import FONTS_CONF
 
 # ---- what each output is called, decided once for the CLI and the buttons --------------------
@@ -51,6 +56,7 @@ KINDS: dict[str, OutputKind] = {
         OutputKind("archive", "人事档案归档", "人事档案归档", True),  # one bag per year inside
         OutputKind("ballots", "现场测评表和测评统计表", "{year}年度现场测评表", True),
         OutputKind("interviews", "约谈记录", "{year}年度约谈记录", True),
+        OutputKind("rect-forms", "整改进展表", "{year}年度整改进展表", True),
     )
 }
 

@@ -33,13 +33,19 @@ from flask import Flask, abort, jsonify, render_template, request, send_file
 from annex_tools import __version__
 from annex_tools.contract.errors import USER_ERRORS, MasterHasErrors
 from annex_tools.contract.findings import SEVERITY_ZH, Finding
-from annex_tools.usecases.outputs import REPORTS_INBOX, RETURNS_INBOX, TALLIES_INBOX
+from annex_tools.usecases.outputs import (
+    PROGRESS_INBOX,
+    REPORTS_INBOX,
+    RETURNS_INBOX,
+    TALLIES_INBOX,
+)
 
 MAX_UPLOAD = 20 * 1024 * 1024  # one request's body: a few returns or reports
 UPLOAD_KINDS = {
     "returns": (RETURNS_INBOX, ".xlsx"),
     "reports": (REPORTS_INBOX, ".docx"),
     "tallies": (TALLIES_INBOX, ".xlsx"),  # filled 测评统计表
+    "progress": (PROGRESS_INBOX, ".xlsx"),  # filled 整改进展表
 }  # inboxes
 MASTER_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -207,6 +213,23 @@ def change_rows(changes: list[Any]) -> list[dict[str, Any]]:
          "applies": bool(c.applies)}
         for c in changes
     ]  # fmt: skip
+
+
+def changes_result(r: Any, wanted: str, what: str, names: list[str]) -> dict[str, Any]:
+    """A returned form's preview or what was written, for the page (the same words for each)."""
+    rows = change_rows(r.changes)
+    conflicts = sum(not c["applies"] for c in rows)
+    if r.confirmed:
+        message = f"已写入 {r.applied} 项；{conflicts} 项冲突或无法对应，未写入，请核实后手工处理。"
+    elif wanted:
+        message = f"{what}或主表在预览后有了变化，未写入。请重新预览。"
+    else:
+        message = f"共 {len(rows) - conflicts} 项可写入、{conflicts} 项冲突或无法对应（还没有写入）。核对下表后点“确认写入”。"
+    pending = any(c["applies"] for c in rows) and not r.confirmed
+    return {
+        "message": message, "changes": rows, "errors": r.errors,
+        "files_read": names, "confirm": digest(rows) if pending else "",
+    }  # fmt: skip
 
 
 def inbox_files(master: Path, inbox: str, suffix: str) -> list[Path]:
@@ -427,6 +450,34 @@ def make_interviews(run: Run) -> dict[str, Any]:
 
     done = IN.make_interviews(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
+
+
+@action("rectification-forms", "整改进展表")
+def make_rect_forms(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import documents as DS
+    from annex_tools.usecases import intake as IN
+
+    done = IN.make_rect_forms(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    return outputs_result(run, done)
+
+
+@action("import-rectifications", "导入整改进展", writes=True)
+def import_rect_progress(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import intake as IN
+
+    wanted = run.form.get("apply", "")
+    if wanted:
+        refuse_if_open(run.master)
+    files = inbox_files(run.master, *UPLOAD_KINDS["progress"])
+    if not files:
+        raise Refused(
+            f"“{UPLOAD_KINDS['progress'][0]}”文件夹中没有整改进展表：请先上传各二级党组织交回的整改进展表（.xlsx）。"
+        )
+    r = IN.import_rect_progress(
+        run.master, files, lambda result: digest(change_rows(result.changes)) == wanted,
+        run.today,
+    )  # fmt: skip
+    return changes_result(r, wanted, "整改进展表", [p.name for p in files])
 
 
 @action("import-ballots", "导入测评统计", writes=True)

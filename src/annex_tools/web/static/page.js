@@ -77,6 +77,7 @@
       if (action === "import-returns") await upload("returns", master);
       if (action === "import-reports") await upload("reports", master);
       if (action === "import-ballots") await upload("tallies", master);
+      if (action === "import-rectifications") await upload("progress", master);
       const form = Object.assign({ master: master }, extra || {});
       if (action === "check" && $("#write").checked) form.write = "1";
       let job = await api("run/" + action, {
