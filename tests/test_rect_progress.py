@@ -206,3 +206,37 @@ def test_the_buttons_make_the_forms_and_import_them_from_the_inbox(
     fill(out / G1, inbox / G1, {8: ("已完成", dt.date(2024, 2, 20), "见会议记录")})
     excel.import_rect_progress()
     assert "已写入" in str(book.app.alerts[-1]["prompt"]), book.app.alerts[-1]
+
+
+@pytest.mark.skipif(
+    not __import__("page_helpers").have_browser(), reason="chromium and chromedriver"
+)
+def test_the_page_makes_the_forms_previews_a_return_then_writes(tmp_path: Path) -> None:
+    from page_helpers import chromium, click_and_wait, pick, served, wait_done
+    from selenium.webdriver.common.by import By
+
+    folder = tmp_path / "述职评议"
+    folder.mkdir()
+    master = new_workbook(folder / "master.xlsx", open_items())
+    with served(folder) as url, chromium(tmp_path / "downloads") as driver:
+        driver.get(url)
+        pick(driver, "master.xlsx")
+        message, error = click_and_wait(driver, "rectification-forms")
+        assert error == "" and "整改进展表" in message, (message, error)
+        made = folder / "2023年度整改进展表" / G1
+        returned = fill(made, tmp_path / G1, {
+            7: ("未开始", None, ""),  # moved back: a conflict, not written
+            8: ("已完成", dt.date(2024, 2, 20), "见会议记录"),
+        })  # fmt: skip
+        before = master.read_bytes()
+        driver.find_element(By.ID, "upload-progress").send_keys(str(returned))
+        message, error = click_and_wait(driver, "import-rectifications")
+        assert error == "" and "还没有写入" in message, (message, error)
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#changes tbody tr")]
+        assert any("进展冲突" in t for t in rows) and any("整改进展" in t for t in rows), rows
+        assert master.read_bytes() == before and (folder / "整改进展" / G1).is_file()
+        driver.find_element(By.ID, "confirm").click()
+        message, error = wait_done(driver)
+        assert error == "" and message.startswith("已写入 1 项"), (message, error)
+    got = rects_of(master)
+    assert got["R3"][:2] == ("已完成", dt.date(2024, 2, 20)) and got["R1"][0] == "整改中"
