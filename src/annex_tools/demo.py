@@ -868,6 +868,14 @@ def _reporters(
                 if grade in S.GRADES_INTERVIEW
                 else None,
                 "反馈日期": mdate + dt.timedelta(days=3),
+                # who held the 约谈 (the 约谈记录 prints it): a leader of the grading body
+                "约谈人": (
+                    f"院领导 {leaders[0]}"
+                    if second
+                    else f"{by_id[parent]['书记姓名']}（党总支书记）"
+                )
+                if grade in S.GRADES_INTERVIEW
+                else None,
             }
         )
         rng.sample(PROBLEMS, 2)

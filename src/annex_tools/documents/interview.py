@@ -42,7 +42,11 @@ def plan_interview(inst: Institute, sec: Secretary, st: Settings) -> dict[str, A
     listed = [p for p in sec.problems if p.problem.strip()]
     problems = [
         f"{i}. {p.problem.strip().removeprefix(SERIOUS_MARK).strip()}"
-        + (f"（整改措施：{p.measure}" if p.measure else "（整改措施：待本人提出")
+        + (
+            f"（整改措施：{p.measure.strip().rstrip('。；;')}"
+            if p.measure
+            else "（整改措施：待本人提出"
+        )
         + (f"；整改时限：{format_date(p.deadline)}）" if p.deadline else "）")
         for i, p in enumerate(listed, start=1)
     ]
