@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import D
+from cli_helpers import annex, check_json
 from docx import Document
 
 from annex_tools.demo import make_demo
@@ -185,3 +186,57 @@ def test_an_item_left_undone_is_late_from_the_day_after_its_day(
     assert len(late) == 1 and name in late[0].message
     run = make_progress(master, BRANCHES_DONE + dt.timedelta(days=1), tmp_path / "p")
     assert [n.name for n in run.plan.notices] == [name]
+
+
+def _headers_say_draft(path: Path) -> list[bool]:
+    doc = Document(str(path))
+    return ["草稿" in "".join(p.text for p in s.header.paragraphs) for s in doc.sections]
+
+
+def test_a_new_year_through_the_cli(demo: Path, tmp_path: Path) -> None:
+    """A new user at the start of a year: `new --from` last year's master, then in November the
+    generators whose inputs exist run from the command line, final; the summary is refused,
+    naming what the year still lacks, and its --draft says 草稿 on every page and lists them."""
+    master = tmp_path / "2024.xlsx"
+    assert annex("new", master, "--from", demo).returncode == 0
+    code, report = check_json(master, "2024-11-15")
+    assert code == 0 and report["errors"] == 0 and report["pending"]
+    day = "--today=2024-11-15"
+    for command in ("templates", "annex2"):
+        proc = annex(command, master, "--out", tmp_path / command, day)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "草稿" not in proc.stdout and "另有" not in proc.stdout
+    templates = sorted((tmp_path / "templates").glob("*.docx"))
+    assert len(templates) == 50 and not any(_headers_say_draft(templates[0]))
+    proc = annex("summary", master, "--out", tmp_path / "s.docx", day)
+    assert proc.returncode == 1 and "尚未完成：召开述职评议会，50项" in proc.stderr, proc.stderr
+    assert not (tmp_path / "s.docx").exists()
+    proc = annex("summary", master, "--out", tmp_path / "s.docx", day, "--draft")
+    assert proc.returncode == 0 and "尚未完成：评定综合评价等次" in proc.stdout, proc.stderr
+    assert all(_headers_say_draft(tmp_path / "s.docx"))
+    text = "\n".join(p.text for p in Document(str(tmp_path / "s.docx")).paragraphs[:40])
+    assert "草稿说明" in text and "尚未完成：述职报告报送党委组织部" in text
+    proc = annex("templates", master, "--out", tmp_path / "td", day, "--draft")
+    assert proc.returncode == 0
+    assert all(all(_headers_say_draft(p)) for p in (tmp_path / "td").glob("*.docx"))
+
+
+def test_the_demo_with_its_mistakes_through_the_cli(tmp_path: Path) -> None:
+    """The demo's planted mistakes are in the reports, meetings, grades and rectifications:
+    the templates, Annex 2 and the ballots are made (final), saying the master has errors
+    elsewhere; the feedback letters, the grade notice and the summary refuse, naming where."""
+    master = make_demo(tmp_path / "demo").workbook
+    day = "--today=2024-07-01"
+    for command in ("templates", "annex2", "ballots"):
+        proc = annex(command, master, "--out", tmp_path / command, day)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "主表另有" in proc.stdout and "未影响本次生成" in proc.stdout
+    for command, where in (
+        ("feedback", "“评议”表“反馈日期”列"),
+        ("notice-grades", "“评议”表“综合评价等次”列"),
+        ("summary", "“会议”表“实到人数”列"),
+    ):
+        out = tmp_path / (command if command == "feedback" else f"{command}.docx")
+        proc = annex(command, master, "--out", out, day)
+        assert proc.returncode == 1 and where in proc.stderr, (command, proc.stderr)
+        assert "加 --draft 生成" in proc.stderr
