@@ -128,7 +128,8 @@ def test_progress_and_the_generators_run_on_each_day(
 ) -> None:
     """Each generator runs on the day its inputs exist, final (no 草稿): the templates and
     Annex 2 from November (Annex 2's forms with blank grades until the meetings), the feedback
-    letters for those graded so far; the summary needs the year: before 1月底 it is refused as
+    letters for those graded so far (once the decision fixing their grades is recorded; a
+    draft before); the summary needs the year: before 1月底 it is refused as
     final and its draft lists, on its first page, what the year still lacks."""
     from annex_tools.contract.errors import DocumentIncomplete
     from annex_tools.usecases import documents as DS
@@ -146,7 +147,12 @@ def test_progress_and_the_generators_run_on_each_day(
             make_ballots(master, out / "b", day),
         ):
             assert made.written and not made.drafted and not made.others, day
-        letters.append(len(DS.make_feedback(master, out / "fb", day).written))
+        try:
+            letters.append(len(DS.make_feedback(master, out / "fb", day).written))
+        except DocumentIncomplete as exc:  # graded at a meeting, the 党总支's decision to come
+            assert "定等次会议日期" in str(exc) and day < REVIEW_DUE, (day, exc)
+            assert DS.make_feedback(master, out / "fb", day, draft=True).written
+            letters.append(0)
         if day < REVIEW_DUE:
             with pytest.raises(DocumentIncomplete, match="尚未完成"):
                 DS.make_summary(master, out / "s.docx", day)
@@ -161,7 +167,7 @@ def test_progress_and_the_generators_run_on_each_day(
             assert not any("草稿" in s.header.paragraphs[0].text for s in doc.sections)
     assert seen[0]["done"] < seen[-1]["done"]
     # no letter before the first meeting; one for every graded secretary by 1月底
-    assert letters[0] == 0 and letters == sorted(letters) and letters[-1] == 50
+    assert letters[0] == 0 and letters[-2] == letters[-1] == 50
     # a grade exists only after its meeting: Annex 2 in November has blank grade cells
     sheet = openpyxl.load_workbook(next((tmp_path / str(NOVEMBER) / "a2").glob("*.xlsx"))).active
     assert not any(c.value in ("好", "较好", "一般", "差") for r in sheet.iter_rows() for c in r)

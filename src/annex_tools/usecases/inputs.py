@@ -101,6 +101,7 @@ class Inputs:
 def _rows_of(secs: list[Secretary], inst: Institute) -> tuple[dict[str, set[int]], set[str]]:
     """The rows that are these people's on each sheet, and the names of their evaluating bodies."""
     rows: dict[str, set[int]] = {ORGS: set(), SUBS: set(), GRADES: set(), RECTS: set()}
+    rows[MEETINGS] = {s.meeting.row for s in secs if s.meeting is not None and s.meeting.row}
     bodies: set[str] = set()
     for s in secs:
         rows[SUBS].add(s.sub_row)
