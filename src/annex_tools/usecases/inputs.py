@@ -153,7 +153,7 @@ ANNEX2 = Inputs(
 )
 
 # the decision that fixed the grades, quoted by the letters, the 通报 and the 约谈记录
-DECISION = frozenset({"会议编号", "主办组织编号", "会议日期", "定等次会议日期", "定等次会议纪要"})
+DECISION = frozenset({"会议编号", "定等次会议日期", "定等次会议纪要"})
 
 FEEDBACK = Inputs(
     "评价意见反馈",
