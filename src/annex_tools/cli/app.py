@@ -8,18 +8,18 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.errors import USER_ERRORS
 from annex_tools.contract.findings import SEVERITY_ZH, Finding, Severity
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from annex_tools.usecases.outputs import Outputs
 
 
@@ -31,21 +31,53 @@ app = typer.Typer(
 )
 
 
+class _LazyConsole:
+    """A rich Console made when first used: importing rich costs a tenth of a second that
+    `--help`, `check --json` and a command's usage error do not need."""
+
+    def __init__(self, **options: object) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            console = Console(**self._options)  # type: ignore[arg-type]
+            if not console.is_terminal:  # a log or a pipe: whole lines, never cut at 80 columns
+                console.soft_wrap = True
+                if not os.environ.get("COLUMNS"):
+                    console.width = 4000
+            self._console = console
+        return self._console
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._made(), name)
+
+    def __enter__(self) -> Console:
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._made().__exit__(*exc)
+
+
+def real(console: Console) -> Console:
+    """The rich Console itself, for rich's own machinery (a progress bar holds it)."""
+    return console._made() if isinstance(console, _LazyConsole) else console
+
+
 # markup off: names, paths and messages from the data print as they are ("报告[v2].docx" keeps
 # its brackets); the few styled words below are Text with a style.
-out = Console(highlight=False, soft_wrap=False, markup=False)
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=False, markup=False))
 
 
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-for _console in (out, err):
-    if not _console.is_terminal:  # a log or a pipe: whole lines, never cut at 80 columns
-        _console.soft_wrap = True
-        if not os.environ.get("COLUMNS"):
-            _console.width = 4000
+err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False))
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
     """A line of plain text and (text, style) pieces."""
+    from rich.text import Text
+
     return Text.assemble(*parts)
 
 
@@ -88,6 +120,8 @@ def render_findings(
     """The findings as tables, at most `limit` rows per severity (a broken master can have tens
     of thousands, and laying out a table of them takes minutes and gigabytes); what is left
     out is counted, with where to see all of it."""
+    from rich.table import Table
+
     left_out = 0
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         group = [f for f in findings if f.severity is severity]
@@ -170,7 +204,7 @@ def report_outputs(done: Outputs) -> None:
 def with_progress(items: Iterable[object], label: str) -> Iterable[object]:
     from rich.progress import track
 
-    return track(list(items), description=label, console=err, transient=True)
+    return track(list(items), description=label, console=real(err), transient=True)
 
 
 def list_files(title: str, paths: list[Path]) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from annex_tools.cli.app import (
     EXIT_CANNOT_RUN,
@@ -91,6 +90,8 @@ def show_changes(
     for e in r.errors:
         err.print(e, style="red")
     if r.changes:
+        from rich.table import Table
+
         table = Table(title=title)
         for h in ("类型", "文件", "行", "书记", "内容"):
             table.add_column(h, overflow="fold")

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from annex_tools.cli.app import (
     EXIT_FINDINGS,
@@ -103,12 +101,16 @@ def check(
 
 
 @app.command("clear-marks")
-def clear_marks_cmd(workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")]) -> None:
+def clear_marks_cmd(
+    workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")],
+) -> None:
     """清除标记：去掉上次全面校验（check --write）的标色和批注，清空“校验结果”表（先备份）。"""
     from annex_tools.usecases.check import clear_check_marks
 
     cleared, backup = clear_check_marks(workbook)
-    out.print(f"已清除 {cleared} 个单元格的标记和“{S.RESULTS_SHEET}”表的内容；原文件已备份到 {backup}")
+    out.print(
+        f"已清除 {cleared} 个单元格的标记和“{S.RESULTS_SHEET}”表的内容；原文件已备份到 {backup}"
+    )
 
 
 def _part_cell(words: int | None, share: float | None) -> str:
@@ -160,6 +162,9 @@ def analyze(
 
 
 def _render_analyses(results: list[AnalyzeResult], explain: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from annex_tools.analysis import PART_ZH
 
     table = Table(title="述职报告分析")
