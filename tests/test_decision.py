@@ -61,7 +61,10 @@ def test_the_grade_notice_quotes_each_decision_and_refuses_without_one(tmp_path:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = text_of(target)
     assert "等次经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究确定。" in text
-    assert "等次经示例党总支委员会2024年1月12日会议（示例党总支委员会会议纪要〔2024〕1号）研究确定。" in text
+    assert (
+        "等次经示例党总支委员会2024年1月12日会议（示例党总支委员会会议纪要〔2024〕1号）研究确定。"
+        in text
+    )
     master = new_workbook(tmp_path / "u.xlsx", undecided("M0"), settings=NOTICE)
     proc = annex("notice-grades", master, "--out", tmp_path / "u.docx", "--today", "2024-06-01")
     assert proc.returncode != 0 and "会议M0" in proc.stdout + proc.stderr
@@ -79,7 +82,10 @@ def test_the_archive_quotes_the_decision_or_files_no_one(tmp_path: Path, recorde
     if recorded:
         assert len(opinions) == 2  # the two 二级党组织书记
         text = text_of(opinions[0])
-        assert "综合评价等次经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究确定。" in text
+        assert (
+            "综合评价等次经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究确定。"
+            in text
+        )
     else:
         assert opinions == []
         assert proc.stdout.count("未填写“定等次会议日期”和“定等次会议纪要”") == 2, proc.stdout

@@ -63,7 +63,10 @@ def test_interviews_through_the_cli_one_record_per_weak_secretary(tmp_path: Path
     assert "报示例党总支" in whole and "追责问责" not in whole
     assert "草稿" not in raw
     second = text_of(out / "安保后勤直属党支部-丙三-约谈记录.docx")
-    assert "经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究" in second and "主体责任落实不到位" in second
+    assert (
+        "经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究" in second
+        and "主体责任落实不到位" in second
+    )
     assert "【严重】" not in second and "严肃追责问责" in second  # 差
     assert "约谈人：＿＿" in second  # not in the master: a line to fill by hand
     assert "2024年1月26日" in second

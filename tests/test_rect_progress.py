@@ -110,7 +110,9 @@ def test_the_round_trip_through_the_cli_writes_only_with_apply(forms, tmp_path: 
     again = annex("import-rectifications", master, filled, "--apply", "--today", TODAY)
     assert again.returncode == 0 and "已写入 0 项变化" in again.stdout, again.stdout
     # the next round: the note goes on; a note that rewrites the master's is held back
-    more = fill(out / G1, tmp_path / "more.xlsx", {9: ("整改中", None, "已制定整改方案；3月已完成一半")})
+    more = fill(
+        out / G1, tmp_path / "more.xlsx", {9: ("整改中", None, "已制定整改方案；3月已完成一半")}
+    )
     r = plan_rect_progress(master, [more], DAY)
     assert [(c.kind, c.applies) for c in r.changes if "R4" in c.detail] == [("整改进展", True)]
     other = fill(out / G1, tmp_path / "other.xlsx", {9: ("整改中", None, "另起一段")})
@@ -151,7 +153,9 @@ def test_hostile_forms_change_nothing_they_should_not(forms, tmp_path: Path) -> 
     r = plan_rect_progress(master, [a, b], DAY)
     assert [c.kind for c in r.changes] == ["回执之间冲突", "回执之间冲突"]
     # a form of no 二级党组织 (a branch's id), and not a form at all: refused whole
-    branch = fill(out / G1, tmp_path / "branch.xlsx", {8: ("已完成", dt.date(2024, 2, 20), "")}, B2="B1")
+    branch = fill(
+        out / G1, tmp_path / "branch.xlsx", {8: ("已完成", dt.date(2024, 2, 20), "")}, B2="B1"
+    )
     r = plan_rect_progress(master, [branch], DAY)
     assert r.changes == [] and "组织编号“B1”不是主表中的二级党组织，整份未导入" in r.errors[0]
     (tmp_path / "x.xlsx").write_bytes(b"not a workbook")
@@ -169,7 +173,9 @@ def test_a_different_completion_day_is_a_conflict_and_an_older_master_keeps_its_
 ) -> None:
     master, out = forms
     first = fill(out / G1, tmp_path / "first.xlsx", {8: ("已完成", dt.date(2024, 2, 20), "")})
-    assert annex("import-rectifications", master, first, "--apply", "--today", TODAY).returncode == 0
+    assert (
+        annex("import-rectifications", master, first, "--apply", "--today", TODAY).returncode == 0
+    )
     second = fill(out / G1, tmp_path / "second.xlsx", {8: ("已完成", dt.date(2024, 2, 22), "")})
     r = plan_rect_progress(master, [second], DAY)
     assert [c.kind for c in r.changes] == ["进展冲突"]
@@ -240,3 +246,35 @@ def test_the_page_makes_the_forms_previews_a_return_then_writes(tmp_path: Path) 
         assert error == "" and message.startswith("已写入 1 项"), (message, error)
     got = rects_of(master)
     assert got["R3"][:2] == ("已完成", dt.date(2024, 2, 20)) and got["R1"][0] == "整改中"
+
+
+def test_the_import_button_writes_nothing_when_the_dialog_is_cancelled(
+    forms, tmp_path: Path, monkeypatch
+) -> None:
+    from fake_xlwings import App, Book
+
+    from annex_tools import excel
+
+    master, out = forms
+    inbox = tmp_path / "整改进展"
+    inbox.mkdir()
+    fill(out / G1, inbox / G1, {8: ("已完成", dt.date(2024, 2, 20), "见会议记录")})
+    book = Book(master, App(answer="cancel"))
+    monkeypatch.setattr(excel.adapter, "calling_book", lambda: book)
+    monkeypatch.setattr("annex_tools.excel.buttons._today", lambda: DAY)
+    excel.import_rect_progress()
+    asked = [a for a in book.app.alerts if a["buttons"] == "ok_cancel"]
+    assert len(asked) == 1 and "R3" in asked[0]["prompt"], book.app.alerts
+    assert book.app.alerts[-1]["prompt"] == "已取消，主表未修改。"
+    assert status_in_book(book, "R3") == "整改中"
+    book.app.answer = "ok"
+    excel.import_rect_progress()
+    assert status_in_book(book, "R3") == "已完成"
+
+
+def status_in_book(book, rid: str) -> object:  # type: ignore[no-untyped-def]
+    ws = book.xl["整改"]
+    h = [c.value for c in ws[1]]
+    return next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == rid)[
+        h.index("整改状态")
+    ]
