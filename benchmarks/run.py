@@ -12,14 +12,20 @@
 | PDF/A (archive)           | one LibreOffice call for the batch    | one LibreOffice call per file                     |
 | check, whole process      | `annex-tools check` incl. start-up    | —                                                 |
 
-Each is the median of several runs; peak memory is the child process's maximum resident set,
-each measurement running in a fresh process. Prints a table and writes it as JSON. Not a test.
+Each ratio divides by the floor measured in the same run, the two run turn about (ours, floor,
+ours, floor ...) so a busy machine slows both alike. Each row gives the median and the minimum of
+its runs; peak memory is the child process's maximum resident set, each measurement running in a
+fresh process. Also measured: `annex-tools --help` and `annex-tools check` as whole processes
+(start-up included, with their peak memory), and `check` stage by stage and rule by rule (the
+slowest ten rules at each scale). The load average is printed before and after: on a shared
+machine compare ratios, not seconds. Prints tables and writes them as JSON. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -60,6 +66,46 @@ def op_check(path: str):  # type: ignore[no-untyped-def]
     from annex_tools.usecases.check import check
 
     return lambda: check(path, dt.date.fromisoformat(TODAY))
+
+
+def op_check_stages(path: str):  # type: ignore[no-untyped-def]
+    """`check` stage by stage (read, joins and schedule, report facts, rules) and rule by rule;
+    the work prints its seconds as JSON on a line of its own."""
+    import datetime as dt
+    import json as js
+    from functools import partial
+
+    import pandas as pd
+
+    from annex_tools.analysis import analyze_file
+    from annex_tools.rules import RULES, Context
+    from annex_tools.rules.base import applies
+    from annex_tools.usecases.check import report_facts
+    from annex_tools.workbook.reader import read_workbook
+
+    today = dt.date.fromisoformat(TODAY)
+
+    def work() -> None:
+        t0 = time.perf_counter()
+        wb = read_workbook(path)
+        t1 = time.perf_counter()
+        ctx = Context(wb, today, reports=pd.DataFrame())
+        t2 = time.perf_counter()
+        analyze = partial(analyze_file, mandatory=wb.settings.mandatory_keys)
+        ctx.reports, _ = report_facts(ctx.subs, wb.folder, analyze)
+        t3 = time.perf_counter()
+        rules: dict[str, float] = {}
+        for r in RULES:
+            if applies(ctx, r):
+                start = time.perf_counter()
+                r.fn(ctx)
+                key = f"{r.code} ({r.fn.__name__})"
+                rules[key] = rules.get(key, 0.0) + time.perf_counter() - start
+        t4 = time.perf_counter()
+        stages = {"read": t1 - t0, "context": t2 - t1, "report facts": t3 - t2, "rules": t4 - t3}
+        print("STAGES " + js.dumps({"stages": stages, "rules": rules}, ensure_ascii=False))
+
+    return work
 
 
 def op_annex2(path: str, out: str):  # type: ignore[no-untyped-def]
@@ -197,6 +243,7 @@ OPS = {
     for f in (
         op_floor_read,
         op_check,
+        op_check_stages,
         op_annex2,
         op_annex2_write,
         op_annex2_render,
@@ -207,16 +254,29 @@ OPS = {
 }
 
 
-def child(op: str, *args: str) -> tuple[float, int]:
-    """Run one operation in a fresh process: (seconds of the work itself, peak RSS in MB)."""
+def child(op: str, *args: str, lines: list[str] | None = None) -> tuple[float, int]:
+    """Run one operation in a fresh process: (seconds of the work itself, peak RSS in MB). The
+    lines the work printed go into `lines`."""
     code = (
         f"import sys, time, resource; sys.path.insert(0, {str(HERE)!r}); import run as R; "
         f"work = R.OPS[{op!r}](*{args!r}); t = time.perf_counter(); work(); d = time.perf_counter() - t; "
         "print(d, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, rss = out.stdout.split()[-2:]
+    printed = out.stdout.strip().splitlines()
+    if lines is not None:
+        lines += printed[:-1]
+    seconds, rss = printed[-1].split()
     return float(seconds), int(rss) // 1024
+
+
+def summary(samples: list[float], peaks: list[int]) -> dict[str, float]:
+    return {
+        "seconds": statistics.median(samples),
+        "min_s": min(samples),
+        "runs": len(samples),
+        "peak_mb": max(peaks),
+    }
 
 
 def measure(op: str, args: tuple[str, ...], runs: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -227,7 +287,31 @@ def measure(op: str, args: tuple[str, ...], runs: int, before=None) -> dict[str,
         s, m = child(op, *args)
         samples.append(s)
         peaks.append(m)
-    return {"seconds": statistics.median(samples), "peak_mb": max(peaks)}
+    return summary(samples, peaks)
+
+
+def process(argv: list[str], runs: int) -> dict[str, float]:
+    """A whole command as the user runs it, start-up included: wall seconds (median and
+    minimum) and the peak resident memory of that process alone. GNU time starts it when
+    installed (a process forked from this one would count this one's memory in its peak)."""
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    samples, peaks = [], []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+            wrapped = [gnu_time, "-f", "%M", "-o", report.name, *argv] if gnu_time else argv
+            start = time.perf_counter()
+            proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, _, usage = os.wait4(proc.pid, 0)
+            samples.append(time.perf_counter() - start)
+            proc.returncode = 0  # reaped above
+            kb = int(report.read().split()[-1]) if gnu_time else usage.ru_maxrss
+        peaks.append(kb // 1024)
+    return summary(samples, peaks)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
 def measure_pair(
@@ -245,8 +329,7 @@ def measure_pair(
                 before()
             into.append(child(op, *args))
     return tuple(  # type: ignore[return-value]
-        {"seconds": statistics.median(s for s, _ in x), "peak_mb": max(m for _, m in x)}
-        for x in (a, b)
+        summary([s for s, _ in x], [m for _, m in x]) for x in (a, b)
     )
 
 
@@ -270,14 +353,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", default="institute,large,city")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--city-runs", type=int, default=3, help="runs at city scale (each ~10 s)")
     ap.add_argument("--pdf-files", type=int, default=10)
     ap.add_argument("--json", type=Path, default=HERE / "results.json")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "annex-bench")
-    ap.add_argument("--only", default="check,annex2,analysis,pdf", help="which measurements")
+    ap.add_argument(
+        "--only", default="startup,check,rules,annex2,analysis,pdf", help="which measurements"
+    )
     args = ap.parse_args()
     only = set(args.only.split(","))
     scales = [s for s in args.scales.split(",") if s]
     rows: list[dict[str, object]] = []
+    stages: dict[str, object] = {}
+    loads = [load()]
+    print(f"{platform.python_version()}, {loads[0]}")
 
     def add(
         name: str,
@@ -287,23 +376,60 @@ def main() -> None:
         unit: str = "",
     ) -> None:
         ratio = ours["seconds"] / floor["seconds"] if floor else None
-        rows.append({"what": name, "scale": scale, "ours_s": ours["seconds"], "floor_s": floor["seconds"] if floor else None,
-                     "ratio": ratio, "peak_mb": ours["peak_mb"], "unit": unit})  # fmt: skip
-        print(f"{name:<22}{scale:<11}{ours['seconds']:>10.4f}{(floor or {}).get('seconds', float('nan')):>10.4f}"
-              f"{(ratio or float('nan')):>8.2f}{ours['peak_mb']:>9.0f}", flush=True)  # fmt: skip
+        ratio_min = ours["min_s"] / floor["min_s"] if floor else None
+        rows.append({"what": name, "scale": scale, "ours_s": ours["seconds"], "ours_min_s": ours["min_s"],
+                     "floor_s": floor["seconds"] if floor else None, "floor_min_s": floor["min_s"] if floor else None,
+                     "ratio": ratio, "ratio_of_min": ratio_min, "runs": ours["runs"],
+                     "peak_mb": ours["peak_mb"], "unit": unit})  # fmt: skip
+        nan = float("nan")
+        f = floor or {}
+        print(f"{name:<22}{scale:<11}{ours['seconds']:>9.4f}{ours['min_s']:>9.4f}{f.get('seconds', nan):>9.4f}"
+              f"{f.get('min_s', nan):>9.4f}{(ratio or nan):>7.2f}{(ratio_min or nan):>7.2f}"
+              f"{int(ours['runs']):>5}{ours['peak_mb']:>9.0f}", flush=True)  # fmt: skip
 
-    print(f"{'what':<22}{'scale':<11}{'ours s':>10}{'floor s':>10}{'ratio':>8}{'peak MB':>9}")
+    print(f"{'what':<22}{'scale':<11}{'ours':>9}{'min':>9}{'floor':>9}{'min':>9}{'ratio':>7}"
+          f"{'(min)':>7}{'runs':>5}{'peak MB':>9}")  # fmt: skip
+    print(f"{'':<33}{'median s':>9}{'s':>9}{'median s':>9}{'s':>9}")
+    if "startup" in only:
+        cli = [sys.executable, "-m", "annex_tools"]
+        add("annex-tools --help", "-", process([*cli, "--help"], max(5, args.runs)), None)
+        add("python alone", "-", process([sys.executable, "-c", "pass"], max(5, args.runs)), None)
     for scale in scales:
         data = args.data / scale
         path = generate(scale, data)
-        runs = 1 if scale == "city" and args.runs > 1 else args.runs
+        runs = args.city_runs if scale == "city" else args.runs
         if "check" in only:
             add(
                 "check",
                 scale,
-                measure("check", (str(path),), runs),
-                measure("floor_read", (str(path),), runs),
+                *measure_pair(("check", (str(path),)), ("floor_read", (str(path),)), runs),
             )
+            argv = [
+                sys.executable,
+                "-m",
+                "annex_tools",
+                "check",
+                str(path),
+                "--json",
+                "--today",
+                TODAY,
+            ]
+            add("check (whole process)", scale, process(argv, max(3, runs)), None)
+        if "rules" in only:
+            lines: list[str] = []
+            child("check_stages", str(path), lines=lines)
+            found = json.loads(next(x for x in lines if x.startswith("STAGES "))[7:])
+            stages[scale] = found
+            print(
+                f"  check by stage at {scale}: "
+                + ", ".join(f"{k} {v:.3f} s" for k, v in found["stages"].items())
+            )
+            slowest = sorted(found["rules"].items(), key=lambda kv: -kv[1])[:10]
+            print(
+                f"  slowest ten rules at {scale} (of {len(found['rules'])}, {sum(found['rules'].values()):.3f} s in all):"
+            )
+            for name, seconds in slowest:
+                print(f"    {seconds:>8.4f} s  {name}")
         if "annex2" not in only:
             continue
         out = data / "a2"
@@ -333,43 +459,18 @@ def main() -> None:
             ),
         )
         add("annex2 command", scale, measure("annex2", (str(path), str(out)), runs, fresh), None)
-        if "check" not in only:
-            continue
-        samples = []
-        for _ in range(max(3, runs)):
-            t = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "annex_tools",
-                    "check",
-                    str(path),
-                    "--json",
-                    "--today",
-                    TODAY,
-                ],
-                capture_output=True,
-            )
-            samples.append(time.perf_counter() - t)
-        rows.append({"what": "check-cli", "scale": scale, "ours_s": statistics.median(samples)})
-        print(
-            f"{'check (whole process)':<22}{scale:<11}{statistics.median(samples):>10.4f}",
-            flush=True,
-        )
     reports = args.data / (scales[0] if scales else "tiny") / "reports"
+    if not reports.is_dir():
+        generate("tiny", args.data / "tiny")
+        reports = args.data / "tiny" / "reports"
     n = len(list(reports.glob("*.docx")))
     if "analysis" in only:
-        ours, floor = (
-            measure("analyze", (str(reports),), args.runs),
-            measure("analyze_floor", (str(reports),), args.runs),
+        ours, floor = measure_pair(
+            ("analyze", (str(reports),)), ("analyze_floor", (str(reports),)), args.runs
         )
-        add(
-            "report analysis/file",
-            f"{n} files",
-            {"seconds": ours["seconds"] / n, "peak_mb": ours["peak_mb"]},
-            {"seconds": floor["seconds"] / n, "peak_mb": 0},
-        )
+        per_file = {k: (v / n if k in ("seconds", "min_s") else v) for k, v in ours.items()}
+        floor_per_file = {k: (v / n if k in ("seconds", "min_s") else v) for k, v in floor.items()}
+        add("report analysis/file", f"{n} files", per_file, floor_per_file)
     if "pdf" in only and shutil.which("soffice") and args.pdf_files:
         files = sorted(reports.glob("*.docx"))[: args.pdf_files]
         with tempfile.TemporaryDirectory() as tmp:
@@ -378,12 +479,15 @@ def main() -> None:
         add(
             "PDF/A batch",
             f"{len(files)} files",
-            {"seconds": batch, "peak_mb": 0},
-            {"seconds": single, "peak_mb": 0},
+            {"seconds": batch, "min_s": batch, "runs": 1, "peak_mb": 0},
+            {"seconds": single, "min_s": single, "runs": 1, "peak_mb": 0},
         )
+    loads.append(load())
+    print(f"after: {loads[-1]}")
     args.json.write_text(
-        json.dumps({"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(), "platform": platform.platform()},
-                    "results": rows}, ensure_ascii=False, indent=2),
+        json.dumps({"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                                "load": loads, "date": time.strftime("%Y-%m-%d %H:%M %Z")},
+                    "results": rows, "check_stages": stages}, ensure_ascii=False, indent=2),
         encoding="utf-8",
     )  # fmt: skip
     print(f"written: {args.json}")
