@@ -168,7 +168,7 @@ def references_exist(ctx: Context) -> list[Finding]:
         if not (ctx.wb.has(sheet.key, column) and ctx.wb.has(target.key, target_col)):
             continue
         frame = ctx.wb.frames[sheet.key]
-        known = set(ctx.wb.frames[target.key][target_col])
+        known = ctx.wb.frames[target.key][target_col].to_numpy(dtype=object)  # hashed in C
         mask = (frame[column] != "") & ~frame[column].isin(known)
         out += emit(
             "schema.unknown-reference",
@@ -274,12 +274,16 @@ def _parent_type_findings(ctx: Context, orgs: pd.DataFrame, sheet: str) -> list[
 def _orgs_in_cycles(org_parent: dict[str, str]) -> set[str]:
     """The organizations whose chain of parents comes back to them (a cycle)."""
     in_cycle: set[str] = set()
+    settled: set[str] = set()  # walked already: on a cycle or leading out of the chain
     for start in org_parent:
-        node, steps = org_parent[start], 0
-        while node and node != start and node in org_parent and steps < len(org_parent):
-            node, steps = org_parent[node], steps + 1
-        if node == start:
-            in_cycle.add(start)
+        path: dict[str, int] = {}  # this walk's nodes, in order
+        node = start
+        while node in org_parent and node not in settled and node not in path:
+            path[node] = len(path)
+            node = org_parent[node]
+        if node in path:  # came back to a node of this walk: from there on it is a cycle
+            in_cycle.update(list(path)[path[node] :])
+        settled.update(path)
     return in_cycle
 
 

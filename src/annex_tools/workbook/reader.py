@@ -194,11 +194,10 @@ def frame_from_rows(
             )
 
     id_pos = positions.get(sheet.id_column or sheet.headers[0])
-    width = max((len(r) for r in rows), default=0)
+    body_widths = set(map(len, rows[1:]))  # one pass in C: calamine's rows are all as wide
+    width = max(body_widths | {len(header_row)})
     body = (
-        [list(r) + [""] * (width - len(r)) for r in rows[1:]]
-        if any(len(r) != width for r in rows[1:])
-        else rows[1:]
+        [list(r) + [""] * (width - len(r)) for r in rows[1:]] if body_widths - {width} else rows[1:]
     )
     raw = (
         pd.DataFrame(body, dtype=object)
