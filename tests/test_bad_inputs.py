@@ -5,30 +5,23 @@ the master unchanged."""
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import annex
 from corpus import ODD, UNREADABLE
 
 TIME_LIMIT_S = 60
 MEMORY_LIMIT = 3 * 1024**3  # address space of the child process
 
 
-def limited() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 def run(*args: object) -> tuple[subprocess.CompletedProcess[str], float]:
-    env = dict(os.environ, COLUMNS="200", PYTHONIOENCODING="utf-8")
+    """The CLI in a child process whose address space is limited (cli_helpers.annex)."""
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "annex_tools", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=TIME_LIMIT_S, preexec_fn=limited,
-    )  # fmt: skip
+    proc = annex(*map(str, args), timeout=TIME_LIMIT_S, rlimit_as=MEMORY_LIMIT)
     return proc, time.perf_counter() - start
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import pytest
@@ -111,14 +112,20 @@ def test_a_bad_count_setting_is_reported_not_a_traceback() -> None:
 
 def _library_between(a: pd.Timestamp, b: pd.Timestamp) -> float:
     """Working days in [a, b) asked of chinese_calendar one day at a time (the reference)."""
-    import chinese_calendar
-
     first, last = covered_years()
     if pd.isna(a) or pd.isna(b) or not all(first <= d.year <= last for d in (a, b)):
         return float("nan")
-    lo, hi = min(a, b), max(a, b)
-    days = [(lo + pd.Timedelta(days=i)).date() for i in range((hi - lo).days)]
-    return float((1 if b >= a else -1) * sum(map(chinese_calendar.is_workday, days)))
+    lo, hi = min(a, b).date(), max(a, b).date()
+    days = [lo + dt.timedelta(days=i) for i in range((hi - lo).days)]
+    return float((1 if b >= a else -1) * sum(map(_is_workday, days)))
+
+
+@functools.cache
+def _is_workday(day: dt.date) -> bool:
+    """chinese_calendar's answer for one day, asked once per day (the walk asks again and again)."""
+    import chinese_calendar
+
+    return bool(chinese_calendar.is_workday(day))
 
 
 def _walked_due(meeting: pd.Timestamp, days: int) -> pd.Timestamp:

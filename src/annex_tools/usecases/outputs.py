@@ -9,7 +9,6 @@ annex-tools did not write) is kept and listed, unless `force`, which copies it t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from annex_tools.contract.master import (  # noqa: F401
     RETURNS_INBOX,
     TALLIES_INBOX,
 )
-from annex_tools.resources import FONTS_CONF
 
 # ---- what each output is called, decided once for the CLI and the buttons --------------------
 
@@ -196,26 +194,16 @@ def check_folder_out(out: Path) -> None:
 # ---- .pdf through LibreOffice ----------------------------------------------------------------
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def docx_to_pdf(docx: Path, pdf: Path) -> Path:
-    """Convert one .docx to `pdf` with LibreOffice headless (its own profile, never left behind
-    after a kill; written atomically)."""
-    from annex_tools.workbook.safewrite import atomic_write_bytes, run_office
+    """Convert one .docx to `pdf` with LibreOffice (workbook.office; written atomically)."""
+    from annex_tools.workbook.office import convert
+    from annex_tools.workbook.safewrite import atomic_write_bytes
 
-    env = dict(os.environ)
-    if FONTS_CONF.exists() and os.name == "posix":
-        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "document.docx"
         shutil.copy(docx, staged)
         try:
-            code, stderr = run_office(
-                ["--headless", "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(staged)],
-                env=env,
-            )
+            code, stderr = convert([staged], "pdf", Path(tmp))
         except FileNotFoundError:
             raise TemplateError(
                 "生成 PDF 需要 LibreOffice，本机没有安装。请改用 .docx，或安装 LibreOffice 后重试。"
