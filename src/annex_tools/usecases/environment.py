@@ -263,7 +263,7 @@ def page_environment(folder: Path, office: str | None = None) -> tuple[bool, str
     """环境检查 on the local page (no Excel, no xlwings there): the Python and annex-tools that
     serve the page, whether LibreOffice is found (PDF output and the archive's PDF/A need it),
     and whether the folder can be written (outputs and backups go beside the masters)."""
-    from annex_tools.usecases.outputs import soffice
+    from annex_tools.workbook.office import soffice
 
     office = office if office is not None else soffice()
     lines = [
