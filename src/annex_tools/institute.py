@@ -228,6 +228,17 @@ def identify_all(
     return pd.Series(kind, index=name.index), pd.Series(changed, index=name.index)
 
 
+def _taken(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """values[at] where at >= 0, '' elsewhere and for a missing value: `lookup` through a
+    dict of the same values, with the keys already found."""
+    source = values.to_numpy(dtype=object)
+    out = np.full(len(at), "", dtype=object)
+    hit = at >= 0
+    out[hit] = source[at[hit]]
+    out[pd.isna(out)] = ""
+    return pd.Series(out, index=index, dtype=object)
+
+
 def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
     """Map ids through `mapping`; unknown ids give ''."""
     return keys.map(mapping).astype(object).where(lambda s: s.notna(), "")
@@ -260,18 +271,25 @@ def join(wb: Workbook) -> Joined:
 
     meetings = wb.frames["meetings"].drop_duplicates("会议编号")
     meetings = meetings[meetings["会议编号"] != ""]
-    meeting_date = dict(zip(meetings["会议编号"], meetings["会议日期"], strict=True))
-    meeting_host = dict(zip(meetings["会议编号"], meetings["主办组织编号"], strict=True))
 
     subs = wb.frames["subs"].copy()
-    subs["org_type"] = lookup(subs["组织编号"], org_type)
-    subs["org_name"] = lookup(subs["组织编号"], org_name).where(lambda s: s != "", subs["组织编号"])
-    subs["parent"] = lookup(subs["组织编号"], org_parent)
+    # each 述职 row's organization and meeting found once (what `lookup` through dicts gave)
+    at_org = pd.Index(orgs["组织编号"]).get_indexer(subs["组织编号"])
+    subs["org_type"] = _taken(orgs["组织类型"], at_org, subs.index)
+    subs["org_name"] = _taken(orgs["组织名称"], at_org, subs.index).where(
+        lambda s: s != "", subs["组织编号"]
+    )
+    subs["parent"] = _taken(orgs["上级组织编号"], at_org, subs.index)
     subs["body"] = [
         evaluating_body(t, p, root) for t, p in zip(subs["org_type"], subs["parent"], strict=True)
     ]
-    subs["meeting_date"] = pd.to_datetime(subs["会议编号"].map(meeting_date))
-    subs["host"] = lookup(subs["会议编号"], meeting_host)
+    at_meeting = pd.Index(meetings["会议编号"]).get_indexer(subs["会议编号"])
+    dates = np.full(len(at_meeting), np.nan, dtype=object)
+    dates[at_meeting >= 0] = meetings["会议日期"].to_numpy(dtype=object)[
+        at_meeting[at_meeting >= 0]
+    ]
+    subs["meeting_date"] = pd.to_datetime(pd.Series(dates, index=subs.index))
+    subs["host"] = _taken(meetings["主办组织编号"], at_meeting, subs.index)
     subs["who"] = [
         f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
         for org, name, sid in zip(subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True)
