@@ -595,8 +595,15 @@ def finding_json(f: Finding, indent: str = "") -> str:
     if not f.names:
         return text + "{}\n" + indent + "}"
     deeper = ",\n" + indent + "    "
-    params = deeper.join([f"{_json(k)}: {_json(v)}" for k, v in dict(f.params).items()])
+    try:
+        keys = _KEYS_JSON[f.names]
+    except KeyError:  # (names are a rule's keyword arguments: never twice the same)
+        keys = _KEYS_JSON[f.names] = tuple(_json(k) + ": " for k in f.names)
+    params = deeper.join([k + _json(v) for k, v in zip(keys, f.values, strict=True)])
     return f"{text}{{\n{indent}    {params}\n{indent}  }}\n{indent}}}"
+
+
+_KEYS_JSON: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of names, encoded once
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

@@ -68,11 +68,13 @@ class CheckResult:
             yield "[]"
         else:
             yield "[\n"
-            last = len(self.findings) - 1
-            for i, f in enumerate(self.findings):
-                yield "    " + finding_json(f, "    ")
-                yield "\n" if i == last else ",\n"
-            yield "  ]"
+            step = 2000  # findings per piece: few writes, little held at once
+            for start in range(0, len(self.findings), step):
+                batch = self.findings[start : start + step]
+                yield ("" if start == 0 else ",\n") + ",\n".join(
+                    ["    " + finding_json(f, "    ") for f in batch]
+                )
+            yield "\n  ]"
         pending = json.dumps(self.pending, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         yield f',\n  "pending": {pending}\n}}'
 
