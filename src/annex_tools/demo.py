@@ -652,6 +652,42 @@ def _plant_mistakes(t: _Tables) -> None:
         "公布日期",
         "党支部书记述职报告会后未公布",
     )
+    # issue 19's rules on their day: a letter never sent back (反馈 due 反馈约谈期限天数 after
+    # the meeting), and a problem carried from last year not yet taken up at the meeting
+    g = next(x for x in grades if x["述职编号"] == sid_of["G07-2"])
+    g["反馈日期"] = None
+    plant(
+        "grade.feedback-missing",
+        S.GRADES_SHEET,
+        grade_row[g["述职编号"]],
+        "反馈日期",
+        "评定等次后没有向本人反馈",
+    )
+    sid = sid_of["G07-3"]
+    owner = next(x for x in subs if x["述职编号"] == sid)["书记姓名"]
+    rects.append(
+        {
+            "整改编号": "R900-1",
+            "述职编号": sid,
+            "原整改编号": "R022-2",
+            "问题来源": S.SOURCE_LAST_YEAR,
+            "存在问题": "支部“三会一课”记录不完整，部分组织生活会会前谈心谈话未留记录",
+            "整改措施": "逐月检查支部记录本，会前谈心谈话填写记录表",
+            "整改时限": D(2024, 3, 31),
+            "责任人": owner,
+            "整改状态": S.STATUS_NOT_STARTED,
+            "上年度情况": "上年度主表：整改中（未核验）",
+        }
+    )
+    row = len(rects) + 1
+    plant(
+        "rect.carried-untouched",
+        S.RECTIFICATIONS,
+        row,
+        "整改状态",
+        "上年度问题到述职会时仍未开始整改",
+    )
+    plant("rect.overdue", S.RECTIFICATIONS, row, "整改时限", "转入的上年度问题逾期未完成")
 
 
 def _organizations(rng: random.Random, used: set[str]) -> list[dict[str, Any]]:

@@ -228,8 +228,13 @@ def demo(
         out.print(
             f"  埋下的错误：{p.what}（{where}{'「' + p.column + '」' if p.column else ''}，{p.code}）"
         )
-    if result.errors:  # the planted mistakes are errors: the documents are drafts
-        out.print("主表有错误，以下文档按草稿生成（每页标有“草稿”）。", style="yellow")
+    drafts = [d.title for d in run.outputs if d.drafted or d.gaps]
+    if drafts:  # the planted mistakes are errors where these documents read
+        out.print(
+            f"{'、'.join(drafts)}所用的内容有错误或尚缺，按草稿生成（每页标有“草稿”）；"
+            "其余文档用到的内容没有错误，按正式文件生成。",
+            style="yellow",
+        )
     for done in run.outputs:
         report_outputs(done)
     out.print(

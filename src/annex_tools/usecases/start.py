@@ -95,7 +95,8 @@ def run_demo(
     out_dir: Path, today: dt.date, progress: Progress | None = None, force: bool = False
 ) -> DemoRun:
     """`demo`: the fictional institute (master with planted mistakes, reports), checked, and
-    every document made from it (as drafts, since the planted mistakes are errors). A folder
+    every document made from it (a draft where the planted mistakes are in what it reads, as
+    the buttons make them). A folder
     that is there and not empty is never written into (it may hold a real master someone named
     "demo") unless `force`, which first renames it aside (`名-备份-时间`)."""
     from annex_tools.demo import make_demo

@@ -192,8 +192,11 @@ def outputs_result(run: Run, done: Any) -> dict[str, Any]:
         message += f" {len(done.kept)} 个文件生成后被人改过，未覆盖。"
     if done.drafted:
         message += (
-            f" 主表有 {done.drafted} 个错误，文档按草稿生成（每页标“草稿”），改正后请重新生成。"
+            f" 主表中{done.title}所用的内容有 {done.drafted} 个错误，"
+            "文档按草稿生成（每页标“草稿”），改正后请重新生成。"
         )
+    elif getattr(done, "others", 0):
+        message += f" 主表另有 {done.others} 个错误，不在{done.title}所用的内容中，未影响本次生成。"
     return {
         "message": message,
         "files": run.links(done.written),
