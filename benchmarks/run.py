@@ -414,7 +414,7 @@ def main() -> None:
                 "--today",
                 TODAY,
             ]
-            add("check (whole process)", scale, process(argv, max(3, runs)), None)
+            add("check-cli", scale, process(argv, max(3, runs)), None)  # the whole process
         if "rules" in only:
             lines: list[str] = []
             child("check_stages", str(path), lines=lines)
