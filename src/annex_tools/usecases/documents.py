@@ -164,7 +164,7 @@ def start(
         check_folder_out(target)
     else:
         target, _ = resolve_file_out(target, default_out(kind, Path(), wb.settings.year).name)
-    checked = check_inputs(wb, today or dt.date.today(), draft, inputs=BY_KIND[kind])
+    checked = check_inputs(wb, today or dt.date.today(), draft, inputs=BY_KIND.get(kind))
     errors = len(checked.errors)
     folder = target if spec.per_person else target.parent
     as_draft = draft is True or (draft == AUTO and errors > 0)

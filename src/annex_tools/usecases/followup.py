@@ -216,8 +216,8 @@ def draft_reason(wb: Workbook, today: dt.date, asked: bool, kind: str = "followu
     from annex_tools.usecases.inputs import BY_KIND
 
     found = [f for f in check_workbook(wb, today).findings if f.severity is Severity.ERROR]
-    inputs = BY_KIND[kind]
-    errors = len(inputs.select(found, institute(wb))) if found else 0
+    inputs = BY_KIND.get(kind)  # a kind not listed reads the whole master
+    errors = len(inputs.select(found, institute(wb)) if inputs and found else found)
     if errors:
         return (
             f"草稿：主表中本表所用的内容尚有 {errors} 个错误（运行“全面校验”查看），"
