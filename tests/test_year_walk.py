@@ -87,6 +87,7 @@ REPORT_SETTINGS = {
     "印发机关": "中共示例学院委员会办公室",
     "报告日期": REVIEW_DUE,
     "印发日期": REVIEW_DUE,
+    "通报日期": REVIEW_DUE,  # the 等次通报, once every grade is fixed
 }
 
 
@@ -160,7 +161,10 @@ def test_progress_and_the_generators_run_on_each_day(
             assert any(g.startswith("尚未完成") for g in draft.gaps), day
             first = "\n".join(p.text for p in Document(str(draft.written[0])).paragraphs[:30])
             assert "草稿说明" in first and "尚未完成" in first, day
+            with pytest.raises(DocumentIncomplete, match="通报日期"):
+                DS.make_grade_notice(master, out / "n.docx", day)
         else:
+            assert DS.make_grade_notice(master, out / "n.docx", day).gaps == []
             final = DS.make_summary(master, out / "s.docx", day)
             assert final.written and final.gaps == [] and not final.drafted, day
             doc = Document(str(final.written[0]))
