@@ -512,7 +512,7 @@ def make(
     message = render(template, kwargs)
     names = tuple(kwargs)
     names = _NAMES.setdefault(names, names)
-    values = tuple([param(v) for v in kwargs.values()])
+    values = tuple([v if type(v) is str else param(v) for v in kwargs.values()])
     return Finding(code, severity or default, sheet, row, column, message, names, values)
 
 

@@ -80,51 +80,79 @@ def emit(
         return []
     out: list[Finding] = []
     rows = frame[hits]
-    positions = {c: i for i, c in enumerate(rows.columns)}
-    row_at = positions.get("_sheet_row", positions.get(ROW))
-    sheet_at = positions.get("_sheet")
-    for values in rows.to_numpy(dtype=object):  # one conversion per block, not per column
-        rec = Record(positions, values)
-        row = None if row_at is None else values[row_at]
+    if not rows.columns.is_unique:  # (no rule's frame has a name twice: the plain way, then)
+        rows = rows.loc[:, ~rows.columns.duplicated(keep="last")]
+    block = Block(rows)
+    row_key = "_sheet_row" if "_sheet_row" in block else ROW if ROW in block else None
+    at_rows = block.column(row_key) if row_key is not None else None
+    at_sheets = block.column("_sheet") if "_sheet" in block else None
+    for i in range(len(rows)):
+        row = None if at_rows is None else at_rows[i]
         out.append(
             make(
                 code,
-                sheet if sheet_at is None else values[sheet_at],
+                sheet if at_sheets is None else at_sheets[i],
                 None if row is None or pd.isna(row) else int(row),
                 column,
                 severity,
-                **fmt(rec),
+                **fmt(Record(block, i)),
             )
         )
     return out
 
 
-class Record(Mapping[str, Any]):
-    """One failing row as `fmt` reads it (rec["组织名称"], rec.get(...)): a view of the row's
-    values through the block's column positions, not a dict built per row (a broken master has
-    tens of thousands of failing rows, each as wide as the joined frame)."""
+class Block:
+    """The failing rows of one `emit`, each column made Python values when a message first
+    reads it: a joined frame is wide (dates become Timestamps one by one), and a broken master
+    has tens of thousands of failing rows of which the messages read a few columns."""
 
-    __slots__ = ("_positions", "_values")
+    __slots__ = ("_arrays", "_names", "_rows")
 
-    def __init__(self, positions: dict[str, int], values: Any) -> None:
-        self._positions = positions
-        self._values = values
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[self._positions[key]]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        at = self._positions.get(key)
-        return default if at is None else self._values[at]
+    def __init__(self, rows: pd.DataFrame) -> None:
+        self._rows = rows
+        self._names = set(rows.columns)
+        self._arrays: dict[str, Any] = {}
 
     def __contains__(self, key: object) -> bool:
-        return key in self._positions
+        return key in self._names
+
+    def column(self, key: str) -> Any:
+        try:
+            return self._arrays[key]
+        except KeyError:
+            if key not in self._names:
+                raise
+        values = self._arrays[key] = self._rows[key].to_numpy(dtype=object)
+        return values
+
+    def keys(self) -> list[str]:
+        return list(self._rows.columns)
+
+
+class Record(Mapping[str, Any]):
+    """One failing row as `fmt` reads it (rec["组织名称"], rec.get(...)): a view of row `i` of
+    the block, not a dict built per row."""
+
+    __slots__ = ("_block", "_i")
+
+    def __init__(self, block: Block, i: int) -> None:
+        self._block = block
+        self._i = i
+
+    def __getitem__(self, key: str) -> Any:
+        return self._block.column(key)[self._i]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._block.column(key)[self._i] if key in self._block else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._block
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
+        return iter(self._block.keys())
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._block.keys())
 
 
 def fmt_date(value: Any) -> str:
