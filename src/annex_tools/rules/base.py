@@ -209,12 +209,13 @@ class Context:
         def held(f: pd.DataFrame) -> pd.Series:
             return f["meeting_date"].notna() & (f["meeting_date"] <= self.today_ts)
 
-        self.subs = j.subs.copy()
+        # shallow copies (the columns added here stay off `j`): the rules only read these frames
+        self.subs = j.subs.copy(deep=False)
         self.subs["held"] = held(self.subs)
-        self.grades = j.grades.copy()
+        self.grades = j.grades.copy(deep=False)
         self.grades["held"] = held(self.grades)
         self.grades["graded"] = self.grades["综合评价等次"].isin(S.GRADES)
-        self.rects = j.rects.copy()
+        self.rects = j.rects.copy(deep=False)
         self.rects["held"] = held(self.rects)
         # every step's due day and verdict at the day of the check (the one computation)
         self.schedule = schedule_at(steps(j, self.orgs, self.meetings, self.settings), self.today)
