@@ -328,7 +328,7 @@ class Schedule:
 def at(frame: pd.DataFrame, today: dt.date) -> Schedule:
     """The schedule at `today`: each step's verdict and, for a late one, how many days late
     (counted from its due day)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are added, none changed: `frame` stays as it was
     out["verdict"] = verdicts(frame, today)
     t = pd.Timestamp(today)
     late = (t - out["due"]).dt.days.where(out["verdict"] == LATE)
