@@ -142,7 +142,7 @@ def _frame(**cols: object) -> pd.DataFrame:
 def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
     """`frame` with each named column present: dates as datetimes (unreadable = NaT, already
     reported by the reader), texts as text. A sheet or column the master lacks gives empties."""
-    out = frame[[c for c in (ROW, *dates, *texts) if c in frame]].copy()  # what steps reads
+    out = frame[[c for c in (ROW, *dates, *texts) if c in frame]].copy(deep=False)  # read only
     for c in dates:
         if c not in out:
             out[c] = pd.NaT
