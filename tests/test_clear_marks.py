@@ -52,3 +52,4 @@ def test_clear_marks_refuses_while_the_master_is_open(tmp_path: Path) -> None:
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "master.xlsx" in proc.stdout + proc.stderr and "打开" in proc.stdout + proc.stderr
     assert master.read_bytes() == before
+

@@ -87,3 +87,15 @@ def test_an_invalid_feedback_date_is_an_error_not_today(tmp_path: Path) -> None:
     proc = annex("feedback", master, "--out", tmp_path / "fb")
     assert proc.returncode == 1 and "反馈日期" in proc.stderr
     assert not (tmp_path / "fb").exists()
+
+
+def test_feedback_with_no_one_graded_says_why_nothing_was_written(tmp_path: Path) -> None:
+    """A new year's master before the meetings: 反馈意见 has no one to write to and says so."""
+    data = valid()
+    for g in data["grades"]:
+        g["综合评价等次"] = None
+    master = new_workbook(tmp_path / "master.xlsx", data)
+    proc = annex("feedback", master, "--out", tmp_path / "letters", "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "还没有评定综合评价等次的书记" in proc.stdout and "（0 个）" in proc.stdout, proc.stdout
+    assert not list((tmp_path / "letters").glob("*.docx"))

@@ -172,6 +172,8 @@ OutFolderOpt = Annotated[
 
 def report_outputs(done: Outputs) -> None:
     out.print(f"输出文件夹：{done.folder}")
+    if done.nothing:
+        out.print(done.nothing, style="yellow")
     list_files(f"已生成{done.title}", done.written)
     for backup in done.backups:
         out.print(f"  已把改过的旧文件备份到：{backup}", style="cyan")

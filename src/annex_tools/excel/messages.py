@@ -30,6 +30,8 @@ def check_message(run: CheckRun, plan: MarkPlan | None = None) -> str:
 def files_message(done: Outputs) -> str:
     """What a generating button says: how many files, where, what was kept, and drafts."""
     text = f"{done.title}：共 {len(done.written)} 个文件，已保存到\n{done.folder}"
+    if done.nothing:
+        text = f"{done.title}：{done.nothing}"
     if done.kept:
         names = "、".join(p.name for p in done.kept[:5]) + ("等" if len(done.kept) > 5 else "")
         text += f"\n有 {len(done.kept)} 个文件生成后被改过，未覆盖：{names}"

@@ -759,6 +759,8 @@ def make_feedback(
 
     run = start("feedback", source, out, today, draft, force)
     graded = [s for s in run.inst.secretaries if s.grade]
+    if not graded:
+        run.done.nothing = "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
     reasons = draft_reasons(run, draft, decision_gaps(run.inst, graded), "评价意见反馈")
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     day = today or dt.date.today()

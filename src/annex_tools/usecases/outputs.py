@@ -98,6 +98,7 @@ class Outputs:
     others: int = 0  # the master's errors in what the run does not read: not in its way
     gaps: list[str] = field(default_factory=list)  # what a final document lacked: made a draft
     plan: dict[str, object] = field(default_factory=dict)  # what a one-file document said
+    nothing: str = ""  # why the run had nothing to write (no one graded yet ...), said to staff
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # changed by a person: not overwritten
     locked: list[Path] = field(default_factory=list)  # open in Excel/WPS/LibreOffice: not written

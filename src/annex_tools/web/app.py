@@ -188,6 +188,8 @@ def finding_rows(findings: list[Finding]) -> list[dict[str, Any]]:
 
 def outputs_result(run: Run, done: Any) -> dict[str, Any]:
     message = f"{done.title}：共 {len(done.written)} 个文件，保存在“{done.folder.name}”。"
+    if done.nothing:
+        message = f"{done.title}：{done.nothing}"
     if done.kept:
         message += f" {len(done.kept)} 个文件生成后被人改过，未覆盖。"
     if done.drafted:
