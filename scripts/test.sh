@@ -21,7 +21,8 @@ bash scripts/venv.sh test
 PY=.venv/bin/python
 $PY -m ruff check src tests benchmarks scripts
 $PY -m mypy src
-# every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made once
+# every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made
+# once, except the files of many independent cases (tests/conftest.py: SPREAD, HEAVY_FIRST)
 start=$SECONDS
-$PY -m pytest -q -n auto --dist loadfile "$@"
+$PY -m pytest -q -n auto --dist loadgroup --no-loadscope-reorder "$@"
 echo "测试用时 $((SECONDS - start)) 秒"
