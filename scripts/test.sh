@@ -24,5 +24,7 @@ $PY -m mypy src
 # every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made
 # once, except the files of many independent cases (tests/conftest.py: SPREAD, HEAVY_FIRST)
 start=$SECONDS
-$PY -m pytest -q -n auto --dist loadgroup --no-loadscope-reorder "$@"
+status=0
+$PY -m pytest -q -n auto --dist loadgroup --no-loadscope-reorder "$@" || status=$?
 echo "测试用时 $((SECONDS - start)) 秒"
+exit "$status"

@@ -113,16 +113,6 @@ def _open_nofollow(path: Path, flags: int) -> int:
     return os.open(path, flags | _NOFOLLOW | _BINARY, 0o600)
 
 
-def sha256(path: Path) -> str:
-    """SHA-256 of a regular file, opened without following a symbolic link."""
-    h = hashlib.sha256()
-    fd = _open_nofollow(path, os.O_RDONLY)
-    with os.fdopen(fd, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _read_text(path: Path) -> str:
     fd = _open_nofollow(path, os.O_RDONLY)
     with os.fdopen(fd, "rb") as fh:
@@ -328,7 +318,7 @@ def _inspect(bag: Path, check_files: bool = True) -> BagState:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return BagState({}, [], tampered, [], f"清单无法读取（{exc}）")
     for tag in (PAYLOAD_MANIFEST, MANIFEST):
-        if tag in tags and sha256(bag / tag) != tags[tag]:
+        if tag in tags and sha256_file(bag / tag, follow_links=False) != tags[tag]:
             tampered.append(f"{bag.name}/{tag}：清单本身已被改动（与 {TAG_MANIFEST} 不符）")
     for rel in sorted(set(payload) | set(recorded)):
         if payload.get(rel) != recorded.get(rel):
@@ -337,7 +327,7 @@ def _inspect(bag: Path, check_files: bool = True) -> BagState:
     for rel, checksum in sorted(payload.items()):
         if rel not in on_disk:
             tampered.append(f"{bag.name}/{rel}：文件缺失")
-        elif check_files and sha256(bag / rel) != checksum:
+        elif check_files and sha256_file(bag / rel, follow_links=False) != checksum:
             tampered.append(f"{bag.name}/{rel}：内容已被改动（与记录的校验和不符）")
     known = set(payload) | set(recorded) | set(TAG_FILES)
     used = {p.as_posix() for rel in known for p in Path(rel).parents}
@@ -1036,7 +1026,7 @@ def verify_bag(bag_dir: Path) -> tuple[int, list[str]]:
         path = bag_dir / rel
         if not path.is_file():
             problems.append(f"{name}/{rel}：文件缺失")
-        elif sha256(path) != checksum:
+        elif sha256_file(path, follow_links=False) != checksum:
             problems.append(f"{name}/{rel}：内容已被改动（校验和不符）")
     for rel in state.strays:
         problems.append(f"{name}/{rel}：多出的文件（不在清单中；下次归档会移入“{QUARANTINE}”）")

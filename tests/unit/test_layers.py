@@ -6,6 +6,7 @@ fixed (take it out)."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "annex_tools"
@@ -61,7 +62,8 @@ def _layer(module: str) -> int | None:
     return LAYER.get(top)
 
 
-def against_the_grain() -> set[tuple[str, str]]:
+@functools.cache  # both tests below read the same source once
+def against_the_grain() -> frozenset[tuple[str, str]]:
     found = set()
     for path in SRC.rglob("*.py"):
         here = _module(path)
@@ -73,7 +75,7 @@ def against_the_grain() -> set[tuple[str, str]]:
             theirs = _layer(target)
             if theirs is not None and theirs > mine:
                 found.add((here, target))
-    return found
+    return frozenset(found)
 
 
 def test_every_import_runs_down_the_layers() -> None:

@@ -228,27 +228,15 @@ def draft_reason(wb: Workbook, today: dt.date, asked: bool, kind: str = "followu
 
 def write_followup(fu: Followup, path: Path) -> Path:
     """The 整改台账 workbook, written to a temp file beside `path` and then renamed over it."""
-    import os
-    import tempfile
-
     from annex_tools.workbook.cells import new_book
+    from annex_tools.workbook.safewrite import write_beside
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~整改台账-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book = new_book(Path(tmp))
+    def make(tmp: Path) -> None:
+        book = new_book(tmp)
         _write(book, fu)
         book.close()
-        if os.name == "posix":  # mkstemp makes 0600: the umask decides, as for any new file
-            from annex_tools.workbook.safewrite import new_file_mode
 
-            os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_beside(path, make, prefix=".~整改台账-")
 
 
 def _formats(book: Any) -> dict[str, Any]:

@@ -12,8 +12,6 @@ master with errors) says 草稿 on the sheet and every printed page.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,13 +134,12 @@ def write_hr(
     draft: str = "",
 ) -> Path:
     from annex_tools.workbook.cells import DRAFT_PAGE_HEADER, merge, new_book, write, write_row
+    from annex_tools.workbook.safewrite import write_beside
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~年度考核联动-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
     title = f"{year}年度基层党组织书记述职评议等次与年度考核联动名单"
-    try:
-        book = new_book(Path(tmp))
+
+    def make(tmp: Path) -> None:
+        book = new_book(tmp)
         ws = book.add_worksheet("年度考核联动（草稿）" if draft else "年度考核联动")
         base = {"font_name": "宋体", "font_size": 10}
         head = book.add_format(
@@ -201,15 +198,8 @@ def write_hr(
         ws.set_header(DRAFT_PAGE_HEADER if draft else f"&C{title}")
         ws.set_footer(f"&L{when}&R第 &P 页，共 &N 页")
         book.close()
-        if os.name == "posix":  # mkstemp makes 0600: the umask decides, as for any new file
-            from annex_tools.workbook.safewrite import new_file_mode
 
-            os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_beside(path, make, prefix=".~年度考核联动-")
 
 
 def make_hr_export(

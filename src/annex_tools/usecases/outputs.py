@@ -78,13 +78,6 @@ def workbook_out(
 
 
 MANIFEST = ".生成记录-annex-tools.json"
-BACKUP_DIR = "备份"
-
-
-def sha256(path: Path) -> str:
-    from annex_tools.workbook.safewrite import sha256_file
-
-    return sha256_file(path)
 
 
 @dataclass
@@ -116,13 +109,15 @@ class Outputs:
     def changed_by_person(self, path: Path) -> bool:
         if not path.exists():
             return False
-        return self._manifest.get(path.name) != sha256(path)
+        from annex_tools.workbook.safewrite import sha256_file
+
+        return self._manifest.get(path.name) != sha256_file(path)
 
     def write(self, path: Path, make: Callable[[Path], object]) -> Path | None:
         """Write `path` with `make(path)` (which writes atomically) unless an office suite has
         it open or a person changed the file there (safewrite.guard_output, the one check every
         output passes); returns the path written, or None when the file was kept."""
-        from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output
+        from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output, sha256_file
 
         verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
         if verdict == LOCKED:
@@ -134,7 +129,7 @@ class Outputs:
         if saved is not None:
             self.backups.append(saved)
         make(path)
-        self._manifest[path.name] = sha256(path)
+        self._manifest[path.name] = sha256_file(path)
         self.written.append(path)
         return path
 

@@ -92,22 +92,15 @@ def _render_urge(context: dict[str, Any], path: Path) -> None:
 
 def write_progress(plan: Any, path: Path) -> Path:
     """The 工作进度 workbook (two printable sheets), written beside `path` and renamed over it."""
-    import os
-    import tempfile
-
     from annex_tools.workbook.cells import new_book
+    from annex_tools.workbook.safewrite import write_beside
 
-    fd, tmp = tempfile.mkstemp(prefix=".~工作进度-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book = new_book(Path(tmp))
+    def make(tmp: Path) -> None:
+        book = new_book(tmp)
         _write(book, plan)
         book.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+
+    return write_beside(path, make, prefix=".~工作进度-")
 
 
 def _write(book: Any, plan: Any) -> None:

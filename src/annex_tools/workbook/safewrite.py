@@ -152,6 +152,24 @@ def os_errors(path: Path) -> Iterator[None]:
 # ---- atomic writes -------------------------------------------------------------------------
 
 
+def write_beside(path: Path, make: Callable[[Path], object], prefix: str = ".annex-") -> Path:
+    """Write a file that a library writes by name (xlsxwriter) whole or not at all: `make(tmp)`
+    writes a temporary file beside `path`, which gets the permission bits the umask gives a new
+    file and is then renamed over `path`; the temporary file never stays behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        make(Path(tmp))
+        if os.name == "posix":  # mkstemp makes 0600: the umask decides, as for any new file
+            os.chmod(tmp, new_file_mode())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
 def atomic_write_bytes(
     path: Path,
     data: bytes,
@@ -453,10 +471,15 @@ class Identity:
     sha256: str
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (a generated document, the master behind an archive)."""
+def sha256_file(path: Path, *, follow_links: bool = True) -> str:
+    """SHA-256 of a file, read in blocks (a generated document, the master behind an archive, a
+    file in an archive). follow_links=False opens it without following a symbolic link (the
+    archive: a planted link is an OSError, never the hash of what it points to)."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
