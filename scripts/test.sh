@@ -21,10 +21,11 @@ bash scripts/venv.sh test
 PY=.venv/bin/python
 $PY -m ruff check src tests benchmarks scripts
 $PY -m mypy src
-# every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made
-# once, except the files of many independent cases (tests/conftest.py: SPREAD, HEAVY_FIRST)
+# every core (pytest-xdist); a test file stays on one worker, so its module fixtures are made once
+# (not --dist loadgroup: xdist 3.8 marks a group by rewriting item._nodeid, which pytest 9 no longer
+# reads, so every test became its own unit and module fixtures were made on both workers)
 start=$SECONDS
 status=0
-$PY -m pytest -q -n auto --dist loadgroup --no-loadscope-reorder "$@" || status=$?
+$PY -m pytest -q -n auto --dist loadfile "$@" || status=$?
 echo "测试用时 $((SECONDS - start)) 秒"
 exit "$status"

@@ -32,32 +32,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-# How scripts/test.sh spreads the suite over the cores (pytest-xdist, --dist loadgroup): a file
-# stays whole on one worker (its module fixtures are made once), except these files of many
-# independent cases with no costly module fixture, whose tests go one by one to whichever worker
-# is free. The heaviest whole files are handed out first and the spread cases last, so that both
-# workers finish together (scripts/test.sh passes --no-loadscope-reorder to keep this order).
-SPREAD = {"test_bad_inputs.py", "test_rules_files.py", "test_rules.py"}
-HEAVY_FIRST = [  # whole files, heaviest first (measured: README, 测试用时)
-    "test_archive.py", "test_bundle.py", "test_properties.py", "test_master_writes.py",
-    "test_readme_commands.py", "test_documents.py", "test_page.py", "test_pages.py",
-    "test_adversary_second_pass.py", "test_cli_behaviour.py",
-]  # fmt: skip
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:  # by folder, not by a list of names: a new unit test is fast by its place
-        path = Path(item.path)
-        if UNIT not in path.parents:
+        if UNIT not in Path(item.path).parents:
             item.add_marker(pytest.mark.slow)
-        if path.name not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(path.name))
-
-    def order(item: pytest.Item) -> int:
-        name = Path(item.path).name
-        if name in HEAVY_FIRST:
-            return HEAVY_FIRST.index(name)
-        return len(HEAVY_FIRST) + (name in SPREAD)
-
-    items.sort(key=order)  # stable: within a file, the order it was written in

@@ -59,7 +59,7 @@ def leftovers(folder: Path) -> list[Path]:
     ]
 
 
-@pytest.fixture(scope="session")  # spread over the workers: made once on each
+@pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("corpus")
     made = {name: make(d) for name, (make, _) in UNREADABLE.items()}
