@@ -11,7 +11,6 @@ are conflicts, ballots above 实到人数 are refused, a formula where a count b
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,11 @@ from annex_tools.documents.returns import (
     UNMATCHED,
     Change,
     ReturnsPlan,
+    form_sheets,
+    mark_draft_form,
 )
 from annex_tools.institute import Institute, Secretary
+from annex_tools.workbook.safewrite import sha256_file
 
 SHEET = "测评统计"
 TITLE = "{year}年度基层党组织书记抓党建述职评议现场测评统计表"
@@ -172,8 +174,7 @@ def write_tally(form: BallotForm, path: Path, *, draft: bool = False) -> Path:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_options.horizontalCentered = True
     if draft:
-        ws.oddHeader.center.text = "草稿　主表尚有错误，本表仅供核对"
-        ws.oddHeader.center.color = "C00000"
+        mark_draft_form(ws)
     atomic_write_bytes(path, workbook_bytes(wb), verify=sniff)
     return path
 
@@ -236,25 +237,9 @@ def _count(value: Any, formula: Any) -> tuple[int | None, str]:
 def read_tally(path: Path) -> Tally:
     """The 测评统计表 in `path`: its 会议编号, 实到人数 and rows. Raises TallyError (Chinese,
     naming the file) for what is not one."""
-    import openpyxl
-
-    from annex_tools.contract.errors import WorkbookError
-    from annex_tools.workbook.reader import sniff
-
-    try:
-        sniff(path)
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except WorkbookError as exc:
-        raise TallyError(str(exc)) from None
-    except Exception as exc:
-        raise TallyError(f"无法打开“{path}”：{type(exc).__name__}") from None
     found: list[Tally] = []
-    for ws in values.worksheets:
-        fs = formulas[ws.title]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-        fgrid = [list(r) for r in fs.iter_rows(values_only=True)]
-        tally = _read_sheet(path, ws.title, grid, fgrid)
+    for title, grid, fgrid in form_sheets(path, TallyError):
+        tally = _read_sheet(path, title, grid, fgrid)
         if tally is not None:
             found.append(tally)
     if not found:
@@ -267,7 +252,7 @@ def read_tally(path: Path) -> Tally:
             f"“{path.name}”中有多张测评统计表（{names}），无法确定以哪一张为准，整份未导入。请只保留一张"
         )
     tally = found[0]
-    tally.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    tally.digest = sha256_file(path)
     return tally
 
 

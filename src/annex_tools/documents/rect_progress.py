@@ -13,7 +13,6 @@ with its whole row, formulas and impossible values are refused.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,11 @@ from annex_tools.documents.returns import (
     UNMATCHED,
     Change,
     ReturnsPlan,
+    form_sheets,
+    mark_draft_form,
 )
 from annex_tools.institute import Institute, Organization, Problem, Secretary
+from annex_tools.workbook.safewrite import sha256_file
 
 SHEET = "整改进展"
 TITLE = "{year}年度问题整改进展表"
@@ -169,8 +171,7 @@ def write_form(form: ProgressForm, today: dt.date, path: Path, *, draft: bool = 
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     if draft:
-        ws.oddHeader.center.text = "草稿　主表尚有错误，本表仅供核对"
-        ws.oddHeader.center.color = "C00000"
+        mark_draft_form(ws)
     atomic_write_bytes(path, workbook_bytes(wb), verify=sniff)
     return path
 
@@ -214,24 +215,9 @@ def _text(value: Any) -> str:
 
 def read_form(path: Path, today: dt.date) -> FilledForm:
     """The 整改进展表 in `path`. Raises FormError (Chinese, naming the file) for what is not one."""
-    import openpyxl
-
-    from annex_tools.contract.errors import WorkbookError
-    from annex_tools.workbook.reader import sniff
-
-    try:
-        sniff(path)
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except WorkbookError as exc:
-        raise FormError(str(exc)) from None
-    except Exception as exc:
-        raise FormError(f"无法打开“{path}”：{type(exc).__name__}") from None
     found = []
-    for ws in values.worksheets:
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-        fgrid = [list(r) for r in formulas[ws.title].iter_rows(values_only=True)]
-        form = _read_sheet(path, ws.title, grid, fgrid, today)
+    for title, grid, fgrid in form_sheets(path, FormError):
+        form = _read_sheet(path, title, grid, fgrid, today)
         if form is not None:
             found.append(form)
     if not found:
@@ -242,7 +228,7 @@ def read_form(path: Path, today: dt.date) -> FilledForm:
         names = "、".join(f"“{f.sheet}”" for f in found)
         raise FormError(f"“{path.name}”中有多张整改进展表（{names}），无法确定以哪一张为准，整份未导入")
     form = found[0]
-    form.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    form.digest = sha256_file(path)
     return form
 
 

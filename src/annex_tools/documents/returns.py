@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
@@ -482,3 +483,43 @@ def apply_changes(writer: SheetWriter, changes: list[Change]) -> int:
             continue
         applied += 1
     return applied
+
+
+# ---- the forms staff fill and send back (测评统计表, 整改进展表): shared reading and marking ----
+
+DRAFT_FORM_HEADER = "草稿　主表尚有错误，本表仅供核对"
+
+
+def mark_draft_form(ws: Any) -> None:
+    """A form made from a master with errors says so at the top of every printed page."""
+    ws.oddHeader.center.text = DRAFT_FORM_HEADER
+    ws.oddHeader.center.color = "C00000"
+
+
+Grid = list[list[Any]]
+
+
+def form_sheets(path: Path, error: type[Exception]) -> list[tuple[str, Grid, Grid]]:
+    """Each sheet of a returned form as (title, values, formulas): what was typed and, cell by
+    cell, whether it was a formula. What cannot be opened raises `error` naming the file."""
+    import openpyxl
+
+    from annex_tools.contract.errors import WorkbookError
+    from annex_tools.workbook.reader import sniff
+
+    try:
+        sniff(path)
+        values = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except WorkbookError as exc:
+        raise error(str(exc)) from None
+    except Exception as exc:
+        raise error(f"无法打开“{path}”：{type(exc).__name__}") from None
+    return [
+        (
+            ws.title,
+            [list(r) for r in ws.iter_rows(values_only=True)],
+            [list(r) for r in formulas[ws.title].iter_rows(values_only=True)],
+        )
+        for ws in values.worksheets
+    ]
