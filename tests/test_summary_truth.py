@@ -127,3 +127,18 @@ def test_an_annex2_file_gives_no_summary(tmp_path: Path) -> None:
     proc = annex("summary", next((tmp_path / "a2").glob("*.xlsx")), "--out", tmp_path / "s.docx")
     assert proc.returncode == 2 and "这是附件2回执" in proc.stderr
     assert not (tmp_path / "s.docx").exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "actual", "verdict"),
+    [(D(2024, 1, 31), "未记录", "尚未审议"), (D(2024, 2, 1), "未记录", "未记录"),
+     (D(2024, 2, 2), "2024年2月2日", "逾期")],
+)  # fmt: skip
+def test_a_review_dated_after_the_report_date_is_not_reported_as_held(
+    tmp_path: Path, today: D, actual: str, verdict: str
+) -> None:
+    """A 党委审议日期 after the summary's as-of date has not happened yet (a date in the future
+    is never done): neither 按时 nor 逾期 until that day."""
+    plan, _, _ = summary(tmp_path, valid(), today, {"党委审议日期": "2024-02-02"})
+    row = next(r for r in plan["ledger"] if r["item"] == "党委审议并向上级报送")
+    assert (row["actual"], row["verdict"]) == (actual, verdict), row

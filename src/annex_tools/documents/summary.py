@@ -194,9 +194,9 @@ def _ledger_row(item: str, due: dt.date | None, actual: str, verdict: str) -> di
 def _kept(
     actual: dt.date | None, deadline: dt.date, asof: dt.date, missing: str, pending: str
 ) -> str:
-    """A deadline's verdict: 按时 or 逾期 by the date recorded; without one, `missing` once the
-    deadline has passed, else `pending`."""
-    if actual is None:
+    """A deadline's verdict: 按时 or 逾期 by the date recorded; without one (or with a date after
+    `asof`, which has not happened yet), `missing` once the deadline has passed, else `pending`."""
+    if actual is None or actual > asof:
         return missing if asof > deadline else pending
     return "按时" if actual <= deadline else "逾期"
 
@@ -269,7 +269,7 @@ def deadline_ledger(inst: Institute, st: Settings, asof: dt.date) -> list[dict[s
             )
         )
     # 4. the 党委's deliberation by 1月底
-    review = st.review_date
+    review = st.review_date if st.review_date is not None and st.review_date <= asof else None
     verdict = _kept(review, st.report_deadline, asof, "未记录", "尚未审议")
     rows.append(
         _ledger_row(
