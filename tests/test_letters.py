@@ -99,3 +99,18 @@ def test_feedback_with_no_one_graded_says_why_nothing_was_written(tmp_path: Path
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "还没有评定综合评价等次的书记" in proc.stdout and "（0 个）" in proc.stdout, proc.stdout
     assert not list((tmp_path / "letters").glob("*.docx"))
+
+
+def test_ballots_and_interviews_with_nothing_to_make_say_why(tmp_path: Path) -> None:
+    """November of a new year: no meeting yet, no one graded 一般/差; the run says so."""
+    data = valid()
+    for s in data["subs"]:
+        s["会议编号"] = None
+    data["meetings"] = []
+    master = new_workbook(tmp_path / "master.xlsx", data)
+    proc = annex("ballots", master, "--out", tmp_path / "b", "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "还没有安排有书记述职的述职会议" in proc.stdout and "（0 个）" in proc.stdout, proc.stdout
+    proc = annex("interviews", master, "--out", tmp_path / "i", "--draft")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "没有综合评价等次为“一般”或“差”的书记" in proc.stdout, proc.stdout

@@ -43,6 +43,8 @@ def make_ballots(
     someone reports, in one folder."""
     run = start("ballots", source, out, today, draft, force)
     forms = B.plan_forms(run.inst)
+    if not forms:
+        run.done.nothing = "主表“会议”表中还没有安排有书记述职的述职会议，没有要生成的现场测评表。"
     papers = B.form_filenames(forms, "现场测评表", ".docx")
     tallies = B.form_filenames(forms, "测评统计表", ".xlsx")
     names = {f.mid: pair for f, pair in zip(forms, zip(papers, tallies, strict=True), strict=True)}
@@ -71,6 +73,8 @@ def make_interviews(
     约谈人 and 约谈提醒日期 from 评议, the problems from 整改; the rest is written by hand."""
     run = start("interviews", source, out, today, draft, force)
     secs = IV.to_interview(run.inst)
+    if not secs:
+        run.done.nothing = "主表中没有综合评价等次为“一般”或“差”的书记，没有要写的约谈记录。"
     names = dict(zip((id(s) for s in secs), IV.interview_filenames(secs), strict=True))
     for sec in progress(secs, "约谈记录"):
         assert isinstance(sec, Secretary)
