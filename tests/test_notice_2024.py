@@ -166,3 +166,16 @@ def test_findings_carry_their_parameters_as_data(master: Path) -> None:
         "message",
         "params",
     }
+
+
+def test_messages_quote_the_notice_dates_from_the_settings(tmp_path: Path) -> None:
+    """The messages that quote the notice (拟于…年底召开, …月底前审议) say this notice's dates,
+    from 设置: a year typed into a message would say 2023年底 and 2024年1月底 here."""
+    settings = NOTICE_2024 | {ST.K_COMMITTEE_DEADLINE: D(2024, 12, 31), ST.K_REVIEW_DATE: D(2025, 3, 3)}
+    master = new_workbook(tmp_path / "master.xlsx", data_2024(), settings=settings)
+    found = check_workbook(read_workbook(master), TODAY).findings
+    meeting = [f.message for f in found if f.code == "deadline.committee-meeting"]
+    review = [f.message for f in found if f.code == "deadline.committee-review"]
+    assert len(meeting) == 1 and "学院拟于2024年底召开" in meeting[0]
+    assert len(review) == 1 and "通知：2025年2月底前，学院党委审议" in review[0]
+    assert not any("2023年底" in m or "2024年1月底" in m for m in meeting + review)

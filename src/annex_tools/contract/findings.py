@@ -2,7 +2,9 @@
 
 A rule gives a finding its parameters as data (who, the limit, the actual value, dates);
 the catalog's template renders them. Format specs beyond Python's own: `{x:pct}` shows a
-share as 45% or 45.5%, `{x:date}` a date as 2024年1月22日; an empty value shows as （空）.
+share as 45% or 45.5%, `{x:date}` a date as 2024年1月22日, `{x:by}` a deadline in the notice's
+words (2023年底, 2024年1月底; contract.text.format_by); an empty value shows as （空）. Words that
+change with the year (the notice's dates) come from the parameters (设置), never the templates.
 `--json` carries the parameters under "params" (dates as YYYY-MM-DD, shares as fractions).
 """
 
@@ -12,11 +14,12 @@ import datetime as dt
 import json
 import string
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from annex_tools.contract.text import format_date
+from annex_tools.contract.text import format_by, format_date
 
 
 class Severity(StrEnum):
@@ -58,12 +61,23 @@ def show_date(value: object) -> str:
     return format_date(day) if day else "（空）"
 
 
+def _show_by(value: object) -> str:
+    day = _as_date(value)
+    return format_by(day) if day else "（空）"
+
+
+_CUSTOM_SPECS: dict[str, Callable[[Any], str]] = {
+    "pct": lambda value: "（空）" if _empty(value) else pct(float(value)),
+    "date": show_date,
+    "by": _show_by,
+}
+
+
 class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec == "pct":
-            return "（空）" if _empty(value) else pct(float(value))
-        if format_spec == "date":
-            return show_date(value)
+        shown = _CUSTOM_SPECS.get(format_spec)
+        if shown is not None:
+            return shown(value)
         return str(super().format_field(value, format_spec))
 
 
@@ -300,7 +314,7 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     ),
     "deadline.committee-meeting": (
         W,
-        "会议{meeting}（{host}）于{meeting_date:date}召开，晚于{deadline:date}。通知：学院拟于2023年底召开二级党组织书记抓基层党建述职评议考核会。",
+        "会议{meeting}（{host}）于{meeting_date:date}召开，晚于{deadline:date}。通知：学院拟于{deadline:by}召开二级党组织书记抓基层党建述职评议考核会。",
     ),
     "deadline.annex2-received": (
         E,
@@ -311,7 +325,7 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
     ),
     "deadline.committee-review": (
         E,
-        "设置“{key}”为{review:date}，晚于党委审议上报截止日期{deadline:date}。通知：2024年1月底前，学院党委审议关于基层党建述职评议考核工作开展情况的相关议题。",
+        "设置“{key}”为{review:date}，晚于党委审议上报截止日期{deadline:date}。通知：{deadline:by}前，学院党委审议关于基层党建述职评议考核工作开展情况的相关议题。",
     ),
     "meeting.unpublished": (
         W,
@@ -526,7 +540,8 @@ _COMPILED: dict[str, _Compiled | None] = {}
 def _compile(template: str) -> _Compiled | None:
     """The template parsed once into what `str.format_map` renders in C: each `{x:date}` or
     `{x:pct}` becomes a field of its own, filled with the shown text (None when the template
-    uses anything else, which the general formatter then renders)."""
+    uses anything else, which the general formatter then renders). The other custom specs
+    (`{x:by}`) likewise."""
     text: list[str] = []
     custom: list[tuple[str, str, str]] = []
     for literal, name, spec, conversion in _FORMATTER.parse(template):
@@ -535,7 +550,7 @@ def _compile(template: str) -> _Compiled | None:
             continue
         if conversion or not name.isidentifier() or "{" in (spec or ""):
             return None
-        if spec in ("date", "pct"):
+        if spec in _CUSTOM_SPECS:
             key = f"{name}\x01{spec}"
             custom.append((key, name, spec))
             text.append("{" + key + "}")
@@ -558,11 +573,7 @@ def render(template: str, kwargs: dict[str, Any]) -> str:
     if custom:
         kwargs = dict(kwargs)
         for key, name, spec in custom:
-            value = kwargs[name]
-            if spec == "date":
-                kwargs[key] = show_date(value)
-            else:
-                kwargs[key] = "（空）" if _empty(value) else pct(float(value))
+            kwargs[key] = _CUSTOM_SPECS[spec](kwargs[name])
     return text.format_map(kwargs)
 
 

@@ -305,3 +305,16 @@ def unique_filenames(wanted: list[tuple[str, str]], max_bytes: int = MAX_NAME_BY
 
 def format_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def format_by(d: dt.date | None) -> str:
+    """A deadline in a notice's words: 2023年底 (31 December), 2024年1月底 (a month's last day),
+    else 2024年1月22日. Messages that quote the notice say its date this way, from 设置, never
+    a year typed into the code."""
+    if d is None:
+        return ""
+    if (d.month, d.day) == (12, 31):
+        return f"{d.year}年底"
+    if (d + dt.timedelta(days=1)).day == 1:
+        return f"{d.year}年{d.month}月底"
+    return format_date(d)
