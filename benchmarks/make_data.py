@@ -84,7 +84,7 @@ def sheet_rows(scale: str, rng: random.Random) -> dict[str, list[list[object]]]:
     orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
     # rows in the order of each sheet's headers (contract/schema.py); the ledger and 公布 columns last
     meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员、两代表一委员、党员干部群众代表共40人", None, "",
-                 "全院党员干部", dt.datetime(2024, 1, 23), 40]]  # fmt: skip
+                 "全院党员干部", dt.datetime(2024, 1, 23), 40, dt.datetime(2024, 1, 18), "党委常委会会议纪要〔2024〕2号"]]  # fmt: skip
     subs, grades, rects = [], [], []
 
     def add_secretary(
@@ -141,7 +141,8 @@ def sheet_rows(scale: str, rng: random.Random) -> dict[str, list[list[object]]]:
         mid = f"M{gid}"
         meetings.append(
             [mid, gid, day, "会议室", "党员代表共40人", day - dt.timedelta(days=5), "组织部",
-             f"第{g}党总支全体党员", day + dt.timedelta(days=7), 40]  # fmt: skip  # 实到人数 40 >= 36 ballots
+             f"第{g}党总支全体党员", day + dt.timedelta(days=7), 40,  # 实到人数 40 >= 36 ballots
+             day + dt.timedelta(days=2), f"第{g}党总支委员会会议纪要〔2024〕1号"]  # fmt: skip
         )
         for b in range(per):
             bid = f"{gid}-{b}"
