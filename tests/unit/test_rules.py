@@ -240,6 +240,11 @@ CASES: list[tuple[str, Callable[[Data], None], tuple[str, str | None, int | None
         grade("S1", 反馈日期=None),
         ("grade.feedback-missing", "评议", 2, "反馈日期"),
     ),
+    (
+        "grade.decision-missing",
+        meeting("M1", 定等次会议日期=None),
+        ("grade.decision-missing", "会议", 3, "定等次会议日期"),
+    ),
     ("grade.ballots", grade("S1", 测评差票=None), ("grade.ballots", "评议", 2, "测评差票")),
     ("grade.ballots", grade("S2", 测评好票=-1), ("grade.ballots", "评议", 3, "测评好票")),
     ("rect.none", drop_row("rects", "整改编号", "R1"), ("rect.none", "评议", 2, "述职编号")),
@@ -340,6 +345,17 @@ def test_meeting_not_yet_held_needs_no_grade_or_approval() -> None:
     sub("S3", 审定日期=None, 审定人="")(data)
     found = {f.code for f in check_data(data, today=D(2024, 1, 9))}
     assert "grade.missing" not in found and "approval.missing" not in found
+
+
+def test_grade_decision_is_pending_until_feedback_is_due_and_needs_a_grade() -> None:
+    place = ("grade.decision-missing", "会议", 3, "定等次会议日期")
+    data = valid()
+    meeting("M1", 定等次会议日期=None)(data)
+    assert place not in places(check_data(data, today=D(2024, 1, 11)))  # the day after
+    assert place in places(check_data(data))
+    for sid in ("S3", "S4"):  # M1's reporters not graded: nothing was decided
+        grade(sid, 综合评价等次="")(data)
+    assert place not in places(check_data(data))
 
 
 def test_names_compare_after_nfkc_and_space_removal() -> None:

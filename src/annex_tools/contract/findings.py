@@ -430,6 +430,11 @@ CATALOG: dict[str, tuple[Severity, str | dict[str, str]]] = {
         W,
         "{who}：已评定等次，但没有反馈日期。通知：评价意见及等次要向本人反馈。",
     ),
+    "grade.decision-missing": (
+        W,
+        "{host}的会议{meeting}已评定等次，但没有记录确定等次的会议（定等次会议日期为空）；"
+        "评价意见反馈、等次通报和约谈记录的正式稿要引用它，补上前只能生成草稿。",
+    ),
     "grade.ballots": (
         E,
         {

@@ -212,6 +212,34 @@ def fed_back(ctx: Context) -> list[Finding]:
     return emit("grade.feedback-missing", g, mask, GRADE, "反馈日期", lambda r: {"who": r["who"]})
 
 
+@rule(
+    "grade.decision-missing",
+    ("grades", "综合评价等次"),
+    ("subs", "会议编号"),
+    ("meetings", "会议编号", "定等次会议日期"),
+)
+def decision_recorded(ctx: Context) -> list[Finding]:
+    """按“好、较好、一般、差”确定等次 … 评价意见及等次要向本人反馈: the grades a meeting gave were
+    fixed by a decision (会议 定等次会议日期), which the letters, the 通报 and the 约谈记录 quote.
+    Once feedback is due for a graded reporter, their meeting must record it (pending before)."""
+    g = ctx.grades
+    due = g["graded"] & ~g["述职编号"].isin(_waiting(ctx, STEP_FEEDBACK))
+    graded = set(g.loc[due, "述职编号"])
+    subs = ctx.subs
+    meetings_graded = set(subs.loc[subs["述职编号"].isin(graded), "会议编号"])
+    m = ctx.meetings
+    mask = m["会议编号"].isin(meetings_graded) & (m["会议编号"] != "") & m["定等次会议日期"].isna()
+    mask &= ctx.not_bad(m, S.MEETINGS, "定等次会议日期")
+    return emit(
+        "grade.decision-missing",
+        m,
+        mask,
+        MEET,
+        "定等次会议日期",
+        lambda r: {"meeting": r["会议编号"], "host": ctx.body_name(r["主办组织编号"])},
+    )
+
+
 @rule("grade.ballots", ("grades", *BALLOTS))
 def ballots_consistent(ctx: Context) -> list[Finding]:
     """现场测评 ballots: whole numbers, not negative, all four given or none."""
