@@ -58,8 +58,13 @@ def _exists(module: str) -> bool:
 
 
 def _layer(module: str) -> int | None:
-    top = module.split(".")[1] if "." in module else ""
-    return LAYER.get(top)
+    """The layer of the longest entry of LAYER the module is in (a package's module may sit
+    lower than its package, never the other way)."""
+    parts = module.split(".")[1:]
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in LAYER:
+            return LAYER[".".join(parts[:n])]
+    return None
 
 
 @functools.cache  # both tests below read the same source once
@@ -69,13 +74,14 @@ def against_the_grain() -> frozenset[tuple[str, str]]:
         here = _module(path)
         if here == "annex_tools":  # __init__: the version, imports nothing
             continue
-        mine = _layer(here)
-        assert mine is not None, f"{here}: give its package a layer in LAYER"
-        for target in _runtime_imports(path):
-            theirs = _layer(target)
-            if theirs is not None and theirs > mine:
-                found.add((here, target))
+        found |= _against(here, _runtime_imports(path))
     return frozenset(found)
+
+
+def _against(here: str, targets: set[str]) -> set[tuple[str, str]]:
+    mine = _layer(here)
+    assert mine is not None, f"{here}: give its package a layer in LAYER"
+    return {(here, t) for t in targets if (_layer(t) or 0) > mine}
 
 
 def test_every_import_runs_down_the_layers() -> None:
@@ -100,3 +106,15 @@ def test_the_scan_sees_imports_inside_functions_but_not_type_only_ones(tmp_path:
         encoding="utf-8",
     )
     assert _runtime_imports(source) == {"annex_tools.documents.summary", "annex_tools.demo"}
+
+
+def test_the_subsystem_packages_sit_in_their_layer() -> None:
+    """archive/ and demo/ are packages now: each module is in its package's layer, and an import
+    of one from below, or of a use case from one, is against the grain."""
+    for package in ("archive", "demo"):
+        modules = sorted(p.stem for p in (SRC / package).glob("*.py"))
+        assert len(modules) > 2, package
+        assert {_layer(f"annex_tools.{package}.{m}") for m in modules} == {LAYER[package]}
+    assert _against("annex_tools.workbook.reader", {"annex_tools.archive.store"})
+    assert _against("annex_tools.demo.mistakes", {"annex_tools.usecases.start"})
+    assert not _against("annex_tools.archive.run", {"annex_tools.documents.render"})

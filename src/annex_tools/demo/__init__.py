@@ -1,0 +1,16 @@
+"""`annex-tools demo`: a fictional institute, its reports as real .docx files, and a handful of
+realistic mistakes planted on purpose, each recorded with the finding `check` should give.
+
+Every name here is made up by combining common characters; no real person's data.
+
+The package, by seam: `institute` (the valid institute), `report` (the report writer), `mail`
+(the mail inbox), `mistakes` (the planted mistakes), `make` (all of it written as a master).
+"""
+
+from __future__ import annotations
+
+from annex_tools.demo.make import NARRATIVE, DemoResult, make_demo
+from annex_tools.demo.mistakes import Planted
+from annex_tools.demo.report import report_sentences, write_report
+
+__all__ = ["NARRATIVE", "DemoResult", "Planted", "make_demo", "report_sentences", "write_report"]
