@@ -89,7 +89,7 @@ def main() -> None:
                         "check",
                         str(p),
                         "--json",
-                        "--today",
+                        "--as-of",
                         "2026-11-26",
                     ],
                     capture_output=True,

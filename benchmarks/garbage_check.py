@@ -91,7 +91,7 @@ def main() -> None:
     )
     # ru_maxrss of children is the largest child so far: the table run goes first, alone
     for label, extra in (("check (terminal table)", ()), ("check --json", ("--json",))):
-        wall, peak, code, tail = measure("check", str(master), "--today", "2024-03-01", *extra)
+        wall, peak, code, tail = measure("check", str(master), "--as-of", "2024-03-01", *extra)
         print(
             f"{label}: {wall:.1f} s, peak RSS {peak:.0f} MB (largest child so far), exit {code}, {tail}"
         )

@@ -411,7 +411,7 @@ def main() -> None:
                 "check",
                 str(path),
                 "--json",
-                "--today",
+                "--as-of",
                 TODAY,
             ]
             add("check-cli", scale, process(argv, max(3, runs)), None)  # the whole process

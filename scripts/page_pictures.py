@@ -22,7 +22,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "述职评议"
         subprocess.run(
-            [sys.executable, "-m", "annex_tools", "demo", "--out", str(folder), "--today", "2024-03-01"],
+            [sys.executable, "-m", "annex_tools", "demo", "--out", str(folder), "--as-of", "2024-03-01"],
             check=True, capture_output=True,
         )  # fmt: skip
         with served(folder) as url, chromium(Path(tmp), 1280, 1500) as driver:

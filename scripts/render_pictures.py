@@ -28,10 +28,10 @@ def main() -> None:
     env = dict(os.environ, FONTCONFIG_FILE=str(ROOT / "src" / "annex_tools" / "fonts.conf"))
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        run("annex-tools", "demo", "--out", t / "demo", "--today", "2024-01-30")
+        run("annex-tools", "demo", "--out", t / "demo", "--as-of", "2024-01-30")
         master = t / "demo" / "master.xlsx"
         subprocess.run(
-            ["annex-tools", "check", str(master), "--write", "--today", "2024-01-30"],
+            ["annex-tools", "check", str(master), "--write", "--as-of", "2024-01-30"],
             capture_output=True,
         )
         # one picture per sheet of interest: a copy of the master with that sheet alone
@@ -85,7 +85,7 @@ def main() -> None:
             ("feedback", demo / "反馈意见"),
             ("summary", demo / "汇总报告.docx"),
         ):
-            run("annex-tools", command, clean, "--out", target, "--today", "2024-01-30")
+            run("annex-tools", command, clean, "--out", target, "--as-of", "2024-01-30")
         files["annex1-template"] = sorted((demo / "述职报告模板").glob("*.docx"))[0]
         files["annex2"] = demo / "附件2" / "附件2-教师发展中心党总支.xlsx"
         files["feedback"] = next((demo / "反馈意见").glob("基础教育研究所第一党支部-*.docx"))

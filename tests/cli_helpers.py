@@ -125,7 +125,7 @@ def _zygote(env: dict[str, str]) -> _Zygote | None:
 
 
 def check_json(path: Path, today: str = "2026-11-26") -> tuple[int, dict[str, Any]]:
-    proc = annex("check", path, "--json", "--today", today)
+    proc = annex("check", path, "--json", "--as-of", today)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 

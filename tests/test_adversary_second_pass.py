@@ -74,7 +74,7 @@ def test_an_appraisal_outside_the_list_on_a_person_with_two_posts(master: Path) 
     (first,) = rows_of(grades, "述职编号", "S001")
     set_cell(grades, first, "年度考核等次", "合格")
     wb.save(master)
-    proc = annex("check", master, "--json", "--today", "2024-03-01")
+    proc = annex("check", master, "--json", "--as-of", "2024-03-01")
     no_crash(proc)
     findings = json.loads(proc.stdout)["findings"]
     assert proc.returncode == 1
@@ -121,7 +121,7 @@ def test_a_file_size_limit_while_writing_is_a_chinese_message(master: Path) -> N
 
     env = dict(os.environ, COLUMNS="200", PYTHONIOENCODING="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "annex_tools", "check", str(master), "--write", "--today", "2024-03-01"],
+        [sys.executable, "-m", "annex_tools", "check", str(master), "--write", "--as-of", "2024-03-01"],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=300, preexec_fn=limit,
     )  # fmt: skip
     no_crash(proc)
@@ -174,10 +174,10 @@ def test_the_terminal_table_is_bounded_and_json_has_everything(tmp_path: Path) -
         for c in range(1, width + 1):
             ws.cell(row=r, column=c, value=f"乱{r}-{c}")
     wb.save(master)
-    full = annex("check", master, "--json", "--today", "2024-03-01")
+    full = annex("check", master, "--json", "--as-of", "2024-03-01")
     total = len(json.loads(full.stdout)["findings"])
     assert total > 300
-    table = annex("check", master, "--today", "2024-03-01")
+    table = annex("check", master, "--as-of", "2024-03-01")
     no_crash(table)
     assert table.returncode == 1
     shown = [x for x in table.stdout.splitlines() if ".schema" in x or "述职 第" in x]
@@ -343,7 +343,7 @@ def test_demo_refuses_to_overwrite_an_existing_demo_folder(tmp_path: Path) -> No
     folder = tmp_path / "demo"
     folder.mkdir()
     (folder / "master.xlsx").write_bytes(b"a real master someone put here")
-    proc = annex("demo", "--out", folder, "--today", "2024-01-30")
+    proc = annex("demo", "--out", folder, "--as-of", "2024-01-30")
     assert proc.returncode == 2 and "--force" in proc.stderr, proc.stdout + proc.stderr
     assert (folder / "master.xlsx").read_bytes() == b"a real master someone put here"
 
@@ -420,7 +420,7 @@ def test_each_of_two_secretaries_of_a_branch_gets_a_letter_with_their_own_grade(
     from docx import Document
 
     master = two_secretaries(tmp_path)
-    proc = annex("feedback", master, "--out", tmp_path / "letters", "--draft", "--today", "2024-01-20")
+    proc = annex("feedback", master, "--out", tmp_path / "letters", "--draft", "--as-of", "2024-01-20")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     mine = {}
     for path in (tmp_path / "letters").glob("*.docx"):
@@ -475,7 +475,7 @@ def two_general_branch_secretaries(tmp_path: Path) -> Path:
 def test_the_archive_files_each_of_two_secretaries_of_one_body_apart(tmp_path: Path) -> None:
     master = two_general_branch_secretaries(tmp_path)
     archive = tmp_path / "档案"
-    proc = annex("archive", master, "--out", archive, "--no-pdf", "--today", "2024-06-01")
+    proc = annex("archive", master, "--out", archive, "--no-pdf", "--as-of", "2024-06-01")
     no_crash(proc)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     manifest = json.dumps(

@@ -35,7 +35,7 @@ def simplified_and_japanese_glyphs(text: str) -> tuple[list[str], list[str]]:
 def archived(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("arch")
     made = make_demo(root / "demo", mistakes=False)
-    proc = annex("archive", made.workbook, "--out", root / "archive", "--today", "2024-01-30")
+    proc = annex("archive", made.workbook, "--out", root / "archive", "--as-of", "2024-01-30")
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return made, root / "archive"
 
@@ -417,7 +417,7 @@ def test_mismatched_identity_is_reported_by_check_and_refused_by_archive(fresh) 
     subs.cell(row=2, column=sh.index("书记工号") + 1, value=other)  # someone else's 工号
     name = subs.cell(row=2, column=sh.index("书记姓名") + 1).value
     wb.save(workbook)
-    check = annex("check", workbook, "--json", "--today", "2024-03-01")
+    check = annex("check", workbook, "--json", "--as-of", "2024-03-01")
     codes = [(f["code"], f["row"], f["column"]) for f in json.loads(check.stdout)["findings"]]
     assert ("submission.identity", 2, "书记工号") in codes
     edit(workbook, "评议", 2, "主要成绩", "修改后的主要成绩")

@@ -61,7 +61,7 @@ def master(demo: Path, tmp_path: Path) -> Path:
 def swapped_archive(master: Path, archive: Path) -> None:
     """The master with 林海俊's and 汤松敏's 工号 swapped (check finds nothing), archived."""
     set_staff_no(master, {LIN[3]: TANG[2], TANG[3]: LIN[2]})
-    check = annex("check", master, "--json", "--today", "2024-03-01")
+    check = annex("check", master, "--json", "--as-of", "2024-03-01")
     assert json.loads(check.stdout)["errors"] == 0
     proc = run(master, archive)
     assert proc.returncode == 0, proc.stdout + proc.stderr

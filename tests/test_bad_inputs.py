@@ -27,8 +27,8 @@ def run(*args: object) -> tuple[subprocess.CompletedProcess[str], float]:
 
 def commands(workbook: Path, out: Path) -> dict[str, list[object]]:
     return {
-        "check": ["check", workbook, "--json", "--today", "2024-06-01"],
-        "check-write": ["check", workbook, "--write", "--today", "2024-06-01"],
+        "check": ["check", workbook, "--json", "--as-of", "2024-06-01"],
+        "check-write": ["check", workbook, "--write", "--as-of", "2024-06-01"],
         "templates": ["templates", workbook, "--out", out / "t"],
         "annex2": ["annex2", workbook, "--out", out / "a2"],
         "summary": ["summary", workbook, "--out", out / "s.docx"],
@@ -38,7 +38,7 @@ def commands(workbook: Path, out: Path) -> dict[str, list[object]]:
         "rectifications": [
             "rectifications",
             workbook,
-            "--today",
+            "--as-of",
             "2024-06-01",
             "--out",
             out / "z.xlsx",
@@ -108,7 +108,7 @@ def test_odd_workbooks_give_the_expected_findings(corpus: dict[str, Path]) -> No
     import json
 
     def places(case: str) -> set[tuple]:
-        proc, _ = run("check", corpus[case], "--json", "--today", "2024-06-01")
+        proc, _ = run("check", corpus[case], "--json", "--as-of", "2024-06-01")
         return {
             (f["code"], f["sheet"], f["row"], f["column"])
             for f in json.loads(proc.stdout)["findings"]

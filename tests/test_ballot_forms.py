@@ -102,7 +102,7 @@ def test_the_round_trip_through_the_cli_writes_only_with_apply(forms, tmp_path: 
     assert present_of(master, "M1") == 28
     again = annex("import-ballots", master, filled, "--apply")
     assert "已写入 0 项变化" in again.stdout, again.stdout
-    check = annex("check", master, "--json", "--today", "2024-06-01")
+    check = annex("check", master, "--json", "--as-of", "2024-06-01")
     assert "meeting.attendance-missing" not in check.stdout
 
 

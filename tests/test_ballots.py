@@ -134,7 +134,7 @@ def test_summary_states_the_ballots_of_each_body_on_its_page(tmp_path) -> None:
     data = with_ballots("S2", 10, 20, 10, 6, "较好")  # the 党委: 20+10 好 of 26+46
     master = new_workbook(tmp_path / "master.xlsx", data)
     out = tmp_path / "summary.docx"
-    proc = annex("summary", master, "--out", out, "--today", "2024-06-01", "--draft")
+    proc = annex("summary", master, "--out", out, "--as-of", "2024-06-01", "--draft")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     pdf = to_pdf([out], tmp_path / "pdf", tmp_path / "profile")[out]
     rows = []

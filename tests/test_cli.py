@@ -21,7 +21,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_demo_command_runs_and_says_where_things_are(tmp_path: Path) -> None:
-    proc = annex("demo", "--out", tmp_path / "d", "--today", "2026-11-26")
+    proc = annex("demo", "--out", tmp_path / "d", "--as-of", "2026-11-26")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / "master.xlsx").exists()
     assert len(list((tmp_path / "d" / "reports").glob("*.docx"))) == 49
@@ -60,11 +60,11 @@ def write(data: dict, path: Path, mutate=None) -> Path:
 
 def test_exit_codes(tmp_path: Path) -> None:
     good = write(valid(), tmp_path / "good.xlsx")
-    assert annex("check", good, "--today", "2024-06-01").returncode == 0
+    assert annex("check", good, "--as-of", "2024-06-01").returncode == 0
     data = valid()
     data["grades"][1]["年度考核等次"] = "优秀"
     bad = write(data, tmp_path / "bad.xlsx")
-    proc = annex("check", bad, "--today", "2024-06-01")
+    proc = annex("check", bad, "--as-of", "2024-06-01")
     assert proc.returncode == 1
     assert "grade.linkage-excellent" in proc.stdout and "错误 1 个" in proc.stdout
 
@@ -166,8 +166,22 @@ def test_text_where_a_date_belongs_names_the_cell(tmp_path: Path) -> None:
 
 
 def test_bad_today_option_is_a_clear_message(tmp_path: Path) -> None:
-    proc = annex("check", write(valid(), tmp_path / "m.xlsx"), "--today", "26/11/2026")
-    assert proc.returncode == 2 and "--today" in proc.stderr and "Traceback" not in proc.stderr
+    proc = annex("check", write(valid(), tmp_path / "m.xlsx"), "--as-of", "26/11/2026")
+    assert proc.returncode == 2 and "--as-of" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_today_is_still_the_hidden_old_name_of_as_of(tmp_path: Path) -> None:
+    """`--today` (the name before `--as-of`) still works for scripts, hidden from the help."""
+    master = write(valid(), tmp_path / "m.xlsx")
+    by_new = annex("check", master, "--json", "--as-of", "2024-01-16")
+    by_old = annex("check", master, "--json", "--today", "2024-01-16")
+    assert by_old.returncode == by_new.returncode and by_old.stdout == by_new.stdout
+    assert '"date.after-today"' in by_new.stdout  # the date decided something
+    both = annex("check", master, "--as-of", "2024-01-16", "--today", "2024-06-01")
+    assert both.returncode == 2 and "--as-of" in both.stderr and "--today" in both.stderr
+    shown = annex("check", "--help").stdout
+    assert "--as-of" in shown and "--today" not in shown
+    assert "--signed" in annex("feedback", "--help").stdout
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def latin_words(text: str) -> list[str]:
     [
         ["check"],
         ["check", "--bogus", "x.xlsx"],
-        ["check", "x.xlsx", "--today"],
+        ["check", "x.xlsx", "--as-of"],
         ["nosuch"],
         ["summary", "a.xlsx", "b", "c"],
         ["check", "x.xlsx", "--jsn"],
@@ -178,7 +178,7 @@ def test_generators_refuse_an_annex2_return(command: str, masters, tmp_path: Pat
 def test_generators_refuse_a_master_with_errors(command: str, masters, tmp_path: Path) -> None:
     """An error in what every generator reads (a 述职类别 outside the list) refuses them all,
     naming the error and where it is."""
-    extra = "--no-pdf" if command == "archive" else "--today=2026-11-26"
+    extra = "--no-pdf" if command == "archive" else "--as-of=2026-11-26"
     proc = annex(command, masters["everyone"], "--out", tmp_path / "out", extra)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "schema.bad-value" in proc.stderr and "“述职”表“述职类别”列" in proc.stderr
@@ -192,7 +192,7 @@ def test_a_generator_refuses_only_for_errors_in_what_it_reads(masters, tmp_path:
     an error elsewhere; the others refuse, naming the sheet and column."""
     broken = masters["broken"]
     for command in ("templates", "annex2"):
-        proc = annex(command, broken, "--out", tmp_path / command, "--today=2026-11-26")
+        proc = annex(command, broken, "--out", tmp_path / command, "--as-of=2026-11-26")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "主表另有 1 个错误" in proc.stdout and "未影响本次生成" in proc.stdout
         made = sorted((tmp_path / command).glob("*.*x"))
@@ -200,7 +200,7 @@ def test_a_generator_refuses_only_for_errors_in_what_it_reads(masters, tmp_path:
     doc = Document(str(sorted((tmp_path / "templates").glob("*.docx"))[0]))
     assert not any("草稿" in s.header.paragraphs[0].text for s in doc.sections if s.header.paragraphs)
     for command, out in (("feedback", "fb"), ("summary", "s.docx")):
-        proc = annex(command, broken, "--out", tmp_path / out, "--today=2026-11-26")
+        proc = annex(command, broken, "--out", tmp_path / out, "--as-of=2026-11-26")
         assert proc.returncode == 1, proc.stdout + proc.stderr
         assert "schema.bad-date" in proc.stderr and "“评议”表“反馈日期”列" in proc.stderr
         assert not (tmp_path / out).exists()

@@ -31,12 +31,12 @@ def text_of(path: Path) -> str:
 def test_feedback_without_the_decision_is_refused_and_the_draft_says_why(tmp_path: Path) -> None:
     master = new_workbook(tmp_path / "m.xlsx", undecided("M1"))
     out = tmp_path / "fb"
-    proc = annex("feedback", master, "--out", out, "--today", "2024-06-01")
+    proc = annex("feedback", master, "--out", out, "--as-of", "2024-06-01")
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     said = proc.stdout + proc.stderr
     assert "会议M1" in said and "定等次会议日期" in said and "定等次会议纪要" in said, said
     assert not out.exists() or not list(out.glob("*.docx"))
-    proc = annex("feedback", master, "--out", out, "--today", "2024-06-01", "--draft")
+    proc = annex("feedback", master, "--out", out, "--as-of", "2024-06-01", "--draft")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     letter = text_of(out / "示例第一党支部-丁四-评价意见反馈.docx")
     assert letter.startswith("草稿说明") and "会议M1" in letter.split("\n")[1]
@@ -49,7 +49,7 @@ def test_a_decision_before_the_meeting_is_not_quoted(tmp_path: Path) -> None:
     data = valid()
     row_of(data, "meetings", "会议编号", "M0")["定等次会议日期"] = dt.date(2024, 1, 10)
     master = new_workbook(tmp_path / "m.xlsx", data)
-    proc = annex("feedback", master, "--out", tmp_path / "fb", "--today", "2024-06-01")
+    proc = annex("feedback", master, "--out", tmp_path / "fb", "--as-of", "2024-06-01")
     assert proc.returncode != 0
     assert "早于述职评议会" in proc.stdout + proc.stderr
 
@@ -57,7 +57,7 @@ def test_a_decision_before_the_meeting_is_not_quoted(tmp_path: Path) -> None:
 def test_the_grade_notice_quotes_each_decision_and_refuses_without_one(tmp_path: Path) -> None:
     master = new_workbook(tmp_path / "m.xlsx", valid(), settings=NOTICE)
     target = tmp_path / "通报.docx"
-    proc = annex("notice-grades", master, "--out", target, "--today", "2024-06-01")
+    proc = annex("notice-grades", master, "--out", target, "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = text_of(target)
     assert "等次经党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）研究确定。" in text
@@ -66,7 +66,7 @@ def test_the_grade_notice_quotes_each_decision_and_refuses_without_one(tmp_path:
         in text
     )
     master = new_workbook(tmp_path / "u.xlsx", undecided("M0"), settings=NOTICE)
-    proc = annex("notice-grades", master, "--out", tmp_path / "u.docx", "--today", "2024-06-01")
+    proc = annex("notice-grades", master, "--out", tmp_path / "u.docx", "--as-of", "2024-06-01")
     assert proc.returncode != 0 and "会议M0" in proc.stdout + proc.stderr
     assert not (tmp_path / "u.docx").exists()
 
@@ -76,7 +76,7 @@ def test_the_archive_quotes_the_decision_or_files_no_one(tmp_path: Path, recorde
     data = valid() if recorded else undecided("M0")
     master = new_workbook(tmp_path / "m.xlsx", data)
     out = tmp_path / "arch"
-    proc = annex("archive", master, "--out", out, "--today", "2024-06-01", "--no-pdf")
+    proc = annex("archive", master, "--out", out, "--as-of", "2024-06-01", "--no-pdf")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     opinions = sorted(out.rglob("评价意见.docx"))
     if recorded:

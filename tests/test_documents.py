@@ -287,7 +287,7 @@ def test_import_reports_fills_figures_from_the_files(tmp_path: Path, demo) -> No
     a = analyze_file(path)
     assert first[headers.index("字数")] == a.words
     assert first[headers.index("存在问题占比")] == pytest.approx(a.shares["problems"])
-    code = annex("check", master, "--json", "--today", TODAY)
+    code = annex("check", master, "--json", "--as-of", TODAY)
     assert "report.stale-figures" not in code.stdout
 
 
@@ -391,7 +391,7 @@ def test_summary_placeholder_when_staff_have_not_written(tmp_path: Path) -> None
 
 def test_feedback_one_per_graded_secretary(tmp_path: Path, demo) -> None:
     proc = annex(
-        "feedback", demo.workbook, "--out", tmp_path / "fb", "--today", "2024-01-25", "--draft"
+        "feedback", demo.workbook, "--out", tmp_path / "fb", "--as-of", "2024-01-25", "--draft"
     )
     assert proc.returncode == 0, proc.stderr
     files = list((tmp_path / "fb").glob("*.docx"))

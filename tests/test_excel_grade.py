@@ -63,7 +63,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     marked = tmp / "marked.xlsx"
     shutil.copy(demo.workbook, marked)
-    proc = annex("check", marked, "--write", "--today", TODAY)
+    proc = annex("check", marked, "--write", "--as-of", TODAY)
     assert proc.returncode in (0, 1) and "校验结果" in openpyxl.load_workbook(marked).sheetnames
     out["check --write"] = marked
 
@@ -71,7 +71,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert proc.returncode == 0, proc.stderr
     out["annex2 draft"] = next((tmp / "a2-draft").glob("附件2-*.xlsx"))
 
-    proc = annex("rectifications", demo.workbook, "--out", tmp / "fu.xlsx", "--today", TODAY)
+    proc = annex("rectifications", demo.workbook, "--out", tmp / "fu.xlsx", "--as-of", TODAY)
     assert proc.returncode == 0, proc.stderr
     out["rectifications"] = tmp / "fu.xlsx"
 
@@ -97,7 +97,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out["build-workbook"] = COMMITTED
     macro = tmp / "annex-master.xlsm"
     shutil.copy(COMMITTED, macro)
-    proc = annex("check", macro, "--write", "--today", TODAY)
+    proc = annex("check", macro, "--write", "--as-of", TODAY)
     assert proc.returncode == 0 and macro.read_bytes() != COMMITTED.read_bytes(), proc.stderr
     out["check --write .xlsm"] = macro
     return out

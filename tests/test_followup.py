@@ -137,7 +137,7 @@ def test_each_body_sheet_lists_its_rows_with_the_master_id_and_days_overdue(
 
 
 def test_completion_counts_at_the_date_of_the_ledger(tmp_path: Path) -> None:
-    """`--today` before every completion: nothing is done or verified on that date."""
+    """`--as-of` before every completion: nothing is done or verified on that date."""
     data = valid()
     early = min(r["完成日期"] for r in data["rects"] if r["完成日期"]) - dt.timedelta(days=1)
     fu = make_followup(workbook_from_rows(to_rows(data)), early, tmp_path / "tz.xlsx")

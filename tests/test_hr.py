@@ -58,7 +58,7 @@ def test_conflicting_appraisal_is_highlighted_and_a_master_with_errors_is_a_draf
     row_of(data, "grades", "述职编号", "S3")["年度考核等次"] = "优秀"
     master = new_workbook(tmp_path / "master.xlsx", data)
     out = tmp_path / "名单.xlsx"
-    proc = annex("hr-export", master, "--out", out, "--today", "2024-06-01")
+    proc = annex("hr-export", master, "--out", out, "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert "乙二" in proc.stdout and "草稿" in proc.stdout
     ws = openpyxl.load_workbook(out).active

@@ -225,9 +225,9 @@ def test_a_return_records_the_day_it_came_in_once(tmp_path: Path) -> None:
     data = valid()
     data["orgs"][1]["附件2收到日期"] = ""  # G1, 示例党总支
     master, ret = setup(tmp_path, data, "--draft")
-    preview = annex("import-returns", master, ret, "--today", "2024-01-21")
+    preview = annex("import-returns", master, ret, "--as-of", "2024-01-21")
     assert "收到日期" in preview.stdout and "2024年1月21日" in preview.stdout, preview.stdout
-    proc = annex("import-returns", master, ret, "--apply", "--today", "2024-01-21")
+    proc = annex("import-returns", master, ret, "--apply", "--as-of", "2024-01-21")
     assert proc.returncode == 0, proc.stderr
     assert "已写入 1 项" in proc.stdout, proc.stdout
 
@@ -237,8 +237,8 @@ def test_a_return_records_the_day_it_came_in_once(tmp_path: Path) -> None:
         return ws.cell(row=3, column=col).value
 
     assert str(received())[:10] == "2024-01-21"
-    again = annex("import-returns", master, ret, "--apply", "--today", "2024-01-25")
+    again = annex("import-returns", master, ret, "--apply", "--as-of", "2024-01-25")
     assert "已写入 0 项" in again.stdout, again.stdout
     assert str(received())[:10] == "2024-01-21"
-    check = annex("check", master, "--json", "--today", "2024-02-01")
+    check = annex("check", master, "--json", "--as-of", "2024-02-01")
     assert "deadline.annex2-received" not in check.stdout

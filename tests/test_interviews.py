@@ -39,7 +39,7 @@ def test_interviews_through_the_cli_one_record_per_weak_secretary(tmp_path: Path
 
     master = new_workbook(tmp_path / "master.xlsx", weak())
     out = tmp_path / "约谈"
-    proc = annex("interviews", master, "--out", out, "--today", "2024-06-01")
+    proc = annex("interviews", master, "--out", out, "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     files = sorted(p.name for p in out.glob("*.docx"))
     assert files == ["安保后勤直属党支部-丙三-约谈记录.docx", "示例第一党支部-丁四-约谈记录.docx"]
@@ -80,13 +80,13 @@ def test_interviews_on_an_older_master_and_with_no_one_weak(tmp_path: Path) -> N
     ws.delete_cols(headers.index("约谈人") + 1)  # a master from before the column existed
     wb.save(master)
     out = tmp_path / "old"
-    proc = annex("interviews", master, "--out", out, "--today", "2024-06-01")
+    proc = annex("interviews", master, "--out", out, "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = text_of(out / "示例第一党支部-丁四-约谈记录.docx")
     assert "约谈人：＿＿" in text and "约谈对象：丁四" in text
 
     clean = new_workbook(tmp_path / "clean.xlsx", valid())
-    proc = annex("interviews", clean, "--out", tmp_path / "none", "--today", "2024-06-01")
+    proc = annex("interviews", clean, "--out", tmp_path / "none", "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list((tmp_path / "none").glob("*.docx")) == []
 
@@ -97,7 +97,7 @@ def test_a_master_with_errors_gives_no_record_unless_a_draft(tmp_path: Path, dra
     row_of(data, "grades", "述职编号", "S3")["约谈提醒日期"] = "2024年1月32日"  # schema.bad-date
     master = new_workbook(tmp_path / "master.xlsx", data)
     out = tmp_path / "out"
-    args = ["interviews", master, "--out", out, "--today", "2024-06-01"]
+    args = ["interviews", master, "--out", out, "--as-of", "2024-06-01"]
     proc = annex(*args, *(["--draft"] if draft else []))
     assert "Traceback" not in proc.stderr
     if draft:

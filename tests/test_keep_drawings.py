@@ -127,7 +127,7 @@ def test_drawings_come_back_byte_for_byte(master: Path, tmp_path: Path, how: str
     before = drawings(master)
     assert set(before) == {"说明", "看板"} and TEXT.encode() in before["说明"][0]
     if how == "check --write":
-        proc = annex("check", master, "--write", "--today", "2026-11-26")
+        proc = annex("check", master, "--write", "--as-of", "2026-11-26")
         assert proc.returncode in (0, 1) and "校验结果" in proc.stdout, proc.stderr
     else:
         proc = annex("annex2", master, "--out", tmp_path / "a2")
@@ -174,7 +174,7 @@ def test_libreoffice_shows_the_kept_picture_and_text_box(master: Path, tmp_path:
 
     import pdfplumber
 
-    proc = annex("check", master, "--write", "--today", "2026-11-26")
+    proc = annex("check", master, "--write", "--as-of", "2026-11-26")
     assert proc.returncode in (0, 1), proc.stderr
     soffice = shutil.which("soffice")
     assert soffice, "CI installs LibreOffice"

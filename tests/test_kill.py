@@ -20,7 +20,7 @@ from annex_tools.workbook.safewrite import BACKUP_DIR
 
 def start(master: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "annex_tools", "check", str(master), "--write", "--today", "2026-11-26"],
+        [sys.executable, "-m", "annex_tools", "check", str(master), "--write", "--as-of", "2026-11-26"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 

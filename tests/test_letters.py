@@ -114,3 +114,20 @@ def test_ballots_and_interviews_with_nothing_to_make_say_why(tmp_path: Path) -> 
     proc = annex("interviews", master, "--out", tmp_path / "i", "--draft")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "没有综合评价等次为“一般”或“差”的书记" in proc.stdout, proc.stdout
+
+
+def test_the_as_of_date_and_the_signature_date_are_two_options(tmp_path: Path) -> None:
+    """`--as-of` decides what the master is checked against, `--signed` dates a letter whose
+    反馈日期 is empty (default: the as-of date); a 反馈日期 in the master wins over both."""
+    data = valid()
+    grade(data, "S1", 反馈日期=None)  # 乙二
+    got = letters(tmp_path / "a", data, "--as-of", "2024-06-01", "--signed", "2024-02-05")
+    assert got["乙二"][0].rstrip().endswith("2024年2月5日")
+    assert got["丁四"][0].rstrip().endswith("2024年1月20日")  # its own 反馈日期
+    got = letters(tmp_path / "b", data, "--as-of", "2024-06-01")
+    assert got["乙二"][0].rstrip().endswith("2024年6月1日")
+    # as of a day before the recorded 反馈日期 the master has an error: no final letters
+    master = new_workbook(tmp_path / "c.xlsx", data)
+    proc = annex("feedback", master, "--out", tmp_path / "fb", "--as-of", "2024-01-19",
+                 "--signed", "2024-06-01")  # fmt: skip
+    assert proc.returncode != 0 and "2024年1月20日" in proc.stdout + proc.stderr

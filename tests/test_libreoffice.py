@@ -44,7 +44,7 @@ def test_new_demo_and_marked_workbooks_open_and_render(tmp_path: Path) -> None:
     made = make_demo(tmp_path / "demo")
     marked = tmp_path / "marked.xlsx"
     shutil.copy(made.workbook, marked)
-    assert annex("check", marked, "--write", "--today", "2026-11-26").returncode == 1
+    assert annex("check", marked, "--write", "--as-of", "2026-11-26").returncode == 1
     report = sorted(made.reports_dir.glob("*.docx"))[0]
     out = tmp_path / "pdf"
     proc = convert([empty, made.workbook, marked, report], out, "pdf")

@@ -87,7 +87,7 @@ def test_mails_bring_reports_and_the_day_they_came(tmp_path: Path) -> None:
         date="Tue, 16 Jan 2024 09:00:00 +0800",
         subject="安保后勤直属党支部 丙三 述职报告",
     )
-    proc = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    proc = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "已填写 2 份" in out and "从邮件填写报送日期 2 份" in out, out
@@ -98,7 +98,7 @@ def test_mails_bring_reports_and_the_day_they_came(tmp_path: Path) -> None:
     assert files["S1"] == "述职报告/邮件附件/a/示例党总支-乙二-述职报告.docx"
     assert (tmp_path / files["S2"]).is_file()
     assert sub_values(master, "字数")["S1"] == 77
-    check = annex("check", master, "--json", "--today", "2024-02-01")
+    check = annex("check", master, "--json", "--as-of", "2024-02-01")
     assert '"deadline.report-sent"' in check.stdout  # 丙三 late
     assert check.stdout.count('"deadline.report-sent"') == 1, check.stdout
 
@@ -124,7 +124,7 @@ def test_a_mail_without_a_date_or_with_a_lying_one_is_said_and_not_used(tmp_path
         [("示例第二党支部-戊五.docx", docx_bytes(tmp_path, [*BASIC, "第四份。"]))],
         date="昨天下午",
     )
-    proc = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    proc = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "已填写 4 份" in out, out
@@ -181,7 +181,7 @@ def test_duplicates_resends_and_strangers(tmp_path: Path) -> None:
     )
     (inbox / "7.eml").write_bytes(b"\x00\x01PK\x03\x04 not a mail at all")
     before = {p.name for p in tmp_path.iterdir()}
-    proc = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    proc = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     out = proc.stdout
@@ -201,7 +201,7 @@ def test_duplicates_resends_and_strangers(tmp_path: Path) -> None:
     saved = [p for p in (inbox / "邮件附件").rglob("*.docx")]
     assert all(inbox in p.parents for p in saved) and any("evil" in p.name for p in saved)
     # the saved attachments are not taken again as loose files on the next run
-    again = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    again = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert again.returncode == 0 and "有多份报告" not in again.stdout, again.stdout
 
 
@@ -212,7 +212,7 @@ def test_a_date_that_differs_from_the_master_is_a_conflict_and_exits_1(tmp_path:
     inbox = tmp_path / "in"
     inbox.mkdir()
     mail(inbox / "a.eml", [("示例党总支-乙二.docx", docx_bytes(tmp_path))])
-    proc = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    proc = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (
         "冲突（未写入）：示例党总支 乙二：邮件“a.eml”的报送日期为2024年1月8日，主表为2024年1月7日"
@@ -229,7 +229,7 @@ def test_an_edited_saved_attachment_is_kept_and_not_used(tmp_path: Path) -> None
     saved = inbox / "邮件附件" / "a" / "示例党总支-乙二.docx"
     saved.parent.mkdir(parents=True)
     saved.write_bytes(b"edited by a person")
-    proc = annex("import-reports", master, inbox, "--today", "2024-02-01")
+    proc = annex("import-reports", master, inbox, "--as-of", "2024-02-01")
     assert "保存后被改过）" in proc.stdout and "未覆盖也未使用" in proc.stdout, proc.stdout
     assert saved.read_bytes() == b"edited by a person"
 
@@ -241,16 +241,16 @@ def test_the_demo_report_that_came_by_mail_is_imported(tmp_path: Path) -> None:
 
     made = make_demo(tmp_path / "demo")
     absent = next(p for p in made.planted if p.code == "report.absent")
-    before = annex("check", made.workbook, "--json", "--today", "2024-02-01")
+    before = annex("check", made.workbook, "--json", "--as-of", "2024-02-01")
     assert '"report.absent"' in before.stdout
     proc = annex(
-        "import-reports", made.workbook, tmp_path / "demo" / "述职报告", "--today", "2024-02-01"
+        "import-reports", made.workbook, tmp_path / "demo" / "述职报告", "--as-of", "2024-02-01"
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "从邮件填写报送日期 0 份" in proc.stdout and "冲突" not in proc.stdout, proc.stdout
     files = sub_values(made.workbook, "报告文件")
     sid = next(k for k, v in files.items() if v and "邮件附件" in str(v))
     assert sub_values(made.workbook, "字数")[sid] > 0
-    after = annex("check", made.workbook, "--json", "--today", "2024-02-01")
+    after = annex("check", made.workbook, "--json", "--as-of", "2024-02-01")
     assert '"report.absent"' not in after.stdout
     assert absent.row is not None

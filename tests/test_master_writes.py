@@ -112,7 +112,7 @@ def test_check_write_racing_an_import_keeps_both(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     cmds = [
         ["import-reports", str(path), str(tmp_path / "reports")],
-        ["check", str(path), "--write", "--today", "2024-06-01"],
+        ["check", str(path), "--write", "--as-of", "2024-06-01"],
     ]
     procs = [
         subprocess.Popen([sys.executable, "-m", "annex_tools", *c], stdout=subprocess.PIPE,
@@ -164,7 +164,7 @@ def test_a_live_holder_is_named_and_the_second_writer_refused(tmp_path: Path) ->
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         before = path.read_bytes()
         t0 = time.monotonic()
-        proc = annex("check", path, "--write", "--today", "2024-06-01")
+        proc = annex("check", path, "--write", "--as-of", "2024-06-01")
         waited = time.monotonic() - t0
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "正在写入这个主表" in proc.stderr and f"进程 {holder.pid}" in proc.stderr
@@ -222,7 +222,7 @@ def test_mode_and_owner_are_kept(tmp_path: Path) -> None:
     os.chmod(path, 0o640)
     if os.geteuid() == 0:
         os.chown(path, 1234, 2345)
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode in (0, 1), proc.stderr
     st = path.stat()
     assert stat.S_IMODE(st.st_mode) == 0o640
@@ -237,7 +237,7 @@ def test_read_only_master_is_refused(tmp_path: Path) -> None:
     path = master(tmp_path)
     os.chmod(path, 0o444)
     before = path.read_bytes()
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 2 and "只读" in proc.stderr and "master.xlsx" in proc.stderr
     assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
     assert not (tmp_path / BACKUP_DIR).exists()
@@ -247,7 +247,7 @@ def test_a_symbolic_link_is_written_through_to_its_target(tmp_path: Path) -> Non
     real = master(tmp_path / "shared" if (tmp_path / "shared").mkdir() is None else tmp_path)
     link = tmp_path / "我的主表.xlsx"
     link.symlink_to(real)
-    proc = annex("check", link, "--write", "--today", "2024-06-01")
+    proc = annex("check", link, "--write", "--as-of", "2024-06-01")
     assert proc.returncode in (0, 1), proc.stderr
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert any(
@@ -260,7 +260,7 @@ def test_a_hard_linked_master_is_refused_not_split(tmp_path: Path) -> None:
     path = master(tmp_path)
     os.link(path, tmp_path / "副本.xlsx")
     before = path.read_bytes()
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 2 and "硬链接" in proc.stderr and "master.xlsx" in proc.stderr
     assert path.read_bytes() == before and path.stat().st_nlink == 2
 
@@ -294,7 +294,7 @@ def test_full_disk_is_a_chinese_message_and_leaves_nothing_behind(
     free = shutil.disk_usage(tiny_disk).free
     (tiny_disk / "filler.bin").write_bytes(b"\0" * max(0, free - int(path.stat().st_size * room)))
     before = path.read_bytes()
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "磁盘空间不足" in proc.stderr and "“" + str(path) + "”" in proc.stderr
     assert "主表未被修改" in proc.stderr

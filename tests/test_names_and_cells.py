@@ -89,7 +89,7 @@ def test_all_documents_for_a_hostile_institute_one_file_each_inside_the_folder(
     expected = {"templates": 4 + 11 + 2, "feedback": 4 + 11, "annex2": 2}
     for command, count in expected.items():
         # the hostile master has errors (missing 述职 rows, no problems listed): drafts
-        proc = annex(command, master, "--out", out / command, "--draft", *(["--today", "2024-06-01"] if command == "feedback" else []))  # fmt: skip
+        proc = annex(command, master, "--out", out / command, "--draft", *(["--as-of", "2024-06-01"] if command == "feedback" else []))  # fmt: skip
         assert proc.returncode == 0, proc.stdout + proc.stderr
         files = [
             p
@@ -225,7 +225,7 @@ def test_formula_like_names_and_control_characters_survive_check_write(tmp_path:
     data["subs"][3]["书记姓名"] = "戊CTRL1五CTRL11"  # S4 (述职 row 5): two control characters
     data["orgs"][3]["组织名称"] = "示例第一CTRL11党支部"
     master = with_control_characters(new_workbook(tmp_path / "m.xlsx", data))
-    proc = annex("check", master, "--write", "--today", "2024-06-01")
+    proc = annex("check", master, "--write", "--as-of", "2024-06-01")
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and "内部错误" not in proc.stderr
     wb = openpyxl.load_workbook(master)

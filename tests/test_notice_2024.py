@@ -128,7 +128,7 @@ def test_documents_and_annex2_exemption_follow(master: Path, tmp_path: Path) -> 
     sec = inst.by_sid()["S3"]
     plan = plan_annex1(sec, wb.settings)
     assert plan["date_line"] == "2025年2月" and "不超过800字" in plan["reminder"]
-    made = DS.make_templates(wb, tmp_path / "t", today=TODAY, draft=True).written
+    made = DS.make_templates(wb, tmp_path / "t", as_of=TODAY, draft=True).written
     assert made
     template = next(p for p in made if "丁四" in p.name)
     body = "\n".join(p.text for p in Document(str(template)).paragraphs)
@@ -137,7 +137,7 @@ def test_documents_and_annex2_exemption_follow(master: Path, tmp_path: Path) -> 
     assert "2024年度" in body and "2023" not in body
     # 示例党总支 has 在职党支部 but is exempt this year: no Annex 2 for anyone
     assert DS.annex2_tables(wb) == []
-    assert DS.make_annex2(wb, tmp_path / "a2", today=TODAY, draft=True).written == []
+    assert DS.make_annex2(wb, tmp_path / "a2", as_of=TODAY, draft=True).written == []
     assert DS.summary_filename(wb.settings) == "2024年度述职评议工作情况报告.docx"
     plan = DS.make_summary(wb, tmp_path / "s.docx", TODAY, draft=True).plan
     assert "2024年度" in plan["intro"] and "中共样例学院委员会" in plan["intro"]

@@ -50,7 +50,7 @@ def test_out_over_another_workbook_is_refused_and_force_keeps_a_backup(
     shutil.copy2(master, other)
     before = other.read_bytes()
     proc = (
-        annex(command, master, "--out", other, "--today", "2024-03-01")
+        annex(command, master, "--out", other, "--as-of", "2024-03-01")
         if command == ("rectifications")
         else annex(command, master, "--out", other)
     )
@@ -67,16 +67,16 @@ def test_out_over_another_workbook_is_refused_and_force_keeps_a_backup(
 
 
 def test_a_ledger_someone_annotated_is_kept_and_an_unedited_one_is_replaced(master: Path) -> None:
-    first = annex("rectifications", master, "--today", "2024-03-01")
+    first = annex("rectifications", master, "--as-of", "2024-03-01")
     assert first.returncode == 0, first.stdout + first.stderr
     ledger = next(master.parent.glob("*整改台账.xlsx"))
-    again = annex("rectifications", master, "--today", "2024-03-02")  # not edited: replaced
+    again = annex("rectifications", master, "--as-of", "2024-03-02")  # not edited: replaced
     assert again.returncode == 0, again.stdout + again.stderr
     wb = openpyxl.load_workbook(ledger)
     wb.worksheets[0]["A1"] = "巡察办批注：已督办"
     wb.save(ledger)
     annotated = ledger.read_bytes()
-    refused = annex("rectifications", master, "--today", "2024-03-03")
+    refused = annex("rectifications", master, "--as-of", "2024-03-03")
     assert refused.returncode == 2 and "未覆盖" in refused.stderr, refused.stdout + refused.stderr
     assert ledger.read_bytes() == annotated
 
@@ -110,7 +110,7 @@ def test_owner_files_beside_a_symlinked_masters_name_and_target_refuse_a_write(
         owner = link.with_name(f".~lock.{link.name}#")
     owner.write_text("someone", encoding="utf-8")
     before = master.read_bytes()
-    proc = annex("check", link, "--write", "--today", "2024-03-01")
+    proc = annex("check", link, "--write", "--as-of", "2024-03-01")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert owner.name in proc.stderr and "打开" in proc.stderr
     assert master.read_bytes() == before and link.is_symlink()

@@ -130,22 +130,22 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     wb.save(master)
     out = root / "out"
     for args in (
-        ("summary", master, "--out", out / "summary.docx", "--today", "2024-01-30"),
-        ("notice-grades", master, "--out", out / "notice.docx", "--today", "2024-01-30"),
-        ("feedback", master, "--out", out / "fb", "--today", "2024-01-30"),
-        ("templates", master, "--out", out / "t", "--today", "2024-01-30"),
-        ("annex2", master, "--out", out / "a2", "--today", "2024-01-30"),
-        ("templates", master, "--out", out / "td", "--today", "2024-01-30", "--draft"),
+        ("summary", master, "--out", out / "summary.docx", "--as-of", "2024-01-30"),
+        ("notice-grades", master, "--out", out / "notice.docx", "--as-of", "2024-01-30"),
+        ("feedback", master, "--out", out / "fb", "--as-of", "2024-01-30"),
+        ("templates", master, "--out", out / "t", "--as-of", "2024-01-30"),
+        ("annex2", master, "--out", out / "a2", "--as-of", "2024-01-30"),
+        ("templates", master, "--out", out / "td", "--as-of", "2024-01-30", "--draft"),
         (
             "rectifications",
             master,
             "--out",
             out / "ledger.xlsx",
-            "--today",
+            "--as-of",
             "2024-01-10",
             "--draft",
         ),
-        ("hr-export", master, "--out", out / "hr.xlsx", "--today", "2024-01-30", "--draft"),
+        ("hr-export", master, "--out", out / "hr.xlsx", "--as-of", "2024-01-30", "--draft"),
     ):
         proc = annex(*args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -456,7 +456,7 @@ def test_letters_titles_and_deadline_column(rendered) -> None:
 
 
 def test_ledger_and_hr_export_print_as_drafts_with_date_and_source(rendered) -> None:
-    """整改台账 at --today 2024-01-10 (before any completion): nothing 已核验; every printed
+    """整改台账 at --as-of 2024-01-10 (before any completion): nothing 已核验; every printed
     page says 草稿 and the 统计日期; the HR list prints its headers whole, the date, the
     source and page numbers."""
     pdfs, out = rendered["pdfs"], rendered["out"]

@@ -39,7 +39,7 @@ def open_items() -> dict:
 def forms(tmp_path: Path) -> tuple[Path, Path]:
     master = new_workbook(tmp_path / "master.xlsx", open_items())
     out = tmp_path / "forms"
-    proc = annex("rectification-forms", master, "--out", out, "--today", TODAY)
+    proc = annex("rectification-forms", master, "--out", out, "--as-of", TODAY)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in out.glob("*.xlsx")) == [G1, G2]
     return master, out
@@ -97,17 +97,17 @@ def test_the_round_trip_through_the_cli_writes_only_with_apply(forms, tmp_path: 
         9: ("整改中", None, "已制定整改方案"),
     })  # fmt: skip
     before = master.read_bytes()
-    preview = annex("import-rectifications", master, filled, "--today", TODAY)
+    preview = annex("import-rectifications", master, filled, "--as-of", TODAY)
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "共 2 项可写入" in preview.stdout and master.read_bytes() == before
-    proc = annex("import-rectifications", master, filled, filled, "--apply", "--today", TODAY)
+    proc = annex("import-rectifications", master, filled, filled, "--apply", "--as-of", TODAY)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "已写入 2 项变化" in proc.stdout and "只导入一次" in proc.stdout, proc.stdout
     got = rects_of(master)
     assert got["R3"] == ("已完成", dt.date(2024, 2, 20), "已整改，见支部委员会会议记录")
     assert got["R4"] == ("整改中", None, "已制定整改方案")
     assert got["R1"] == ("整改中", None, None) and got["R2"] == ("整改中", None, None)
-    again = annex("import-rectifications", master, filled, "--apply", "--today", TODAY)
+    again = annex("import-rectifications", master, filled, "--apply", "--as-of", TODAY)
     assert again.returncode == 0 and "已写入 0 项变化" in again.stdout, again.stdout
     # the next round: the note goes on; a note that rewrites the master's is held back
     more = fill(
@@ -163,7 +163,7 @@ def test_hostile_forms_change_nothing_they_should_not(forms, tmp_path: Path) -> 
     # through the CLI: what was held back makes exit 1 and the master is unchanged
     before = rects_of(master)
     proc = annex("import-rectifications", master, tmp_path / "cross.xlsx", back, "--apply",
-                 "--today", TODAY)  # fmt: skip
+                 "--as-of", TODAY)  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "已写入 0 项变化" in proc.stdout and rects_of(master) == before
 
@@ -174,7 +174,7 @@ def test_a_different_completion_day_is_a_conflict_and_an_older_master_keeps_its_
     master, out = forms
     first = fill(out / G1, tmp_path / "first.xlsx", {8: ("已完成", dt.date(2024, 2, 20), "")})
     assert (
-        annex("import-rectifications", master, first, "--apply", "--today", TODAY).returncode == 0
+        annex("import-rectifications", master, first, "--apply", "--as-of", TODAY).returncode == 0
     )
     second = fill(out / G1, tmp_path / "second.xlsx", {8: ("已完成", dt.date(2024, 2, 22), "")})
     r = plan_rect_progress(master, [second], DAY)

@@ -68,8 +68,8 @@ def test_summary_and_annex2_name_the_vacancy(tmp_path) -> None:
     master = new_workbook(tmp_path / "master.xlsx", vacant_b2("原书记调离，待换届选举"))
     out = tmp_path / "out"
     for args in (
-        ("summary", master, "--out", out / "summary.docx", "--today", "2024-06-01", "--draft"),
-        ("annex2", master, "--out", out / "a2", "--today", "2024-06-01"),
+        ("summary", master, "--out", out / "summary.docx", "--as-of", "2024-06-01", "--draft"),
+        ("annex2", master, "--out", out / "a2", "--as-of", "2024-06-01"),
     ):
         proc = annex(*args)
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -31,11 +31,11 @@ def annex(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_headless_commands_run_without_the_excel_extra(tmp_path: Path) -> None:
-    proc = annex("demo", "--out", tmp_path / "demo", "--today", "2024-01-30", cwd=tmp_path)
+    proc = annex("demo", "--out", tmp_path / "demo", "--as-of", "2024-01-30", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     master = tmp_path / "demo" / "master.xlsx"
     assert (tmp_path / "demo" / "2023年度评价意见反馈").is_dir()
-    proc = annex("check", master, "--today", "2024-01-30", cwd=tmp_path)
+    proc = annex("check", master, "--as-of", "2024-01-30", cwd=tmp_path)
     assert proc.returncode == 1 and "错误" in proc.stdout  # the planted mistakes
     assert "Traceback" not in proc.stderr
     proc = annex("archive", master, "--out", tmp_path / "a", "--no-pdf", cwd=tmp_path)

@@ -39,7 +39,7 @@ def staff_workbook(path: Path) -> Path:
 
 def test_write_marks_cells_and_records_results(tmp_path: Path) -> None:
     path = staff_workbook(tmp_path / "master.xlsx")
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 1, proc.stderr
     wb = openpyxl.load_workbook(path)
     cell = wb["评议"]["L3"]  # 年度考核等次 of S2
@@ -60,11 +60,11 @@ def test_write_marks_cells_and_records_results(tmp_path: Path) -> None:
 
 def test_fixed_mistake_loses_its_mark_on_the_next_run(tmp_path: Path) -> None:
     path = staff_workbook(tmp_path / "master.xlsx")
-    annex("check", path, "--write", "--today", "2024-06-01")
+    annex("check", path, "--write", "--as-of", "2024-06-01")
     wb = openpyxl.load_workbook(path)
     wb["评议"]["L3"] = "合格"
     wb.save(path)
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 0
     wb = openpyxl.load_workbook(path)
     assert wb["评议"]["L3"].comment is None
@@ -107,7 +107,7 @@ def test_lock_error_type(tmp_path: Path) -> None:
 def test_xlsm_keeps_vba_project_and_ribbon(tmp_path: Path) -> None:
     path = make_xlsm(tmp_path / "master.xlsm", broken_data())
     before = parts(path)
-    proc = annex("check", path, "--write", "--today", "2024-06-01")
+    proc = annex("check", path, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 1, proc.stderr
     after = parts(path)
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]

@@ -192,7 +192,7 @@ def test_headless_write_keeps_vba_ribbon_and_conf(built: Path, tmp_path: Path) -
     master = tmp_path / "annex-master.xlsm"
     shutil.copy(built, master)
     before = vba_modules(master)
-    proc = annex("check", master, "--write", "--today", "2024-06-01")
+    proc = annex("check", master, "--write", "--as-of", "2024-06-01")
     assert proc.returncode == 0, proc.stderr  # a fresh master passes its own check
     assert vba_modules(master) == before
     assert ribbon_actions(master) == ribbon_actions(built)

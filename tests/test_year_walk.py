@@ -211,7 +211,7 @@ def test_a_new_year_through_the_cli(demo: Path, tmp_path: Path) -> None:
     assert annex("new", master, "--from", demo).returncode == 0
     code, report = check_json(master, "2024-11-15")
     assert code == 0 and report["errors"] == 0 and report["pending"]
-    day = "--today=2024-11-15"
+    day = "--as-of=2024-11-15"
     for command in ("templates", "annex2"):
         proc = annex(command, master, "--out", tmp_path / command, day)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -236,7 +236,7 @@ def test_the_demo_with_its_mistakes_through_the_cli(tmp_path: Path) -> None:
     the templates, Annex 2 and the ballots are made (final), saying the master has errors
     elsewhere; the feedback letters, the grade notice and the summary refuse, naming where."""
     master = make_demo(tmp_path / "demo").workbook
-    day = "--today=2024-07-01"
+    day = "--as-of=2024-07-01"
     for command in ("templates", "annex2", "ballots"):
         proc = annex(command, master, "--out", tmp_path / command, day)
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -172,7 +172,7 @@ def test_templates_remind_each_person_of_their_carried_problems(
 
     from annex_tools.usecases.documents import make_templates
 
-    make_templates(years["new"], tmp_path / "t", today=dt.date(2025, 1, 2), draft=True)
+    make_templates(years["new"], tmp_path / "t", as_of=dt.date(2025, 1, 2), draft=True)
     texts = {}
     for docx in (tmp_path / "t").glob("*.docx"):
         with zipfile.ZipFile(docx) as z:

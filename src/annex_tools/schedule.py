@@ -167,7 +167,7 @@ def steps(
     meetings: pd.DataFrame,
     st: Settings,
 ) -> pd.DataFrame:
-    """Every step of the year with its due day, first late day and done day (today-free).
+    """Every step of the year with its due day, first late day and done day (free of the as-of date).
 
     `actor` is the organization that must act (and is reminded): the 二级党组织 for its own
     report and Annex 2, the evaluating body for the meeting, grades, feedback and 约谈, the
@@ -297,11 +297,11 @@ def steps(
     return out
 
 
-def verdicts(frame: pd.DataFrame, today: dt.date) -> pd.Series:
-    """Each step at `today`: done (on time), done-late, pending or late. A date after `today` is
+def verdicts(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Each step at `as_of`: done (on time), done-late, pending or late. A date after `as_of` is
     never done (it has not happened yet); a step without a due day yet (its meeting is not
     scheduled) is pending."""
-    t = pd.Timestamp(today)
+    t = pd.Timestamp(as_of)
     done = frame["done"].where(frame["done"] <= t)
     out = pd.Series(PENDING, index=frame.index, dtype=object)
     out[done.notna()] = DONE
@@ -315,7 +315,7 @@ class Schedule:
     """The steps and their verdicts at one day."""
 
     frame: pd.DataFrame  # COLUMNS + verdict + days_late
-    today: dt.date
+    as_of: dt.date
 
     def of(self, step: str) -> pd.DataFrame:
         return self.frame[self.frame["step"] == step]
@@ -325,16 +325,16 @@ class Schedule:
         return f[(f["step"] == step) & (f["verdict"] == verdict)]
 
 
-def at(frame: pd.DataFrame, today: dt.date) -> Schedule:
-    """The schedule at `today`: each step's verdict and, for a late one, how many days late
+def at(frame: pd.DataFrame, as_of: dt.date) -> Schedule:
+    """The schedule at `as_of`: each step's verdict and, for a late one, how many days late
     (counted from its due day)."""
     out = frame.copy(deep=False)  # columns are added, none changed: `frame` stays as it was
-    out["verdict"] = verdicts(frame, today)
-    t = pd.Timestamp(today)
+    out["verdict"] = verdicts(frame, as_of)
+    t = pd.Timestamp(as_of)
     late = (t - out["due"]).dt.days.where(out["verdict"] == LATE)
     done_late = (out["done"] - out["due"]).dt.days.where(out["verdict"] == DONE_LATE)
     out["days_late"] = late.fillna(done_late)
-    return Schedule(out, today)
+    return Schedule(out, as_of)
 
 
 def pending_items(sched: Schedule) -> list[dict[str, object]]:

@@ -94,13 +94,28 @@ class CannotRun(Exception):
 CANNOT_RUN: tuple[type[Exception], ...] = (CannotRun, *USER_ERRORS)  # exit 2 with the message
 
 
-def parse_today(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
+def parse_date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CannotRun(f"--today 的值“{value}”不是 YYYY-MM-DD 形式的日期。") from None
+        raise CannotRun(f"{option} 的值“{value}”不是 YYYY-MM-DD 形式的日期。") from None
+
+
+def as_of_date(as_of: str | None, today: str | None = None) -> dt.date:
+    """The as-of date (按此日期判断到期与否): `--as-of`, or its old name `--today` (hidden, kept
+    for scripts), else today. Both given with different dates is refused."""
+    if as_of and today and as_of != today:
+        raise CannotRun(f"--as-of（{as_of}）与它的旧名 --today（{today}）给了不同的日期，请只给 --as-of。")
+    if as_of:
+        return parse_date(as_of, "--as-of")
+    if today:
+        return parse_date(today, "--today")
+    return dt.date.today()
+
+
+def signed_date(signed: str | None, as_of: dt.date) -> dt.date:
+    """The signature date (落款日期) of a dated document: `--signed`, else the as-of date."""
+    return parse_date(signed, "--signed") if signed else as_of
 
 
 def place(f: Finding) -> str:
@@ -159,9 +174,14 @@ ForceOpt = Annotated[
 ]
 
 
-TodayOpt = Annotated[
-    str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="按此日期判断到期与否、校验主表（YYYY-MM-DD），默认今天"),
 ]
+
+
+# `--today`: the old name of `--as-of`, hidden from the help, kept for scripts (CHANGELOG)
+TodayAliasOpt = Annotated[str | None, typer.Option("--today", hidden=True)]
 
 
 OutFolderOpt = Annotated[

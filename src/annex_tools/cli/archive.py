@@ -10,11 +10,13 @@ import typer
 from annex_tools.cli.app import (
     EXIT_FINDINGS,
     CannotRun,
+    TodayAliasOpt,
     app,
+    as_of_date,
     err,
     list_files,
     out,
-    parse_today,
+    signed_date,
     styled,
     with_progress,
 )  # fmt: skip
@@ -43,9 +45,16 @@ def archive(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只显示将要写入的文件，不写入")
     ] = False,
-    today: Annotated[
-        str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按此日期校验主表（YYYY-MM-DD），默认今天")
     ] = None,
+    signed: Annotated[
+        str | None,
+        typer.Option(
+            "--signed", help="评价意见的落款日期（YYYY-MM-DD），用于“反馈日期”为空的书记；默认同 --as-of"
+        ),
+    ] = None,
+    today: TodayAliasOpt = None,
     refile: Annotated[
         list[str] | None,
         typer.Option(
@@ -84,7 +93,7 @@ def archive(
             out.print(f"校验 {checked} 个文件，全部完好。", style="bold green")
             return
         r = archive_opinions(
-            Path(target), out_dir, parse_today(today), pdf=pdf, all_levels=all_levels,
+            Path(target), out_dir, day := as_of_date(as_of, today), signed_date(signed, day), pdf=pdf, all_levels=all_levels,
             dry_run=dry_run, progress=with_progress, refile=tuple(refile or ()), reason=reason,
         )  # fmt: skip
     except ArchiveTampered as exc:

@@ -9,14 +9,16 @@ from typing import Annotated
 import typer
 
 from annex_tools.cli.app import (
+    AsOfOpt,
     DraftOpt,
     ForceOpt,
     OutFolderOpt,
-    TodayOpt,
+    TodayAliasOpt,
     app,
+    as_of_date,
     out,
-    parse_today,
     report_outputs,
+    signed_date,
     with_progress,
 )  # fmt: skip
 
@@ -25,7 +27,8 @@ from annex_tools.cli.app import (
 def templates(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: TodayOpt = None,
+    as_of: AsOfOpt = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -34,7 +37,7 @@ def templates(
 
     report_outputs(
         make_templates(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
         )
     )
 
@@ -43,7 +46,8 @@ def templates(
 def annex2(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: TodayOpt = None,
+    as_of: AsOfOpt = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -52,7 +56,7 @@ def annex2(
 
     report_outputs(
         make_annex2(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
         )
     )
 
@@ -67,19 +71,21 @@ def summary(
             help="输出文件（.docx 或 .pdf）或文件夹；默认主表旁的“YYYY年度述职评议工作情况报告.docx”",
         ),
     ] = None,
-    today: Annotated[
+    as_of: Annotated[
         str | None,
         typer.Option(
-            "--today", help="统计所按的日期（YYYY-MM-DD），默认今天；落款日期取设置中的“报告日期”"
+            "--as-of",
+            help="按此日期统计和校验（YYYY-MM-DD），默认今天；设置中填了“报告日期”时按报告日期统计，落款也取报告日期",
         ),
     ] = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """生成向市委教育工委报送的述职评议工作情况报告（公文格式；--out 以 .pdf 结尾时经 LibreOffice 生成 PDF）。"""
     from annex_tools.usecases.documents import make_summary
 
-    done = make_summary(workbook, out_file, parse_today(today), draft=draft, force=force)
+    done = make_summary(workbook, out_file, as_of_date(as_of, today), draft=draft, force=force)
     report_outputs(done)
     short = done.plan.get("bodies_short") or []
     if short:
@@ -99,12 +105,14 @@ def notice_grades(
             help="输出文件（.docx 或 .pdf）或文件夹；默认主表旁的“YYYY年度述职评议考核结果通报.docx”",
         ),
     ] = None,
-    today: Annotated[
+    as_of: AsOfOpt = None,
+    signed: Annotated[
         str | None,
         typer.Option(
-            "--today", help="校验所按的日期（YYYY-MM-DD），默认今天；落款取设置中的“通报日期”"
+            "--signed", help="落款日期（YYYY-MM-DD），设置中“通报日期”为空时使用；默认同 --as-of"
         ),
     ] = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -112,7 +120,10 @@ def notice_grades(
     from annex_tools.usecases.documents import make_grade_notice
 
     report_outputs(
-        make_grade_notice(workbook, out_file, parse_today(today), draft=draft, force=force)
+        make_grade_notice(
+            workbook, out_file, day := as_of_date(as_of, today), signed_date(signed, day),
+            draft=draft, force=force,
+        )  # fmt: skip
     )
 
 
@@ -120,9 +131,14 @@ def notice_grades(
 def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: Annotated[
-        str | None, typer.Option("--today", help="落款日期（YYYY-MM-DD），默认反馈日期或今天")
+    as_of: AsOfOpt = None,
+    signed: Annotated[
+        str | None,
+        typer.Option(
+            "--signed", help="落款日期（YYYY-MM-DD），用于“反馈日期”为空的书记；默认同 --as-of"
+        ),
     ] = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -131,17 +147,20 @@ def feedback(
 
     report_outputs(
         make_feedback(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
-        )
+            workbook, out_dir, day := as_of_date(as_of, today), signed_date(signed, day),
+            draft=draft, force=force, progress=with_progress,
+        )  # fmt: skip
     )
 
 
 @app.command()
 def rectifications(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    today: Annotated[
-        str | None, typer.Option("--today", help="统计日期（YYYY-MM-DD），默认今天")
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="统计日期：按此日期判断完成与否、是否逾期（YYYY-MM-DD），默认今天"),
     ] = None,
+    today: TodayAliasOpt = None,
     out_path: Annotated[
         Path | None,
         typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度整改台账.xlsx”"),
@@ -157,7 +176,7 @@ def rectifications(
     """整改跟踪台账（给党委巡察办）：按统计日期统计未完成、逾期、逾期完成、待核验、已核验、状态待核实。"""
     from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
 
-    day = parse_today(today)
+    day = as_of_date(as_of, today)
     fu = make_followup(workbook, day, out_path, draft=draft, force=force)
     total = counts_of(fu.items)
     out.print(f"已生成整改台账：{fu.path}（统计日期 {day.isoformat()}）")
@@ -169,9 +188,11 @@ def rectifications(
 @app.command()
 def progress(
     workbook: Annotated[Path, typer.Argument(help="主表")],
-    today: Annotated[
-        str | None, typer.Option("--today", help="按此日期统计（YYYY-MM-DD），默认今天")
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="按此日期统计到期、逾期（YYYY-MM-DD；催报通知也署此日期），默认今天"),
     ] = None,
+    today: TodayAliasOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="输出文件夹，默认主表旁的“YYYY年度工作进度”"),
@@ -181,7 +202,7 @@ def progress(
     """工作进度：每个组织每一步已完成（日期）、何时到期或逾期几天，谁还没报送什么；逾期的组织各生成一份催报通知。"""
     from annex_tools.usecases.progress import make_progress
 
-    run = make_progress(workbook, parse_today(today), out_dir, force=force)
+    run = make_progress(workbook, as_of_date(as_of, today), out_dir, force=force)
     out.print(run.message)
     for item in run.plan.items:
         if "逾期" in item["状态"] and not item["状态"].startswith("逾期完成"):
@@ -193,7 +214,8 @@ def progress(
 def ballots(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: TodayOpt = None,
+    as_of: AsOfOpt = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -202,7 +224,7 @@ def ballots(
 
     report_outputs(
         make_ballots(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
         )
     )
 
@@ -211,7 +233,8 @@ def ballots(
 def interviews(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: TodayOpt = None,
+    as_of: AsOfOpt = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -220,7 +243,7 @@ def interviews(
 
     report_outputs(
         make_interviews(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
         )
     )
 
@@ -229,7 +252,8 @@ def interviews(
 def rectification_forms(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
-    today: TodayOpt = None,
+    as_of: AsOfOpt = None,
+    today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -238,7 +262,7 @@ def rectification_forms(
 
     report_outputs(
         make_rect_forms(
-            workbook, out_dir, parse_today(today), draft=draft, force=force, progress=with_progress
+            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
         )
     )
 
@@ -250,9 +274,11 @@ def hr_export(
         Path | None,
         typer.Option("--out", help="输出文件（.xlsx），默认主表旁的“YYYY年度考核联动名单.xlsx”"),
     ] = None,
-    today: Annotated[
-        str | None, typer.Option("--today", help="统计日期（YYYY-MM-DD，印在名单上），默认今天")
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="统计日期（YYYY-MM-DD，印在名单上），默认今天"),
     ] = None,
+    today: TodayAliasOpt = None,
     draft: Annotated[
         bool, typer.Option("--draft", help="按草稿生成（表内和每页标“草稿”）；主表有错误时总是草稿")
     ] = False,
@@ -264,7 +290,7 @@ def hr_export(
     from annex_tools.usecases.hr import NO, make_hr_export
 
     rows, target, why = make_hr_export(
-        workbook, out_path, parse_today(today), draft=draft, force=force
+        workbook, out_path, as_of_date(as_of, today), draft=draft, force=force
     )
     denied = sum(r.allowed == NO for r in rows)
     out.print(f"已生成名单：{target}（{len(rows)} 人，其中不可评定优秀 {denied} 人）")

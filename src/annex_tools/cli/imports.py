@@ -12,11 +12,11 @@ from annex_tools.cli.app import (
     EXIT_FINDINGS,
     EXIT_OK,
     CannotRun,
-    TodayOpt,
+    TodayAliasOpt,
     app,
+    as_of_date,
     err,
     out,
-    parse_today,
     with_progress,
 )  # fmt: skip
 
@@ -33,7 +33,10 @@ def import_reports_cmd(
             help="报告所在文件夹：.docx 按组织名称和姓名匹配；保存的报送邮件（.eml）取其附件，报送日期取自邮件。可省略"
         ),
     ] = None,
-    today: TodayOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：邮件日期晚于此日的不可信")
+    ] = None,
+    today: TodayAliasOpt = None,
 ) -> None:
     """读取述职报告（含保存的报送邮件 .eml 的附件），把字数、三部分占比和报送组织部日期写入“述职”表。
     有无法确定的文件或与主表不同的报送日期（未写入）时退出码为 1。"""
@@ -41,7 +44,7 @@ def import_reports_cmd(
 
     if folder is not None and not folder.is_dir():
         raise CannotRun(f"“{folder}”不是文件夹。")
-    s = import_reports(workbook, folder, progress=with_progress, today=parse_today(today))
+    s = import_reports(workbook, folder, progress=with_progress, as_of=as_of_date(as_of, today))
     out.print(
         f"已填写 {len(s.filled)} 份，缺少报告 {len(s.missing)} 份，无法读取 {len(s.unreadable)} 份；"
         f"从邮件填写报送日期 {len(s.sent)} 份。"
@@ -72,13 +75,16 @@ def import_returns_cmd(
     apply: Annotated[
         bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
     ] = False,
-    today: TodayOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="附件2收到日期记为此日期（YYYY-MM-DD），默认今天")
+    ] = None,
+    today: TodayAliasOpt = None,
 ) -> None:
     """导入交回的附件2：先列出变化和冲突，加 --apply 才写入“评议”和“整改”表，
     并在“组织”表记下附件2收到日期（已填的不改）。"""
     from annex_tools.usecases.documents import import_returns
 
-    r = import_returns(workbook, files, confirm=lambda _: apply, today=parse_today(today))
+    r = import_returns(workbook, files, confirm=lambda _: apply, as_of=as_of_date(as_of, today))
     raise typer.Exit(show_changes(r, apply, "附件2回执中的变化"))
 
 
@@ -145,11 +151,14 @@ def import_rectifications_cmd(
     apply: Annotated[
         bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
     ] = False,
-    today: TodayOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：完成日期晚于此日的不导入")
+    ] = None,
+    today: TodayAliasOpt = None,
 ) -> None:
     """导入整改进展表：先列出整改状态、完成日期和进展说明的变化与冲突，加 --apply 才写入“整改”表。
     每份表只能改本组织（及所属党支部）的整改项；与主表或另一份表不同的整行不写入；有未写入的内容时退出码为 1。"""
     from annex_tools.usecases.intake import PROGRESS_HELD_BACK_KINDS, import_rect_progress
 
-    r = import_rect_progress(workbook, files, confirm=lambda _: apply, today=parse_today(today))
+    r = import_rect_progress(workbook, files, confirm=lambda _: apply, as_of=as_of_date(as_of, today))
     raise typer.Exit(show_changes(r, apply, "整改进展表中的变化", PROGRESS_HELD_BACK_KINDS))

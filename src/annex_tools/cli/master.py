@@ -13,9 +13,10 @@ import typer
 from annex_tools.cli.app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    TodayAliasOpt,
     app,
+    as_of_date,
     out,
-    parse_today,
     render_findings,
     report_outputs,
     with_progress,
@@ -69,9 +70,11 @@ def new(
 def check(
     workbook: Annotated[Path, typer.Argument(help="主表（.xlsx 或 .xlsm）")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
-    today: Annotated[
-        str | None, typer.Option("--today", help="按此日期校验（YYYY-MM-DD），默认今天")
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="按此日期校验：到期与否、日期是否晚于当天（YYYY-MM-DD），默认今天"),
     ] = None,
+    today: TodayAliasOpt = None,
     write: Annotated[
         bool, typer.Option("--write", help="把结果写入“校验结果”表并标记出错单元格")
     ] = False,
@@ -79,7 +82,7 @@ def check(
     """全面校验主表：数据、述职报告、流程、等次和整改。有错误时退出码为 1。"""
     from annex_tools.usecases.check import check_master
 
-    day = parse_today(today)
+    day = as_of_date(as_of, today)
     run = check_master(workbook, day, dt.datetime.now(), mark=write)
     result = run.result
     if as_json:
@@ -203,9 +206,11 @@ def _render_analyses(results: list[AnalyzeResult], explain: bool) -> None:
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="演示文件输出目录")] = Path("demo"),
-    today: Annotated[
-        str | None, typer.Option("--today", help="校验所按的日期（YYYY-MM-DD），默认今天")
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="演示按此日期校验和生成文档（YYYY-MM-DD），默认今天"),
     ] = None,
+    today: TodayAliasOpt = None,
     force: Annotated[
         bool,
         typer.Option("--force", help="输出文件夹已有文件时仍重新生成（原文件夹先改名保留）"),
@@ -214,7 +219,7 @@ def demo(
     """生成一个虚构学院的完整演示（主表、述职报告），并运行校验。"""
     from annex_tools.usecases.start import run_demo
 
-    run = run_demo(out_dir, parse_today(today), with_progress, force=force)
+    run = run_demo(out_dir, as_of_date(as_of, today), with_progress, force=force)
     made, result = run.made, run.result
     out.print(f"演示主表：{made.workbook}")
     out.print(f"述职报告：{made.reports_dir}（{made.report_count} 份 .docx）")

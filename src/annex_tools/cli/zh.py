@@ -117,6 +117,8 @@ METAVARS: dict[str, str] = {
     "folder": "文件夹",
     "target": "主表|verify",
     "archive_dir": "归档文件夹",
+    "as_of": "日期",
+    "signed": "日期",
     "today": "日期",
     "out_dir": "路径",
     "out_file": "路径",

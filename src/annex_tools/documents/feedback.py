@@ -27,12 +27,12 @@ def is_serious(text: str) -> bool:
 _NUMBERS = "一二三四五六"
 
 
-def plan_feedback(inst: Institute, sec: Secretary, st: Settings, today: dt.date) -> dict[str, Any]:
+def plan_feedback(inst: Institute, sec: Secretary, st: Settings, signed: dt.date) -> dict[str, Any]:
     """The letter to one graded secretary, in the notice's terms (方案 三 5、6): 肯定成绩、指出不足、
     等次; 约谈提醒、限期整改 for 一般/差, 追责问责 where problems are serious (差, or a problem
-    marked 【严重】); the evaluating body by level. Dated the 反馈日期 (else `today`); a 约谈
+    marked 【严重】); the evaluating body by level. Dated the 反馈日期 (else `signed`); a 约谈
     after that date is announced, not reported as done. No placeholder and no empty table."""
-    date = sec.feedback or today
+    date = sec.feedback or signed
     second = sec.body_id == inst.root
     body = body_label(inst, sec)
     evaluator = (

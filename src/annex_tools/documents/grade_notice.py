@@ -53,7 +53,7 @@ def _decisions(inst: Institute, secs: list[Secretary]) -> str:
     return f"等次经{'、'.join(said)}研究确定。" if said else ""
 
 
-def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str, Any]:
+def plan_grade_notice(inst: Institute, st: Settings, signed: dt.date) -> dict[str, Any]:
     """Every sentence and row of the 通报, from the master."""
     second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in inst.secretaries if s.category == S.CAT_BRANCH]
@@ -80,7 +80,7 @@ def plan_grade_notice(inst: Institute, st: Settings, today: dt.date) -> dict[str
         "print_date": format_date(st.notice_date),
         "colophon": bool(st.printer and st.notice_date),
         "addressee": st.notice_scope,
-        "date": format_date(st.notice_date or today),
+        "date": format_date(st.notice_date or signed),
         "intro": notice.grade_notice_intro(st),
         "second_text": "二级党组织书记" + _count_text(second) + _decisions(inst, second),
         "second": _rows(second),

@@ -87,7 +87,7 @@ def _header(msg: Message, name: str) -> str:
 
 
 def mail_day(
-    date_header: str, received: list[str], today: dt.date, year: int
+    date_header: str, received: list[str], as_of: dt.date, year: int
 ) -> tuple[dt.date | None, str]:
     """The day a mail reached the 组织部, and what was wrong with its dates ('' = nothing).
 
@@ -112,8 +112,8 @@ def mail_day(
     if chosen is None:
         return None, "；".join(notes) + "，无法确定报送日期，未填写；请按邮箱中的收件时间手工填写"
     day = _china_day(chosen)
-    if day > today:
-        notes.append(f"邮件日期{_fmt(day)}晚于今天（{_fmt(today)}），不可信，报送日期未填写")
+    if day > as_of:
+        notes.append(f"邮件日期{_fmt(day)}晚于今天（{_fmt(as_of)}），不可信，报送日期未填写")
         return None, "；".join(notes) + "；请按邮箱中的收件时间手工填写"
     if day.year < year:
         notes.append(f"邮件日期{_fmt(day)}早于考核年度（{year}年），不可信，报送日期未填写")
@@ -129,7 +129,7 @@ def is_docx_name(name: str) -> bool:
     return unicodedata.normalize("NFKC", name).strip().lower().endswith(".docx")
 
 
-def read_mail(path: Path, today: dt.date, year: int) -> Mail:
+def read_mail(path: Path, as_of: dt.date, year: int) -> Mail:
     """One saved e-mail: its day, subject, sender and attachments. Raises MailError (Chinese,
     naming the file) for what is not a readable mail."""
     try:
@@ -151,7 +151,7 @@ def read_mail(path: Path, today: dt.date, year: int) -> Mail:
     # the dates as written (the default policy turns an unreadable Date into an empty one)
     raw = email.message_from_bytes(data, policy=email.policy.compat32)
     received = [" ".join(str(v).split()) for v in (raw.get_all("Received") or [])]
-    sent, note = mail_day(_header(raw, "Date"), received, today, year)
+    sent, note = mail_day(_header(raw, "Date"), received, as_of, year)
     mail = Mail(path, _header(msg, "Subject"), _header(msg, "From"), sent, note)
     for part in msg.walk():
         try:

@@ -82,14 +82,14 @@ class UrgeNotice:
     items: list[dict[str, str]]
     reply_by: dt.date
 
-    def context(self, year: int, institute: str, issuer: str, today: dt.date) -> dict[str, Any]:
+    def context(self, year: int, institute: str, issuer: str, as_of: dt.date) -> dict[str, Any]:
         return {
             "year": year,
             "title": f"关于催报{year}年度基层党组织书记抓党建述职评议考核材料的通知",
             "addressee": self.name,
             "intro": (
                 f"按照《{year}年度基层党组织书记抓党建述职评议考核工作方案》的时间节点要求，"
-                f"截至{format_date(today)}，你单位以下事项已逾期，尚未完成或未报送党委组织部："
+                f"截至{format_date(as_of)}，你单位以下事项已逾期，尚未完成或未报送党委组织部："
             ),
             "items": [
                 {"seq": i, **item} for i, item in enumerate(self.items, start=1)
@@ -98,14 +98,14 @@ class UrgeNotice:
                 f"请于{format_date(self.reply_by)}前完成并报送党委组织部；确有困难的，请及时说明情况。"
             ),
             "issuer": issuer,
-            "date": format_date(today),
+            "date": format_date(as_of),
         }
 
 
 @dataclass
 class ProgressPlan:
     year: int
-    today: dt.date
+    as_of: dt.date
     steps: list[str]  # step keys of the overview's columns
     overview: list[dict[str, str]]  # body name + one text per step
     items: list[dict[str, str]]  # every item not done on time, late first
@@ -158,7 +158,7 @@ def plan_progress(
         }
         for r in open_items.to_dict("records")
     ]
-    reply_by = sched.today + dt.timedelta(days=reply_days)
+    reply_by = sched.as_of + dt.timedelta(days=reply_days)
     notices = []
     late = f[(f["verdict"] == LATE) & (f["actor"] != root) & (f["step"] != STEP_REVIEW)]
     for body in bodies:
@@ -188,4 +188,4 @@ def plan_progress(
         "done": int(f["verdict"].isin([DONE, DONE_LATE]).sum()),
         "done_late": int((f["verdict"] == DONE_LATE).sum()),
     }
-    return ProgressPlan(year, sched.today, steps, overview, items, notices, counts)
+    return ProgressPlan(year, sched.as_of, steps, overview, items, notices, counts)

@@ -104,7 +104,7 @@ def form_filenames(forms: list[ProgressForm]) -> list[str]:
     return unique_filenames([(f"整改进展-{f.oid}-{f.body}.xlsx", f.oid) for f in forms])
 
 
-def write_form(form: ProgressForm, today: dt.date, path: Path, *, draft: bool = False) -> Path:
+def write_form(form: ProgressForm, as_of: dt.date, path: Path, *, draft: bool = False) -> Path:
     """The 整改进展表 of one body, written whole or not at all."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -122,7 +122,7 @@ def write_form(form: ProgressForm, today: dt.date, path: Path, *, draft: bool = 
     ws.cell(row=1, column=1).font = Font(bold=True, size=14, color="C00000" if draft else None)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     for row, label, value in ((2, L_ORG, form.oid), (3, L_NAME, form.body),
-                              (4, L_DAY, format_date(today))):  # fmt: skip
+                              (4, L_DAY, format_date(as_of))):  # fmt: skip
         put(ws, row, 1, label)
         ws.cell(row=row, column=1).font = Font(bold=True)
         put(ws, row, 2, value)
@@ -213,11 +213,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_form(path: Path, today: dt.date) -> FilledForm:
+def read_form(path: Path, as_of: dt.date) -> FilledForm:
     """The 整改进展表 in `path`. Raises FormError (Chinese, naming the file) for what is not one."""
     found = []
     for title, grid, fgrid in form_sheets(path, FormError):
-        form = _read_sheet(path, title, grid, fgrid, today)
+        form = _read_sheet(path, title, grid, fgrid, as_of)
         if form is not None:
             found.append(form)
     if not found:
@@ -233,7 +233,7 @@ def read_form(path: Path, today: dt.date) -> FilledForm:
 
 
 def _read_sheet(
-    path: Path, title: str, grid: list[list[Any]], fgrid: list[list[Any]], today: dt.date
+    path: Path, title: str, grid: list[list[Any]], fgrid: list[list[Any]], as_of: dt.date
 ) -> FilledForm | None:
     header_at, cols = None, {}
     for r, row in enumerate(grid):
@@ -272,7 +272,7 @@ def _read_sheet(
             which = "、".join(f"“{h}”" for h in bad)
             form.skipped.append((excel_row, f"{rid}：{which}是公式，不是填写的内容，整行未导入"))
             continue
-        why, status, done = _row_values(cell("整改状态"), cell("完成日期"), today)
+        why, status, done = _row_values(cell("整改状态"), cell("完成日期"), as_of)
         if why:
             form.skipped.append((excel_row, f"{rid}：{why}，整行未导入"))
             continue
@@ -280,7 +280,7 @@ def _read_sheet(
     return form
 
 
-def _row_values(status_raw: Any, done_raw: Any, today: dt.date) -> tuple[str, str, dt.date | None]:
+def _row_values(status_raw: Any, done_raw: Any, as_of: dt.date) -> tuple[str, str, dt.date | None]:
     """(why the row cannot be used, or ''), the status and the 完成日期 as filled."""
     status = normalize(_text(status_raw))
     if status and status not in S.STATUSES:
@@ -289,8 +289,8 @@ def _row_values(status_raw: Any, done_raw: Any, today: dt.date) -> tuple[str, st
         done = parse_date(done_raw)
     except BadValue:
         return f"完成日期“{_text(done_raw)}”不是日期", "", None
-    if done is not None and done > today:
-        return f"完成日期{format_date(done)}晚于今天（{format_date(today)}）", "", None
+    if done is not None and done > as_of:
+        return f"完成日期{format_date(done)}晚于今天（{format_date(as_of)}）", "", None
     if status == S.STATUS_DONE and done is None:
         return "整改状态为已完成但没有填完成日期", "", None
     if done is not None and status != S.STATUS_DONE:

@@ -211,9 +211,9 @@ def _claim(r: ReturnedRow) -> tuple[object, ...]:
 
 
 def plan_changes(
-    inst: Institute, tables: list[ReturnedTable], today: dt.date | None = None
+    inst: Institute, tables: list[ReturnedTable], as_of: dt.date | None = None
 ) -> ReturnsPlan:
-    """What the returns change; a body's first return also records 附件2收到日期 = `today` (the
+    """What the returns change; a body's first return also records 附件2收到日期 = `as_of` (the
     import day) when the master has none (a date typed by staff is kept)."""
     out: list[Change] = []
     received: set[str] = set()
@@ -249,11 +249,11 @@ def plan_changes(
         if body is None:
             refused.append(why)
             continue
-        if today is not None and body.annex2_received is None and body.oid not in received:
+        if as_of is not None and body.annex2_received is None and body.oid not in received:
             received.add(body.oid)
             out.append(
-                Change(RECEIVED, file, 0, "", body.name, f"附件2收到日期：{format_date(today)}",
-                       deadline=today, org_row=body.row)
+                Change(RECEIVED, file, 0, "", body.name, f"附件2收到日期：{format_date(as_of)}",
+                       deadline=as_of, org_row=body.row)
             )  # fmt: skip
         secs = body_secretaries(inst, body)
         for r in table.rows:

@@ -327,12 +327,12 @@ def year_gaps(pending: Sequence[dict[str, object]]) -> list[str]:
 
 
 def plan_summary(
-    inst: Institute, st: Settings, narrative: dict[str, str], today: dt.date
+    inst: Institute, st: Settings, narrative: dict[str, str], as_of: dt.date
 ) -> dict[str, Any]:
     """Every sentence from the master: figures are counted as of the report date (设置 报告日期,
-    else `today`); where the master shows an exception, the sentence names it instead of
+    else `as_of`); where the master shows an exception, the sentence names it instead of
     saying 均. Nothing is said about actions the master does not record."""
-    asof = st.report_date or today
+    asof = st.report_date or as_of
     secs = inst.secretaries
     second = [s for s in secs if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in secs if s.category == S.CAT_BRANCH]

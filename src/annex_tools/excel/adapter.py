@@ -36,7 +36,7 @@ def sheet_headers(sheets: dict[str, list[list[Any]]]) -> dict[str, dict[str, int
 
 
 def check_rows(
-    sheets: dict[str, list[list[Any]]], fullname: str, today: dt.date, now: dt.datetime
+    sheets: dict[str, list[list[Any]]], fullname: str, as_of: dt.date, now: dt.datetime
 ) -> tuple[CheckResult, MarkPlan, str]:
     """全面校验 on rows read from the open book: the result, the marks to make, the message."""
     from annex_tools.excel.messages import check_message
@@ -45,7 +45,7 @@ def check_rows(
     from annex_tools.workbook.reader import workbook_from_rows
 
     wb = workbook_from_rows(sheets, Path(fullname))
-    result = check_workbook(wb, today)
+    result = check_workbook(wb, as_of)
     plan = plan_marks(result.findings, sheet_headers(sheets), now, wb.settings.note_cap)
     return result, plan, check_message(CheckRun(result), plan)
 

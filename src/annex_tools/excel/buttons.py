@@ -190,7 +190,7 @@ def new_year(book: Any) -> str:
 
     last = Path(book.fullname)
     target = last.with_name(f"{last.stem}-next.xlsm")
-    plan = new_master(target, last_year=last, today=_today())
+    plan = new_master(target, last_year=last, as_of=_today())
     assert plan is not None
     note = f"\n\n{plan.source_note}" if plan.source_note else ""
     return (

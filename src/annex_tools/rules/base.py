@@ -165,7 +165,7 @@ class Context:
     """Everything a rule reads: typed frames enriched with the links between sheets."""
 
     wb: Workbook
-    today: dt.date
+    as_of: dt.date
     reports: pd.DataFrame  # one row per submission (see engine.report_facts)
     bad_cells: set[tuple[str, int, str]] = field(default_factory=set)
 
@@ -183,8 +183,8 @@ class Context:
         return self.wb.settings
 
     @property
-    def today_ts(self) -> pd.Timestamp:
-        return pd.Timestamp(self.today)
+    def as_of_ts(self) -> pd.Timestamp:
+        return pd.Timestamp(self.as_of)
 
     def not_bad(self, frame: pd.DataFrame, sheet: S.Sheet, column: str) -> pd.Series:
         """Rows whose cell in `column` was not already reported as unreadable (bad date, number)."""
@@ -207,7 +207,7 @@ class Context:
         )  # fmt: skip
 
         def held(f: pd.DataFrame) -> pd.Series:
-            return f["meeting_date"].notna() & (f["meeting_date"] <= self.today_ts)
+            return f["meeting_date"].notna() & (f["meeting_date"] <= self.as_of_ts)
 
         # shallow copies (the columns added here stay off `j`): the rules only read these frames
         self.subs = j.subs.copy(deep=False)
@@ -218,7 +218,7 @@ class Context:
         self.rects = j.rects.copy(deep=False)
         self.rects["held"] = held(self.rects)
         # every step's due day and verdict at the day of the check (the one computation)
-        self.schedule = schedule_at(steps(j, self.orgs, self.meetings, self.settings), self.today)
+        self.schedule = schedule_at(steps(j, self.orgs, self.meetings, self.settings), self.as_of)
 
     def body_name(self, body: str) -> str:
         return str(self.org_name.get(body, body or "（未知评议主体）"))

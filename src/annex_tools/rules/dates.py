@@ -59,7 +59,7 @@ def follow_up_not_future(ctx: Context) -> list[Finding]:
     g = ctx.grades
     out: list[Finding] = []
     for column in FOLLOW_UPS:
-        mask = g[column].notna() & (g[column] > ctx.today_ts)
+        mask = g[column].notna() & (g[column] > ctx.as_of_ts)
         out += emit(
             "date.after-today",
             g,
@@ -70,7 +70,7 @@ def follow_up_not_future(ctx: Context) -> list[Finding]:
                 "who": r["who"],
                 "column": c,
                 "date": r[c],
-                "today": ctx.today,
+                "today": ctx.as_of,
             },
         )
     return out
@@ -85,7 +85,7 @@ def follow_up_not_future(ctx: Context) -> list[Finding]:
 def graded_after_meeting(ctx: Context) -> list[Finding]:
     """Grades are given at the 述职评议 meeting: none for a meeting still to come."""
     g = ctx.grades
-    mask = g["graded"] & g["meeting_date"].notna() & (g["meeting_date"] > ctx.today_ts)
+    mask = g["graded"] & g["meeting_date"].notna() & (g["meeting_date"] > ctx.as_of_ts)
     return emit(
         "grade.meeting-not-held",
         g,
@@ -96,7 +96,7 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
             "who": r["who"],
             "grade": r["综合评价等次"],
             "meeting_date": r["meeting_date"],
-            "today": ctx.today,
+            "today": ctx.as_of,
         },
     )
 
@@ -105,14 +105,14 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
 def done_not_future(ctx: Context) -> list[Finding]:
     """A 完成日期 is a fact, so it is not after the day of the check."""
     r = ctx.rects
-    mask = r["完成日期"].notna() & (r["完成日期"] > ctx.today_ts)
+    mask = r["完成日期"].notna() & (r["完成日期"] > ctx.as_of_ts)
     return emit(
         "rect.done-in-future",
         r,
         mask,
         RECT,
         "完成日期",
-        lambda rec: _rid(rec) | {"done": rec["完成日期"], "today": ctx.today},
+        lambda rec: _rid(rec) | {"done": rec["完成日期"], "today": ctx.as_of},
     )
 
 
@@ -139,12 +139,12 @@ def done_verified(ctx: Context) -> list[Finding]:
     due = r["完成日期"] + pd.Timedelta(days=days)
     text = r["核验情况"].fillna("").astype(str).str.strip()
     mask = (r["整改状态"] == S.STATUS_DONE) & (text == "") & r["完成日期"].notna()
-    mask &= due < ctx.today_ts
+    mask &= due < ctx.as_of_ts
     return emit(
         "rect.unverified",
         r,
         mask,
         RECT,
         "核验情况",
-        lambda rec: _rid(rec) | {"done": rec["完成日期"], "days": days, "today": ctx.today},
+        lambda rec: _rid(rec) | {"done": rec["完成日期"], "days": days, "today": ctx.as_of},
     )

@@ -46,7 +46,7 @@ def report_on_file(ctx: Context) -> list[Finding]:
         no_file
         & no_words
         & due.notna()
-        & (due <= ctx.today_ts)
+        & (due <= ctx.as_of_ts)
         & subs["述职类别"].isin(S.CATEGORIES)
     )
     second = subs["述职类别"] == S.CAT_SECOND_LEVEL
@@ -83,7 +83,7 @@ def branch_report_sent(ctx: Context) -> list[Finding]:
     sent = subs["报送组织部日期"]
     late = sent.notna() & (sent > day)
     missing = (
-        sent.isna() & (day < ctx.today_ts) & ctx.not_bad(subs, S.SUBMISSIONS, "报送组织部日期")
+        sent.isna() & (day < ctx.as_of_ts) & ctx.not_bad(subs, S.SUBMISSIONS, "报送组织部日期")
     )
     code, col = "deadline.branch-report-sent", "报送组织部日期"
 

@@ -28,7 +28,7 @@ def _held_meetings(ctx: Context) -> pd.DataFrame:
         host_type=lookup(m["主办组织编号"], ctx.org_type),
         host_name=lookup(m["主办组织编号"], ctx.org_name),
     )
-    return frame[frame["会议日期"].notna() & (frame["会议日期"] <= ctx.today_ts)]
+    return frame[frame["会议日期"].notna() & (frame["会议日期"] <= ctx.as_of_ts)]
 
 
 @rule("meeting.participants", ("meetings", "会议编号", "会议日期", "参会人员", "主办组织编号"))

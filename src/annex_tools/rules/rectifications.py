@@ -81,7 +81,7 @@ def deadline_after_meeting(ctx: Context) -> list[Finding]:
 def not_overdue(ctx: Context) -> list[Finding]:
     """加强跟踪问效: a deadline passed (against the run's date) and the item not 已完成."""
     r = ctx.rects
-    mask = r["整改时限"].notna() & (r["整改时限"] < ctx.today_ts) & (r["整改状态"] != S.STATUS_DONE)
+    mask = r["整改时限"].notna() & (r["整改时限"] < ctx.as_of_ts) & (r["整改状态"] != S.STATUS_DONE)
     return emit(
         "rect.overdue",
         r,

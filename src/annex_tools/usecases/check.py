@@ -152,9 +152,9 @@ def fact_values(analysis: ReportAnalysis) -> dict[str, object]:
     }
 
 
-def check(path: Path | str, today: dt.date, analyze: Analyzer | None = None) -> CheckResult:
+def check(path: Path | str, as_of: dt.date, analyze: Analyzer | None = None) -> CheckResult:
     """`annex-tools check` and the 全面校验 button. Raises WorkbookError when unreadable."""
-    return check_workbook(read_workbook(path), today, analyze)
+    return check_workbook(read_workbook(path), as_of, analyze)
 
 
 @dataclass
@@ -175,7 +175,7 @@ class CheckRun:
 
 def check_master(
     source: Path | str | Master,
-    today: dt.date,
+    as_of: dt.date,
     now: dt.datetime | None = None,
     *,
     mark: bool = False,
@@ -186,10 +186,10 @@ def check_master(
     was checked."""
     master = as_master(source)
     if not mark:
-        return CheckRun(check_workbook(master.read(), today, analyze))
+        return CheckRun(check_workbook(master.read(), as_of, analyze))
     with master.hold():
         wb = master.read()
-        result = check_workbook(wb, today, analyze)
+        result = check_workbook(wb, as_of, analyze)
         cap = wb.settings.note_cap  # 校验批注上限: notes cost Excel one call each
         marked, saved = master.mark(result.findings, now or dt.datetime.now(), cap)
     return CheckRun(result, marked, saved)
@@ -205,17 +205,17 @@ def clear_check_marks(path: Path | str) -> tuple[int, Path | None]:
 
 
 def check_and_mark(
-    path: Path | str, today: dt.date, now: dt.datetime, analyze: Analyzer | None = None
+    path: Path | str, as_of: dt.date, now: dt.datetime, analyze: Analyzer | None = None
 ) -> tuple[CheckResult, int, Path | None]:
     """`check --write` as a tuple (result, cells marked, backup)."""
-    run = check_master(path, today, now, mark=True, analyze=analyze)
+    run = check_master(path, as_of, now, mark=True, analyze=analyze)
     return run.result, run.marked, run.backup
 
 
-def check_workbook(wb: Workbook, today: dt.date, analyze: Analyzer | None = None) -> CheckResult:
+def check_workbook(wb: Workbook, as_of: dt.date, analyze: Analyzer | None = None) -> CheckResult:
     if analyze is None:
         analyze = partial(analyze_file, mandatory=wb.settings.mandatory_keys)
-    ctx = Context(wb, today, reports=pd.DataFrame())
+    ctx = Context(wb, as_of, reports=pd.DataFrame())
     ctx.reports, analyses = report_facts(ctx.subs, wb.folder, analyze)
     findings = wb.findings + run_rules(ctx)
     unique = list(dict.fromkeys(findings))

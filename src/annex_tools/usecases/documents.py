@@ -75,7 +75,7 @@ Draft = bool | str
 
 def checked_master(
     source: Source,
-    today: dt.date,
+    as_of: dt.date,
     draft: Draft = False,
     tolerate: tuple[str, ...] = (),
     draftable: bool = True,
@@ -86,7 +86,7 @@ def checked_master(
     (MasterHasErrors, naming them); with `draft=AUTO` such errors give drafts. Errors with a
     code in `tolerate` do not refuse (the caller handles them row by row). Returns the
     workbook, the joined view, and the errors the drafts are made despite."""
-    checked = check_inputs(source, today, draft, tolerate, draftable, inputs)
+    checked = check_inputs(source, as_of, draft, tolerate, draftable, inputs)
     return checked.wb, checked.inst, len(checked.errors)
 
 
@@ -104,7 +104,7 @@ class Checked:
 
 def check_inputs(
     source: Source,
-    today: dt.date,
+    as_of: dt.date,
     draft: Draft = False,
     tolerate: tuple[str, ...] = (),
     draftable: bool = True,
@@ -114,7 +114,7 @@ def check_inputs(
     what = describe_non_master(wb)
     if what is not None:
         raise NotMaster(wb.path or "当前工作簿", what)
-    result = check_workbook(wb, today)
+    result = check_workbook(wb, as_of)
     inst = institute(wb)
     all_errors = [
         f for f in result.findings if f.severity is Severity.ERROR and f.code not in tolerate
@@ -128,9 +128,9 @@ def check_inputs(
 
 
 def open_master(
-    source: Source, today: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
+    source: Source, as_of: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
 ) -> tuple[Workbook, Institute]:
-    wb, inst, _ = checked_master(source, today, draft, tolerate)
+    wb, inst, _ = checked_master(source, as_of, draft, tolerate)
     return wb, inst
 
 
@@ -150,7 +150,7 @@ def start(
     kind: str,
     source: Source,
     out: Path | None,
-    today: dt.date | None,
+    as_of: dt.date | None,
     draft: Draft,
     force: bool,
 ) -> Run:
@@ -164,7 +164,7 @@ def start(
         check_folder_out(target)
     else:
         target, _ = resolve_file_out(target, default_out(kind, Path(), wb.settings.year).name)
-    checked = check_inputs(wb, today or dt.date.today(), draft, inputs=BY_KIND.get(kind))
+    checked = check_inputs(wb, as_of or dt.date.today(), draft, inputs=BY_KIND.get(kind))
     errors = len(checked.errors)
     folder = target if spec.per_person else target.parent
     as_draft = draft is True or (draft == AUTO and errors > 0)
@@ -227,14 +227,14 @@ def must_report(inst: Institute) -> list[Secretary]:
 def make_templates(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
     progress: Progress = _plain,
 ) -> Outputs:
     """附件1: a report template for every secretary who reports."""
-    run = start("templates", source, out, today, draft, force)
+    run = start("templates", source, out, as_of, draft, force)
     secs = must_report(run.inst)
     names = dict(zip((id(s) for s in secs), annex1.report_filenames(secs), strict=True))
     rects = run.wb.frames["rects"]
@@ -361,7 +361,7 @@ class _Mailed:
     first: dt.date | None  # the earliest day the same file came (a resend keeps the first)
 
 
-def collect_mails(folder: Path, today: dt.date, year: int, summary: ImportSummary) -> list[_Mailed]:
+def collect_mails(folder: Path, as_of: dt.date, year: int, summary: ImportSummary) -> list[_Mailed]:
     """Every .docx attached to the saved e-mails in `folder`, saved once under 邮件附件/ (a file
     a person changed there is kept and not used); the same attachment sent twice counts once,
     with the day it first came. What cannot be used is said in `summary.mails`."""
@@ -373,7 +373,7 @@ def collect_mails(folder: Path, today: dt.date, year: int, summary: ImportSummar
         if path.suffix.lower() != MAIL_SUFFIX or not path.is_file():
             continue
         try:
-            mails.append(read_mail(path, today, year))
+            mails.append(read_mail(path, as_of, year))
         except MailError as exc:
             summary.mails.append(str(exc))
     mails.sort(key=lambda m: (m.sent is None, m.sent or dt.date.max, m.file.name))
@@ -443,7 +443,7 @@ def plan_report_import(
     workbook: Source,
     folder: Path | None = None,
     progress: Progress = _plain,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[ImportSummary, list[Update]]:
     """What import-reports would write: each 述职 row's 字数 and shares from its report (or from
     the matching file in `folder`, whose path is then recorded too). Saved e-mails (.eml) in
@@ -452,7 +452,7 @@ def plan_report_import(
     from annex_tools.rules.deadlines import report_due
 
     wb, inst = load(workbook)
-    today = today or dt.date.today()
+    as_of = as_of or dt.date.today()
     base = wb.folder
     summary = ImportSummary()
     updates: list[Update] = []
@@ -464,7 +464,7 @@ def plan_report_import(
             for p in folder.rglob("*.docx")
             if not p.name.startswith("~$") and MAIL_ATTACHMENTS not in p.relative_to(folder).parts
         )
-        items = collect_mails(folder, today, wb.settings.year, summary)
+        items = collect_mails(folder, as_of, wb.settings.year, summary)
         mailed = {i.path: i for i in items}
         labels = {p: [p.stem] for p in files} | {i.path: _mail_label(i) for i in items}
         by_sec, summary.ambiguous, summary.unmatched_files = _match(
@@ -565,7 +565,7 @@ def import_reports(
     source: Path | str | Master,
     folder: Path | None = None,
     progress: Progress = _plain,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     confirm: Callable[[ImportSummary], bool] | None = None,
 ) -> ImportSummary:
     """导入述职报告 (`import-reports`, the button and the page): each 述职 row's 字数 and shares
@@ -575,7 +575,7 @@ def import_reports(
     to write it (the CLI and the button write)."""
     master = as_master(source)
     with master.hold():
-        summary, updates = plan_report_import(master.read(), folder, progress, today)
+        summary, updates = plan_report_import(master.read(), folder, progress, as_of)
         if updates and (confirm is None or confirm(summary)):
             _, summary.backup = master.edit(lambda w: write_report_figures(w, updates))
             summary.written = True
@@ -594,14 +594,14 @@ def annex2_tables(workbook: Source) -> list[A2.Annex2Table]:
 def make_annex2(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
     progress: Progress = _plain,
 ) -> Outputs:
     """附件2: one workbook per 二级党组织 with 在职党支部 (the exempt ones left out)."""
-    run = start("annex2", source, out, today, draft, force)
+    run = start("annex2", source, out, as_of, draft, force)
     tables = annex2_tables(run.wb)
     names = dict(zip((t.org_id for t in tables), A2.table_filenames(tables), strict=True))
     for t in progress(tables, "附件2"):
@@ -621,7 +621,7 @@ class ReturnsResult:
 
 
 def plan_returns(
-    workbook: Source, files: list[Path], today: dt.date | None = None
+    workbook: Source, files: list[Path], as_of: dt.date | None = None
 ) -> ReturnsResult:
     wb, inst = load(workbook)
     tables, errors = [], []
@@ -635,7 +635,7 @@ def plan_returns(
             tables.append(A2.read_return(f))
         except A2.ReturnError as exc:
             errors.append(str(exc))
-    plan = plan_changes(inst, tables, today or dt.date.today())
+    plan = plan_changes(inst, tables, as_of or dt.date.today())
     return ReturnsResult(plan.changes, errors + plan.refused)
 
 
@@ -643,12 +643,12 @@ def import_returns(
     source: Path | str | Master,
     files: list[Path],
     confirm: Callable[[ReturnsResult], bool],
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> ReturnsResult:
     """导入附件2回执 (`import-returns` and the button): the changes the returns bring, planned
     from the very master they go into; written when `confirm(result)` says so (the CLI's
     --apply, the button's dialog) and something applies."""
-    return import_confirmed(source, lambda wb: plan_returns(wb, files, today), confirm)
+    return import_confirmed(source, lambda wb: plan_returns(wb, files, as_of), confirm)
 
 
 def import_confirmed(
@@ -677,7 +677,7 @@ def summary_filename(st: object) -> str:
 def make_summary(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
@@ -685,13 +685,13 @@ def make_summary(
 ) -> Outputs:
     """The summary report to the 市委教育工委 (.docx, or .pdf through LibreOffice when `out`
     ends in .pdf); what it says is in `Outputs.plan`."""
-    run = start("summary", source, out, today, draft, force)
+    run = start("summary", source, out, as_of, draft, force)
     wb, inst = run.wb, run.inst
     narrative = summary_doc.read_narrative(wb.path) if wb.narrative is None else wb.narrative
     pending = run.checked.result.pending if run.checked is not None else []
     gaps = summary_doc.year_gaps(pending) + summary_doc.summary_gaps(wb.settings, narrative)
     reasons = draft_reasons(run, draft, gaps, "工作情况报告")
-    plan = summary_doc.plan_summary(inst, wb.settings, narrative, today or dt.date.today())
+    plan = summary_doc.plan_summary(inst, wb.settings, narrative, as_of or dt.date.today())
     chart = summary_doc.grade_chart(inst)
     images = {"chart": chart}
 
@@ -713,22 +713,25 @@ def make_summary(
 def make_grade_notice(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    signed: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
 ) -> Outputs:
     """等次通报 (`notice-grades` and the button): the grades, in the summary's 公文 style,
-    addressed to 设置 通报范围 and dated 设置 通报日期 (else `today`); refused for a master with
+    addressed to 设置 通报范围 and dated 设置 通报日期 (else `signed`, else `as_of`); checked as of `as_of`; refused for a master with
     errors unless `draft`. What it says is in `Outputs.plan`."""
     from annex_tools.documents import grade_notice
 
-    run = start("notice", source, out, today, draft, force)
+    run = start("notice", source, out, as_of, draft, force)
     pending = run.checked.result.pending if run.checked is not None else []
     gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
     gaps += grade_notice.notice_gaps(run.wb.settings, run.inst)
     reasons = draft_reasons(run, draft, gaps, "等次通报")
-    plan = grade_notice.plan_grade_notice(run.inst, run.wb.settings, today or dt.date.today())
+    plan = grade_notice.plan_grade_notice(
+        run.inst, run.wb.settings, signed or as_of or dt.date.today()
+    )
 
     def make(path: Path) -> None:
         if path.suffix.lower() == ".pdf":
@@ -748,22 +751,24 @@ def make_grade_notice(
 def make_feedback(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    signed: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
     progress: Progress = _plain,
 ) -> Outputs:
-    """评价意见反馈: one letter per graded secretary."""
+    """评价意见反馈: one letter per graded secretary, from the master checked as of `as_of`, dated
+    its 反馈日期, else `signed` (落款日期), else `as_of`."""
     from annex_tools.documents.decision import decision_gaps, sec_gap
 
-    run = start("feedback", source, out, today, draft, force)
+    run = start("feedback", source, out, as_of, draft, force)
     graded = [s for s in run.inst.secretaries if s.grade]
     if not graded:
         run.done.nothing = "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
     reasons = draft_reasons(run, draft, decision_gaps(run.inst, graded), "评价意见反馈")
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
-    day = today or dt.date.today()
+    day = signed or as_of or dt.date.today()
     for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Secretary)
         context = feedback.plan_feedback(run.inst, sec, run.wb.settings, day)
@@ -780,7 +785,8 @@ def make_feedback(
 def archive_opinions(
     workbook: Path,
     out: Path | None,
-    today: dt.date,
+    as_of: dt.date,
+    signed: dt.date | None = None,
     *,
     pdf: bool | None = None,
     all_levels: bool = False,
@@ -792,13 +798,14 @@ def archive_opinions(
     """人事档案归档 (`archive` and the button): the saved master's opinions, write-once, into
     `out` or 人事档案归档/ beside the master. Only from a master without errors (no drafts in
     personnel files); a 述职 row whose identity is in doubt does not stop the others: the
-    archive refuses that person and lists why."""
+    archive refuses that person and lists why. Checked as of `as_of`; an opinion is dated its
+    反馈日期, else `signed` (落款日期), else `as_of`."""
     from annex_tools.archive import archive
 
-    wb, _, _ = checked_master(workbook, today, tolerate=("submission.identity",), draftable=False)
+    wb, _, _ = checked_master(workbook, as_of, tolerate=("submission.identity",), draftable=False)
     target = out if out is not None else default_out("archive", wb.folder, wb.settings.year)
     return archive(
-        workbook, target, today, pdf, all_levels, dry_run, progress=progress,
+        workbook, target, signed or as_of, pdf, all_levels, dry_run, progress=progress,
         refile=refile, reason=reason,
     )  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 党委巡察办公室要把述职评议考核整改落实情况作为院内巡察的重要内容，加强跟踪问效。
 
-`followup` (pure) puts every 整改 row in exactly one state on its date (`--today`) - 未完成 (open,
+`followup` (pure) puts every 整改 row in exactly one state on its date (`--as-of`) - 未完成 (open,
 deadline not passed or none), 逾期未完成 (overdue, with days), 已完成待核验, 已核验, or 状态待核实
 (an impossible state: 已完成 without a 完成日期, 核验情况 or a 完成日期 on an item not 已完成) - and
 flags 逾期完成 (done after its 时限) among the done ones; it counts them per 二级党组织 and per
@@ -61,7 +61,7 @@ class Item:
 
 @dataclass
 class Followup:
-    today: dt.date
+    as_of: dt.date
     year: int
     items: list[Item]
     bodies: list[str] = field(default_factory=list)  # in 组织 order
@@ -91,29 +91,29 @@ def _text(value: object) -> str:
 
 
 def classify(
-    status: str, deadline: dt.date | None, done: dt.date | None, verified: str, today: dt.date
+    status: str, deadline: dt.date | None, done: dt.date | None, verified: str, as_of: dt.date
 ) -> tuple[str, int | None, bool, str]:
-    """(state, days overdue, done late, note) of one rectification on `today`: done counts
-    only with a 完成日期 on or before `today`; an impossible combination is 状态待核实."""
+    """(state, days overdue, done late, note) of one rectification on `as_of`: done counts
+    only with a 完成日期 on or before `as_of`; an impossible combination is 状态待核实."""
     verified = verified.strip()
     if status == S.STATUS_DONE and done is None:
         return CONFLICT, None, False, "整改状态为“已完成”，但没有完成日期"
     if status != S.STATUS_DONE and verified:
         return CONFLICT, None, False, f"整改状态为“{status or '未填写'}”，核验情况却已填写"
-    if status != S.STATUS_DONE and done is not None and done <= today:
+    if status != S.STATUS_DONE and done is not None and done <= as_of:
         return CONFLICT, None, False, f"填了完成日期，整改状态却是“{status or '未填写'}”"
     note = ""
-    if status == S.STATUS_DONE and done is not None and done <= today:
+    if status == S.STATUS_DONE and done is not None and done <= as_of:
         late = deadline is not None and done > deadline
         return (VERIFIED if verified else DONE_UNVERIFIED), None, late, note
     if done is not None:  # done after the date: not done on it
         note = f"{done.isoformat()}完成，晚于统计日期，按统计日期计为未完成"
-    if deadline is not None and deadline < today:
-        return OVERDUE, (today - deadline).days, False, note
+    if deadline is not None and deadline < as_of:
+        return OVERDUE, (as_of - deadline).days, False, note
     return OPEN, None, False, note
 
 
-def followup(wb: Workbook, today: dt.date) -> Followup:
+def followup(wb: Workbook, as_of: dt.date) -> Followup:
     orgs = wb.frames["orgs"].drop_duplicates("组织编号").set_index("组织编号")
     subs = wb.frames["subs"].drop_duplicates("述职编号").set_index("述职编号")
 
@@ -134,7 +134,7 @@ def followup(wb: Workbook, today: dt.date) -> Followup:
         name = str(subs.at[sid, "书记姓名"]) if sid in subs.index else ""
         deadline, done = _day(rec["整改时限"]), _day(rec["完成日期"])
         verified = _text(rec["核验情况"])
-        state, days, late, note = classify(_text(rec["整改状态"]), deadline, done, verified, today)
+        state, days, late, note = classify(_text(rec["整改状态"]), deadline, done, verified, as_of)
         items.append(
             Item(
                 _text(rec["整改编号"]),
@@ -158,7 +158,7 @@ def followup(wb: Workbook, today: dt.date) -> Followup:
     bodies = list(dict.fromkeys([*order, *(i.body for i in items)]))
     bodies = [b for b in bodies if any(i.body == b for i in items)]
     source = wb.path.name if wb.path is not None else ""
-    return Followup(today, wb.settings.year, items, bodies, source=source)
+    return Followup(as_of, wb.settings.year, items, bodies, source=source)
 
 
 # ---- the workbook ----------------------------------------------------------------------------
@@ -183,22 +183,22 @@ def sheet_names(bodies: list[str]) -> dict[str, str]:
 
 def make_followup(
     source: Source,
-    today: dt.date,
+    as_of: dt.date,
     out: Path | None = None,
     draft: bool = False,
     force: bool = False,
 ) -> Followup:
     """整改台账 (`rectifications` and the button): to `out`, or beside the master by default.
     A draft (every sheet and page says 草稿, with the reason) when `draft` is asked for or when
-    the master has errors on `today`."""
+    the master has errors on `as_of`."""
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
     wb = read_source(source)
     _refuse_non_master(wb)
     target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
-    fu = followup(wb, today)
-    fu.draft = draft_reason(wb, today, draft)
+    fu = followup(wb, as_of)
+    fu.draft = draft_reason(wb, as_of, draft)
     from annex_tools.usecases.outputs import Outputs  # the outputs' protected path
 
     fu.path = Outputs(target.parent, force=force).write_one(
@@ -207,15 +207,15 @@ def make_followup(
     return fu
 
 
-def draft_reason(wb: Workbook, today: dt.date, asked: bool, kind: str = "followup") -> str:
-    """Why a workbook made from `wb` is a draft: the errors on `today` in what the `kind` of
+def draft_reason(wb: Workbook, as_of: dt.date, asked: bool, kind: str = "followup") -> str:
+    """Why a workbook made from `wb` is a draft: the errors on `as_of` in what the `kind` of
     output reads (usecases.inputs), or the request; '' for a final one."""
     from annex_tools.contract.findings import Severity
     from annex_tools.institute import institute
     from annex_tools.usecases.check import check_workbook
     from annex_tools.usecases.inputs import BY_KIND
 
-    found = [f for f in check_workbook(wb, today).findings if f.severity is Severity.ERROR]
+    found = [f for f in check_workbook(wb, as_of).findings if f.severity is Severity.ERROR]
     inputs = BY_KIND.get(kind)  # a kind not listed reads the whole master
     errors = len(inputs.select(found, institute(wb)) if inputs and found else found)
     if errors:
@@ -285,7 +285,7 @@ def _write(book: Any, fu: Followup) -> None:
 
     f = _formats(book)
     title = f"{fu.year}年度述职评议考核整改落实情况台账"
-    when = f"统计日期：{fu.today.isoformat()}（完成与否、逾期天数均按此日期计算）"
+    when = f"统计日期：{fu.as_of.isoformat()}（完成与否、逾期天数均按此日期计算）"
     if fu.source:
         when += f"　数据来源：主表“{fu.source}”"
     names = sheet_names(fu.bodies)

@@ -129,7 +129,7 @@ def write_hr(
     rows: list[HrRow],
     year: int,
     path: Path,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     source: str = "",
     draft: str = "",
 ) -> Path:
@@ -166,7 +166,7 @@ def write_hr(
             title,
             book.add_format({"font_name": "黑体", "font_size": 14, "align": "center"}),
         )
-        when = f"统计日期：{today.isoformat()}" if today else ""
+        when = f"统计日期：{as_of.isoformat()}" if as_of else ""
         if source:
             when += f"　数据来源：主表“{source}”"
         merge(ws, 1, 0, 1, last, when, book.add_format(base | {"align": "center"}))
@@ -205,7 +205,7 @@ def write_hr(
 def make_hr_export(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     draft: bool = False,
     force: bool = False,
 ) -> tuple[list[HrRow], Path, str]:
@@ -216,7 +216,7 @@ def make_hr_export(
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
-    day = today or dt.date.today()
+    day = as_of or dt.date.today()
     wb = read_source(source)
     _refuse_non_master(wb)
     target = workbook_out("hr", wb.path, wb.folder, wb.settings.year, out)

@@ -33,7 +33,7 @@ from annex_tools.usecases.outputs import Outputs
 def make_ballots(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
@@ -41,7 +41,7 @@ def make_ballots(
 ) -> Outputs:
     """现场测评表 (.docx, to print) and 测评统计表 (.xlsx, to fill in) for every meeting at which
     someone reports, in one folder."""
-    run = start("ballots", source, out, today, draft, force)
+    run = start("ballots", source, out, as_of, draft, force)
     forms = B.plan_forms(run.inst)
     if not forms:
         run.done.nothing = "主表“会议”表中还没有安排有书记述职的述职会议，没有要生成的现场测评表。"
@@ -63,7 +63,7 @@ def make_ballots(
 def make_interviews(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
@@ -71,7 +71,7 @@ def make_interviews(
 ) -> Outputs:
     """约谈记录 (`interviews` and the button): one .docx per secretary graded 一般 or 差, with
     约谈人 and 约谈提醒日期 from 评议, the problems from 整改; the rest is written by hand."""
-    run = start("interviews", source, out, today, draft, force)
+    run = start("interviews", source, out, as_of, draft, force)
     secs = IV.to_interview(run.inst)
     if not secs:
         run.done.nothing = "主表中没有综合评价等次为“一般”或“差”的书记，没有要写的约谈记录。"
@@ -116,7 +116,7 @@ def import_ballots(
 def make_rect_forms(
     source: Source,
     out: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     *,
     draft: Draft = False,
     force: bool = False,
@@ -124,10 +124,10 @@ def make_rect_forms(
 ) -> Outputs:
     """整改进展表 (`rectification-forms` and the button): one workbook per 二级党组织 with open
     rectifications, listing them with 整改状态, 完成日期 and 进展说明 to fill in."""
-    run = start("rect-forms", source, out, today, draft, force)
+    run = start("rect-forms", source, out, as_of, draft, force)
     forms = RP.plan_forms(run.inst)
     names = dict(zip((f.oid for f in forms), RP.form_filenames(forms), strict=True))
-    day = today or dt.date.today()
+    day = as_of or dt.date.today()
     for form in progress(forms, "整改进展表"):
         assert isinstance(form, RP.ProgressForm)
         run.done.write(
@@ -137,7 +137,7 @@ def make_rect_forms(
     return run.done
 
 
-def plan_rect_progress(workbook: Source, files: list[Path], today: dt.date) -> ReturnsResult:
+def plan_rect_progress(workbook: Source, files: list[Path], as_of: dt.date) -> ReturnsResult:
     wb, inst = load(workbook)
     forms, errors = [], []
     for f in files:
@@ -145,7 +145,7 @@ def plan_rect_progress(workbook: Source, files: list[Path], today: dt.date) -> R
             errors.append(f"“{f}”是主表本身，不是交回的整改进展表，未导入")
             continue
         try:
-            forms.append(RP.read_form(f, today))
+            forms.append(RP.read_form(f, as_of))
         except RP.FormError as exc:
             errors.append(str(exc))
     plan = RP.plan_progress_changes(inst, forms, wb.has("rects", RP.NOTE))
@@ -156,12 +156,12 @@ def import_rect_progress(
     source: Path | str | Master,
     files: list[Path],
     confirm: Callable[[ReturnsResult], bool],
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> ReturnsResult:
     """导入整改进展 (`import-rectifications` and the button): 整改状态, 完成日期 and 进展说明 from
     the filled 整改进展表, each body's file only for its own items; shown first, written when
     `confirm` says so; conflicts never written."""
-    day = today or dt.date.today()
+    day = as_of or dt.date.today()
 
     def plan(wb: Workbook) -> ReturnsResult:
         return plan_rect_progress(wb, files, day)

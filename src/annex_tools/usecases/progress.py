@@ -1,6 +1,6 @@
 """工作进度 (`annex-tools progress` and the 工作进度 button): where the year stands on one day.
 
-The master is checked as of `today`; its schedule (schedule.py, the computation the rules and
+The master is checked as of `as_of`; its schedule (schedule.py, the computation the rules and
 the summary's ledger use) is laid out per body and step in a printable workbook, with the list of
 what each body has not yet sent or done, and a 催报通知 (.docx) for each body with late items.
 Beside the master by default, in `{year}年度工作进度/`. A status report is made on any day, from a
@@ -36,7 +36,7 @@ class ProgressRun:
     def message(self) -> str:
         c = self.plan.counts
         text = (
-            f"工作进度（截至{self.plan.today:%Y-%m-%d}）：逾期未完成 {c['late']} 项，"
+            f"工作进度（截至{self.plan.as_of:%Y-%m-%d}）：逾期未完成 {c['late']} 项，"
             f"未到期 {c['pending']} 项，已完成 {c['done']} 项（其中逾期完成 {c['done_late']} 项）。"
         )
         if self.notices:
@@ -45,9 +45,9 @@ class ProgressRun:
 
 
 def make_progress(
-    source: Source, today: dt.date, out: Path | None = None, *, force: bool = False
+    source: Source, as_of: dt.date, out: Path | None = None, *, force: bool = False
 ) -> ProgressRun:
-    """工作进度 and 催报通知 as of `today`, into `out` (a folder) or the default beside the master."""
+    """工作进度 and 催报通知 as of `as_of`, into `out` (a folder) or the default beside the master."""
     from annex_tools.contract.errors import NotMaster
     from annex_tools.documents.progress import plan_progress
     from annex_tools.usecases.check import check_workbook
@@ -60,7 +60,7 @@ def make_progress(
     st = wb.settings
     target = out if out is not None else default_out("progress", wb.folder, st.year)
     check_folder_out(target)
-    result = check_workbook(wb, today)
+    result = check_workbook(wb, as_of)
     assert result.schedule is not None
     orgs = wb.frames["orgs"]
     names = dict(zip(orgs["组织编号"], orgs["组织名称"], strict=True))
@@ -77,7 +77,7 @@ def make_progress(
     issuer = f"{st.institute}组织部"
     for n in plan.notices:
         path = target / safe_filename(f"{URGE_PREFIX}{n.name}.docx")
-        context = n.context(st.year, st.institute, issuer, today)
+        context = n.context(st.year, st.institute, issuer, as_of)
         if done.write(path, partial(_render_urge, context)) is not None:
             run.notices.append(path)
     done.save()
@@ -116,7 +116,7 @@ def _write(book: Any, plan: Any) -> None:
     late_f = book.add_format(base | {"text_wrap": True, "font_color": "#C00000", "bold": True})
     c = plan.counts
     subtitle = (
-        f"截至{plan.today.year}年{plan.today.month}月{plan.today.day}日：逾期未完成{c['late']}项，"
+        f"截至{plan.as_of.year}年{plan.as_of.month}月{plan.as_of.day}日：逾期未完成{c['late']}项，"
         f"未到期{c['pending']}项，已完成{c['done']}项（其中逾期完成{c['done_late']}项）"
     )
     sheets = (

@@ -24,12 +24,12 @@ def new_master(
     *,
     force: bool = False,
     last_year: Path | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> NewYear | None:
     """`new`: a blank master at `path` (.xlsx), or next year's from `last_year` (only read),
     as .xlsx or, for `path` ending in .xlsm, as a macro master with the ribbon, the UDFs and the
     看板. An existing file is replaced only with `force`, after a backup. Returns the new year's
-    plan when started from last year (with last year's errors as of `today`)."""
+    plan when started from last year (with last year's errors as of `as_of`)."""
     from annex_tools.workbook.builder import new_workbook
     from annex_tools.workbook.safewrite import backup, ensure_unlocked
 
@@ -54,7 +54,7 @@ def new_master(
     if last_year is not None:
         from annex_tools.usecases.yearly import start_year
 
-        return start_year(last_year, path, today or dt.date.today())
+        return start_year(last_year, path, as_of or dt.date.today())
     new_workbook(path)
     return None
 
@@ -92,7 +92,7 @@ class DemoRun:
 
 
 def run_demo(
-    out_dir: Path, today: dt.date, progress: Progress | None = None, force: bool = False
+    out_dir: Path, as_of: dt.date, progress: Progress | None = None, force: bool = False
 ) -> DemoRun:
     """`demo`: the fictional institute (master with planted mistakes, reports), checked, and
     every document made from it (a draft where the planted mistakes are in what it reads, as
@@ -118,13 +118,13 @@ def run_demo(
             ) from None
 
     made = make_demo(out_dir)
-    run = DemoRun(made, check(made.workbook, today))
+    run = DemoRun(made, check(made.workbook, as_of))
     for make in (DS.make_templates, DS.make_annex2, DS.make_feedback, DS.make_summary):
         run.outputs.append(
             make(
                 made.workbook,
                 None,
-                today,
+                as_of,
                 draft=DS.AUTO,
                 force=True,
                 progress=progress or no_progress,

@@ -312,10 +312,10 @@ def _mark(book: Any, plan: NewYear) -> None:
                 cell.font = Font(color="595959")
 
 
-def start_year(last_path: Path, new_path: Path, today: dt.date | None = None) -> NewYear:
+def start_year(last_path: Path, new_path: Path, as_of: dt.date | None = None) -> NewYear:
     """Read last year's master (only read) and write next year's to `new_path`, atomically: a
     macro master (ribbon, UDFs, 看板) when `new_path` ends in .xlsm. Last year's errors (checked
-    as of `today`) are said in the plan and on the new master's 说明 sheet."""
+    as of `as_of`) are said in the plan and on the new master's 说明 sheet."""
     from annex_tools.contract.errors import NotMaster
     from annex_tools.usecases.documents import describe_non_master
     from annex_tools.workbook.builder import build_workbook
@@ -330,7 +330,7 @@ def start_year(last_path: Path, new_path: Path, today: dt.date | None = None) ->
     from annex_tools.usecases.check import check_workbook
 
     plan = roll_forward(last)
-    checked = check_workbook(last, today or dt.date.today())
+    checked = check_workbook(last, as_of or dt.date.today())
     plan.source_errors = [f.message for f in checked.findings if f.severity is Severity.ERROR]
     if new_path.suffix.lower() == ".xlsm":
         from annex_tools.usecases.start import build_macro_master

@@ -149,7 +149,7 @@ class Run:
 
     root: Path
     master: Path
-    today: dt.date
+    as_of: dt.date  # the page judges what is due as of today and dates documents today
     form: dict[str, str]
     job: Job
     link: Callable[[Path], dict[str, str]]
@@ -256,7 +256,7 @@ def run_check(run: Run) -> dict[str, Any]:
     write = run.form.get("write") == "1"
     if write:
         refuse_if_open(run.master)
-    checked = check_master(run.master, run.today, dt.datetime.now(), mark=write)
+    checked = check_master(run.master, run.as_of, dt.datetime.now(), mark=write)
     message = checked.message + (
         f" 已写入“校验结果”表并标记 {checked.marked} 个单元格；原文件备份在“备份”文件夹。"
         if write
@@ -296,7 +296,7 @@ def new_year(run: Run) -> dict[str, Any]:
     for n in range(1, 100):
         target = run.master.with_name(f"{run.master.stem}-next{'' if n == 1 else n}.xlsx")
         if not target.exists():
-            plan = new_master(target, last_year=run.master, today=run.today)
+            plan = new_master(target, last_year=run.master, as_of=run.as_of)
             break
     if plan is None:
         raise Refused("主表旁已有太多“-next”文件，请先整理后再试。")
@@ -312,7 +312,7 @@ def new_year(run: Run) -> dict[str, Any]:
 def make_templates(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    done = DS.make_templates(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = DS.make_templates(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -320,7 +320,7 @@ def make_templates(run: Run) -> dict[str, Any]:
 def make_annex2(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    done = DS.make_annex2(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = DS.make_annex2(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -328,21 +328,21 @@ def make_annex2(run: Run) -> dict[str, Any]:
 def make_summary(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    return outputs_result(run, DS.make_summary(run.master, None, run.today, draft=DS.AUTO))
+    return outputs_result(run, DS.make_summary(run.master, None, run.as_of, draft=DS.AUTO))
 
 
 @action("notice-grades", "等次通报")
 def make_grade_notice(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    return outputs_result(run, DS.make_grade_notice(run.master, None, run.today, draft=DS.AUTO))
+    return outputs_result(run, DS.make_grade_notice(run.master, None, run.as_of, draft=DS.AUTO))
 
 
 @action("feedback", "反馈意见")
 def make_feedback(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    done = DS.make_feedback(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = DS.make_feedback(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -350,11 +350,11 @@ def make_feedback(run: Run) -> dict[str, Any]:
 def make_followup(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import followup as FU
 
-    fu = FU.make_followup(run.master, run.today)
+    fu = FU.make_followup(run.master, run.as_of)
     total = FU.counts_of(fu.items)
     counts = "；".join(f"{h} {total[h]}" for h in FU.COUNT_HEADERS)
     return {
-        "message": f"整改台账已生成（统计日期 {run.today}）：{counts}",
+        "message": f"整改台账已生成（统计日期 {run.as_of}）：{counts}",
         "files": run.links([fu.path] if fu.path else []),
     }
 
@@ -363,7 +363,7 @@ def make_followup(run: Run) -> dict[str, Any]:
 def make_progress(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import progress as PG
 
-    done = PG.make_progress(run.master, run.today)
+    done = PG.make_progress(run.master, run.as_of)
     return {"message": done.message, "files": run.links(done.outputs.written)}
 
 
@@ -371,7 +371,7 @@ def make_progress(run: Run) -> dict[str, Any]:
 def make_hr_export(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import hr as HR
 
-    rows, target, draft = HR.make_hr_export(run.master, None, run.today)
+    rows, target, draft = HR.make_hr_export(run.master, None, run.as_of)
     denied = sum(r.allowed == HR.NO for r in rows)
     note = f"（{draft}）" if draft else ""  # the reason starts with 草稿
     return {
@@ -422,7 +422,7 @@ def import_returns(run: Run) -> dict[str, Any]:
         )
     r = DS.import_returns(
         run.master, files, lambda result: digest(change_rows(result.changes)) == wanted,
-        today=run.today,
+        as_of=run.as_of,
     )  # fmt: skip
     rows = change_rows(r.changes)
     conflicts = sum(not c["applies"] for c in rows)
@@ -444,7 +444,7 @@ def make_ballots(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
     from annex_tools.usecases import intake as IN
 
-    done = IN.make_ballots(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = IN.make_ballots(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -453,7 +453,7 @@ def make_interviews(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
     from annex_tools.usecases import intake as IN
 
-    done = IN.make_interviews(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = IN.make_interviews(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -462,7 +462,7 @@ def make_rect_forms(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
     from annex_tools.usecases import intake as IN
 
-    done = IN.make_rect_forms(run.master, None, run.today, draft=DS.AUTO, progress=run.job.progress)
+    done = IN.make_rect_forms(run.master, None, run.as_of, draft=DS.AUTO, progress=run.job.progress)
     return outputs_result(run, done)
 
 
@@ -480,7 +480,7 @@ def import_rect_progress(run: Run) -> dict[str, Any]:
         )
     r = IN.import_rect_progress(
         run.master, files, lambda result: digest(change_rows(result.changes)) == wanted,
-        run.today,
+        run.as_of,
     )  # fmt: skip
     return changes_result(r, wanted, "整改进展表", [p.name for p in files])
 
@@ -521,7 +521,7 @@ def archive_opinions(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
     try:
-        r = DS.archive_opinions(run.master, None, run.today, progress=run.job.progress)
+        r = DS.archive_opinions(run.master, None, run.as_of, progress=run.job.progress)
     except ArchiveError as exc:
         raise Refused(str(exc)) from None
     lines = [f"未归档：{who}（{why}）" for who, why in r.skipped]
