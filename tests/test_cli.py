@@ -11,7 +11,8 @@ from builders import to_rows, valid
 from cli_helpers import annex, check_json, places
 
 from annex_tools.contract import schema as S
-from annex_tools.demo import make_demo
+from annex_tools.contract.findings import CATALOG
+from annex_tools.demo import MISTAKES, make_demo, report_count
 from annex_tools.workbook.builder import SHOWN_HEADERS, build_workbook
 
 
@@ -24,9 +25,10 @@ def test_demo_command_runs_and_says_where_things_are(tmp_path: Path) -> None:
     proc = annex("demo", "--out", tmp_path / "d", "--as-of", "2026-11-26")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / "master.xlsx").exists()
-    assert len(list((tmp_path / "d" / "reports").glob("*.docx"))) == 49
-    assert len(list((tmp_path / "d" / "述职报告").glob("*.eml"))) == 1  # one came only by mail
-    assert "master.xlsx" in proc.stdout and "故意埋了 30 处" in proc.stdout
+    mailed = sum(m.code == "report.absent" for m in MISTAKES)  # came only by mail
+    assert len(list((tmp_path / "d" / "reports").glob("*.docx"))) == report_count() - mailed
+    assert len(list((tmp_path / "d" / "述职报告").glob("*.eml"))) == mailed == 1
+    assert "master.xlsx" in proc.stdout and f"故意埋了 {len(MISTAKES)} 处" in proc.stdout
 
 
 def test_check_finds_exactly_what_the_demo_planted(demo) -> None:
@@ -34,7 +36,11 @@ def test_check_finds_exactly_what_the_demo_planted(demo) -> None:
     expected = {(p.code, p.sheet, p.row, p.column) for p in demo.planted}
     assert places(report) == expected
     assert code == 1
-    assert (report["errors"], report["warnings"]) == (21, 8)
+    severity = [CATALOG[m.code][0].value for m in MISTAKES]  # one finding each
+    assert (report["errors"], report["warnings"]) == (
+        severity.count("error"),
+        severity.count("warning"),
+    )
 
 
 def test_fixing_a_planted_mistake_in_the_file_removes_its_finding(tmp_path: Path) -> None:

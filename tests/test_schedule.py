@@ -12,6 +12,7 @@ import pytest
 from builders import D, row_of, to_rows, valid
 
 from annex_tools.contract import schema as S
+from annex_tools.demo import report_count
 from annex_tools.schedule import DONE, DONE_LATE, LATE, PENDING, verdicts
 from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
@@ -119,7 +120,7 @@ def test_a_fresh_new_year_has_no_errors_before_the_first_deadline(
 
     result = check(new_year, today)
     assert result.errors == 0, [f.message for f in result.findings if f.severity == "error"]
-    assert len([p for p in result.pending if p["step"] == "meeting-held"]) == 50
+    assert len([p for p in result.pending if p["step"] == "meeting-held"]) == report_count()
 
 
 def test_a_new_year_carries_no_event_and_no_vacant_branch(new_year: Path) -> None:

@@ -9,8 +9,19 @@ The package, by seam: `institute` (the valid institute), `report` (the report wr
 
 from __future__ import annotations
 
+from annex_tools.demo.institute import report_count
 from annex_tools.demo.make import NARRATIVE, DemoResult, make_demo
-from annex_tools.demo.mistakes import Planted
+from annex_tools.demo.mistakes import MISTAKES, Mistake, Planted
 from annex_tools.demo.report import report_sentences, write_report
 
-__all__ = ["NARRATIVE", "DemoResult", "Planted", "make_demo", "report_sentences", "write_report"]
+__all__ = [
+    "MISTAKES",
+    "NARRATIVE",
+    "DemoResult",
+    "Mistake",
+    "Planted",
+    "make_demo",
+    "report_count",
+    "report_sentences",
+    "write_report",
+]

@@ -223,6 +223,16 @@ def _organizations(rng: random.Random, used: set[str]) -> list[dict[str, Any]]:
     return orgs
 
 
+def _reporting(orgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The organizations whose secretary reports (述职): 二级党组织 and 在职党支部."""
+    return [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
+
+
+def report_count() -> int:
+    """How many secretaries report in the demo (one report file each), without making it."""
+    return len(_reporting(_organizations(random.Random(0), set())))
+
+
 def _meetings(
     rng: random.Random, used: set[str], orgs: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -287,7 +297,7 @@ def _reporters(
     subs: list[dict[str, Any]] = []
     grades: list[dict[str, Any]] = []
     rects: list[dict[str, Any]] = []
-    reporting = [o for o in orgs if o["组织类型"] in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)]
+    reporting = _reporting(orgs)
     # grades: per evaluating body, one or two at 较好 or below, the rest 好
     fair_slots = {
         "G01": ["较好"],

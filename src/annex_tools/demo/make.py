@@ -7,19 +7,16 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.master import REPORTS_INBOX
 from annex_tools.demo.institute import (
-    D,
     _meetings,
     _organizations,
     _person,
     _reporters,
     _write_reports,
 )
-from annex_tools.demo.mail import _mail_report
-from annex_tools.demo.mistakes import Planted, _plant_mistakes, _Tables
+from annex_tools.demo.mistakes import Planted, _Tables, plant_mistakes
 
 NARRATIVE = {
     "主要做法和成效": "学院党委把述职评议考核作为落实全面从严治党主体责任的重要抓手，坚持“一述一评”，逐一点评、真点问题，推动各级党组织书记履行第一责任人职责。（演示文字）",
@@ -57,12 +54,11 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         rng, texts, orgs, meetings, meeting_of, leaders, reports_dir, mistakes
     )
     settings: dict[str, str] = {}
-    t = _Tables(subs, grades, rects, meetings, orgs, settings, leaders)
-    planted, plant, sub_row, sid_of = t.planted, t.plant, t.sub_row, t.sid_of
+    t = _Tables(subs, grades, rects, meetings, orgs, settings, leaders, out_dir / REPORTS_INBOX)
     settings[ST.K_BRANCH_SEND_DEADLINE] = "2024-01-22"
 
     if mistakes:
-        _plant_mistakes(t)
+        plant_mistakes(t)
     else:
         # the clean demo's 党委 met in January by its own setting, and deliberated in time
         settings[ST.K_COMMITTEE_DEADLINE] = "2024-01-20"
@@ -70,36 +66,7 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
 
     _write_reports(subs, by_id, year, rng)
     if mistakes:
-        s = next(x for x in subs if x["述职编号"] == sid_of["G09"])
-        s["字数"] = int(s["字数"]) - 120
-        plant(
-            "report.stale-figures",
-            S.SUBMISSIONS,
-            sub_row[s["述职编号"]],
-            "字数",
-            "表中字数与报告文件不一致",
-        )
-        # a report that came only by e-mail and has not been imported: 述职报告/ holds the mail
-        s = next(x for x in subs if x["述职编号"] == sid_of["G02-3"])
-        _mail_report(out_dir / REPORTS_INBOX, s, by_id[s["组织编号"]]["组织名称"])
-        s["报告文件"] = ""
-        s["字数"] = s["履职情况占比"] = s["存在问题占比"] = s["工作思路占比"] = None
-        plant(
-            "report.absent",
-            S.SUBMISSIONS,
-            sub_row[s["述职编号"]],
-            "报告文件",
-            "报告只在报送邮件中，尚未导入（import-reports 主表 述职报告/）",
-        )
-        s = next(x for x in subs if x["述职编号"] == sid_of["G04-2"])
-        s["报送组织部日期"] = D(2024, 1, 24)
-        plant(
-            "deadline.branch-report-sent",
-            S.SUBMISSIONS,
-            sub_row[s["述职编号"]],
-            "报送组织部日期",
-            "党支部书记报告晚于设置的报送截止日期",
-        )
+        plant_mistakes(t, after_reports=True)
     for s in subs:
         del s["_targets"], s["_file"]
 
@@ -110,4 +77,4 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         narrative=NARRATIVE,
         settings=settings,
     )
-    return DemoResult(workbook, reports_dir, len(subs), planted)
+    return DemoResult(workbook, reports_dir, len(subs), t.planted)
