@@ -161,7 +161,9 @@ FEEDBACK = Inputs(
         ORGS: frozenset({"组织编号", "组织名称", "组织类型", "上级组织编号"}),
         SUBS: SUB_IDENTITY | {"会议编号"},
         MEETINGS: DECISION,
-        GRADES: frozenset({"述职编号", "综合评价等次", "主要成绩", "不足之处", "反馈日期"}),
+        GRADES: frozenset(
+            {"述职编号", "综合评价等次", "主要成绩", "不足之处", "反馈日期", "约谈提醒日期"}
+        ),  # the letter to a 一般/差 secretary names the day of the 约谈提醒
         RECTS: PROBLEMS,
     },
     frozenset({K.K_YEAR, K.K_INSTITUTE}),
