@@ -69,6 +69,13 @@ def describe_non_master(wb: Workbook) -> str | None:
     return f"这不是主表：工作簿中没有主表的工作表（{names}）"
 
 
+def refuse_non_master(wb: Workbook) -> None:
+    """Raise NotMaster (saying what the file appears to be) unless `wb` is a master."""
+    what = describe_non_master(wb)
+    if what is not None:
+        raise NotMaster(wb.path or "当前工作簿", what)
+
+
 AUTO = "auto"  # the buttons: a master with errors gives drafts (staff have no --draft switch)
 Draft = bool | str
 
@@ -111,9 +118,7 @@ def check_inputs(
     inputs: Inputs | None = None,
 ) -> Checked:
     wb = read_source(source)
-    what = describe_non_master(wb)
-    if what is not None:
-        raise NotMaster(wb.path or "当前工作簿", what)
+    refuse_non_master(wb)
     result = check_workbook(wb, as_of)
     inst = institute(wb)
     all_errors = [

@@ -191,11 +191,12 @@ def make_followup(
     """整改台账 (`rectifications` and the button): to `out`, or beside the master by default.
     A draft (every sheet and page says 草稿, with the reason) when `draft` is asked for or when
     the master has errors on `as_of`."""
+    from annex_tools.usecases.documents import refuse_non_master
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
     wb = read_source(source)
-    _refuse_non_master(wb)
+    refuse_non_master(wb)
     target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
     fu = followup(wb, as_of)
     fu.draft = draft_reason(wb, as_of, draft)
@@ -394,12 +395,3 @@ def _write(book: Any, fu: Followup) -> None:
             ws.set_column(c, c, w)
         _page(ws, f"{body} 整改落实情况", len(detail) - 1, fu.draft)
         ws.fit_to_pages(1, 0)
-
-
-def _refuse_non_master(wb: Workbook) -> None:
-    from annex_tools.contract.errors import NotMaster
-    from annex_tools.usecases.documents import describe_non_master
-
-    what = describe_non_master(wb)
-    if what is not None:
-        raise NotMaster(wb.path or "当前工作簿", what)

@@ -212,13 +212,14 @@ def make_hr_export(
     """年度考核联动名单 (`hr-export`): to `out`, or beside the master by default, through the
     outputs' protected path (never over a file a person edited, unless `force` after a backup).
     Returns the rows, the file and why it is a draft ('' when final)."""
+    from annex_tools.usecases.documents import refuse_non_master
     from annex_tools.usecases.followup import draft_reason
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
 
     day = as_of or dt.date.today()
     wb = read_source(source)
-    _refuse_non_master(wb)
+    refuse_non_master(wb)
     target = workbook_out("hr", wb.path, wb.folder, wb.settings.year, out)
     rows = hr_rows(wb)
     why = draft_reason(wb, day, draft, "hr")
@@ -230,12 +231,3 @@ def make_hr_export(
         target, lambda p: write_hr(rows, year, p, day, name, why), "年度考核联动名单"
     )
     return rows, target, why
-
-
-def _refuse_non_master(wb: Workbook) -> None:
-    from annex_tools.contract.errors import NotMaster
-    from annex_tools.usecases.documents import describe_non_master
-
-    what = describe_non_master(wb)
-    if what is not None:
-        raise NotMaster(wb.path or "当前工作簿", what)
