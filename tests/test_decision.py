@@ -15,7 +15,7 @@ from docx import Document
 from annex_tools.contract import settings as ST
 from annex_tools.workbook.builder import new_workbook
 
-NOTICE = {ST.K_NOTICE_DATE: "2024-01-25"}
+NOTICE = {ST.K_BULLETIN_DATE: "2024-01-25"}
 
 
 def undecided(mid: str) -> dict:

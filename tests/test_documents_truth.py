@@ -20,7 +20,7 @@ from docx import Document
 from annex_tools.contract.findings import Severity
 from annex_tools.demo import make_demo
 from annex_tools.usecases.check import check
-from annex_tools.usecases.documents import make_feedback, make_grade_notice, make_summary
+from annex_tools.usecases.documents import make_bulletin, make_feedback, make_summary
 from annex_tools.usecases.outputs import docx_to_pdf
 from annex_tools.workbook.builder import new_workbook
 
@@ -112,7 +112,7 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     row_sub |= {("评议", i + 2): g["述职编号"] for i, g in enumerate(data["grades"])}
     result = check(master, TODAY)
     summary = make_summary(master, tmp / "s.docx", TODAY, draft=True)
-    notice = make_grade_notice(master, tmp / "n.docx", TODAY, draft=True)
+    notice = make_bulletin(master, tmp / "n.docx", TODAY, draft=True)
     make_feedback(master, tmp / "letters", TODAY, draft=True)
     letters = {p.name: doc_text(p) for p in sorted((tmp / "letters").glob("*.docx"))}
     return {

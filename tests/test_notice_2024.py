@@ -32,7 +32,7 @@ NOTICE_2024 = {
     ST.K_PROBLEMS_MIN: 0.25,
     ST.K_MIN_SHARE: 0.2,
     ST.K_ROUNDING: "四舍五入",
-    ST.K_NOTICE_DAYS: 4,
+    ST.K_FILING_DAYS: 4,
     ST.K_BRANCH_DEADLINE: D(2025, 1, 20),
     ST.K_REPORT_DEADLINE: D(2025, 2, 28),
     ST.K_EXEMPT: "示例党总支",
@@ -75,7 +75,7 @@ def test_the_settings_sheet_carries_the_new_notice(master: Path) -> None:
         0.2,
         "四舍五入",
     )
-    assert (st.notice_days, st.branch_deadline, st.report_deadline) == (
+    assert (st.filing_days, st.branch_deadline, st.report_deadline) == (
         4, D(2025, 1, 20), D(2025, 2, 28),
     )  # fmt: skip
     assert st.exempt == ("示例党总支",) and st.mandatory_keys == ("新质生产力", "赋能")

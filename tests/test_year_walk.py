@@ -162,9 +162,9 @@ def test_progress_and_the_generators_run_on_each_day(
             first = "\n".join(p.text for p in Document(str(draft.written[0])).paragraphs[:30])
             assert "草稿说明" in first and "尚未完成" in first, day
             with pytest.raises(DocumentIncomplete, match="通报日期"):
-                DS.make_grade_notice(master, out / "n.docx", day)
+                DS.make_bulletin(master, out / "n.docx", day)
         else:
-            assert DS.make_grade_notice(master, out / "n.docx", day).gaps == []
+            assert DS.make_bulletin(master, out / "n.docx", day).gaps == []
             final = DS.make_summary(master, out / "s.docx", day)
             assert final.written and final.gaps == [] and not final.drafted, day
             doc = Document(str(final.written[0]))

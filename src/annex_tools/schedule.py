@@ -124,8 +124,8 @@ def report_by(meeting_dates: pd.Series, st: Settings) -> pd.Series:
     calendar days outside the years it covers)."""
     from annex_tools.workdays import workday_due
 
-    days = st.notice_days
-    if st.notice_count != S.DAYS_WORKING:
+    days = st.filing_days
+    if st.filing_count != S.DAYS_WORKING:
         return meeting_dates - pd.Timedelta(days=days)
     return workday_due(meeting_dates, days)
 

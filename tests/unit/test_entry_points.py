@@ -16,7 +16,7 @@ USE_CASES = {
     "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
     "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
-    "check_environment", "make_grade_notice", "make_bundle", "make_progress",
+    "check_environment", "make_bulletin", "make_bundle", "make_progress",
     "make_ballots", "import_ballots", "make_interviews", "make_rect_forms", "import_rect_progress", "clear_check_marks", "page_environment",
 }  # fmt: skip
 # Entry points that are not use cases of the master (no use case to call).

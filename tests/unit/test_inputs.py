@@ -31,7 +31,7 @@ def test_a_bad_feedback_date_is_the_letters_and_the_summarys_not_the_templates()
     assert {f.code for f in found} == {"schema.bad-date"}
     for reads in (I.FEEDBACK, I.SUMMARY):
         assert codes(reads, found, inst) == {"schema.bad-date"}, reads.what
-    for not_reads in (I.TEMPLATES, I.ANNEX2, I.GRADE_NOTICE, I.BALLOTS, I.RECTIFICATIONS, I.HR):
+    for not_reads in (I.TEMPLATES, I.ANNEX2, I.BULLETIN, I.BALLOTS, I.RECTIFICATIONS, I.HR):
         assert codes(not_reads, found, inst) == set(), not_reads.what
 
 
@@ -55,7 +55,7 @@ def test_annex2_collects_grades_and_problems_a_blank_is_not_its_error_a_bad_valu
     assert {"grade.missing", "rect.deadline-missing"} <= {f.code for f in found}
     assert codes(I.ANNEX2, found, inst) == set()
     assert {"grade.missing", "rect.deadline-missing"} <= codes(I.SUMMARY, found, inst)
-    assert "grade.missing" in codes(I.GRADE_NOTICE, found, inst)  # the 通报 lists every grade
+    assert "grade.missing" in codes(I.BULLETIN, found, inst)  # the 通报 lists every grade
     data = valid()
     row_of(data, "grades", "述职编号", "S3")["综合评价等次"] = "优"  # not one of the four
     found, inst = errors_of(data)
@@ -74,13 +74,13 @@ def test_a_setting_is_read_by_those_that_use_it() -> None:
 
     rows = to_rows(valid())
     for row in rows["设置"]:
-        if row[0] == ST.K_NOTICE_DATE:
+        if row[0] == ST.K_BULLETIN_DATE:
             row[1] = "下周一"  # not a date
     wb = workbook_from_rows(rows)
     found = [f for f in check_workbook(wb, TODAY).findings if f.severity is Severity.ERROR]
     inst = institute(wb)
     assert [(f.code, f.sheet) for f in found] == [("schema.bad-date", "设置")]
-    assert I.setting_of(found[0]) == ST.K_NOTICE_DATE
-    assert codes(I.GRADE_NOTICE, found, inst) == codes(I.SUMMARY, found, inst) == {"schema.bad-date"}
+    assert I.setting_of(found[0]) == ST.K_BULLETIN_DATE
+    assert codes(I.BULLETIN, found, inst) == codes(I.SUMMARY, found, inst) == {"schema.bad-date"}
     for not_reads in (I.TEMPLATES, I.ANNEX2, I.FEEDBACK):
         assert codes(not_reads, found, inst) == set(), not_reads.what

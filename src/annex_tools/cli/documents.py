@@ -117,10 +117,10 @@ def notice_grades(
     force: ForceOpt = False,
 ) -> None:
     """生成等次通报（公文格式，主送“通报范围”，落款“通报日期”）：在一定范围内通报综合评价等次。"""
-    from annex_tools.usecases.documents import make_grade_notice
+    from annex_tools.usecases.documents import make_bulletin
 
     report_outputs(
-        make_grade_notice(
+        make_bulletin(
             workbook, out_file, day := as_of_date(as_of, today), signed_date(signed, day),
             draft=draft, force=force,
         )  # fmt: skip

@@ -114,7 +114,7 @@ NOTIFY_QUOTE = (
 )
 
 
-def grade_notice_intro(st: Settings) -> str:
+def bulletin_intro(st: Settings) -> str:
     return (
         f"根据《{st.year}年度基层党组织书记抓党建述职评议考核工作方案》，{st.institute}组织开展了"
         f"{st.year}年度基层党组织书记抓党建述职评议考核工作。按照“{NOTIFY_QUOTE}”的要求，"
@@ -159,5 +159,5 @@ def guide_rules(st: Settings) -> tuple[str, ...]:
 def guide_meetings(st: Settings) -> str:
     return (
         "3. 会议：登记述职评议会议。党委主办二级党组织书记述职会；各党总支主办所属在职党支部书记述职会，"
-        f"须提前{st.notice_days}天报党委组织部（填写报备日期）；在职党支部书记述职评议于{format_date(st.branch_deadline)}前基本完成。"
+        f"须提前{st.filing_days}天报党委组织部（填写报备日期）；在职党支部书记述职评议于{format_date(st.branch_deadline)}前基本完成。"
     )

@@ -116,8 +116,8 @@ K_LIMIT_SECOND = "二级党组织书记报告字数上限"
 K_LIMIT_BRANCH = "党支部书记报告字数上限"
 K_DUTIES_MAX = "履职情况占比上限"
 K_PROBLEMS_MIN = "存在问题占比下限"
-K_NOTICE_DAYS = "会议报备提前天数"
-K_NOTICE_COUNT = "报备天数计法"
+K_FILING_DAYS = "会议报备提前天数"
+K_FILING_COUNT = "报备天数计法"
 K_BRANCH_DEADLINE = "党支部述职完成截止日期"
 K_REPORT_DEADLINE = "党委审议上报截止日期"
 K_EXEMPT = "免填附件2组织"
@@ -145,9 +145,9 @@ K_REVIEW_DATE = "党委审议日期"
 K_PUBLISH_DAYS = "述职报告公布期限天数"
 K_FOLLOWUP_DAYS = "反馈约谈期限天数"
 K_URGE_DAYS = "催报补报天数"
-K_NOTICE_SCOPE = "通报范围"
-K_NOTICE_DATE = "通报日期"
-K_NOTICE_NUMBER = "通报发文字号"
+K_BULLETIN_SCOPE = "通报范围"
+K_BULLETIN_DATE = "通报日期"
+K_BULLETIN_NUMBER = "通报发文字号"
 K_NOTE_CAP = "校验批注上限"
 
 TABLE: tuple[Setting, ...] = (
@@ -187,15 +187,15 @@ TABLE: tuple[Setting, ...] = (
     Setting(K_DUTIES_MAX, "duties_max", "50%", "通知：履职主要情况部分不超过50%", FRACTION),
     Setting(K_PROBLEMS_MIN, "problems_min", "30%", "通知：问题部分不少于30%", FRACTION),
     Setting(
-        K_NOTICE_DAYS,
-        "notice_days",
+        K_FILING_DAYS,
+        "filing_days",
         "3",
         "通知：党支部书记述职相关安排需提前三天报党委组织部",
         WHOLE,
     ),
     Setting(
-        K_NOTICE_COUNT,
-        "notice_count",
+        K_FILING_COUNT,
+        "filing_count",
         S.DAYS_CALENDAR,
         "“提前三天”按自然日 或 工作日计算。工作日按国务院办公厅公布的节假日安排（含调休上班日），"
         "从报备当天数到会议前一天",
@@ -328,22 +328,22 @@ TABLE: tuple[Setting, ...] = (
         WHOLE,
     ),
     Setting(
-        K_NOTICE_SCOPE,
-        "notice_scope",
+        K_BULLETIN_SCOPE,
+        "bulletin_scope",
         "各党总支、直属党支部",
         "通知：评价意见及等次要……在一定范围内通报。等次通报的发送范围（主送）",
         TEXT,
     ),
     Setting(
-        K_NOTICE_DATE,
-        "notice_date",
+        K_BULLETIN_DATE,
+        "bulletin_date",
         "",
         "等次通报的成文日期；空着时不能生成正式通报（只能生成草稿）",
         OPTIONAL_DATE,
     ),
     Setting(
-        K_NOTICE_NUMBER,
-        "notice_number",
+        K_BULLETIN_NUMBER,
+        "bulletin_number",
         "",
         "等次通报的发文字号，如“示院党〔2024〕4号”；空着不印",
         OPTIONAL_TEXT,
@@ -427,8 +427,8 @@ class Settings:
     limit_branch: int = _default("limit_branch")
     duties_max: float = _default("duties_max")
     problems_min: float = _default("problems_min")
-    notice_days: int = _default("notice_days")
-    notice_count: str = _default("notice_count")
+    filing_days: int = _default("filing_days")
+    filing_count: str = _default("filing_count")
     branch_deadline: dt.date = _default("branch_deadline")
     report_deadline: dt.date = _default("report_deadline")
     exempt: tuple[str, ...] = _default("exempt")
@@ -450,9 +450,9 @@ class Settings:
     publish_days: int = _default("publish_days")
     followup_days: int = _default("followup_days")
     urge_days: int = _default("urge_days")
-    notice_scope: str = _default("notice_scope")
-    notice_date: dt.date | None = _default("notice_date")
-    notice_number: str = _default("notice_number")
+    bulletin_scope: str = _default("bulletin_scope")
+    bulletin_date: dt.date | None = _default("bulletin_date")
+    bulletin_number: str = _default("bulletin_number")
     note_cap: int = _default("note_cap")
 
     def word_limit(self, category: str) -> int:

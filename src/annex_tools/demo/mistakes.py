@@ -101,10 +101,10 @@ class Mistake:
     after_reports: bool = False  # planted once the report files are written and analysed
 
 
-def _notice_in_working_days(t: _Tables, m: dict[str, Any]) -> None:
+def _filing_in_working_days(t: _Tables, m: dict[str, Any]) -> None:
     # the demo counts 提前三天 in working days (the official holiday calendar), as an institute
     # that sets 报备天数计法 to 工作日 does
-    t.settings[ST.K_NOTICE_COUNT] = S.DAYS_WORKING
+    t.settings[ST.K_FILING_COUNT] = S.DAYS_WORKING
     m["报备日期"] = m["会议日期"] - dt.timedelta(days=2)
 
 
@@ -167,7 +167,7 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake("grade.interview-missing", GRADES, "G04-1", "约谈提醒日期", "一般未约谈提醒",
             put(约谈提醒日期=None)),
     Mistake("meeting.notice-late", MEETINGS, "M06", "报备日期", "会议只提前2天报备",
-            _notice_in_working_days),
+            _filing_in_working_days),
     Mistake("approval.order", SUBS, "G05-3", "审定日期", "审定早于讨论",
             lambda t, s: s.update(审定日期=s["讨论日期"] - dt.timedelta(days=2))),
     Mistake("rect.done-without-date", RECTS, "G06-2", "完成日期", "已完成但无完成日期",

@@ -149,10 +149,10 @@ def make_summary(book: Any) -> str:
 
 @button
 def make_grade_notice(book: Any) -> str:
-    """等次通报 (the CLI's `notice-grades`)."""
+    """等次通报, a bulletin (the CLI's `notice-grades`; this name is the ribbon macro's, kept)."""
     from annex_tools.usecases import documents as DS
 
-    done = DS.make_grade_notice(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
+    done = DS.make_bulletin(OpenBook(book).read(), None, _today(), draft=DS.AUTO)
     if done.kept:
         return (
             f"等次通报“{done.kept[0].name}”生成后被改过，未覆盖。要重新生成，请先把它改名或移走。"

@@ -138,8 +138,8 @@ def _branch_meetings(ctx: Context) -> pd.DataFrame:
 def reported_ahead(ctx: Context) -> list[Finding]:
     """相关安排需提前三天报党委组织部 (设置: 会议报备提前天数, counted in 自然日 or 工作日 by
     报备天数计法; working days are those from the 报备 day up to the day before the meeting)."""
-    days = ctx.settings.notice_days
-    working = ctx.settings.notice_count == S.DAYS_WORKING
+    days = ctx.settings.filing_days
+    working = ctx.settings.filing_count == S.DAYS_WORKING
     meetings = _branch_meetings(ctx)
     calendar = (meetings["会议日期"] - meetings["报备日期"]).dt.days
     lead = calendar
@@ -192,7 +192,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
 def workdays_known(ctx: Context) -> list[Finding]:
     """提前三天 in working days needs the official holiday calendar of the meeting's year; a
     year the installed calendar does not cover is counted in calendar days, and said so."""
-    if ctx.settings.notice_count != S.DAYS_WORKING:
+    if ctx.settings.filing_count != S.DAYS_WORKING:
         return []
     meetings = _branch_meetings(ctx)
     out: list[Finding] = []

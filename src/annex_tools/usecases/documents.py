@@ -715,7 +715,7 @@ def make_summary(
     return run.done
 
 
-def make_grade_notice(
+def make_bulletin(
     source: Source,
     out: Path | None = None,
     as_of: dt.date | None = None,
@@ -727,14 +727,14 @@ def make_grade_notice(
     """等次通报 (`notice-grades` and the button): the grades, in the summary's 公文 style,
     addressed to 设置 通报范围 and dated 设置 通报日期 (else `signed`, else `as_of`); checked as of `as_of`; refused for a master with
     errors unless `draft`. What it says is in `Outputs.plan`."""
-    from annex_tools.documents import grade_notice
+    from annex_tools.documents import bulletin
 
-    run = start("notice", source, out, as_of, draft, force)
+    run = start("bulletin", source, out, as_of, draft, force)
     pending = run.checked.result.pending if run.checked is not None else []
     gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
-    gaps += grade_notice.notice_gaps(run.wb.settings, run.inst)
+    gaps += bulletin.bulletin_gaps(run.wb.settings, run.inst)
     reasons = draft_reasons(run, draft, gaps, "等次通报")
-    plan = grade_notice.plan_grade_notice(
+    plan = bulletin.plan_bulletin(
         run.inst, run.wb.settings, signed or as_of or dt.date.today()
     )
 

@@ -170,7 +170,7 @@ FEEDBACK = Inputs(
     who=graded,
 )
 
-GRADE_NOTICE = Inputs(
+BULLETIN = Inputs(
     "等次通报",
     {
         ORGS: ORG_IDENTITY,
@@ -179,7 +179,7 @@ GRADE_NOTICE = Inputs(
         GRADES: frozenset({"述职编号", "综合评价等次"}),
     },
     frozenset(
-        {K.K_YEAR, K.K_INSTITUTE, K.K_NOTICE_SCOPE, K.K_NOTICE_DATE, K.K_NOTICE_NUMBER,
+        {K.K_YEAR, K.K_INSTITUTE, K.K_BULLETIN_SCOPE, K.K_BULLETIN_DATE, K.K_BULLETIN_NUMBER,
          K.K_ISSUER_MARK, K.K_PRINTER}
     ),  # fmt: skip
 )
@@ -249,7 +249,7 @@ BY_KIND: dict[str, Inputs] = {
     "templates": TEMPLATES,
     "annex2": ANNEX2,
     "feedback": FEEDBACK,
-    "notice": GRADE_NOTICE,
+    "bulletin": BULLETIN,
     "summary": SUMMARY,
     "ballots": BALLOTS,
     "interviews": INTERVIEWS,

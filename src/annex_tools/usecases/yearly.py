@@ -25,7 +25,7 @@ from annex_tools.workbook.cells import put
 
 # what happened in one year (the 党委's 审议, the documents' dates and numbers): never carried
 # forward as if it had happened again; next year's are filled in when they happen
-_PER_YEAR = ("report_date", "doc_number", "signer", "print_date", "review_date", "notice_date")
+_PER_YEAR = ("report_date", "doc_number", "signer", "print_date", "review_date", "bulletin_date")
 REVIEW_NOTE = "【待核对】由上年度日期顺延一年，请按本年度通知核对后删除此标记。"
 REFERENCE_COLUMNS = {"subs": ("上年度评价",), "rects": ("原整改编号", "上年度情况")}
 

@@ -332,10 +332,10 @@ def make_summary(run: Run) -> dict[str, Any]:
 
 
 @action("notice-grades", "等次通报")
-def make_grade_notice(run: Run) -> dict[str, Any]:
+def make_bulletin(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    return outputs_result(run, DS.make_grade_notice(run.master, None, run.as_of, draft=DS.AUTO))
+    return outputs_result(run, DS.make_bulletin(run.master, None, run.as_of, draft=DS.AUTO))
 
 
 @action("feedback", "反馈意见")

@@ -338,7 +338,7 @@ SETTING_NAMES: dict[str, str] = {
     ST.K_LIMIT_BRANCH: "cfg_limit_branch",
     ST.K_DUTIES_MAX: "cfg_duties_max",
     ST.K_PROBLEMS_MIN: "cfg_problems_min",
-    ST.K_NOTICE_DAYS: "cfg_notice_days",
+    ST.K_FILING_DAYS: "cfg_notice_days",
     ST.K_MIN_SHARE: "cfg_min_share",
     ST.K_ROUNDING: "cfg_rounding",
     ST.K_MIN_BODY: "cfg_min_body",
@@ -391,7 +391,7 @@ def _conditional_formats(ws: Worksheet, sheet: S.Sheet, last_row: int) -> None:
         ]
     elif sheet is S.MEETINGS:
         md, rd = L("会议日期"), L("报备日期")
-        rules += [(rd, f'AND(${rd}2<>"",${md}2-${rd}2<{_setting(ST.K_NOTICE_DAYS)})', RED)]
+        rules += [(rd, f'AND(${rd}2<>"",${md}2-${rd}2<{_setting(ST.K_FILING_DAYS)})', RED)]
     for letter, formula, fill in rules:
         ws.conditional_formatting.add(
             f"{letter}2:{letter}{last_row}",

@@ -35,12 +35,12 @@ def _count_text(secs: list[Secretary]) -> str:
     )
 
 
-def notice_gaps(st: Settings, inst: Institute | None = None) -> list[str]:
+def bulletin_gaps(st: Settings, inst: Institute | None = None) -> list[str]:
     """What a final 等次通报 would have to invent: its date (设置 通报日期) and the decisions
     that fixed the grades it announces (会议 定等次会议日期 and 定等次会议纪要)."""
     from annex_tools.documents.decision import decision_gaps
 
-    gaps = ["设置“通报日期”未填写（成文日期不能取生成当天）"] if st.notice_date is None else []
+    gaps = ["设置“通报日期”未填写（成文日期不能取生成当天）"] if st.bulletin_date is None else []
     return gaps + (decision_gaps(inst, inst.secretaries) if inst is not None else [])
 
 
@@ -53,7 +53,7 @@ def _decisions(inst: Institute, secs: list[Secretary]) -> str:
     return f"等次经{'、'.join(said)}研究确定。" if said else ""
 
 
-def plan_grade_notice(inst: Institute, st: Settings, signed: dt.date) -> dict[str, Any]:
+def plan_bulletin(inst: Institute, st: Settings, signed: dt.date) -> dict[str, Any]:
     """Every sentence and row of the 通报, from the master."""
     second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in inst.secretaries if s.category == S.CAT_BRANCH]
@@ -71,17 +71,17 @@ def plan_grade_notice(inst: Institute, st: Settings, signed: dt.date) -> dict[st
         "year": st.year,
         "institute": st.institute,
         "issuer_mark": st.issuer_mark,
-        "doc_number": st.notice_number,
+        "doc_number": st.bulletin_number,
         "signer": "",  # a 下行文 names no 签发人
         "signer_label": "",
         # 版记: 印发机关 and the 通报's date as 印发日期 (no 抄送)
         "copy_to": "",
         "printer": st.printer,
-        "print_date": format_date(st.notice_date),
-        "colophon": bool(st.printer and st.notice_date),
-        "addressee": st.notice_scope,
-        "date": format_date(st.notice_date or signed),
-        "intro": notice.grade_notice_intro(st),
+        "print_date": format_date(st.bulletin_date),
+        "colophon": bool(st.printer and st.bulletin_date),
+        "addressee": st.bulletin_scope,
+        "date": format_date(st.bulletin_date or signed),
+        "intro": notice.bulletin_intro(st),
         "second_text": "二级党组织书记" + _count_text(second) + _decisions(inst, second),
         "second": _rows(second),
         "branch_text": "在职党支部书记" + _count_text(branch) + _decisions(inst, branch),
