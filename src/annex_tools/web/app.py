@@ -237,6 +237,22 @@ def changes_result(r: Any, wanted: str, what: str, names: list[str]) -> dict[str
     }  # fmt: skip
 
 
+def confirmed_import(
+    run: Run, kind: str, none_there: str, what: str, read: Callable[[list[Path], Any], Any]
+) -> dict[str, Any]:
+    """A returned-forms import from its inbox folder, the page's way: first a preview, then
+    “确认写入” with the preview's digest, which writes only if nothing changed in between
+    (`read(files, confirm)` is the use case; `confirm(result)` says whether to write)."""
+    wanted = run.form.get("apply", "")
+    if wanted:
+        refuse_if_open(run.master)
+    files = inbox_files(run.master, *UPLOAD_KINDS[kind])
+    if not files:
+        raise Refused(f"“{UPLOAD_KINDS[kind][0]}”文件夹中没有{none_there}")
+    r = read(files, lambda result: digest(change_rows(result.changes)) == wanted)
+    return changes_result(r, wanted, what, [p.name for p in files])
+
+
 def inbox_files(master: Path, inbox: str, suffix: str) -> list[Path]:
     folder = master.parent / inbox
     if not folder.is_dir():
@@ -412,31 +428,10 @@ def import_reports(run: Run) -> dict[str, Any]:
 def import_returns(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import documents as DS
 
-    wanted = run.form.get("apply", "")
-    if wanted:
-        refuse_if_open(run.master)
-    files = inbox_files(run.master, *UPLOAD_KINDS["returns"])
-    if not files:
-        raise Refused(
-            f"“{UPLOAD_KINDS['returns'][0]}”文件夹中没有回执：请先上传各党总支交回的附件2（.xlsx）。"
-        )
-    r = DS.import_returns(
-        run.master, files, lambda result: digest(change_rows(result.changes)) == wanted,
-        as_of=run.as_of,
+    return confirmed_import(
+        run, "returns", "回执：请先上传各党总支交回的附件2（.xlsx）。", "回执",
+        lambda files, confirm: DS.import_returns(run.master, files, confirm, as_of=run.as_of),
     )  # fmt: skip
-    rows = change_rows(r.changes)
-    conflicts = sum(not c["applies"] for c in rows)
-    if r.confirmed:
-        message = f"已写入 {r.applied} 项；{conflicts} 项冲突或无法对应，未写入，请核实后手工处理。"
-    elif wanted:
-        message = "回执或主表在预览后有了变化，未写入。请重新预览。"
-    else:
-        message = f"共 {len(rows) - conflicts} 项可写入、{conflicts} 项冲突或无法对应（还没有写入）。核对下表后点“确认写入”。"
-    pending = any(c["applies"] for c in rows) and not r.confirmed
-    return {
-        "message": message, "changes": rows, "errors": r.errors,
-        "files_read": [p.name for p in files], "confirm": digest(rows) if pending else "",
-    }  # fmt: skip
 
 
 @action("ballots", "现场测评表")
@@ -470,49 +465,20 @@ def make_rect_forms(run: Run) -> dict[str, Any]:
 def import_rect_progress(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import intake as IN
 
-    wanted = run.form.get("apply", "")
-    if wanted:
-        refuse_if_open(run.master)
-    files = inbox_files(run.master, *UPLOAD_KINDS["progress"])
-    if not files:
-        raise Refused(
-            f"“{UPLOAD_KINDS['progress'][0]}”文件夹中没有整改进展表：请先上传各二级党组织交回的整改进展表（.xlsx）。"
-        )
-    r = IN.import_rect_progress(
-        run.master, files, lambda result: digest(change_rows(result.changes)) == wanted,
-        run.as_of,
+    return confirmed_import(
+        run, "progress", "整改进展表：请先上传各二级党组织交回的整改进展表（.xlsx）。", "整改进展表",
+        lambda files, confirm: IN.import_rect_progress(run.master, files, confirm, run.as_of),
     )  # fmt: skip
-    return changes_result(r, wanted, "整改进展表", [p.name for p in files])
 
 
 @action("import-ballots", "导入测评统计", writes=True)
 def import_ballots(run: Run) -> dict[str, Any]:
     from annex_tools.usecases import intake as IN
 
-    wanted = run.form.get("apply", "")
-    if wanted:
-        refuse_if_open(run.master)
-    files = inbox_files(run.master, *UPLOAD_KINDS["tallies"])
-    if not files:
-        raise Refused(
-            f"“{UPLOAD_KINDS['tallies'][0]}”文件夹中没有测评统计表：请先上传填好的测评统计表（.xlsx）。"
-        )
-    r = IN.import_ballots(
-        run.master, files, lambda result: digest(change_rows(result.changes)) == wanted
-    )
-    rows = change_rows(r.changes)
-    conflicts = sum(not c["applies"] for c in rows)
-    if r.confirmed:
-        message = f"已写入 {r.applied} 项；{conflicts} 项冲突或无法对应，未写入，请核实后手工处理。"
-    elif wanted:
-        message = "统计表或主表在预览后有了变化，未写入。请重新预览。"
-    else:
-        message = f"共 {len(rows) - conflicts} 项可写入、{conflicts} 项冲突或无法对应（还没有写入）。核对下表后点“确认写入”。"
-    pending = any(c["applies"] for c in rows) and not r.confirmed
-    return {
-        "message": message, "changes": rows, "errors": r.errors,
-        "files_read": [p.name for p in files], "confirm": digest(rows) if pending else "",
-    }  # fmt: skip
+    return confirmed_import(
+        run, "tallies", "测评统计表：请先上传填好的测评统计表（.xlsx）。", "统计表",
+        lambda files, confirm: IN.import_ballots(run.master, files, confirm),
+    )  # fmt: skip
 
 
 @action("archive", "人事档案归档")
