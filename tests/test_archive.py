@@ -472,3 +472,26 @@ def test_a_second_run_while_one_is_writing_is_refused_and_writes_nothing(fresh) 
     assert not list((archive / "2023" / "data").rglob("*-v2.docx"))
     assert run(workbook, archive).returncode == 0
     valid_bag(archive)
+
+
+def test_as_of_checks_and_signed_dates_an_opinion_without_a_feedback_date(tmp_path: Path) -> None:
+    """`--as-of` is the day the master is checked against; `--signed` dates an opinion whose
+    反馈日期 is empty (a recorded 反馈日期 still dates its own)."""
+    from builders import valid
+    from docx import Document
+
+    from annex_tools.workbook.builder import new_workbook
+
+    data = valid()
+    next(g for g in data["grades"] if g["述职编号"] == "S1")["反馈日期"] = None  # 乙二
+    master = new_workbook(tmp_path / "m.xlsx", data)
+    early = annex("archive", master, "--out", tmp_path / "x", "--no-pdf", "--as-of", "2024-01-19")
+    assert early.returncode != 0 and not (tmp_path / "x").exists()  # 反馈日期 1月20日 after it
+    proc = annex("archive", master, "--out", tmp_path / "a", "--no-pdf",
+                 "--as-of", "2024-06-01", "--signed", "2024-02-05")  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    dated = {}
+    for f in (tmp_path / "a").rglob("评价意见.docx"):
+        text = "\n".join(p.text for p in Document(str(f)).paragraphs)
+        dated[f.parent.name] = [d for d in ("2024年2月5日", "2024年1月20日") if d in text]
+    assert sorted(dated.values()) == [["2024年1月20日"], ["2024年2月5日"]], dated

@@ -39,7 +39,7 @@ class Record:
 
 
 def opinion_context(
-    inst: Institute, sec: Secretary, st: Settings, today: dt.date
+    inst: Institute, sec: Secretary, st: Settings, signed: dt.date
 ) -> dict[str, Any]:
     if sec.grade == S.GRADE_GOOD:
         linkage = f"年度考核等次：{sec.appraisal or '（未填写）'}。综合评价等次为“好”。"
@@ -68,12 +68,12 @@ def opinion_context(
         "shortcomings": sec.shortcomings or "（未填写）",
         "linkage": linkage,
         "issuer": issuer,
-        "date": format_date(sec.feedback or today),
+        "date": format_date(sec.feedback or signed),
     }
 
 
 def plan_records(
-    inst: Institute, st: Settings, all_levels: bool, today: dt.date
+    inst: Institute, st: Settings, all_levels: bool, signed: dt.date
 ) -> tuple[list[Record], list[tuple[str, str]]]:
     """Who is archived (graded 二级党组织书记; with all_levels, graded 党支部书记 too) and who is
     not, with the reason. The 工号 is the reporter's own; a disagreement with 组织, or one 工号
@@ -111,7 +111,7 @@ def plan_records(
             continue
         folder = safe_filename(f"{sec.staff_no}_{sec.name}")
         records.append(
-            Record(sec.sid, sec.staff_no, sec.name, folder, opinion_context(inst, sec, st, today))
+            Record(sec.sid, sec.staff_no, sec.name, folder, opinion_context(inst, sec, st, signed))
         )
     return records, skipped
 

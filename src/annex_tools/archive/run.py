@@ -46,7 +46,7 @@ _plain = no_progress
 def archive(
     workbook: Path,
     out_dir: Path,
-    today: dt.date,
+    signed: dt.date,
     pdf: bool | None = None,
     all_levels: bool = False,
     dry_run: bool = False,
@@ -57,7 +57,7 @@ def archive(
 ) -> ArchiveResult:
     wb = read_workbook(workbook)
     inst = institute(wb)
-    records, skipped = plan_records(inst, wb.settings, all_levels, today)
+    records, skipped = plan_records(inst, wb.settings, all_levels, signed)
     year = wb.settings.year
     bag = out_dir / str(year)
     result = ArchiveResult(bag, skipped=skipped)
