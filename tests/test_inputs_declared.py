@@ -133,7 +133,7 @@ def test_a_generator_reads_only_what_it_declares(demo: Path, tmp_path: Path, kin
             out.mkdir()
         else:
             target = out
-        done = annex(COMMANDS[kind], master, "--out", target, "--today", DAY, "--draft")
+        done = annex(COMMANDS[kind], master, "--out", target, "--as-of", DAY, "--draft")
         assert done.returncode in (0, 1), done.stdout + done.stderr
         runs[name] = written(out)
         assert runs[name], f"{kind}: nothing written\n{done.stdout}{done.stderr}"
