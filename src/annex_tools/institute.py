@@ -90,7 +90,10 @@ class Meeting:
 
 
 @dataclass
-class Secretary:
+class Submission:
+    """One 述职 row (a submission): one secretary reporting for one post, with the grade, the
+    opinion and the problems that belong to it. A person with two posts has two submissions."""
+
     sid: str
     org_id: str
     org_name: str
@@ -138,7 +141,7 @@ class Institute:
     root: str
     orgs: dict[str, Organization]
     meetings: dict[str, Meeting]
-    secretaries: list[Secretary]
+    submissions: list[Submission]  # the 述职 rows, one per reporting secretary and post
     # every step's due and done day (schedule.steps); its verdicts at a day: schedule.at
     steps: pd.DataFrame | None = None
 
@@ -158,8 +161,8 @@ class Institute:
         """Meetings the organization hosts, in the order of the 会议 sheet."""
         return list(self._hosted.get(oid, []))
 
-    def by_sid(self) -> dict[str, Secretary]:
-        return {s.sid: s for s in self.secretaries}
+    def by_sid(self) -> dict[str, Submission]:
+        return {s.sid: s for s in self.submissions}
 
 
 @dataclass(frozen=True)
@@ -354,7 +357,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 _text(r.get("进展说明")),
             )  # fmt: skip
         )
-    secretaries: list[Secretary] = []
+    submissions: list[Submission] = []
     seen: set[str] = set()
     for r in j.subs.to_dict("records"):
         sid = r["述职编号"]
@@ -367,8 +370,8 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
             r["书记姓名"], r.get("书记工号", ""), org.secretary if org else "",
             org.staff_no if org else "",
         )  # fmt: skip
-        secretaries.append(
-            Secretary(
+        submissions.append(
+            Submission(
                 sid=sid,
                 org_id=r["组织编号"],
                 org_name=str(r["org_name"]),
@@ -404,7 +407,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
     from annex_tools.schedule import steps
 
     return Institute(
-        wb.settings.year, wb.settings.institute, root, orgs, meetings, secretaries,
+        wb.settings.year, wb.settings.institute, root, orgs, meetings, submissions,
         steps(j, f["orgs"], f["meetings"], wb.settings),
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ from annex_tools.archive.store import DOC_STEM
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import filename_key, format_date, normalize, safe_filename
 from annex_tools.documents.decision import decided_by, sec_gap
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Submission
 from annex_tools.workbook.reader import Settings
 
 
@@ -39,7 +39,7 @@ class Record:
 
 
 def opinion_context(
-    inst: Institute, sec: Secretary, st: Settings, signed: dt.date
+    inst: Institute, sec: Submission, st: Settings, signed: dt.date
 ) -> dict[str, Any]:
     if sec.grade == S.GRADE_GOOD:
         linkage = f"年度考核等次：{sec.appraisal or '（未填写）'}。综合评价等次为“好”。"
@@ -82,7 +82,7 @@ def plan_records(
     skipped: list[tuple[str, str]] = []
     chosen = [
         sec
-        for sec in inst.secretaries
+        for sec in inst.submissions
         if sec.grade and (sec.category == S.CAT_SECOND_LEVEL or all_levels)
     ]
     names_of: dict[str, set[str]] = {}

@@ -8,16 +8,16 @@ from annex_tools.contract import notice
 from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import unique_filenames
-from annex_tools.institute import Secretary
+from annex_tools.institute import Submission
 
 
-def distinguishing(sec: Secretary) -> str:
+def distinguishing(sec: Submission) -> str:
     """What tells two secretaries with the same file name apart: 述职编号, else 工号, else the
     organization's number."""
     return sec.sid or sec.staff_no or sec.org_id
 
 
-def report_filenames(secs: list[Secretary]) -> list[str]:
+def report_filenames(secs: list[Submission]) -> list[str]:
     """One distinct, safe file name per secretary, in order."""
     return unique_filenames(
         [(f"{s.org_name}-{s.name}-述职报告.docx", distinguishing(s)) for s in secs]
@@ -35,7 +35,7 @@ def carried_reminder(carried: list[tuple[str, str]]) -> str:
 
 
 def plan_annex1(
-    sec: Secretary, st: Settings, carried: list[tuple[str, str]] | None = None
+    sec: Submission, st: Settings, carried: list[tuple[str, str]] | None = None
 ) -> dict[str, Any]:
     """`carried`: (原整改编号, 存在问题) of the person's problems carried from last year."""
     reminder = notice.annex1_reminder(st, sec.category)

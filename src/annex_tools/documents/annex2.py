@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize, unique_filenames
-from annex_tools.institute import Institute, Organization, Secretary
+from annex_tools.institute import Institute, Organization, Submission
 from annex_tools.workbook.cells import merge, new_book, write, write_row
 
 HEADERS = (
@@ -71,11 +71,11 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
 
 
-def secretaries_by_org(inst: Institute) -> dict[str, list[Secretary]]:
+def secretaries_by_org(inst: Institute) -> dict[str, list[Submission]]:
     """Every 述职 of each organization, in the master's order: a branch whose secretary changed
     during the year has two, and each appears in its Annex 2."""
-    out: dict[str, list[Secretary]] = {}
-    for s in inst.secretaries:
+    out: dict[str, list[Submission]] = {}
+    for s in inst.submissions:
         out.setdefault(s.org_id, []).append(s)
     return out
 
@@ -84,7 +84,7 @@ def plan_table(
     inst: Institute,
     body: Organization,
     exempt: tuple[str, ...],
-    subs: dict[str, list[Secretary]] | None = None,
+    subs: dict[str, list[Submission]] | None = None,
 ) -> Annex2Table:
     """`subs`: secretaries by organization id (secretaries_by_org; pass it when planning many
     tables). A branch with two 述职 rows in the year gets a row for each secretary."""
@@ -92,7 +92,7 @@ def plan_table(
     rows: list[Annex2Row] = []
     seq = 0
     for branch in inst.children(body.oid, S.ORG_STAFF_BRANCH):
-        who: list[Secretary | None] = list(subs.get(branch.oid, [])) or [None]
+        who: list[Submission | None] = list(subs.get(branch.oid, [])) or [None]
         for sec in who:
             seq += 1
             problems = sec.problems if sec else []

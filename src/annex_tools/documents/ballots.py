@@ -26,7 +26,7 @@ from annex_tools.documents.returns import (
     form_sheets,
     mark_draft_form,
 )
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Submission
 from annex_tools.workbook.safewrite import sha256_file
 
 SHEET = "测评统计"
@@ -73,8 +73,8 @@ class BallotForm:
     rows: list[BallotRow]
 
 
-def meeting_secretaries(inst: Institute, mid: str) -> list[Secretary]:
-    return [s for s in inst.secretaries if s.meeting is not None and s.meeting.mid == mid]
+def meeting_secretaries(inst: Institute, mid: str) -> list[Submission]:
+    return [s for s in inst.submissions if s.meeting is not None and s.meeting.mid == mid]
 
 
 def plan_forms(inst: Institute) -> list[BallotForm]:
@@ -327,7 +327,7 @@ def _read_sheet(
 # ---- what the tallies change ---------------------------------------------------------------
 
 
-def _ballots_of(sec: Secretary) -> tuple[int, ...] | None:
+def _ballots_of(sec: Submission) -> tuple[int, ...] | None:
     if len(sec.ballots) != 4 or any(b is None for b in sec.ballots):
         return None
     return tuple(int(b or 0) for b in sec.ballots)
@@ -343,9 +343,9 @@ def plan_ballot_changes(inst: Institute, tallies: list[Tally]) -> ReturnsPlan:
     out: list[Change] = []
     refused: list[str] = []
     seen: dict[str, str] = {}
-    claims: dict[str, list[tuple[Tally, TallyRow, Secretary]]] = {}
+    claims: dict[str, list[tuple[Tally, TallyRow, Submission]]] = {}
     presents: dict[str, list[tuple[Tally, int]]] = {}
-    by_sid = {normalize(s.sid): s for s in inst.secretaries}
+    by_sid = {normalize(s.sid): s for s in inst.submissions}
     for t in tallies:
         file = t.file.name
         if t.digest and t.digest in seen:
@@ -419,7 +419,7 @@ def _present_changes(inst: Institute, presents: dict[str, list[tuple[Tally, int]
 
 def _ballot_change(
     inst: Institute,
-    items: list[tuple[Tally, TallyRow, Secretary]],
+    items: list[tuple[Tally, TallyRow, Submission]],
     presents: dict[str, list[tuple[Tally, int]]],
 ) -> list[Change]:
     sec = items[0][2]

@@ -12,10 +12,10 @@ from annex_tools.contract import notice
 from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Submission
 
 
-def _rows(secs: list[Secretary]) -> list[dict[str, Any]]:
+def _rows(secs: list[Submission]) -> list[dict[str, Any]]:
     order = {g: i for i, g in enumerate(S.GRADES)}
     ranked = sorted(secs, key=lambda s: (order.get(s.grade, len(order)), s.sub_row))
     return [
@@ -24,7 +24,7 @@ def _rows(secs: list[Secretary]) -> list[dict[str, Any]]:
     ]
 
 
-def _count_text(secs: list[Secretary]) -> str:
+def _count_text(secs: list[Submission]) -> str:
     c = Counter(s.grade for s in secs)
     said = "、".join(f"“{g}”{c[g]}人" for g in S.GRADES if c[g])
     missing = sum(1 for s in secs if not s.grade)
@@ -41,10 +41,10 @@ def bulletin_gaps(st: Settings, inst: Institute | None = None) -> list[str]:
     from annex_tools.documents.decision import decision_gaps
 
     gaps = ["设置“通报日期”未填写（成文日期不能取生成当天）"] if st.bulletin_date is None else []
-    return gaps + (decision_gaps(inst, inst.secretaries) if inst is not None else [])
+    return gaps + (decision_gaps(inst, inst.submissions) if inst is not None else [])
 
 
-def _decisions(inst: Institute, secs: list[Secretary]) -> str:
+def _decisions(inst: Institute, secs: list[Submission]) -> str:
     """“等次经党委常委会2024年1月18日会议（纪要）研究确定。” for the graded among `secs`;
     '' when none is recorded (a final 通报 is then refused)."""
     from annex_tools.documents.decision import decided_by
@@ -55,9 +55,9 @@ def _decisions(inst: Institute, secs: list[Secretary]) -> str:
 
 def plan_bulletin(inst: Institute, st: Settings, signed: dt.date) -> dict[str, Any]:
     """Every sentence and row of the 通报, from the master."""
-    second = [s for s in inst.secretaries if s.category == S.CAT_SECOND_LEVEL]
-    branch = [s for s in inst.secretaries if s.category == S.CAT_BRANCH]
-    weak = [s for s in inst.secretaries if s.grade in S.GRADES_INTERVIEW]
+    second = [s for s in inst.submissions if s.category == S.CAT_SECOND_LEVEL]
+    branch = [s for s in inst.submissions if s.category == S.CAT_BRANCH]
+    weak = [s for s in inst.submissions if s.grade in S.GRADES_INTERVIEW]
     closing = (
         "综合评价等次未达到“好”的，其年度考核不得评定为“优秀”等次。"
         + (

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from annex_tools.contract import notice
 from annex_tools.contract.text import format_date
-from annex_tools.institute import Institute, Meeting, Secretary
+from annex_tools.institute import Institute, Meeting, Submission
 
 DATE, MINUTES = "定等次会议日期", "定等次会议纪要"
 
 
-def deciding_body(inst: Institute, sec: Secretary) -> str:
+def deciding_body(inst: Institute, sec: Submission) -> str:
     """Who fixed this secretary's grade: the 党委常委会, or the 二级党组织's 委员会."""
     if sec.body_id == inst.root:
         return notice.EVALUATOR_SECOND_LEVEL
@@ -39,13 +39,13 @@ def meeting_gap(inst: Institute, m: Meeting, evaluator: str) -> str:
     return ""
 
 
-def sec_gap(inst: Institute, sec: Secretary) -> str:
+def sec_gap(inst: Institute, sec: Submission) -> str:
     if sec.meeting is None:
         return f"{sec.org_name} {sec.name}（述职{sec.sid}）没有述职评议会议，无从记录定等次的会议"
     return meeting_gap(inst, sec.meeting, deciding_body(inst, sec))
 
 
-def decision_gaps(inst: Institute, secs: list[Secretary]) -> list[str]:
+def decision_gaps(inst: Institute, secs: list[Submission]) -> list[str]:
     """What is missing for the graded among `secs`, once per meeting, in order."""
     gaps: list[str] = []
     for sec in secs:
@@ -57,7 +57,7 @@ def decision_gaps(inst: Institute, secs: list[Secretary]) -> list[str]:
     return gaps
 
 
-def decided_by(inst: Institute, sec: Secretary) -> str:
+def decided_by(inst: Institute, sec: Submission) -> str:
     """“党委常委会2024年1月18日会议（党委常委会会议纪要〔2024〕2号）”, or '' when not recorded."""
     m = sec.meeting
     if m is None or sec_gap(inst, sec):

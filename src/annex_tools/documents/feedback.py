@@ -10,10 +10,10 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, unique_filenames
 from annex_tools.documents.annex1 import distinguishing
-from annex_tools.institute import Institute, Problem, Secretary
+from annex_tools.institute import Institute, Problem, Submission
 
 
-def body_label(inst: Institute, sec: Secretary) -> str:
+def body_label(inst: Institute, sec: Submission) -> str:
     return inst.orgs[sec.body_id].name if sec.body_id in inst.orgs else "党委"
 
 
@@ -27,7 +27,7 @@ def is_serious(text: str) -> bool:
 _NUMBERS = "一二三四五六"
 
 
-def plan_feedback(inst: Institute, sec: Secretary, st: Settings, signed: dt.date) -> dict[str, Any]:
+def plan_feedback(inst: Institute, sec: Submission, st: Settings, signed: dt.date) -> dict[str, Any]:
     """The letter to one graded secretary, in the notice's terms (方案 三 5、6): 肯定成绩、指出不足、
     等次; 约谈提醒、限期整改 for 一般/差, 追责问责 where problems are serious (差, or a problem
     marked 【严重】); the evaluating body by level. Dated the 反馈日期 (else `signed`); a 约谈
@@ -73,7 +73,7 @@ def plan_feedback(inst: Institute, sec: Secretary, st: Settings, signed: dt.date
     }
 
 
-def _decided(inst: Institute, sec: Secretary) -> str:
+def _decided(inst: Institute, sec: Submission) -> str:
     """“2024年1月18日会议研究（党委常委会会议纪要〔2024〕2号），” ('' when not recorded: the letter
     is then a draft that names what is missing, `decision.decision_gaps`)."""
     from annex_tools.documents.decision import sec_gap
@@ -97,7 +97,7 @@ def _problem_rows(listed: list[Problem]) -> list[dict[str, Any]]:
     ]
 
 
-def _problems_intro(sec: Secretary, has_problems: bool, weak: bool, report_to: str) -> str:
+def _problems_intro(sec: Submission, has_problems: bool, weak: bool, report_to: str) -> str:
     """The sentence before the 整改清单: follow the list, or draw one up (and report it if weak)."""
     against = "请对照上述不足之处，" if sec.shortcomings else "请"
     if has_problems:
@@ -111,7 +111,7 @@ def _problems_intro(sec: Secretary, has_problems: bool, weak: bool, report_to: s
 
 
 def _interview_text(
-    sec: Secretary,
+    sec: Submission,
     date: dt.date,
     interviewer: str,
     report_to: str,
@@ -143,7 +143,7 @@ def _interview_text(
     return interview
 
 
-def _numbered_headings(sec: Secretary, has_interview: bool) -> dict[str, str]:
+def _numbered_headings(sec: Submission, has_interview: bool) -> dict[str, str]:
     """Number the sections present (一、二、…), skipping the empty ones."""
     sections = ["主要成绩" if sec.achievements else "", "不足之处" if sec.shortcomings else ""]
     sections += ["问题整改清单", "约谈提醒" if has_interview else ""]
@@ -156,7 +156,7 @@ def _numbered_headings(sec: Secretary, has_interview: bool) -> dict[str, str]:
     return numbered
 
 
-def feedback_filenames(secs: list[Secretary]) -> list[str]:
+def feedback_filenames(secs: list[Submission]) -> list[str]:
     """One distinct, safe file name per secretary, in order."""
     return unique_filenames(
         [(f"{s.org_name}-{s.name}-评价意见反馈.docx", distinguishing(s)) for s in secs]

@@ -14,18 +14,18 @@ from annex_tools.contract.text import format_date, unique_filenames
 from annex_tools.documents.annex1 import distinguishing
 from annex_tools.documents.decision import decided_by
 from annex_tools.documents.feedback import SERIOUS_MARK, body_label, is_serious
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Submission
 
 BLANK = "＿＿＿＿＿＿＿＿"  # what is written by hand when the master does not say
 BLANK_DATE = "　　年　月　日"
 
 
-def to_interview(inst: Institute) -> list[Secretary]:
+def to_interview(inst: Institute) -> list[Submission]:
     """Every secretary graded 一般 or 差, in the order of the 述职 sheet."""
-    return [s for s in inst.secretaries if s.grade in S.GRADES_INTERVIEW]
+    return [s for s in inst.submissions if s.grade in S.GRADES_INTERVIEW]
 
 
-def plan_interview(inst: Institute, sec: Secretary, st: Settings) -> dict[str, Any]:
+def plan_interview(inst: Institute, sec: Submission, st: Settings) -> dict[str, Any]:
     """The 约谈记录 of one 一般/差 secretary. 约谈人 and 约谈时间 come from 评议 (约谈人,
     约谈提醒日期); when empty, a line to fill by hand."""
     second = sec.body_id == inst.root
@@ -74,7 +74,7 @@ def plan_interview(inst: Institute, sec: Secretary, st: Settings) -> dict[str, A
     }
 
 
-def interview_filenames(secs: list[Secretary]) -> list[str]:
+def interview_filenames(secs: list[Submission]) -> list[str]:
     """One distinct, safe file name per secretary, in order."""
     return unique_filenames(
         [(f"{s.org_name}-{s.name}-约谈记录.docx", distinguishing(s)) for s in secs]

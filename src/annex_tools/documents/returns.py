@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.documents.annex2 import ReturnedRow, ReturnedTable
-from annex_tools.institute import Institute, Organization, Problem, Secretary
+from annex_tools.institute import Institute, Organization, Problem, Submission
 from annex_tools.workbook.cells import header_columns, put
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
@@ -83,9 +83,9 @@ def reporting_bodies(inst: Institute) -> list[Organization]:
     return annex2_bodies(inst, ())
 
 
-def body_secretaries(inst: Institute, body: Organization) -> list[Secretary]:
+def body_secretaries(inst: Institute, body: Organization) -> list[Submission]:
     branches = {o.oid for o in inst.children(body.oid, S.ORG_STAFF_BRANCH)}
-    return [s for s in inst.secretaries if s.org_id in branches]
+    return [s for s in inst.submissions if s.org_id in branches]
 
 
 def match_body(inst: Institute, table: ReturnedTable) -> tuple[Organization | None, str]:
@@ -132,8 +132,8 @@ def match_body(inst: Institute, table: ReturnedTable) -> tuple[Organization | No
 
 
 def match_row(
-    inst: Institute, body: Organization, secs: list[Secretary], r: ReturnedRow
-) -> tuple[Secretary | None, str]:
+    inst: Institute, body: Organization, secs: list[Submission], r: ReturnedRow
+) -> tuple[Submission | None, str]:
     """The secretary of a row, only among the 党总支's own 在职党支部, by exact (normalised)
     branch name and name; or None and why (an empty why: a line with nothing to import)."""
     label = f"“{r.branch} {r.name}”".replace("“ ", "“").replace(" ”", "”")
@@ -219,7 +219,7 @@ def plan_changes(
     received: set[str] = set()
     refused: list[str] = []
     seen: dict[str, str] = {}
-    claims: dict[str, list[tuple[ReturnedTable, ReturnedRow, Secretary]]] = {}
+    claims: dict[str, list[tuple[ReturnedTable, ReturnedRow, Submission]]] = {}
     for table in tables:
         file = table.file.name
         if table.digest and table.digest in seen:
@@ -277,7 +277,7 @@ def plan_changes(
     return ReturnsPlan(out, refused)
 
 
-def _row_changes(file: str, r: ReturnedRow, sec: Secretary) -> list[Change]:
+def _row_changes(file: str, r: ReturnedRow, sec: Submission) -> list[Change]:
     """What one matched row changes for its secretary: only what the master does not hold yet;
     a value that differs from the master's is a conflict, listed and not applied."""
     out: list[Change] = []
@@ -314,7 +314,7 @@ def _row_changes(file: str, r: ReturnedRow, sec: Secretary) -> list[Change]:
     return out
 
 
-def _grade_change(file: str, r: ReturnedRow, sec: Secretary, who: str) -> Change | None:
+def _grade_change(file: str, r: ReturnedRow, sec: Submission, who: str) -> Change | None:
     """The returned 等次: refused if not one of the four, new if the master has none, a
     conflict if it differs; None when there is nothing to say."""
     if r.grade and r.grade not in S.GRADES:
@@ -329,7 +329,7 @@ def _grade_change(file: str, r: ReturnedRow, sec: Secretary, who: str) -> Change
 def _measure_change(
     file: str,
     r: ReturnedRow,
-    sec: Secretary,
+    sec: Submission,
     who: str,
     p: Problem,
     text: str,

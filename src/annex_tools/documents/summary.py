@@ -17,7 +17,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.notice import AREAS, OTHER_AREA
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
-from annex_tools.institute import Institute, Problem, Secretary, annex2_bodies
+from annex_tools.institute import Institute, Problem, Submission, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
 from annex_tools.schedule import (
     DONE,
@@ -64,8 +64,8 @@ class BodyRow:
 
 
 def body_rows(inst: Institute, st: Settings) -> list[BodyRow]:
-    groups: dict[str, list[Secretary]] = {}
-    for s in inst.secretaries:
+    groups: dict[str, list[Submission]] = {}
+    for s in inst.submissions:
         if s.grade and s.body_id:
             groups.setdefault(s.body_id, []).append(s)
     rows: list[BodyRow] = []
@@ -100,7 +100,7 @@ def ballot_rows(inst: Institute) -> list[dict[str, str]]:
     ballots cast and each grade's ballots with its share (好/较好/一般/差), one table row per
     body (a paragraph of 40 figures cannot be read). Empty when no ballots are recorded."""
     groups: dict[str, list[tuple[int, ...]]] = {}
-    for s in inst.secretaries:
+    for s in inst.submissions:
         counts = s.ballots
         if s.body_id and len(counts) == 4 and all(c is not None and c >= 0 for c in counts):
             groups.setdefault(s.body_id, []).append(tuple(int(c or 0) for c in counts))
@@ -132,7 +132,7 @@ def attendance_text(inst: Institute) -> str:
     a meeting without 实到人数 is said to lack it (check reports it as an error)."""
     present: dict[str, int | None] = {}
     names: dict[str, str] = {}
-    for s in inst.secretaries:
+    for s in inst.submissions:
         counts = s.ballots
         if s.meeting is None or len(counts) != 4 or any(c is None for c in counts):
             continue
@@ -177,12 +177,12 @@ def narrative_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, str]:
     }
 
 
-def _who(secs: list[Secretary]) -> str:
+def _who(secs: list[Submission]) -> str:
     """Names as a reader recognises them: 组织 + 姓名, joined with 、."""
     return "、".join(f"{s.org_name}{s.name}" for s in secs)
 
 
-def _has_list(sec: Secretary) -> bool:
+def _has_list(sec: Submission) -> bool:
     """A rectification list: at least one problem with a measure and a deadline."""
     return any(p.measure and p.deadline for p in sec.problems)
 
@@ -333,11 +333,11 @@ def plan_summary(
     else `as_of`); where the master shows an exception, the sentence names it instead of
     saying 均. Nothing is said about actions the master does not record."""
     asof = st.report_date or as_of
-    secs = inst.secretaries
+    secs = inst.submissions
     second = [s for s in secs if s.category == S.CAT_SECOND_LEVEL]
     branch = [s for s in secs if s.category == S.CAT_BRANCH]
 
-    def modes(group: list[Secretary]) -> str:
+    def modes(group: list[Submission]) -> str:
         c = Counter(s.mode for s in group)
         return "、".join(f"{m}{c[m]}人" for m in S.MODES if c[m]) or "述职方式未填写"
 
@@ -458,7 +458,7 @@ def _grades_text(
     inst: Institute,
     st: Settings,
     level: dict[str, Counter[str]],
-    ungraded: list[Secretary],
+    ungraded: list[Submission],
     bodies: list[BodyRow],
     short: list[BodyRow],
 ) -> str:
@@ -493,7 +493,7 @@ def _grades_text(
     return grades_text
 
 
-def _linkage_text(excellent: list[Secretary], breaking: list[Secretary]) -> str:
+def _linkage_text(excellent: list[Submission], breaking: list[Submission]) -> str:
     """优秀 in the annual appraisal only with 好 (the notice's linkage)."""
     if not excellent:
         linkage_text = "本年度没有年度考核评定为“优秀”等次的书记。"
@@ -512,12 +512,12 @@ def _linkage_text(excellent: list[Secretary], breaking: list[Secretary]) -> str:
 
 
 def _interview_text(
-    weak: list[Secretary],
-    interviewed: list[Secretary],
-    planned: list[Secretary],
-    not_interviewed: list[Secretary],
-    listed: list[Secretary],
-    unlisted: list[Secretary],
+    weak: list[Submission],
+    interviewed: list[Submission],
+    planned: list[Submission],
+    not_interviewed: list[Submission],
+    listed: list[Submission],
+    unlisted: list[Submission],
 ) -> str:
     """约谈提醒 and 整改清单 for those graded 一般 or 差, as the master records them."""
     if not weak:
@@ -597,7 +597,7 @@ def grade_chart(inst: Institute) -> bytes:
     fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=150)
     width = 0.38
     for i, (cat, color) in enumerate(((S.CAT_SECOND_LEVEL, "#C00000"), (S.CAT_BRANCH, "#F4B183"))):
-        c = Counter(s.grade for s in inst.secretaries if s.grade and s.category == cat)
+        c = Counter(s.grade for s in inst.submissions if s.grade and s.category == cat)
         xs = [x + (i - 0.5) * width for x in range(len(S.GRADES))]
         bars = ax.bar(xs, [c[g] for g in S.GRADES], width, label=cat, color=color)
         ax.bar_label(bars, fontsize=8)

@@ -24,7 +24,7 @@ from annex_tools.documents import summary as summary_doc
 from annex_tools.documents.mail import MAIL_SUFFIX, Mail, MailError, read_mail
 from annex_tools.documents.render import render_docx
 from annex_tools.documents.returns import Change, SheetWriter, apply_changes, plan_changes
-from annex_tools.institute import Institute, Secretary, annex2_bodies, institute
+from annex_tools.institute import Institute, Submission, annex2_bodies, institute
 from annex_tools.schedule import STEP_GRADED
 from annex_tools.usecases.check import CheckResult, check_workbook
 from annex_tools.usecases.inputs import BY_KIND, Inputs
@@ -198,11 +198,11 @@ def draft_reasons(run: Run, draft: Draft, gaps: list[str], title: str) -> list[s
     return errors + gaps
 
 
-def must_report(inst: Institute) -> list[Secretary]:
+def must_report(inst: Institute) -> list[Submission]:
     """Every secretary who reports: each 二级党组织 and 在职党支部, from its 述职 row when there is
     one, otherwise from the 组织 sheet (not a vacant post, nor one whose secretary is unnamed)."""
-    by_org = {s.org_id: s for s in inst.secretaries}
-    out: list[Secretary] = []
+    by_org = {s.org_id: s for s in inst.submissions}
+    out: list[Submission] = []
     for org in sorted(inst.orgs.values(), key=lambda o: o.row):
         if org.otype not in (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH):
             continue
@@ -211,7 +211,7 @@ def must_report(inst: Institute) -> list[Secretary]:
             continue  # a vacant post or no secretary named: nobody to write a report
         if sec is None:
             category = S.CAT_BRANCH if org.otype == S.ORG_STAFF_BRANCH else S.CAT_SECOND_LEVEL
-            sec = Secretary(
+            sec = Submission(
                 "",
                 org.oid,
                 org.name,
@@ -248,7 +248,7 @@ def make_templates(
         for rec in rects[rects["原整改编号"].fillna("").astype(str) != ""].to_dict("records"):
             carried.setdefault(rec["述职编号"], []).append((rec["原整改编号"], rec["存在问题"]))
     for sec in progress(secs, "述职报告模板"):
-        assert isinstance(sec, Secretary)
+        assert isinstance(sec, Submission)
         context = annex1.plan_annex1(sec, run.wb.settings, carried.get(sec.sid, []))
         run.done.write(
             run.target / names[id(sec)],
@@ -297,7 +297,7 @@ def _contains(tokens: list[str], part: list[str]) -> bool:
 
 
 def _match(
-    files: list[Path], secs: list[Secretary], labels: dict[Path, list[str]] | None = None
+    files: list[Path], secs: list[Submission], labels: dict[Path, list[str]] | None = None
 ) -> tuple[dict[str, list[Path]], list[str], list[str]]:
     """Each file to the secretaries whose organization and name it carries as whole parts of
     its label (its name; for a mail attachment, its own name, then the mail's subject with it).
@@ -308,7 +308,7 @@ def _match(
     ambiguous: list[str] = []
     unmatched: list[str] = []
     for f in files:
-        hits: list[Secretary] = []
+        hits: list[Submission] = []
         for label in (labels or {}).get(f, [f.stem]):
             tokens = name_tokens(label)
             hits = [
@@ -331,13 +331,13 @@ def _match(
     return by_sec, ambiguous, unmatched
 
 
-def _several(sec: Secretary, paths: list[Path]) -> str:
+def _several(sec: Submission, paths: list[Path]) -> str:
     names = "、".join(f"“{p.name}”" for p in paths)
     return f"{sec.org_name} {sec.name}有多份报告（{names}），未使用；请只保留一份"
 
 
 def match_report_files(
-    files: list[Path], secs: list[Secretary]
+    files: list[Path], secs: list[Submission]
 ) -> tuple[dict[str, Path], list[str], list[str]]:
     """Each report file to the one secretary whose organization and name it carries as whole
     parts of its name (`示例第一党支部-丁四-述职报告.docx`), never by substring: 张三 is not
@@ -422,7 +422,7 @@ def _mail_label(item: _Mailed) -> list[str]:
 
 
 def _resolve_mailed(
-    sec: Secretary, paths: list[Path], mailed: dict[Path, _Mailed], summary: ImportSummary
+    sec: Submission, paths: list[Path], mailed: dict[Path, _Mailed], summary: ImportSummary
 ) -> Path | None:
     """One secretary with several different reports: when all came by mail, the last one sent
     is used (a corrected version) and the first day counts as 报送日期; otherwise none is used."""
@@ -473,15 +473,15 @@ def plan_report_import(
         mailed = {i.path: i for i in items}
         labels = {p: [p.stem] for p in files} | {i.path: _mail_label(i) for i in items}
         by_sec, summary.ambiguous, summary.unmatched_files = _match(
-            [*files, *mailed], inst.secretaries, labels
+            [*files, *mailed], inst.submissions, labels
         )
         for sid, paths in by_sec.items():
-            owner = next(s for s in inst.secretaries if s.sid == sid)
+            owner = next(s for s in inst.submissions if s.sid == sid)
             chosen = paths[0] if len(paths) == 1 else _resolve_mailed(owner, paths, mailed, summary)
             if chosen is not None:
                 matched[sid] = chosen
-    for sec in progress(inst.secretaries, "导入述职报告"):
-        assert isinstance(sec, Secretary)
+    for sec in progress(inst.submissions, "导入述职报告"):
+        assert isinstance(sec, Submission)
         who = f"{sec.org_name} {sec.name}"
         path = report_path(sec.report_file, base) if sec.report_file else None
         values: dict[str, object] = {}
@@ -527,7 +527,7 @@ def plan_report_import(
 
 
 def _sent_date(
-    sec: Secretary,
+    sec: Submission,
     item: _Mailed,
     due: dt.date | None,
     values: dict[str, object],
@@ -768,14 +768,14 @@ def make_feedback(
     from annex_tools.documents.decision import decision_gaps, sec_gap
 
     run = start("feedback", source, out, as_of, draft, force)
-    graded = [s for s in run.inst.secretaries if s.grade]
+    graded = [s for s in run.inst.submissions if s.grade]
     if not graded:
         run.done.nothing = "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
     reasons = draft_reasons(run, draft, decision_gaps(run.inst, graded), "评价意见反馈")
     names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     day = signed or as_of or dt.date.today()
     for sec in progress(graded, "反馈意见"):
-        assert isinstance(sec, Secretary)
+        assert isinstance(sec, Submission)
         context = feedback.plan_feedback(run.inst, sec, run.wb.settings, day)
         own = sec_gap(run.inst, sec)  # a letter names its own missing decision first
         why = [own, *(r for r in reasons if r != own)] if own else reasons

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as K
 from annex_tools.contract.findings import Finding
-from annex_tools.institute import Institute, Secretary
+from annex_tools.institute import Institute, Submission
 
 Columns = frozenset[str] | None  # None: every column of the sheet
 
@@ -66,7 +66,7 @@ class Inputs:
     settings: frozenset[str] | None = frozenset()
     collects: Mapping[str, frozenset[str]] = field(default_factory=dict)
     handles: frozenset[str] = frozenset()
-    who: Callable[[Institute], list[Secretary]] | None = None
+    who: Callable[[Institute], list[Submission]] | None = None
 
     def select(self, findings: Iterable[Finding], inst: Institute) -> list[Finding]:
         """The findings about what this command reads."""
@@ -98,7 +98,7 @@ class Inputs:
         return columns is None or column is None or column in columns
 
 
-def _rows_of(secs: list[Secretary], inst: Institute) -> tuple[dict[str, set[int]], set[str]]:
+def _rows_of(secs: list[Submission], inst: Institute) -> tuple[dict[str, set[int]], set[str]]:
     """The rows that are these people's on each sheet, and the names of their evaluating bodies."""
     rows: dict[str, set[int]] = {ORGS: set(), SUBS: set(), GRADES: set(), RECTS: set()}
     rows[MEETINGS] = {s.meeting.row for s in secs if s.meeting is not None and s.meeting.row}
@@ -118,8 +118,8 @@ def _rows_of(secs: list[Secretary], inst: Institute) -> tuple[dict[str, set[int]
     return rows, bodies
 
 
-def graded(inst: Institute) -> list[Secretary]:
-    return [s for s in inst.secretaries if s.grade]
+def graded(inst: Institute) -> list[Submission]:
+    return [s for s in inst.submissions if s.grade]
 
 
 _WORDS = frozenset(
@@ -200,8 +200,8 @@ BALLOTS = Inputs(
     },
 )
 
-def weak(inst: Institute) -> list[Secretary]:
-    return [s for s in inst.secretaries if s.grade in S.GRADES_INTERVIEW]
+def weak(inst: Institute) -> list[Submission]:
+    return [s for s in inst.submissions if s.grade in S.GRADES_INTERVIEW]
 
 
 INTERVIEWS = Inputs(

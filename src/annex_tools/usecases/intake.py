@@ -18,7 +18,7 @@ from annex_tools.documents import rect_progress as RP
 from annex_tools.documents.ballots import BALLOT_HELD_BACK_KINDS  # noqa: F401  (the CLI reads it here)
 from annex_tools.documents.rect_progress import PROGRESS_HELD_BACK_KINDS  # noqa: F401
 from annex_tools.documents.render import render_docx
-from annex_tools.institute import Secretary
+from annex_tools.institute import Submission
 from annex_tools.usecases.documents import (
     Draft,
     ReturnsResult,
@@ -77,7 +77,7 @@ def make_interviews(
         run.done.nothing = "主表中没有综合评价等次为“一般”或“差”的书记，没有要写的约谈记录。"
     names = dict(zip((id(s) for s in secs), IV.interview_filenames(secs), strict=True))
     for sec in progress(secs, "约谈记录"):
-        assert isinstance(sec, Secretary)
+        assert isinstance(sec, Submission)
         context = IV.plan_interview(run.inst, sec, run.wb.settings)
         run.done.write(
             run.target / names[id(sec)],
