@@ -199,34 +199,63 @@ def frame_from_rows(
     body = (
         [list(r) + [""] * (width - len(r)) for r in rows[1:]] if body_widths - {width} else rows[1:]
     )
-    raw = (
-        pd.DataFrame(body, dtype=object)
-        if body
-        else pd.DataFrame(columns=range(width), dtype=object)
+    # column by column, each schema column hashed once: the same codes tell which cells are
+    # blank and, below, what each cell converts to
+    raw = _columns(body, width)
+    used = set(positions.values())
+    factors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    filled = np.zeros(len(body), dtype=bool)
+    for at, values in enumerate(raw):
+        if at in used:
+            codes, uniques = pd.factorize(values)  # NA (None, NaN, NaT) -> -1
+            factors[at] = (codes, uniques)
+            blank = np.append(uniques == "", True)[codes]
+        else:
+            blank = pd.isna(values) | (values == "")
+        filled |= ~blank  # blank rows (formatted but empty) are not data
+    index = pd.RangeIndex(2, len(body) + 2)[filled]  # Excel row numbers
+    ids = (
+        pd.Series(raw[id_pos][filled], index=index, dtype=object)
+        if id_pos is not None
+        else pd.Series("", index=index, dtype=object)
     )
-    raw.index = pd.RangeIndex(2, len(raw) + 2)  # Excel row numbers
-    if len(raw):
-        arr = raw.to_numpy()
-        filled = (pd.notna(arr) & (arr != "")).any(axis=1)
-        raw = raw[filled]  # blank rows (formatted but empty) are not data
-    ids = raw[id_pos] if id_pos is not None else pd.Series("", index=raw.index, dtype=object)
     data: dict[str, Any] = {}
     for col in sheet.columns:
         pos = positions.get(col.header)
-        source = raw[pos] if pos is not None else pd.Series("", index=raw.index, dtype=object)
-        data[col.header] = _convert_column(sheet, col, source, ids, findings)
-    frame = pd.DataFrame(data, index=raw.index)
-    for col in sheet.columns:
-        if col.kind is S.Kind.DATE:
-            frame[col.header] = pd.to_datetime(frame[col.header], errors="coerce")
-        elif col.kind in (S.Kind.COUNT, S.Kind.SHARE):
-            frame[col.header] = pd.to_numeric(frame[col.header], errors="coerce").astype(float)
+        factored: tuple[np.ndarray, np.ndarray] | None = None
+        if pos is None:
+            source = pd.Series("", index=index, dtype=object)
         else:
-            frame[col.header] = frame[col.header].astype(object)
+            source = pd.Series(raw[pos][filled], index=index, dtype=object)
+            codes, uniques = factors[pos]
+            codes = codes[filled]
+            if (codes < 0).any():  # NA as one value of its own, NaN (as factorize keeps it)
+                codes = np.where(codes < 0, len(uniques), codes)
+                uniques = np.append(uniques, np.nan)
+            factored = (codes, uniques)
+        series = _convert_column(sheet, col, source, ids, findings, factored)
+        if col.kind is S.Kind.DATE:
+            series = pd.to_datetime(series, errors="coerce")
+        elif col.kind in (S.Kind.COUNT, S.Kind.SHARE):
+            series = pd.to_numeric(series, errors="coerce").astype(float)
+        data[col.header] = series
+    frame = pd.DataFrame(data, index=index)
     frame[ROW] = frame.index.astype(int)
     frame = frame.reset_index(drop=True)
     letters = {h: _col_letter(i) for h, i in positions.items()}
     return frame, missing, letters
+
+
+def _columns(body: list[list[Any]], width: int) -> np.ndarray:
+    """The cells of rows all `width` wide as one object array per column (row `i` of the
+    result is column `i`), each contiguous."""
+    cells = np.array(body, dtype=object) if body else np.empty((0, width), dtype=object)
+    if cells.shape != (len(body), width):  # a cell numpy took for a sequence: one by one
+        cells = np.empty((len(body), width), dtype=object)
+        for i, row in enumerate(body):
+            for j, value in enumerate(row):
+                cells[i, j] = value
+    return np.ascontiguousarray(cells.T)
 
 
 def _text_mapping(col: S.Column, distinct: Any, problems: dict[Any, str]) -> dict[Any, Any] | None:
@@ -250,12 +279,20 @@ def _text_mapping(col: S.Column, distinct: Any, problems: dict[Any, str]) -> dic
 
 
 def _convert_column(
-    sheet: S.Sheet, col: S.Column, source: pd.Series, ids: pd.Series, findings: list[Finding]
+    sheet: S.Sheet,
+    col: S.Column,
+    source: pd.Series,
+    ids: pd.Series,
+    findings: list[Finding],
+    factored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.Series:
     """Convert a column by its distinct values (dates, choices and numbers repeat a lot); cells
-    whose value is not of the column's kind become findings that name them."""
+    whose value is not of the column's kind become findings that name them. `factored`: the
+    column's (codes, distinct values) when the caller hashed it already (NA one value, NaN)."""
     # each distinct value once, and where each cell's value sits among them (one hashing pass)
-    codes, distinct = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
+    if factored is None:
+        factored = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, distinct = factored
     problems: dict[Any, str] = {}
     mapping: dict[Any, Any] | None
     if col.kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE, S.Kind.TEXT):  # the bulk: one call each
