@@ -16,10 +16,9 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any
 
 from annex_tools.contract.notice import (
     FIRST_PERSON_WORDS,
@@ -31,6 +30,9 @@ from annex_tools.contract.notice import (
 from annex_tools.contract.settings import default
 from annex_tools.contract.text import normalize, word_count
 from annex_tools.contract.unzip import ZipRefused, inflate
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = [
     "PARTS",
@@ -260,7 +262,13 @@ _SHORT_EXAMPLE = {"duties": "一、本年度履职情况", "problems": "二、�
 
 # ---- the .docx adapter ---------------------------------------------------------------------
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+@cache
+def _parser() -> etree.XMLParser:
+    """lxml's parser, made when the first report is read (a check without reports never
+    imports lxml)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _SKIP = {f"{_W}txbxContent", f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText"}
 
 
@@ -297,8 +305,10 @@ def read_paragraphs(path: Path | str) -> list[str]:
         raise ReportError(f"文档无法安全读取：{exc.reason}") from None
     except (zipfile.BadZipFile, EOFError):
         raise ReportError("不是 .docx 文件或文件已损坏（旧版 .doc 请另存为 .docx）") from None
+    from lxml import etree
+
     try:
-        root = etree.fromstring(xml, _PARSER)
+        root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
         raise ReportError(f"文档内容无法解析（{exc.msg}）") from None
     body = root.find(f"{_W}body")

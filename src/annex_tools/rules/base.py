@@ -47,8 +47,9 @@ def rule(code: str, *needs: Need) -> Callable[[RuleFn], RuleFn]:
 
 def blank(series: pd.Series) -> pd.Series:
     """Empty cells: '' for text, NaN/NaT for numbers and dates."""
-    if series.dtype == object:
-        return series.isna() | (series == "")
+    if series.dtype == object:  # on the array: a third of the Series operators' cost
+        values = series.to_numpy()
+        return pd.Series(pd.isna(values) | (values == ""), index=series.index, name=series.name)
     return series.isna()
 
 
