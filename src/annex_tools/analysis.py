@@ -95,10 +95,15 @@ def heading_part(text: str) -> str | None:
     key = normalize(text)
     if not key or len(key) > _HEADING_MAX:
         return None
-    for part, pattern in PART_HEADINGS.items():
-        if pattern.match(key):
-            return part
-    return None
+    found = _ANY_HEADING(key)
+    return found.lastgroup if found else None
+
+
+# the parts' headings as one pattern, tried in PART_HEADINGS' order (an alternation tries its
+# branches in order, so the first part whose pattern matches is the one named)
+_ANY_HEADING = re.compile(
+    "|".join(f"(?P<{part}>{pattern.pattern})" for part, pattern in PART_HEADINGS.items())
+).match
 
 
 # Line and paragraph breaks inside one Word paragraph: manual line breaks (w:br, w:cr), and
@@ -293,7 +298,7 @@ def read_paragraphs(path: Path | str) -> list[str]:
     except OSError as exc:
         raise ReportError(f"无法读取这个文件（{exc.strerror or type(exc).__name__}）") from None
     try:
-        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:  # the file opened once
             try:
                 info = zf.getinfo("word/document.xml")
             except KeyError:
