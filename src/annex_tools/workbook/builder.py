@@ -8,13 +8,16 @@ the Excel issue's .xlsm build starts from it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -222,16 +225,25 @@ def shown_formula(header: str, id_cell: str) -> str:
     return f'IF({id_cell}="","",IFERROR({found},"{NOT_FOUND}"))'
 
 
+def _shown_share(cell: Cell) -> None:
+    cell.font = SHOWN_FONT
+    cell.number_format = "0.0%"
+
+
+def _shown_text(cell: Cell) -> None:
+    cell.font = SHOWN_FONT
+
+
 def _shown_columns(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
     if sheet.key == S.GRADES_SHEET.key:
         for header in BALLOT_SHARES:
             idx = headers.index(header) + 1
             ws.cell(row=1, column=idx).fill = SHOWN_FILL
             ws.column_dimensions[get_column_letter(idx)].width = 14
+            done: dict[tuple[int, ...], StyleArray] = {}
             for r in range(2, last_row + 1):
                 cell = put_formula(ws, r, idx, ballot_share_formula(header, r))
-                cell.font = SHOWN_FONT
-                cell.number_format = "0.0%"
+                _restyle(cell, done, _shown_share)
     if sheet.key not in SHOWN:
         return
     after, shown = SHOWN[sheet.key]
@@ -240,9 +252,10 @@ def _shown_columns(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: 
         idx = headers.index(header) + 1
         ws.cell(row=1, column=idx).fill = SHOWN_FILL
         ws.column_dimensions[get_column_letter(idx)].width = 16 if header != SHOWN_BODY else 20
+        done = {}
         for r in range(2, last_row + 1):
             cell = put_formula(ws, r, idx, shown_formula(header, f"${id_letter}{r}"))
-            cell.font = SHOWN_FONT
+            _restyle(cell, done, _shown_text)
 
 
 def _id_names(wb: Workbook) -> None:
@@ -255,6 +268,25 @@ def _id_names(wb: Workbook) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
+def _restyle(
+    cell: Cell, done: dict[tuple[int, ...], StyleArray], style: Callable[[Cell], None]
+) -> None:
+    """`style(cell)`, as openpyxl would do it, but once per style the cell starts with: a
+    column's cells mostly share one, and openpyxl hashes the font, format and alignment on every
+    assignment (most of the time a master took to build). The workbook is the same, byte for
+    byte (the first cell of each starting style registers the styles in the same order)."""
+    key = tuple(cell._style or ())
+    hit = done.get(key)
+    if hit is None:
+        style(cell)
+        done[key] = copy(cell._style)
+    else:
+        cell._style = copy(hit)
+
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def _column_formats(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
     for idx, header in enumerate(headers, start=1):
         if header not in sheet.headers:
@@ -262,13 +294,17 @@ def _column_formats(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row:
         col = sheet.column(header)
         fmt = {S.Kind.DATE: "yyyy-mm-dd", S.Kind.SHARE: "0.0%", S.Kind.COUNT: "0"}.get(col.kind)
         wrap = col.width >= 30
-        for r in range(2, last_row + 1):
-            cell = ws.cell(row=r, column=idx)
+
+        def style(cell: Cell, fmt: str | None = fmt, wrap: bool = wrap) -> None:
             cell.font = BODY_FONT
             if fmt:
                 cell.number_format = fmt
             if wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAP
+
+        done: dict[tuple[int, ...], StyleArray] = {}
+        for r in range(2, last_row + 1):
+            _restyle(ws.cell(row=r, column=idx), done, style)
 
 
 def _validations(ws: Worksheet, sheet: S.Sheet, headers: list[str], last_row: int) -> None:
