@@ -10,6 +10,7 @@ from typing import Any
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.contract.findings import Finding
+from annex_tools.demo import DemoResult, make_demo
 from annex_tools.usecases.check import check_workbook
 from annex_tools.workbook.reader import workbook_from_rows
 
@@ -253,3 +254,31 @@ def master_with_findings(path: Path, n: int) -> Path:
             rect.update({"整改状态": "差不多了", "整改时限": dt.date(2099, 12, 31)})
         data["rects"].append(rect)
     return new_workbook(path, data)
+
+
+_DEMOS: dict[bool, DemoResult] = {}
+
+
+def demo_copy(out_dir: Path, mistakes: bool = True) -> DemoResult:
+    """`make_demo(out_dir, mistakes=mistakes)`, made once per test process and copied: the demo
+    is the same every time (a fixed seed; its master names reports by relative path), and making
+    it (50 reports and a master) took seconds that ~30 fixtures each paid. The copies get new
+    modification times, as a newly made demo has."""
+    import atexit
+    import dataclasses
+    import shutil
+    import tempfile
+
+    if mistakes not in _DEMOS:
+        cache = Path(tempfile.mkdtemp(prefix="annex-demo-cache-"))
+        atexit.register(shutil.rmtree, cache, True)
+        _DEMOS[mistakes] = make_demo(cache / "demo", mistakes=mistakes)
+    made = _DEMOS[mistakes]
+    source = made.workbook.parent
+    shutil.copytree(source, out_dir, copy_function=shutil.copy, dirs_exist_ok=True)
+    return dataclasses.replace(
+        made,
+        workbook=out_dir / made.workbook.relative_to(source),
+        reports_dir=out_dir / made.reports_dir.relative_to(source),
+        planted=copy.deepcopy(made.planted),
+    )

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import valid
+from builders import demo_copy, valid
 from cli_helpers import annex
 
-from annex_tools.demo import make_demo
 from annex_tools.workbook.builder import new_workbook
 
 
@@ -32,7 +31,7 @@ def no_crash(proc: subprocess.CompletedProcess[str]) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("pass2") / "demo", mistakes=False).workbook
+    return demo_copy(tmp_path_factory.mktemp("pass2") / "demo", mistakes=False).workbook
 
 
 @pytest.fixture
@@ -299,7 +298,7 @@ def test_import_returns_on_a_missing_file_or_the_master_itself(tmp_path: Path) -
 
 
 def test_archive_refusing_a_master_with_errors_does_not_suggest_draft(tmp_path: Path) -> None:
-    made = make_demo(tmp_path / "demo")  # with the planted mistakes
+    made = demo_copy(tmp_path / "demo")  # with the planted mistakes
     proc = annex("archive", made.workbook, "--out", tmp_path / "archive", "--no-pdf")
     assert proc.returncode == 1 and "未归档" in proc.stderr, proc.stderr
     assert "--draft 生成" not in proc.stderr and "没有 --draft" in proc.stderr

@@ -13,9 +13,8 @@ import bagit
 import openpyxl
 import pikepdf
 import pytest
+from builders import demo_copy
 from cli_helpers import annex
-
-from annex_tools.demo import make_demo
 
 
 def simplified_and_japanese_glyphs(text: str) -> tuple[list[str], list[str]]:
@@ -34,7 +33,7 @@ def simplified_and_japanese_glyphs(text: str) -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("arch")
-    made = make_demo(root / "demo", mistakes=False)
+    made = demo_copy(root / "demo", mistakes=False)
     proc = annex("archive", made.workbook, "--out", root / "archive", "--as-of", "2024-01-30")
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return made, root / "archive"
@@ -118,7 +117,7 @@ def test_changing_one_byte_makes_verify_fail_and_name_the_file(tmp_path: Path, a
 
 
 def test_second_run_keeps_the_first_version_and_a_change_adds_a_new_one(tmp_path: Path) -> None:
-    made = make_demo(tmp_path / "demo", mistakes=False)
+    made = demo_copy(tmp_path / "demo", mistakes=False)
     archive = tmp_path / "archive"
     assert annex("archive", made.workbook, "--out", archive, "--no-pdf").returncode == 0
     first = {p: p.read_bytes() for p in (archive / "2023" / "data").rglob("*.docx")}
@@ -140,7 +139,7 @@ def test_second_run_keeps_the_first_version_and_a_change_adds_a_new_one(tmp_path
 def test_secretary_without_staff_number_is_listed_and_dry_run_writes_nothing(
     tmp_path: Path,
 ) -> None:
-    made = make_demo(tmp_path / "demo", mistakes=False)
+    made = demo_copy(tmp_path / "demo", mistakes=False)
     wb = openpyxl.load_workbook(made.workbook)
     ws = wb["组织"]
     col = [c.value for c in ws[1]].index("书记工号") + 1
@@ -181,7 +180,7 @@ def valid_bag(archive: Path) -> None:
 def base(tmp_path_factory: pytest.TempPathFactory):
     """A demo master and its archive (no PDF, to stay quick), copied by each test."""
     root = tmp_path_factory.mktemp("base")
-    made = make_demo(root / "demo", mistakes=False)
+    made = demo_copy(root / "demo", mistakes=False)
     proc = annex("archive", made.workbook, "--out", root / "archive", "--no-pdf")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return made.workbook, root / "archive"

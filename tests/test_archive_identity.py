@@ -13,9 +13,8 @@ from pathlib import Path
 import bagit
 import openpyxl
 import pytest
+from builders import demo_copy
 from cli_helpers import annex
-
-from annex_tools.demo import make_demo
 
 LIN, TANG = ("S002", "林海俊", "T10102", 3), ("S003", "汤松敏", "T10103", 4)  # sid, name, 工号, row
 
@@ -49,7 +48,7 @@ def folders(archive: Path) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("identity") / "demo", mistakes=False).workbook
+    return demo_copy(tmp_path_factory.mktemp("identity") / "demo", mistakes=False).workbook
 
 
 @pytest.fixture

@@ -188,13 +188,14 @@ def test_the_summary_ballot_figures_agree_with_attendance_on_the_clean_demo(tmp_
     the 共N人 of 参会人员."""
     import re
 
-    from annex_tools.demo import make_demo
+    from builders import demo_copy
+
     from annex_tools.documents.summary import attendance_text, ballot_rows
     from annex_tools.institute import institute
     from annex_tools.usecases.check import check_workbook
     from annex_tools.workbook.reader import read_workbook
 
-    made = make_demo(tmp_path / "clean", mistakes=False)
+    made = demo_copy(tmp_path / "clean", mistakes=False)
     wb = read_workbook(made.workbook)
     codes = {f.code for f in check_workbook(wb, __import__("builders").TODAY).findings}
     assert not codes & {

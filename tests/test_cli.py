@@ -7,18 +7,18 @@ from pathlib import Path
 import msoffcrypto
 import openpyxl
 import pytest
-from builders import to_rows, valid
+from builders import demo_copy, to_rows, valid
 from cli_helpers import annex, check_json, places
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import CATALOG
-from annex_tools.demo import MISTAKES, make_demo, report_count
+from annex_tools.demo import MISTAKES, report_count
 from annex_tools.workbook.builder import SHOWN_HEADERS, build_workbook
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
-    return make_demo(tmp_path_factory.mktemp("demo"))
+    return demo_copy(tmp_path_factory.mktemp("demo"))
 
 
 def test_demo_command_runs_and_says_where_things_are(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_check_finds_exactly_what_the_demo_planted(demo) -> None:
 
 
 def test_fixing_a_planted_mistake_in_the_file_removes_its_finding(tmp_path: Path) -> None:
-    made = make_demo(tmp_path)
+    made = demo_copy(tmp_path)
     wb = openpyxl.load_workbook(made.workbook)
     ws = wb["评议"]
     planted = next(p for p in made.planted if p.code == "grade.interview-missing")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import valid
+from builders import demo_copy, valid
 from cli_helpers import annex
 from docx import Document
 
@@ -18,7 +18,6 @@ from annex_tools.analysis import analyze_file
 from annex_tools.contract.errors import DocumentIncomplete
 from annex_tools.contract.notice import AREAS
 from annex_tools.contract.text import word_count
-from annex_tools.demo import make_demo
 from annex_tools.documents.annex2 import HEADERS, parse_deadline, split_items, split_measure
 from annex_tools.workbook.builder import new_workbook
 
@@ -27,7 +26,7 @@ TODAY = "2026-11-26"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
-    return make_demo(tmp_path_factory.mktemp("demo"))
+    return demo_copy(tmp_path_factory.mktemp("demo"))
 
 
 def docx_text(path: Path) -> str:

@@ -14,11 +14,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from builders import SETTINGS, valid
+from builders import SETTINGS, demo_copy, valid
 from docx import Document
 
 from annex_tools.contract.findings import Severity
-from annex_tools.demo import make_demo
 from annex_tools.usecases.check import check
 from annex_tools.usecases.documents import make_bulletin, make_feedback, make_summary
 from annex_tools.usecases.outputs import docx_to_pdf
@@ -102,7 +101,7 @@ def rows_of(master: Path) -> dict[str, list[dict[str, Any]]]:
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("truth")
     if request.param == "demo":
-        master = make_demo(tmp / "demo").workbook
+        master = demo_copy(tmp / "demo").workbook
         data = rows_of(master)
     else:
         data = valid()

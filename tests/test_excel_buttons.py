@@ -11,13 +11,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import master_with_findings
+from builders import demo_copy, master_with_findings
 from fake_xlwings import App, Book, shown
 
 from annex_tools import excel
 from annex_tools.contract import schema as S
 from annex_tools.contract.settings import default
-from annex_tools.demo import make_demo
 from annex_tools.usecases.check import check_and_mark
 from annex_tools.workbook.marking import MARK_FILLS, NOTED, RESULT_HEADERS
 
@@ -26,7 +25,7 @@ TOOL_RGB = {f.fgColor.rgb[-6:] for f in MARK_FILLS.values()}
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
-    return make_demo(tmp_path_factory.mktemp("demo"))
+    return demo_copy(tmp_path_factory.mktemp("demo"))
 
 
 def master_copy(demo, tmp_path: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import valid
+from builders import demo_copy, valid
 from cli_helpers import annex
 from excel_reference import (
     openxml_baseline,
@@ -27,7 +27,6 @@ from excel_reference import (
 )
 from excel_strict import strictness_problems
 
-from annex_tools.demo import make_demo
 from annex_tools.workbook.builder import new_workbook
 from annex_tools.workbook.safewrite import workbook_bytes
 
@@ -54,7 +53,7 @@ def calc_on_load(path: Path) -> bool:
 def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each kind of workbook the tool writes, made through the real CLI."""
     tmp = tmp_path_factory.mktemp("written")
-    demo = make_demo(tmp / "demo")
+    demo = demo_copy(tmp / "demo")
     out: dict[str, Path] = {}
 
     proc = annex("new", tmp / "new.xlsx")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import python_calamine
+from builders import demo_copy
 
-from annex_tools.demo import make_demo
 from annex_tools.workbook.safewrite import BACKUP_DIR
 
 
@@ -26,7 +26,7 @@ def start(master: Path) -> subprocess.Popen[bytes]:
 
 
 def test_killed_write_leaves_old_or_new_master(tmp_path: Path) -> None:
-    made = make_demo(tmp_path / "demo")
+    made = demo_copy(tmp_path / "demo")
     pristine = made.workbook.read_bytes()
     t0 = time.perf_counter()
     proc = start(made.workbook)

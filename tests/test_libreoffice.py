@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from builders import demo_copy
 from cli_helpers import annex
-
-from annex_tools.demo import make_demo
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
@@ -41,7 +40,7 @@ def convert(files: list[Path], out: Path, target: str) -> subprocess.CompletedPr
 def test_new_demo_and_marked_workbooks_open_and_render(tmp_path: Path) -> None:
     empty = tmp_path / "empty.xlsx"
     assert annex("new", empty).returncode == 0
-    made = make_demo(tmp_path / "demo")
+    made = demo_copy(tmp_path / "demo")
     marked = tmp_path / "marked.xlsx"
     shutil.copy(made.workbook, marked)
     assert annex("check", marked, "--write", "--as-of", "2026-11-26").returncode == 1
@@ -56,7 +55,7 @@ def test_new_demo_and_marked_workbooks_open_and_render(tmp_path: Path) -> None:
 
 
 def test_libreoffice_reads_the_values_we_wrote(tmp_path: Path) -> None:
-    made = make_demo(tmp_path / "demo")
+    made = demo_copy(tmp_path / "demo")
     out = tmp_path / "csv"
     # sheet 4 is 组织 (说明, 设置, 组织 ...): LibreOffice's CSV filter takes a 1-based sheet number
     proc = convert(

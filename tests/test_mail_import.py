@@ -237,9 +237,9 @@ def test_an_edited_saved_attachment_is_kept_and_not_used(tmp_path: Path) -> None
 def test_the_demo_report_that_came_by_mail_is_imported(tmp_path: Path) -> None:
     """The demo plants report.absent: one branch report only in 述职报告/ as a saved e-mail.
     Importing the inbox fills it and the finding goes; the 报送 date in the master agrees."""
-    from annex_tools.demo import make_demo
+    from builders import demo_copy
 
-    made = make_demo(tmp_path / "demo")
+    made = demo_copy(tmp_path / "demo")
     absent = next(p for p in made.planted if p.code == "report.absent")
     before = annex("check", made.workbook, "--json", "--as-of", "2024-02-01")
     assert '"report.absent"' in before.stdout

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import demo_copy
 from cli_helpers import annex
-
-from annex_tools.demo import make_demo
 
 
 def annex_umask(umask: int, *args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -31,7 +30,7 @@ def annex_umask(umask: int, *args: str | Path) -> subprocess.CompletedProcess[st
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("outputs") / "demo", mistakes=False).workbook
+    return demo_copy(tmp_path_factory.mktemp("outputs") / "demo", mistakes=False).workbook
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
-from builders import valid
+from builders import demo_copy, valid
 from cli_helpers import annex
 from docx import Document
 
-from annex_tools.demo import make_demo
 from annex_tools.workbook.builder import new_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +106,7 @@ def no_one_character_lines(text: str, names: Iterable[str]) -> None:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("pages")
-    made = make_demo(root / "demo", mistakes=False)
+    made = demo_copy(root / "demo", mistakes=False)
     master = made.workbook
     wb = openpyxl.load_workbook(master)
     ws = wb["设置"]

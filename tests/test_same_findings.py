@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from builders import demo_copy
 
 from annex_tools.contract.findings import Finding
 from annex_tools.demo import make_demo
@@ -75,8 +76,8 @@ def same(case: str, found: list[Place]) -> None:
 def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("demos")
     return {
-        "demo": make_demo(root / "demo").workbook,
-        "demo-clean": make_demo(root / "clean", mistakes=False).workbook,
+        "demo": demo_copy(root / "demo").workbook,
+        "demo-clean": demo_copy(root / "clean", mistakes=False).workbook,
     }
 
 

@@ -103,11 +103,12 @@ def test_feedback_and_interview_are_due_after_their_days(today: dt.date, flagged
 
 @pytest.fixture(scope="module")
 def new_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from annex_tools.demo import make_demo
+    from builders import demo_copy
+
     from annex_tools.usecases.start import new_master
 
     root = tmp_path_factory.mktemp("year")
-    made = make_demo(root / "demo")
+    made = demo_copy(root / "demo")
     new_master(root / "2024.xlsx", last_year=made.workbook)
     return root / "2024.xlsx"
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import D
+from builders import D, demo_copy
 from cli_helpers import annex, check_json
 from docx import Document
 
-from annex_tools.demo import make_demo, report_count
+from annex_tools.demo import report_count
 from annex_tools.usecases.check import check
 from annex_tools.usecases.intake import make_ballots
 from annex_tools.usecases.progress import make_progress
@@ -103,7 +103,7 @@ def set_settings(master: Path, values: dict[str, object]) -> None:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo institute's year as it ended: the report to the 市委教育工委 made on 1月31日."""
-    master = make_demo(tmp_path_factory.mktemp("walk"), mistakes=False).workbook
+    master = demo_copy(tmp_path_factory.mktemp("walk"), mistakes=False).workbook
     set_settings(master, REPORT_SETTINGS)
     return master
 
@@ -235,7 +235,7 @@ def test_the_demo_with_its_mistakes_through_the_cli(tmp_path: Path) -> None:
     """The demo's planted mistakes are in the reports, meetings, grades and rectifications:
     the templates, Annex 2 and the ballots are made (final), saying the master has errors
     elsewhere; the feedback letters, the grade notice and the summary refuse, naming where."""
-    master = make_demo(tmp_path / "demo").workbook
+    master = demo_copy(tmp_path / "demo").workbook
     day = "--as-of=2024-07-01"
     for command in ("templates", "annex2", "ballots"):
         proc = annex(command, master, "--out", tmp_path / command, day)

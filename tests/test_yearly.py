@@ -11,11 +11,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from builders import check_data
+from builders import check_data, demo_copy
 from cli_helpers import annex
 
 from annex_tools.contract import schema as S
-from annex_tools.demo import make_demo
 from annex_tools.usecases.yearly import REVIEW_NOTE, roll_forward
 from annex_tools.workbook.reader import read_workbook
 
@@ -27,7 +26,7 @@ def _col(ws: Any, header: str) -> int:
 @pytest.fixture(scope="module")
 def years(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("years")
-    made = make_demo(root / "demo", mistakes=False)
+    made = demo_copy(root / "demo", mistakes=False)
     last = root / "2023.xlsx"
     book = openpyxl.load_workbook(made.workbook)
     ws = book[S.RECTIFICATIONS.name]
