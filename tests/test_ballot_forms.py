@@ -163,7 +163,7 @@ def test_the_printed_ballot_has_a_row_and_four_boxes_per_secretary(forms, tmp_pa
 
     _, out = forms
     paper = out / "现场测评表-M1-示例党总支.docx"
-    pdf = to_pdf([paper], tmp_path / "pdf", tmp_path / "profile")[paper]
+    pdf = to_pdf([paper], tmp_path / "pdf")[paper]
     with pdfplumber.open(pdf) as doc:
         assert len(doc.pages) == 1
         page = doc.pages[0]

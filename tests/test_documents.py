@@ -13,6 +13,7 @@ import pytest
 from builders import demo_copy, valid
 from cli_helpers import annex
 from docx import Document
+from office import soffice
 
 from annex_tools.analysis import analyze_file
 from annex_tools.contract.errors import DocumentIncomplete
@@ -218,10 +219,9 @@ def test_edited_return_imports_the_edits_and_nothing_else(tmp_path: Path, demo) 
     _edit_like_a_branch(path)
     # let a different office suite save it, as a 党总支 on WPS would (LibreOffice here)
     out = tmp_path / "resaved"
-    soffice = shutil.which("soffice")
-    if soffice:
+    if shutil.which("soffice"):
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+            soffice("--headless", "--convert-to", "xlsx", "--outdir", out, path),
             capture_output=True, timeout=180, check=True,
         )  # fmt: skip
         path = out / path.name
@@ -416,8 +416,6 @@ def test_values_with_markup_characters_do_not_cut_documents(tmp_path: Path) -> N
 
 
 def test_every_generated_document_converts_to_pdf(tmp_path: Path, demo) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "CI installs LibreOffice"
     annex("templates", demo.workbook, "--out", tmp_path / "t", "--draft")
     annex("annex2", demo.workbook, "--out", tmp_path / "a2", "--draft")
     annex("feedback", demo.workbook, "--out", tmp_path / "fb", "--draft")
@@ -430,7 +428,7 @@ def test_every_generated_document_converts_to_pdf(tmp_path: Path, demo) -> None:
     ]
     out = tmp_path / "pdf"
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+        soffice("--headless", "--convert-to", "pdf", "--outdir", out, *files),
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

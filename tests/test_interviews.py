@@ -45,7 +45,7 @@ def test_interviews_through_the_cli_one_record_per_weak_secretary(tmp_path: Path
     assert files == ["安保后勤直属党支部-丙三-约谈记录.docx", "示例第一党支部-丁四-约谈记录.docx"]
     assert "已生成约谈记录" in proc.stdout
     branch = out / "示例第一党支部-丁四-约谈记录.docx"
-    pdf = to_pdf([branch], tmp_path / "pdf", tmp_path / "profile")[branch]
+    pdf = to_pdf([branch], tmp_path / "pdf")[branch]
     with pdfplumber.open(pdf) as doc:
         lines = [ln for page in doc.pages for ln in page_lines(page)]
         raw = "".join((p.extract_text() or "") for p in doc.pages)

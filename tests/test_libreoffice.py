@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from builders import demo_copy
 from cli_helpers import annex
+from office import soffice
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
@@ -18,19 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 def convert(files: list[Path], out: Path, target: str) -> subprocess.CompletedProcess[str]:
     assert SOFFICE, "CI installs LibreOffice: .ci/run must not get here without it"
-    profile = out / "profile"
     return subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
+        soffice("--headless", "--norestore", "--convert-to", target, "--outdir", out, *files),
         capture_output=True,
         text=True,
         timeout=240,

@@ -154,7 +154,7 @@ def test_annex2_shows_every_meeting_of_a_body(tmp_path) -> None:
     ws = openpyxl.load_workbook(sheet).active
     assert ws["A4"].value == "考核时间、地点：2024年1月10日，会议室；2024年1月12日，第二会议室"
     assert ws["A5"].value == "参会人员：2024年1月10日：党员代表；2024年1月12日：全体支部委员"
-    pdf = to_pdf([sheet], tmp_path / "pdf", tmp_path / "profile")[sheet]
+    pdf = to_pdf([sheet], tmp_path / "pdf")[sheet]
     with pdfplumber.open(pdf) as doc:
         text = "".join(page_lines(doc.pages[0]))
     assert "2024年1月10日，会议室；2024年1月12日，第二会议室" in text

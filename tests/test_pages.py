@@ -16,6 +16,7 @@ import pytest
 from builders import demo_copy, valid
 from cli_helpers import annex
 from docx import Document
+from office import soffice
 
 from annex_tools.workbook.builder import new_workbook
 
@@ -25,10 +26,8 @@ PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 DRAFT = "草稿"
 
 
-def to_pdf(files: Iterable[Path], out: Path, profile: Path) -> dict[Path, Path]:
+def to_pdf(files: Iterable[Path], out: Path) -> dict[Path, Path]:
     files = list(files)
-    soffice = shutil.which("soffice")
-    assert soffice, "CI installs LibreOffice"
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS))
     stage = out / "stage"
     stage.mkdir(parents=True, exist_ok=True)
@@ -36,8 +35,7 @@ def to_pdf(files: Iterable[Path], out: Path, profile: Path) -> dict[Path, Path]:
     for i, f in enumerate(files):  # unique names: letters of two people may share a stem
         staged[f] = shutil.copy(f, stage / f"{i:03d}{f.suffix}")
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, staged.values())],
+        soffice("--headless", "--norestore", "--convert-to", "pdf", "--outdir", out, *staged.values()),
         check=True, capture_output=True, timeout=600, env=env,
     )  # fmt: skip
     return {f: out / Path(s).with_suffix(".pdf").name for f, s in staged.items()}
@@ -156,7 +154,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     files = [out / "summary.docx", out / "plain.docx", out / "notice.docx", *letters]
     files += sorted((out / "t").glob("*.docx"))[:3] + sorted((out / "a2").glob("*.xlsx"))
     files += sorted((out / "td").glob("*.docx"))[:1] + [out / "ledger.xlsx", out / "hr.xlsx"]
-    pdfs = to_pdf(files, root / "pdf", root / "profile")
+    pdfs = to_pdf(files, root / "pdf")
     return {
         "pdfs": pdfs,
         "out": out,

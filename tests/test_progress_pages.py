@@ -32,7 +32,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[pdfplumb
     master = new_workbook(root / "master.xlsx", data, settings=SETTINGS)
     run = make_progress(master, D(2024, 1, 25), root / "out")
     assert run.notices, "a late body gets a 催报通知"
-    pdfs = to_pdf([run.workbook, run.notices[0]], root / "pdf", root / "profile")
+    pdfs = to_pdf([run.workbook, run.notices[0]], root / "pdf")
     out = {}
     for key, source in (("progress", run.workbook), ("notice", run.notices[0])):
         pdf = pdfplumber.open(pdfs[source])

@@ -77,7 +77,7 @@ def test_summary_and_annex2_name_the_vacancy(tmp_path) -> None:
     assert (
         openpyxl.load_workbook(sheet).active["C8"].value == "书记空缺\n（原书记调离，待换届选举）"
     )
-    pdfs = to_pdf([out / "summary.docx"], tmp_path / "pdf", tmp_path / "profile")
+    pdfs = to_pdf([out / "summary.docx"], tmp_path / "pdf")
     with pdfplumber.open(pdfs[out / "summary.docx"]) as doc:
         text = "".join("".join(page_lines(p)) for p in doc.pages)
     assert (

@@ -89,12 +89,12 @@ def test_vba_sources_are_ascii_with_crlf() -> None:
         assert raw.count(b"\n") == raw.count(b"\r\n") > 0, path
 
 
-def test_libreoffice_opens_it_through_uno_and_sees_the_same_modules(
-    built: Path, tmp_path: Path
-) -> None:
+def test_libreoffice_opens_it_through_uno_and_sees_the_same_modules(built: Path) -> None:
+    from office import profile
+
     python = "/usr/bin/python3"
     probe = subprocess.run(
-        [python, str(ROOT / "tests" / "uno_probe.py"), str(built), str(tmp_path / "profile")],
+        [python, str(ROOT / "tests" / "uno_probe.py"), str(built), str(profile())],
         capture_output=True,
         text=True,
         timeout=240,
