@@ -11,11 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import demo_copy
 from cli_helpers import annex
 from docx import Document
 
 from annex_tools.contract import schema as S
-from annex_tools.demo import make_demo
 from annex_tools.usecases.inputs import BY_KIND, Inputs
 
 DAY = "2024-03-01"  # the demo's year is over: every generator has something to write
@@ -35,7 +35,7 @@ SHEETS = (S.ORGS, S.SUBMISSIONS, S.MEETINGS, S.GRADES_SHEET, S.RECTIFICATIONS)
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo")).workbook
+    return demo_copy(tmp_path_factory.mktemp("demo")).workbook
 
 
 def kept(inputs: Inputs, sheet: str) -> frozenset[str] | None:
