@@ -23,11 +23,11 @@ COMMANDS = {  # kind in inputs.BY_KIND -> the command that writes it
     "templates": "templates",
     "annex2": "annex2",
     "feedback": "feedback",
-    "notice": "notice-grades",
+    "bulletin": "notice-grades",
     "ballots": "ballots",
     "interviews": "interviews",
     "rect-forms": "rectification-forms",
-    "followup": "rectifications",
+    "rect-ledger": "rectifications",
     "hr": "hr-export",
 }
 SHEETS = (S.ORGS, S.SUBMISSIONS, S.MEETINGS, S.GRADES_SHEET, S.RECTIFICATIONS)

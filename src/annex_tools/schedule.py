@@ -93,9 +93,9 @@ def meeting_deadline(category: pd.Series, st: Settings) -> pd.Series:
     return out
 
 
-def followup_due(meeting_date: pd.Series, st: Settings) -> pd.Series:
+def feedback_due(meeting_date: pd.Series, st: Settings) -> pd.Series:
     """反馈 and 约谈 are due 设置 反馈约谈期限天数 after the meeting that gave the grade."""
-    return meeting_date + pd.Timedelta(days=st.followup_days)
+    return meeting_date + pd.Timedelta(days=st.feedback_days)
 
 
 def report_due(category: str, meeting: dt.date | None, st: Settings) -> dt.date | None:
@@ -230,7 +230,7 @@ def steps(
         (STEP_FEEDBACK, "反馈日期", g),
         (STEP_INTERVIEW, "约谈提醒日期", g[g["综合评价等次"].isin(S.GRADES_INTERVIEW)]),
     ):
-        fdue = followup_due(rows["meeting_date"], st)
+        fdue = feedback_due(rows["meeting_date"], st)
         parts.append(
             _frame(
                 step=step, actor=rows["body"], sid=rows["述职编号"], who=rows["who"],

@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "annex_tools"
 # The use cases: what the entry points may call (one each), all in annex_tools.usecases.
 USE_CASES = {
     "check_master", "make_templates", "make_annex2", "make_feedback", "make_summary",
-    "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_followup",
+    "import_reports", "import_returns", "archive_opinions", "verify_archive", "make_rect_ledger",
     "make_hr_export", "new_master", "build_macro_master", "run_demo", "analyze",
     "check_environment", "make_bulletin", "make_bundle", "make_progress",
     "make_ballots", "import_ballots", "make_interviews", "make_rect_forms", "import_rect_progress", "clear_check_marks", "page_environment",

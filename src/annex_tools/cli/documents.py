@@ -174,10 +174,10 @@ def rectifications(
     ] = False,
 ) -> None:
     """整改跟踪台账（给党委巡察办）：按统计日期统计未完成、逾期、逾期完成、待核验、已核验、状态待核实。"""
-    from annex_tools.usecases.followup import COUNT_HEADERS, counts_of, make_followup
+    from annex_tools.usecases.rect_ledger import COUNT_HEADERS, counts_of, make_rect_ledger
 
     day = as_of_date(as_of, today)
-    fu = make_followup(workbook, day, out_path, draft=draft, force=force)
+    fu = make_rect_ledger(workbook, day, out_path, draft=draft, force=force)
     total = counts_of(fu.items)
     out.print(f"已生成整改台账：{fu.path}（统计日期 {day.isoformat()}）")
     if fu.draft:

@@ -143,7 +143,7 @@ K_SEND_DAYS = "述职报告报送提前天数"
 K_BRANCH_SEND_DEADLINE = "党支部书记报告报送截止日期"
 K_REVIEW_DATE = "党委审议日期"
 K_PUBLISH_DAYS = "述职报告公布期限天数"
-K_FOLLOWUP_DAYS = "反馈约谈期限天数"
+K_FEEDBACK_DAYS = "反馈约谈期限天数"
 K_URGE_DAYS = "催报补报天数"
 K_BULLETIN_SCOPE = "通报范围"
 K_BULLETIN_DATE = "通报日期"
@@ -313,8 +313,8 @@ TABLE: tuple[Setting, ...] = (
         WHOLE,
     ),
     Setting(
-        K_FOLLOWUP_DAYS,
-        "followup_days",
+        K_FEEDBACK_DAYS,
+        "feedback_days",
         "30",
         "通知：评价意见及等次要向本人反馈；对“一般”和“差”的要约谈提醒。述职会开过此天数后仍未填写"
         "反馈日期（或约谈提醒日期）时提示；此前只列为待办",
@@ -448,7 +448,7 @@ class Settings:
     branch_send_deadline: dt.date | None = _default("branch_send_deadline")
     review_date: dt.date | None = _default("review_date")
     publish_days: int = _default("publish_days")
-    followup_days: int = _default("followup_days")
+    feedback_days: int = _default("feedback_days")
     urge_days: int = _default("urge_days")
     bulletin_scope: str = _default("bulletin_scope")
     bulletin_date: dt.date | None = _default("bulletin_date")

@@ -162,12 +162,12 @@ def make_grade_notice(book: Any) -> str:
 
 
 @button
-def make_followup(book: Any) -> str:
+def make_followup(book: Any) -> str:  # the ribbon macro's name (AnnexRibbon.bas), kept
     """整改台账 for the 党委巡察办 (the CLI's `rectifications`)."""
-    from annex_tools.usecases import followup as FU
-    from annex_tools.usecases.followup import COUNT_HEADERS, counts_of
+    from annex_tools.usecases import rect_ledger as FU
+    from annex_tools.usecases.rect_ledger import COUNT_HEADERS, counts_of
 
-    fu = FU.make_followup(OpenBook(book).read(), _today())
+    fu = FU.make_rect_ledger(OpenBook(book).read(), _today())
     total = counts_of(fu.items)
     counts = "；".join(f"{h} {total[h]}" for h in COUNT_HEADERS)
     return f"整改台账已生成：\n{fu.path}\n{counts}" + (f"\n\n{fu.draft}" if fu.draft else "")

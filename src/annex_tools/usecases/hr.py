@@ -213,9 +213,9 @@ def make_hr_export(
     outputs' protected path (never over a file a person edited, unless `force` after a backup).
     Returns the rows, the file and why it is a draft ('' when final)."""
     from annex_tools.usecases.documents import refuse_non_master
-    from annex_tools.usecases.followup import draft_reason
     from annex_tools.usecases.master import read_source
     from annex_tools.usecases.outputs import workbook_out
+    from annex_tools.usecases.rect_ledger import draft_reason
 
     day = as_of or dt.date.today()
     wb = read_source(source)

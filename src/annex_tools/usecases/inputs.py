@@ -224,7 +224,7 @@ RECT_FORMS = Inputs(
     collects={RECTS: frozenset({"完成日期", "进展说明"})},
 )
 
-RECTIFICATIONS = Inputs(
+RECT_LEDGER = Inputs(
     "整改跟踪台账",
     {
         ORGS: ORG_IDENTITY,
@@ -254,6 +254,6 @@ BY_KIND: dict[str, Inputs] = {
     "ballots": BALLOTS,
     "interviews": INTERVIEWS,
     "rect-forms": RECT_FORMS,
-    "followup": RECTIFICATIONS,
+    "rect-ledger": RECT_LEDGER,
     "hr": HR,
 }

@@ -48,7 +48,7 @@ KINDS: dict[str, OutputKind] = {
         OutputKind("feedback", "评价意见反馈", "{year}年度评价意见反馈", True),
         OutputKind("summary", "汇总报告", "{year}年度述职评议工作情况报告.docx", False),
         OutputKind("bulletin", "等次通报", "{year}年度述职评议考核结果通报.docx", False),
-        OutputKind("followup", "整改台账", "{year}年度整改台账.xlsx", False),
+        OutputKind("rect-ledger", "整改台账", "{year}年度整改台账.xlsx", False),
         OutputKind("hr", "年度考核联动名单", "{year}年度考核联动名单.xlsx", False),
         OutputKind("progress", "工作进度", "{year}年度工作进度", True),
         OutputKind("archive", "人事档案归档", "人事档案归档", True),  # one bag per year inside

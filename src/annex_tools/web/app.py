@@ -363,10 +363,10 @@ def make_feedback(run: Run) -> dict[str, Any]:
 
 
 @action("rectifications", "整改台账")
-def make_followup(run: Run) -> dict[str, Any]:
-    from annex_tools.usecases import followup as FU
+def make_rect_ledger(run: Run) -> dict[str, Any]:
+    from annex_tools.usecases import rect_ledger as FU
 
-    fu = FU.make_followup(run.master, run.as_of)
+    fu = FU.make_rect_ledger(run.master, run.as_of)
     total = FU.counts_of(fu.items)
     counts = "；".join(f"{h} {total[h]}" for h in FU.COUNT_HEADERS)
     return {

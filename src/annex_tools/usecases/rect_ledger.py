@@ -2,11 +2,11 @@
 
 党委巡察办公室要把述职评议考核整改落实情况作为院内巡察的重要内容，加强跟踪问效。
 
-`followup` (pure) puts every 整改 row in exactly one state on its date (`--as-of`) - 未完成 (open,
+`rect_ledger` (pure) puts every 整改 row in exactly one state on its date (`--as-of`) - 未完成 (open,
 deadline not passed or none), 逾期未完成 (overdue, with days), 已完成待核验, 已核验, or 状态待核实
 (an impossible state: 已完成 without a 完成日期, 核验情况 or a 完成日期 on an item not 已完成) - and
 flags 逾期完成 (done after its 时限) among the done ones; it counts them per 二级党组织 and per
-secretary. An item done after the date counts as not done on it. `write_followup` writes the 整改台账
+secretary. An item done after the date counts as not done on it. `write_rect_ledger` writes the 整改台账
 workbook with XlsxWriter: a one-page overview and one printable sheet per body, every row with the
 master's 整改编号, 整改措施 and 责任人; a draft (asked for, or a master with errors) says 草稿 on every
 sheet and printed page.
@@ -60,7 +60,7 @@ class Item:
 
 
 @dataclass
-class Followup:
+class RectLedger:
     as_of: dt.date
     year: int
     items: list[Item]
@@ -113,7 +113,7 @@ def classify(
     return OPEN, None, False, note
 
 
-def followup(wb: Workbook, as_of: dt.date) -> Followup:
+def rect_ledger(wb: Workbook, as_of: dt.date) -> RectLedger:
     orgs = wb.frames["orgs"].drop_duplicates("组织编号").set_index("组织编号")
     subs = wb.frames["subs"].drop_duplicates("述职编号").set_index("述职编号")
 
@@ -158,7 +158,7 @@ def followup(wb: Workbook, as_of: dt.date) -> Followup:
     bodies = list(dict.fromkeys([*order, *(i.body for i in items)]))
     bodies = [b for b in bodies if any(i.body == b for i in items)]
     source = wb.path.name if wb.path is not None else ""
-    return Followup(as_of, wb.settings.year, items, bodies, source=source)
+    return RectLedger(as_of, wb.settings.year, items, bodies, source=source)
 
 
 # ---- the workbook ----------------------------------------------------------------------------
@@ -181,13 +181,13 @@ def sheet_names(bodies: list[str]) -> dict[str, str]:
     return out
 
 
-def make_followup(
+def make_rect_ledger(
     source: Source,
     as_of: dt.date,
     out: Path | None = None,
     draft: bool = False,
     force: bool = False,
-) -> Followup:
+) -> RectLedger:
     """整改台账 (`rectifications` and the button): to `out`, or beside the master by default.
     A draft (every sheet and page says 草稿, with the reason) when `draft` is asked for or when
     the master has errors on `as_of`."""
@@ -197,18 +197,18 @@ def make_followup(
 
     wb = read_source(source)
     refuse_non_master(wb)
-    target = workbook_out("followup", wb.path, wb.folder, wb.settings.year, out)
-    fu = followup(wb, as_of)
+    target = workbook_out("rect-ledger", wb.path, wb.folder, wb.settings.year, out)
+    fu = rect_ledger(wb, as_of)
     fu.draft = draft_reason(wb, as_of, draft)
     from annex_tools.usecases.outputs import Outputs  # the outputs' protected path
 
     fu.path = Outputs(target.parent, force=force).write_one(
-        target, lambda p: write_followup(fu, p), "整改台账"
+        target, lambda p: write_rect_ledger(fu, p), "整改台账"
     )
     return fu
 
 
-def draft_reason(wb: Workbook, as_of: dt.date, asked: bool, kind: str = "followup") -> str:
+def draft_reason(wb: Workbook, as_of: dt.date, asked: bool, kind: str = "rect-ledger") -> str:
     """Why a workbook made from `wb` is a draft: the errors on `as_of` in what the `kind` of
     output reads (usecases.inputs), or the request; '' for a final one."""
     from annex_tools.contract.findings import Severity
@@ -227,7 +227,7 @@ def draft_reason(wb: Workbook, as_of: dt.date, asked: bool, kind: str = "followu
     return "草稿：按要求生成的草稿，仅供核对" if asked else ""
 
 
-def write_followup(fu: Followup, path: Path) -> Path:
+def write_rect_ledger(fu: RectLedger, path: Path) -> Path:
     """The 整改台账 workbook, written to a temp file beside `path` and then renamed over it."""
     from annex_tools.workbook.cells import new_book
     from annex_tools.workbook.safewrite import write_beside
@@ -281,7 +281,7 @@ def _page(ws: Any, title: str, last_col: int, draft: str = "", landscape: bool =
         ws.set_header(DRAFT_PAGE_HEADER)
 
 
-def _write(book: Any, fu: Followup) -> None:
+def _write(book: Any, fu: RectLedger) -> None:
     from annex_tools.workbook.cells import link, merge, write, write_row
 
     f = _formats(book)

@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 from builders import TODAY, D, to_rows, valid
 
-from annex_tools.usecases.followup import OVERVIEW, make_followup, sheet_names
+from annex_tools.usecases.rect_ledger import OVERVIEW, make_rect_ledger, sheet_names
 from annex_tools.workbook.reader import workbook_from_rows
 
 
@@ -68,7 +68,7 @@ def _independent(data: dict[str, list[dict[str, Any]]], today: dt.date) -> dict[
 def test_counts_equal_an_independent_count(tmp_path: Path) -> None:
     data = _varied()
     out = tmp_path / "整改台账.xlsx"
-    make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    make_rect_ledger(workbook_from_rows(to_rows(data)), TODAY, out)
     book = openpyxl.load_workbook(out)
     ws = book[OVERVIEW]
     header = [c.value for c in ws[4]]
@@ -102,7 +102,7 @@ def test_each_body_sheet_lists_its_rows_with_the_master_id_and_days_overdue(
 ) -> None:
     data = _varied()
     out = tmp_path / "tz.xlsx"
-    fu = make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    fu = make_rect_ledger(workbook_from_rows(to_rows(data)), TODAY, out)
     book = openpyxl.load_workbook(out)
     names = sheet_names(fu.bodies)
     ws = book[names["示例党总支"]]
@@ -140,10 +140,10 @@ def test_completion_counts_at_the_date_of_the_ledger(tmp_path: Path) -> None:
     """`--as-of` before every completion: nothing is done or verified on that date."""
     data = valid()
     early = min(r["完成日期"] for r in data["rects"] if r["完成日期"]) - dt.timedelta(days=1)
-    fu = make_followup(workbook_from_rows(to_rows(data)), early, tmp_path / "tz.xlsx")
+    fu = make_rect_ledger(workbook_from_rows(to_rows(data)), early, tmp_path / "tz.xlsx")
     states = {i.rid: i.state for i in fu.items}
     assert not any(s in ("已核验", "已完成待核验") for s in states.values()), states
-    later = make_followup(workbook_from_rows(to_rows(data)), TODAY, tmp_path / "tz2.xlsx")
+    later = make_rect_ledger(workbook_from_rows(to_rows(data)), TODAY, tmp_path / "tz2.xlsx")
     assert any(i.state == "已核验" for i in later.items)
 
 
@@ -151,21 +151,21 @@ def test_a_master_with_errors_gives_a_draft_on_every_sheet(tmp_path: Path) -> No
     data = valid()
     data["rects"][0]["完成日期"] = "2024年2月30日"  # schema.bad-date: an error the 台账 reads
     out = tmp_path / "tz.xlsx"
-    fu = make_followup(workbook_from_rows(to_rows(data)), TODAY, out)
+    fu = make_rect_ledger(workbook_from_rows(to_rows(data)), TODAY, out)
     assert fu.draft.startswith("草稿") and "1 个错误" in fu.draft
     book = openpyxl.load_workbook(out)
     for ws in book.worksheets:
         assert ws["A3"].value == fu.draft, ws.title
         assert "草稿" in (ws.oddHeader.center.text or ""), ws.title
-    clean = make_followup(workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "c.xlsx")
+    clean = make_rect_ledger(workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "c.xlsx")
     assert clean.draft == ""
-    asked = make_followup(
+    asked = make_rect_ledger(
         workbook_from_rows(to_rows(valid())), TODAY, tmp_path / "d.xlsx", draft=True
     )
     assert asked.draft.startswith("草稿")
     other = valid()
     other["grades"][1]["年度考核等次"] = "优秀"  # grade.linkage-excellent: not what the 台账 reads
-    elsewhere = make_followup(workbook_from_rows(to_rows(other)), TODAY, tmp_path / "e.xlsx")
+    elsewhere = make_rect_ledger(workbook_from_rows(to_rows(other)), TODAY, tmp_path / "e.xlsx")
     assert elsewhere.draft == ""
 
 
