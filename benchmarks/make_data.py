@@ -27,6 +27,7 @@ import xlsxwriter
 from annex_tools.contract import schema as S
 from annex_tools.contract import settings as ST
 from annex_tools.demo import report_sentences, write_report
+from annex_tools.demo import valid as V
 
 SCALES = {
     "tiny": (3, 4),
@@ -60,7 +61,7 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
             for c, value in enumerate(row):
                 if value is None or value == "":
                     continue
-                if isinstance(value, dt.datetime):
+                if isinstance(value, dt.date):
                     ws.write_datetime(r, c, value, date_fmt)
                 else:
                     ws.write(r, c, value)
@@ -78,98 +79,66 @@ def sheets(scale: str, seed: int = 7, reports: int = REPORT_SAMPLE) -> dict[str,
 
 def sheet_rows(scale: str, rng: random.Random) -> dict[str, list[list[object]]]:
     """Each sheet's rows, the header first, as written to the master (`rng` continues the
-    stream that wrote the sample reports: see `sheets`)."""
+    stream that wrote the sample reports: see `sheets`). The rows are the one generator's
+    (annex_tools.demo.valid), at this scale, with a few realistic mistakes."""
     second, per = SCALES[scale]
+    orgs = [V.organization("P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, secretary="书记P", staff_no="T0")]
+    committee = V.meeting(
+        "M0", "P", V.COMMITTEE_DAY, present=40, place="第一会议室", published_to="全院党员干部",
+        attendees="领导小组成员、两代表一委员、党员干部群众代表共40人", published=dt.date(2024, 1, 23),
+        minutes=V.COMMITTEE_MINUTES,
+    )  # fmt: skip
+    meetings = [committee]
+    subs: list[V.Row] = []
+    grades: list[V.Row] = []
+    rects: list[V.Row] = []
 
-    orgs = [["P", "中共示例委员会", S.ORG_PARTY_COMMITTEE, "", "书记P", "T0", ""]]
-    # rows in the order of each sheet's headers (contract/schema.py); the ledger and 公布 columns last
-    meetings = [["M0", "P", dt.datetime(2024, 1, 16), "第一会议室", "领导小组成员、两代表一委员、党员干部群众代表共40人", None, "",
-                 "全院党员干部", dt.datetime(2024, 1, 23), 40, dt.datetime(2024, 1, 18), "党委常委会会议纪要〔2024〕2号"]]  # fmt: skip
-    subs, grades, rects = [], [], []
-
-    def add_secretary(
-        oid: str, name: str, category: str, mid: str, day: dt.datetime, fair: bool, staff: str,
-        approver: str,
-    ) -> None:
-        sid = f"S{len(subs) + 1:06d}"
-        words = rng.randint(500, 1400 if category == S.CAT_SECOND_LEVEL else 950)
-        subs.append([sid, oid, name, staff, category, "现场述职", "",
-                     words, 0.45, 0.35, 0.2, day - dt.timedelta(days=12), day - dt.timedelta(days=6), approver, mid,
-                     "", day - dt.timedelta(days=3) if category == S.CAT_SECOND_LEVEL else None])  # fmt: skip
+    def add_secretary(org: V.Row, category: str, at: V.Row, fair: bool, approver: str) -> None:
+        sid, day = f"S{len(subs) + 1:06d}", at["会议日期"]
+        second_level = category == S.CAT_SECOND_LEVEL
+        words = rng.randint(500, 1400 if second_level else 950)
+        sent = day - 3 * V.DAY if second_level else None
+        subs.append(V.submission(sid, org, category, at, words=words, approver=approver, sent=sent))
         grade = rng.choice(["较好", "较好", "一般"]) if fair else "好"
         appraisal = "优秀" if grade == "好" and rng.random() < 0.3 else "合格"
         if rng.random() < 0.001:
             appraisal = "优秀"  # a realistic mistake now and then
-        interview = day + dt.timedelta(days=5) if grade == "一般" else None
-        ballots = {"好": (30, 5, 1, 0), "较好": (12, 20, 4, 0), "一般": (5, 10, 20, 1)}[grade]
-        grades.append(
-            [
-                sid,
-                *ballots,
-                grade,
-                "成绩",
-                "不足",
-                appraisal,
-                interview,
-                day + dt.timedelta(days=3),
-            ]
-        )
+        grades.append(V.grade(sid, grade, day, appraisal=appraisal))
         for j in range(2):
-            deadline = day + dt.timedelta(days=60 + 30 * j)
-            rects.append({"整改编号": f"{sid}-{j}", "述职编号": sid, "问题来源": "自身查摆",
-                          "存在问题": "党建与业务融合不够", "整改措施": "加强融合", "整改时限": deadline,
-                          "责任人": name, "整改状态": "已完成", "完成日期": deadline - dt.timedelta(days=5),
-                          "核验情况": "已核验"})  # fmt: skip
+            deadline = day + (60 + 30 * j) * V.DAY
+            rects.append(V.rectification(
+                f"{sid}-{j}", sid, deadline, done=deadline - 5 * V.DAY, problem="党建与业务融合不够",
+                measure="加强融合", owner=org["书记姓名"], verified="已核验",
+            ))  # fmt: skip
 
     for g in range(second):
         gid = f"G{g:04d}"
-        orgs.append(
-            [gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}", "", "",
-             dt.datetime(2024, 1, 20)]  # fmt: skip
-        )
-        add_secretary(
-            gid,
-            f"总支书记{g}",
-            S.CAT_SECOND_LEVEL,
-            "M0",
-            dt.datetime(2024, 1, 16),
-            g % 5 == 0,
-            f"T{g:05d}",
-            "院领导 某某",
-        )
-        day = dt.datetime(2024, 1, 8) + dt.timedelta(days=g % 10)
-        mid = f"M{gid}"
-        meetings.append(
-            [mid, gid, day, "会议室", "党员代表共40人", day - dt.timedelta(days=5), "组织部",
-             f"第{g}党总支全体党员", day + dt.timedelta(days=7), 40,  # 实到人数 40 >= 36 ballots
-             day + dt.timedelta(days=2), f"第{g}党总支委员会会议纪要〔2024〕1号"]  # fmt: skip
-        )
+        general = V.organization(
+            gid, f"第{g}党总支", S.ORG_GENERAL_BRANCH, "P", f"总支书记{g}", f"T{g:05d}",
+            附件2收到日期=dt.date(2024, 1, 20),
+        )  # fmt: skip
+        orgs.append(general)
+        add_secretary(general, S.CAT_SECOND_LEVEL, committee, g % 5 == 0, V.LEADER)
+        day = dt.date(2024, 1, 8) + dt.timedelta(days=g % 10)
+        own = V.meeting(
+            f"M{gid}", gid, day, present=40, attendees="党员代表共40人", notice=day - 5 * V.DAY,
+            observer="组织部", published_to=f"第{g}党总支全体党员", published=day + 7 * V.DAY,
+            minutes=f"第{g}党总支委员会会议纪要〔2024〕1号",
+        )  # fmt: skip  # 实到人数 40 >= 36 ballots
+        meetings.append(own)
         for b in range(per):
-            bid = f"{gid}-{b}"
-            orgs.append(
-                [
-                    bid,
-                    f"第{g}总支第{b}支部",
-                    S.ORG_STAFF_BRANCH,
-                    gid,
-                    f"支部书记{g}-{b}",
-                    f"B{g:05d}{b:02d}",
-                    "",
-                ]
-            )
-            add_secretary(
-                bid, f"支部书记{g}-{b}", S.CAT_BRANCH, mid, day, b < 2, f"B{g:05d}{b:02d}",
-                f"第{g}党总支",
-            )
+            branch = V.organization(
+                f"{gid}-{b}", f"第{g}总支第{b}支部", S.ORG_STAFF_BRANCH, gid, f"支部书记{g}-{b}",
+                f"B{g:05d}{b:02d}",
+            )  # fmt: skip
+            orgs.append(branch)
+            add_secretary(branch, S.CAT_BRANCH, own, b < 2, f"第{g}党总支")
 
     settings = [[k, v, note] for k, v, note in ST.SETTING_ROWS]
-    out: dict[str, list[list[object]]] = {}
-    for sheet, records in ((S.SETTINGS, settings), (S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
+    out: dict[str, list[list[object]]] = {S.SETTINGS.name: [list(S.SETTINGS.headers), *settings]}
+    for sheet, records in ((S.ORGS, orgs), (S.SUBMISSIONS, subs), (S.MEETINGS, meetings),
                            (S.GRADES_SHEET, grades), (S.RECTIFICATIONS, rects)):  # fmt: skip
-        out[sheet.name] = [list(sheet.headers)] + [
-            [record.get(h) for h in sheet.headers] if isinstance(record, dict) else list(record)
-            for record in records
-        ]
+        out[sheet.name] = [list(sheet.headers)] + [[r.get(h) for h in sheet.headers] for r in records]
     return out
 
 

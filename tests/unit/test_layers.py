@@ -17,6 +17,7 @@ LAYER = {
     "analysis": 1, "schedule": 1, "institute": 1, "rules": 1,
     "workbook": 2,
     "documents": 3, "archive": 3, "demo": 3,  # demo: a valid institute made, for the use case `demo`
+    "demo.valid": 1,  # the one generator of a valid institute: pure, beside the rules it satisfies
     "usecases": 4,
     "cli": 5, "excel": 5, "web": 5, "windows": 5, "__main__": 5,
 }  # fmt: skip
@@ -112,9 +113,11 @@ def test_the_subsystem_packages_sit_in_their_layer() -> None:
     """archive/ and demo/ are packages now: each module is in its package's layer, and an import
     of one from below, or of a use case from one, is against the grain."""
     for package in ("archive", "demo"):
-        modules = sorted(p.stem for p in (SRC / package).glob("*.py"))
+        modules = sorted(p.stem for p in (SRC / package).glob("*.py") if p.stem != "valid")
         assert len(modules) > 2, package
         assert {_layer(f"annex_tools.{package}.{m}") for m in modules} == {LAYER[package]}
+    assert _layer("annex_tools.demo.valid") == 1  # pure: contract only, never the workbook
+    assert _against("annex_tools.demo.valid", {"annex_tools.workbook.builder"})
     assert _against("annex_tools.workbook.reader", {"annex_tools.archive.store"})
     assert _against("annex_tools.demo.mistakes", {"annex_tools.usecases.start"})
     assert not _against("annex_tools.archive.run", {"annex_tools.documents.render"})

@@ -3,8 +3,10 @@ realistic mistakes planted on purpose, each recorded with the finding `check` sh
 
 Every name here is made up by combining common characters; no real person's data.
 
-The package, by seam: `institute` (the valid institute), `report` (the report writer), `mail`
-(the mail inbox), `mistakes` (the planted mistakes), `make` (all of it written as a master).
+The package, by seam: `valid` (the one generator of a valid institute, also used by the tests
+and the benchmarks), `institute` (the demo's fictional institute, built with it), `report` (the
+report writer), `mail` (the mail inbox), `mistakes` (the planted mistakes, a table), `make` (all of
+it written as a master).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any
 from annex_tools.analysis import analyze_file
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import safe_filename
+from annex_tools.demo import valid as V
 from annex_tools.demo.report import PROBLEMS, write_report
 
 D = dt.date
@@ -161,28 +162,16 @@ def _person(rng: random.Random, used: set[str]) -> str:
 
 def _organizations(rng: random.Random, used: set[str]) -> list[dict[str, Any]]:
     """The 党委, its 二级党组织, their 在职党支部, and two branches that do not report."""
-    orgs: list[dict[str, Any]] = [
-        {
-            "组织编号": "P00",
-            "组织名称": "中共示例学院委员会",
-            "组织类型": S.ORG_PARTY_COMMITTEE,
-            "书记姓名": _person(rng, used),
-            "书记工号": "T10001",
-        }
-    ]
+    orgs = [
+        V.organization(
+            "P00", "中共示例学院委员会", S.ORG_PARTY_COMMITTEE, secretary=_person(rng, used),
+            staff_no="T10001",
+        )
+    ]  # fmt: skip
     staff_no = 10100
     for gid, gname, gtype in SECOND_LEVEL:
         staff_no += 1
-        orgs.append(
-            {
-                "组织编号": gid,
-                "组织名称": gname,
-                "组织类型": gtype,
-                "上级组织编号": "P00",
-                "书记姓名": _person(rng, used),
-                "书记工号": f"T{staff_no}",
-            }
-        )
+        orgs.append(V.organization(gid, gname, gtype, "P00", _person(rng, used), f"T{staff_no}"))
     for gid, gname, gtype in SECOND_LEVEL:
         if gtype != S.ORG_GENERAL_BRANCH:
             continue
@@ -190,36 +179,24 @@ def _organizations(rng: random.Random, used: set[str]) -> list[dict[str, Any]]:
         for i, label in enumerate(BRANCH_NAMES, start=1):
             staff_no += 1
             orgs.append(
-                {
-                    "组织编号": f"{gid}-{i}",
-                    "组织名称": f"{base}{label}党支部",
-                    "组织类型": S.ORG_STAFF_BRANCH,
-                    "上级组织编号": gid,
-                    "书记姓名": _person(rng, used),
-                    "书记工号": f"T{staff_no}",
-                }
-            )
+                V.organization(
+                    f"{gid}-{i}", f"{base}{label}党支部", S.ORG_STAFF_BRANCH, gid,
+                    _person(rng, used), f"T{staff_no}",
+                )
+            )  # fmt: skip
+    not_reporting = "不参加本次述职评议"
     orgs.append(
-        {
-            "组织编号": "G07-R",
-            "组织名称": "机关离退休党支部",
-            "组织类型": S.ORG_RETIRED_BRANCH,
-            "上级组织编号": "G07",
-            "书记姓名": _person(rng, used),
-            "备注": "不参加本次述职评议",
-        }
-    )
+        V.organization(
+            "G07-R", "机关离退休党支部", S.ORG_RETIRED_BRANCH, "G07", _person(rng, used),
+            备注=not_reporting,
+        )
+    )  # fmt: skip
     orgs.append(
-        {
-            "组织编号": "G05-S",
-            "组织名称": "职业教育学院学生党支部",
-            "组织类型": S.ORG_STUDENT_BRANCH,
-            "上级组织编号": "G05",
-            "书记姓名": _person(rng, used),
-            "备注": "不参加本次述职评议",
-        }
-    )
-
+        V.organization(
+            "G05-S", "职业教育学院学生党支部", S.ORG_STUDENT_BRANCH, "G05", _person(rng, used),
+            备注=not_reporting,
+        )
+    )  # fmt: skip
     return orgs
 
 
@@ -238,18 +215,13 @@ def _meetings(
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The 党委's meeting and each 党总支's, with 报备, 列席 and 公布; and each 党总支's meeting."""
     meetings: list[dict[str, Any]] = [
-        {
-            "会议编号": "M00",
-            "主办组织编号": "P00",
-            "会议日期": D(2024, 1, 16),
-            "会议地点": "学院第一会议室",
-            "参会人员": "学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
-            "实到人数": 46,
+        V.meeting(
+            "M00", "P00", V.COMMITTEE_DAY, present=46, place="学院第一会议室",
+            attendees="学院党建工作领导小组成员、“两代表一委员”、党员干部群众代表共46人",
             # the 党委常委会 that fixed the grades (the feedback letters and the archive quote it)
-            "定等次会议日期": D(2024, 1, 18),
-            "定等次会议纪要": "党委常委会会议纪要〔2024〕2号",
-        }
-    ]
+            minutes=V.COMMITTEE_MINUTES, published_to="全院党员干部", published=D(2024, 1, 23),
+        )
+    ]  # fmt: skip
     meeting_of: dict[str, str] = {}
     for n, (gid, gname, gtype) in enumerate(SECOND_LEVEL):
         if gtype != S.ORG_GENERAL_BRANCH:
@@ -259,26 +231,17 @@ def _meetings(
         meeting_of[gid] = mid
         present = rng.randint(18, 35)  # the sign-in sheet: 共N人, and N present to vote
         meetings.append(
-            {
-                "会议编号": mid,
-                "主办组织编号": gid,
-                "会议日期": day,
-                "会议地点": f"{gname.removesuffix('党总支')}会议室",
-                "参会人员": f"{gname}委员、各支部党员代表共{present}人",
-                "报备日期": day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
-                "列席人员": f"党委组织部 {_person(rng, used)}",
-                "公布范围": f"{gname}全体党员",
-                "公布日期": day + dt.timedelta(days=7),
-                "实到人数": present,
-                "定等次会议日期": day + dt.timedelta(days=2),
-                "定等次会议纪要": f"{gname}委员会会议纪要〔2024〕{n + 1}号",
-            }
-        )
+            V.meeting(
+                mid, gid, day, present=present, place=f"{gname.removesuffix('党总支')}会议室",
+                attendees=f"{gname}委员、各支部党员代表共{present}人",
+                notice=day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
+                observer=f"党委组织部 {_person(rng, used)}", published_to=f"{gname}全体党员",
+                published=day + dt.timedelta(days=7), minutes=f"{gname}委员会会议纪要〔2024〕{n + 1}号",
+            )
+        )  # fmt: skip
         # the deadline ledger: its Annex 2 reached the 组织部 a few days after its meeting
         by_gid = next(o for o in orgs if o["组织编号"] == gid)
-        by_gid["附件2收到日期"] = min(day + dt.timedelta(days=3), D(2024, 1, 22))
-    meetings[0].update(公布范围="全院党员干部", 公布日期=D(2024, 1, 23))
-
+        by_gid["附件2收到日期"] = min(day + dt.timedelta(days=3), V.ANNEX2_BY)
     return meetings, meeting_of
 
 
@@ -292,7 +255,8 @@ def _reporters(
     reports_dir: Path,
     mistakes: bool,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Each reporting secretary's 述职 row, 评议 row and rectifications."""
+    """Each reporting secretary's 述职 row, 评议 row and rectifications (`rng` and `texts` are
+    drawn in the order the demo has always drawn them: the same institute for the same seed)."""
     by_id = {o["组织编号"]: o for o in orgs}
     subs: list[dict[str, Any]] = []
     grades: list[dict[str, Any]] = []
@@ -326,14 +290,10 @@ def _reporters(
         sid = f"S{k:03d}"
         second = org["组织类型"] in S.SECOND_LEVEL_TYPES
         parent = org.get("上级组织编号", "")
-        meeting = "M00" if second else meeting_of[parent]
-        mdate = next(m["会议日期"] for m in meetings if m["会议编号"] == meeting)
-        sent = (
-            {"报送组织部日期": mdate - dt.timedelta(days=rng.randint(2, 5))}
-            if second
-            # a branch report reaches the 组织部 with its 党总支's Annex 2 (设置 党支部书记报告报送截止日期)
-            else {"报送组织部日期": mdate + dt.timedelta(days=2)}
-        )
+        at = next(m for m in meetings if m["会议编号"] == ("M00" if second else meeting_of[parent]))
+        mdate = at["会议日期"]
+        # a branch report reaches the 组织部 with its 党总支's Annex 2 (设置 党支部书记报告报送截止日期)
+        sent = mdate - dt.timedelta(days=rng.randint(2, 5)) if second else mdate + dt.timedelta(days=2)
         limit = 1500 if second else 1000
         total = rng.randint(int(limit * 0.66), int(limit * 0.8))
         targets = {
@@ -343,23 +303,13 @@ def _reporters(
         }
         fname = safe_filename(f"{org['组织名称']}-{org['书记姓名']}-述职报告.docx")
         subs.append(
-            {
-                "述职编号": sid,
-                "组织编号": org["组织编号"],
-                "书记姓名": org["书记姓名"],
-                "书记工号": org.get("书记工号", ""),
-                "述职类别": S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH,
-                "述职方式": "书面述职" if k % 9 == 0 else "现场述职",
-                "报告文件": f"reports/{fname}",
-                "讨论日期": mdate - dt.timedelta(days=12),
-                "审定日期": mdate - dt.timedelta(days=6),
-                "审定人": f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
-                "会议编号": meeting,
-                **sent,
-                "_targets": targets,
-                "_file": reports_dir / fname,
-            }
-        )
+            V.submission(
+                sid, org, S.CAT_SECOND_LEVEL if second else S.CAT_BRANCH, at,
+                mode="书面述职" if k % 9 == 0 else "现场述职", words=None,
+                approver=f"院领导 {leaders[k % 3]}" if second else by_id[parent]["组织名称"],
+                sent=sent, report=f"reports/{fname}", _targets=targets, _file=reports_dir / fname,
+            )
+        )  # fmt: skip
         if second:
             grade = second_grades[org["组织编号"]]
         else:
@@ -368,31 +318,22 @@ def _reporters(
             slots = fair_slots[parent]
             grade = slots[idx] if idx < len(slots) else "好"
         drawn = rng.randint(18, 35)  # who voted for this secretary: never more than were present
-        present = next(m["实到人数"] for m in meetings if m["会议编号"] == meeting)
-        voters = 46 if second else min(drawn, present)
+        voters = 46 if second else min(drawn, at["实到人数"])
         achievements, shortcomings = _opinion(texts, grade)
+        ballots = _ballots(texts, grade, voters)
         grades.append(
-            {
-                "述职编号": sid,
-                **_ballots(texts, grade, voters),
-                "综合评价等次": grade,
-                "主要成绩": achievements,
-                "不足之处": shortcomings,
-                "年度考核等次": "优秀" if grade == "好" and k % 3 == 0 else "合格",
-                "约谈提醒日期": mdate + dt.timedelta(days=5)
-                if grade in S.GRADES_INTERVIEW
-                else None,
-                "反馈日期": mdate + dt.timedelta(days=3),
+            V.grade(
+                sid, grade, mdate, ballots=(ballots["测评好票"], ballots["测评较好票"],
+                ballots["测评一般票"], ballots["测评差票"]),
+                appraisal="优秀" if grade == "好" and k % 3 == 0 else "合格",
+                achievements=achievements, shortcomings=shortcomings,
                 # who held the 约谈 (the 约谈记录 prints it): a leader of the grading body
-                "约谈人": (
-                    f"院领导 {leaders[0]}"
-                    if second
-                    else f"{by_id[parent]['书记姓名']}（党总支书记）"
-                )
-                if grade in S.GRADES_INTERVIEW
-                else None,
-            }
-        )
+                约谈人=(
+                    (f"院领导 {leaders[0]}" if second else f"{by_id[parent]['书记姓名']}（党总支书记）")
+                    if grade in S.GRADES_INTERVIEW else None
+                ),
+            )
+        )  # fmt: skip
         rng.sample(PROBLEMS, 2)
         sources = ("自身查摆", "领导点评", "考核反馈")[
             : 1 + (grade != "好") + (grade in ("一般", "差"))
@@ -403,21 +344,16 @@ def _reporters(
             earlier = texts.randint(3, 9)  # "上年度查摆的{n}项问题中，有{m}项": m < n
             lagging = texts.randint(1, earlier - 1)
             rects.append(
-                {
-                    "整改编号": f"R{k:03d}-{j}",
-                    "述职编号": sid,
-                    "问题来源": source,
-                    "存在问题": problem.format(n=earlier, m=lagging),
-                    "整改措施": measure.format(n=texts.randint(2, 6), m=lagging),
-                    "整改时限": deadline,
-                    "责任人": org["书记姓名"],
-                    "整改状态": "已完成",
+                V.rectification(
+                    f"R{k:03d}-{j}", sid, deadline, source=source,
+                    problem=problem.format(n=earlier, m=lagging),
+                    measure=measure.format(n=texts.randint(2, 6), m=lagging),
+                    owner=org["书记姓名"], verified="党委巡察办公室已核验",
                     # 立行立改: done within days of the meeting, before the report (1月30日),
                     # so the master is true both at report time and later
-                    "完成日期": min(mdate + dt.timedelta(days=rng.randint(4, 12)), D(2024, 1, 28)),
-                    "核验情况": "党委巡察办公室已核验",
-                }
-            )
+                    done=min(mdate + dt.timedelta(days=rng.randint(4, 12)), D(2024, 1, 28)),
+                )
+            )  # fmt: skip
 
     return subs, grades, rects
 
