@@ -121,7 +121,7 @@ def sheet_rows(scale: str, rng: random.Random) -> dict[str, list[list[object]]]:
         add_secretary(general, S.CAT_SECOND_LEVEL, committee, g % 5 == 0, V.LEADER)
         day = dt.date(2024, 1, 8) + dt.timedelta(days=g % 10)
         own = V.meeting(
-            f"M{gid}", gid, day, present=40, attendees="党员代表共40人", notice=day - 5 * V.DAY,
+            f"M{gid}", gid, day, present=40, attendees="党员代表共40人", filed=day - 5 * V.DAY,
             observer="组织部", published_to=f"第{g}党总支全体党员", published=day + 7 * V.DAY,
             minutes=f"第{g}党总支委员会会议纪要〔2024〕1号",
         )  # fmt: skip  # 实到人数 40 >= 36 ballots

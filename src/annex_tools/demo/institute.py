@@ -234,7 +234,7 @@ def _meetings(
             V.meeting(
                 mid, gid, day, present=present, place=f"{gname.removesuffix('党总支')}会议室",
                 attendees=f"{gname}委员、各支部党员代表共{present}人",
-                notice=day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
+                filed=day - dt.timedelta(days=rng.randint(4, 7) + 3),  # a week or more
                 observer=f"党委组织部 {_person(rng, used)}", published_to=f"{gname}全体党员",
                 published=day + dt.timedelta(days=7), minutes=f"{gname}委员会会议纪要〔2024〕{n + 1}号",
             )

@@ -73,7 +73,7 @@ def meeting(
     present: int,
     attendees: str,
     place: str = "会议室",
-    notice: dt.date | None = None,
+    filed: dt.date | None = None,
     observer: str | None = None,
     published_to: str | None = None,
     published: dt.date | None = None,
@@ -84,7 +84,7 @@ def meeting(
     """One 述职会: those present (实到人数, never fewer than ballots), 报备 and 列席 for a 党总支's
     meeting, 公布 after it, and the meeting that fixed the grades (two days later by default)."""
     return _row(
-        会议编号=mid, 主办组织编号=host, 会议日期=day, 会议地点=place, 参会人员=attendees, 报备日期=notice,
+        会议编号=mid, 主办组织编号=host, 会议日期=day, 会议地点=place, 参会人员=attendees, 报备日期=filed,
         列席人员=observer, 公布范围=published_to, 公布日期=published, 实到人数=present,
         定等次会议日期=decided or day + 2 * DAY, 定等次会议纪要=minutes, **more,
     )  # fmt: skip
@@ -202,7 +202,7 @@ def institute(shape: Shape, draw: Draw = lowest) -> Tables:
         day = D(2024, 1, 8) + draw(0, 10) * DAY
         own = meeting(
             f"M{gid}", gid, day, present=20, attendees="支部党员代表",
-            notice=day - draw(3, 10) * DAY, observer="组织部 某某", minutes=f"总支{g}委员会会议纪要〔2024〕1号",
+            filed=day - draw(3, 10) * DAY, observer="组织部 某某", minutes=f"总支{g}委员会会议纪要〔2024〕1号",
         )  # fmt: skip
         meetings.append(own)
         for b in range(branches):
@@ -273,7 +273,7 @@ def miniature() -> Tables:
         minutes=COMMITTEE_MINUTES,
     )  # fmt: skip
     general = meeting(
-        "M1", "G1", D(2024, 1, 10), present=30, attendees="党员代表", notice=D(2024, 1, 5),
+        "M1", "G1", D(2024, 1, 10), present=30, attendees="党员代表", filed=D(2024, 1, 5),
         observer="组织部 某某", published_to="示例党总支党员", published=D(2024, 1, 15),
         minutes="示例党总支委员会会议纪要〔2024〕1号",
     )  # fmt: skip
