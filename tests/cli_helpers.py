@@ -101,6 +101,19 @@ class _Zygote:
             raise subprocess.TimeoutExpired(argv, timeout, texts[0], texts[1])
         return subprocess.CompletedProcess(argv, done["code"], texts[0], texts[1])
 
+    def start(self, argv: list[str], env: dict[str, str]) -> Started:
+        """Start `argv` and return at once (for a test that kills it mid-run)."""
+        assert self.proc.stdin is not None
+        self.count += 1
+        request = {
+            "argv": argv[3:], "cwd": str(Path.cwd()), "env": env,
+            "stdout": os.devnull, "stderr": os.devnull, "rlimit_as": None,
+        }  # fmt: skip
+        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+        self.proc.stdin.flush()
+        pid = self._reply(None)["pid"]  # type: ignore[index]
+        return Started(pid, lambda timeout: self._reply(timeout))
+
     def close(self) -> None:
         import shutil
 
@@ -122,6 +135,34 @@ def _zygote(env: dict[str, str]) -> _Zygote | None:
         _SERVER.append(_Zygote(env))
         atexit.register(_SERVER[0].close)
     return _SERVER[0] if _SERVER[0].fits(env) else None
+
+
+class Started:
+    """A CLI run started by `start`: its process id, and `wait()` for its exit code (negative for
+    a signal), as subprocess.Popen gives them."""
+
+    def __init__(self, pid: int, reply: Any, proc: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid, self._reply, self._proc = pid, reply, proc
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self._proc is not None:
+            return self._proc.wait(timeout=timeout)
+        done = self._reply(timeout)
+        if done is None:
+            raise subprocess.TimeoutExpired("annex_tools", timeout or 0)
+        return int(done["code"])
+
+
+def start(*args: str | Path) -> Started:
+    """`python -m annex_tools ARGS` started, not waited for, its output discarded: forked from the
+    server as `annex` does (or a plain subprocess with ANNEX_TEST_FORK=0)."""
+    env = dict(os.environ, COLUMNS="200", PYTHONIOENCODING="utf-8")
+    argv = [sys.executable, "-m", "annex_tools", *map(str, args)]
+    zygote = _zygote(env)
+    if zygote is not None:
+        return zygote.start(argv, env)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return Started(proc.pid, None, proc)
 
 
 def check_json(path: Path, today: str = "2026-11-26") -> tuple[int, dict[str, Any]]:
