@@ -147,8 +147,13 @@ def unique_ids(ctx: Context) -> list[Finding]:
             continue
         frame = ctx.wb.frames[sheet.key]
         ids = frame[column]
-        first_row = frame[ids != ""].drop_duplicates(column).set_index(column)[ROW]
         mask = (ids != "") & ids.duplicated(keep="first")
+        if not mask.any():
+            continue
+        # each id's first row, from the two columns the message reads (not the whole sheet)
+        first_row = (
+            frame.loc[ids != "", [column, ROW]].drop_duplicates(column).set_index(column)[ROW]
+        )
         out += emit(
             "schema.duplicate-id",
             frame,
