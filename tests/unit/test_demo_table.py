@@ -17,6 +17,10 @@ def test_the_readme_states_the_demo_counts() -> None:
     text = README.read_text(encoding="utf-8")
     assert re.findall(r"故意埋了 (\d+) 处", text) == [str(len(MISTAKES))]
     assert re.findall(r"主表、(\d+) 份述职报告", text) == [str(report_count())]
+    # the demo's size wherever the README measures it (演示主表（50 名书记 …）
+    demo_lines = [line for line in text.splitlines() if "演示主表" in line]
+    sizes = {n for line in demo_lines for n in re.findall(r"(\d+) [名份](?:书记|报告)", line)}
+    assert demo_lines and sizes == {str(report_count())}
 
 
 def test_every_planted_mistake_is_a_finding_at_a_place_of_its_own() -> None:
