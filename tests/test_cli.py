@@ -29,6 +29,7 @@ def test_demo_command_runs_and_says_where_things_are(tmp_path: Path) -> None:
     assert len(list((tmp_path / "d" / "reports").glob("*.docx"))) == report_count() - mailed
     assert len(list((tmp_path / "d" / "述职报告").glob("*.eml"))) == mailed == 1
     assert "master.xlsx" in proc.stdout and f"故意埋了 {len(MISTAKES)} 处" in proc.stdout
+    assert f"（{report_count() - mailed} 份 .docx；另有 1 份只在报送邮件中：" in proc.stdout, proc.stdout
 
 
 def test_check_finds_exactly_what_the_demo_planted(demo) -> None:

@@ -222,7 +222,9 @@ def demo(
     run = run_demo(out_dir, as_of_date(as_of, today), with_progress, force=force)
     made, result = run.made, run.result
     out.print(f"演示主表：{made.workbook}")
-    out.print(f"述职报告：{made.reports_dir}（{made.report_count} 份 .docx）")
+    files = made.report_count - len(made.mailed)
+    mailed = f"；另有 {len(made.mailed)} 份只在报送邮件中：{made.mailed[0].parent}" if made.mailed else ""
+    out.print(f"述职报告：{made.reports_dir}（{files} 份 .docx{mailed}）")
     render_findings(result.findings)
     out.print(
         f"演示数据中故意埋了 {len(made.planted)} 处常见错误；校验发现错误 {result.errors} 个，警告 {result.warnings} 个。",

@@ -29,8 +29,9 @@ NARRATIVE = {
 class DemoResult:
     workbook: Path
     reports_dir: Path
-    report_count: int
+    report_count: int  # every 述职 row's report: the .docx in reports_dir and those only mailed
     planted: list[Planted] = field(default_factory=list)
+    mailed: list[Path] = field(default_factory=list)  # reports that came only as a saved e-mail
 
 
 def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoResult:
@@ -77,4 +78,5 @@ def make_demo(out_dir: Path, seed: int = 2023, mistakes: bool = True) -> DemoRes
         narrative=NARRATIVE,
         settings=settings,
     )
-    return DemoResult(workbook, reports_dir, len(subs), t.planted)
+    mailed = sorted(t.inbox.glob("*.eml")) if t.inbox is not None and t.inbox.is_dir() else []
+    return DemoResult(workbook, reports_dir, len(subs), t.planted, mailed)
