@@ -59,7 +59,9 @@ def evaluating_body(org_type: str, parent: str, root: str) -> str:
 
 
 @dataclass
-class Problem:
+class Rectification:
+    """One 整改 row: a problem (存在问题) of one submission, its measure, deadline and state."""
+
     rid: str
     source: str
     problem: str
@@ -116,7 +118,7 @@ class Submission:
     ballots: tuple[float | None, ...] = ()
     grade_row: int | None = None
     sub_row: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)  # its 整改 rows
     identity_problem: str = ""  # why name and 工号 cannot be trusted together ('' = they can)
     sent: dt.date | None = None  # 报送组织部日期 (二级党组织书记)
 
@@ -341,10 +343,10 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 _date(r.get("定等次会议日期")), _text(r.get("定等次会议纪要")),
             )  # fmt: skip
     grades = {r["述职编号"]: r for r in f["grades"].to_dict("records") if r["述职编号"]}
-    problems: dict[str, list[Problem]] = {}
+    problems: dict[str, list[Rectification]] = {}
     for r in f["rects"].to_dict("records"):
         problems.setdefault(r["述职编号"], []).append(
-            Problem(
+            Rectification(
                 r["整改编号"],
                 r["问题来源"],
                 _text(r["存在问题"]),
@@ -400,7 +402,7 @@ def institute(wb: Workbook, joined: Joined | None = None) -> Institute:
                 grade_row=int(g[ROW]) if g else None,
                 sub_row=int(r[ROW]),
                 sent=_date(r.get("报送组织部日期")),
-                problems=problems.get(sid, []),
+                rectifications=problems.get(sid, []),
                 identity_problem=who.problem,
             )
         )

@@ -95,7 +95,7 @@ def plan_table(
         who: list[Submission | None] = list(subs.get(branch.oid, [])) or [None]
         for sec in who:
             seq += 1
-            problems = sec.problems if sec else []
+            problems = sec.rectifications if sec else []
             rows.append(
                 Annex2Row(
                     seq=seq,

@@ -10,7 +10,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, unique_filenames
 from annex_tools.documents.annex1 import distinguishing
-from annex_tools.institute import Institute, Problem, Submission
+from annex_tools.institute import Institute, Rectification, Submission
 
 
 def body_label(inst: Institute, sec: Submission) -> str:
@@ -41,7 +41,7 @@ def plan_feedback(inst: Institute, sec: Submission, st: Settings, signed: dt.dat
     issuer = st.institute if second else f"{body}委员会"
     report_to = "党委组织部" if second else body
     weak = sec.grade in S.GRADES_INTERVIEW
-    listed = [p for p in sec.problems if p.problem.strip()]
+    listed = [p for p in sec.rectifications if p.problem.strip()]
     problems = _problem_rows(listed)
     problems_intro = _problems_intro(sec, bool(problems), weak, report_to)
     interview = ""
@@ -84,7 +84,7 @@ def _decided(inst: Institute, sec: Submission) -> str:
     return f"{format_date(m.decided)}会议研究（{m.minutes.strip()}），"
 
 
-def _problem_rows(listed: list[Problem]) -> list[dict[str, Any]]:
+def _problem_rows(listed: list[Rectification]) -> list[dict[str, Any]]:
     """The 整改清单 rows: numbered, the 【严重】 mark removed, empty measure/deadline explained."""
     return [
         {
@@ -116,7 +116,7 @@ def _interview_text(
     interviewer: str,
     report_to: str,
     problems: list[dict[str, Any]],
-    listed: list[Problem],
+    listed: list[Rectification],
 ) -> str:
     """The 约谈提醒 section for 一般/差: done, scheduled or to be arranged as of the letter's
     date; 限期整改; 追责问责 where problems are serious (差, or items marked 【严重】)."""
@@ -132,7 +132,7 @@ def _interview_text(
         else f"请按上述要求列出整改清单、限期整改，并将整改情况报{report_to}。"
     )
     interview = f"{notice.INTERVIEW_RULE}{when}{follow}"
-    serious = [p for p in sec.problems if is_serious(p.problem)]
+    serious = [p for p in sec.rectifications if is_serious(p.problem)]
     if sec.grade == "差" or serious:
         which = (
             f"经认定问题严重的（整改清单中第{'、'.join(str(problems[listed.index(p)]['seq']) for p in serious)}项）"

@@ -39,7 +39,7 @@ def plan_interview(inst: Institute, sec: Submission, st: Settings) -> dict[str, 
         f"{notice.INTERVIEW_RULE}经{decided or evaluator}研究，{sec.name}同志{st.year}年度抓基层党建"
         f"述职评议综合评价等次为“{sec.grade}”。"
     )
-    listed = [p for p in sec.problems if p.problem.strip()]
+    listed = [p for p in sec.rectifications if p.problem.strip()]
     problems = [
         f"{i}. {p.problem.strip().removeprefix(SERIOUS_MARK).strip()}"
         + (

@@ -28,7 +28,7 @@ from annex_tools.documents.returns import (
     form_sheets,
     mark_draft_form,
 )
-from annex_tools.institute import Institute, Organization, Problem, Submission
+from annex_tools.institute import Institute, Organization, Rectification, Submission
 from annex_tools.workbook.safewrite import sha256_file
 
 SHEET = "整改进展"
@@ -75,11 +75,11 @@ class ProgressForm:
     rows: list[ProgressRow]
 
 
-def body_items(inst: Institute, body: Organization) -> list[tuple[Submission, Problem]]:
+def body_items(inst: Institute, body: Organization) -> list[tuple[Submission, Rectification]]:
     """Every rectification item of the body: its own secretary's and those of the secretaries
     it evaluates (its 在职党支部), in the order of the 整改 sheet."""
     secs = [s for s in inst.submissions if s.org_id == body.oid or s.body_id == body.oid]
-    items = [(s, p) for s in secs for p in s.problems if p.rid]
+    items = [(s, p) for s in secs for p in s.rectifications if p.rid]
     return sorted(items, key=lambda sp: sp[1].row)
 
 
@@ -307,7 +307,7 @@ def plan_progress_changes(inst: Institute, forms: list[FilledForm], has_note: bo
     out: list[Change] = []
     refused: list[str] = []
     seen: dict[str, str] = {}
-    claims: dict[str, list[tuple[FilledForm, FilledRow, Submission, Problem]]] = {}
+    claims: dict[str, list[tuple[FilledForm, FilledRow, Submission, Rectification]]] = {}
     for f in forms:
         file = f.file.name
         if f.digest in seen:
@@ -341,11 +341,11 @@ def plan_progress_changes(inst: Institute, forms: list[FilledForm], has_note: bo
 
 
 def _any_item(inst: Institute, rid: str) -> bool:
-    return any(normalize(p.rid) == normalize(rid) for s in inst.submissions for p in s.problems)
+    return any(normalize(p.rid) == normalize(rid) for s in inst.submissions for p in s.rectifications)
 
 
 def _row_change(
-    items: list[tuple[FilledForm, FilledRow, Submission, Problem]], has_note: bool
+    items: list[tuple[FilledForm, FilledRow, Submission, Rectification]], has_note: bool
 ) -> list[Change]:
     form, r, sec, p = items[0]
     who = f"{sec.org_name} {sec.name}"

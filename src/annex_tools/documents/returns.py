@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from annex_tools.contract import schema as S
 from annex_tools.contract.text import format_date, normalize
 from annex_tools.documents.annex2 import ReturnedRow, ReturnedTable
-from annex_tools.institute import Institute, Organization, Problem, Submission
+from annex_tools.institute import Institute, Organization, Rectification, Submission
 from annex_tools.workbook.cells import header_columns, put
 
 NEW_PROBLEM, MEASURE, GRADE_NEW, GRADE_CONFLICT, UNMATCHED, BAD_GRADE = (
@@ -285,7 +285,7 @@ def _row_changes(file: str, r: ReturnedRow, sec: Submission) -> list[Change]:
     grade = _grade_change(file, r, sec, who)
     if grade is not None:
         out.append(grade)
-    unmatched = list(sec.problems)  # each master problem answers one returned problem
+    unmatched = list(sec.rectifications)  # each master problem answers one returned problem
     done: set[str] = set()
     for text, measure, deadline in _measures(r):
         if normalize(text) in done:
@@ -331,7 +331,7 @@ def _measure_change(
     r: ReturnedRow,
     sec: Submission,
     who: str,
-    p: Problem,
+    p: Rectification,
     text: str,
     measure: str,
     deadline: dt.date | None,

@@ -17,7 +17,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.notice import AREAS, OTHER_AREA
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import format_date, normalize
-from annex_tools.institute import Institute, Problem, Submission, annex2_bodies
+from annex_tools.institute import Institute, Rectification, Submission, annex2_bodies
 from annex_tools.rules.grades import minimum_at_most_fair
 from annex_tools.schedule import (
     DONE,
@@ -184,7 +184,7 @@ def _who(secs: list[Submission]) -> str:
 
 def _has_list(sec: Submission) -> bool:
     """A rectification list: at least one problem with a measure and a deadline."""
-    return any(p.measure and p.deadline for p in sec.problems)
+    return any(p.measure and p.deadline for p in sec.rectifications)
 
 
 def _ledger_row(item: str, due: dt.date | None, actual: str, verdict: str) -> dict[str, str]:
@@ -352,7 +352,7 @@ def plan_summary(
     not_interviewed = [s for s in weak if not s.interview]
     listed = [s for s in weak if _has_list(s)]
     unlisted = [s for s in weak if not _has_list(s)]
-    problems = [p for s in secs for p in s.problems]
+    problems = [p for s in secs for p in s.rectifications]
     with_measure = [p for p in problems if p.measure and p.deadline]
     done = [p for p in problems if p.status == S.STATUS_DONE and p.done and p.done <= asof]
     bodies = body_rows(inst, st)
@@ -554,7 +554,7 @@ def _interview_text(
 
 
 def _problems_text(
-    problems: list[Problem], with_measure: list[Problem], done: list[Problem], asof: dt.date
+    problems: list[Rectification], with_measure: list[Rectification], done: list[Rectification], asof: dt.date
 ) -> str:
     """The problems found, those with measures and deadlines, and those done as of the day."""
     open_count = len(problems) - len(done)

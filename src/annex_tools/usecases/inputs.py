@@ -107,7 +107,7 @@ def _rows_of(secs: list[Submission], inst: Institute) -> tuple[dict[str, set[int
         rows[SUBS].add(s.sub_row)
         if s.grade_row is not None:
             rows[GRADES].add(s.grade_row)
-        rows[RECTS].update(p.row for p in s.problems)
+        rows[RECTS].update(p.row for p in s.rectifications)
         for oid in (s.org_id, s.body_id):
             org = inst.orgs.get(oid)
             if org is not None:
