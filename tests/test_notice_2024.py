@@ -179,3 +179,13 @@ def test_messages_quote_the_notice_dates_from_the_settings(tmp_path: Path) -> No
     assert len(meeting) == 1 and "学院拟于2024年底召开" in meeting[0]
     assert len(review) == 1 and "通知：2025年2月底前，学院党委审议" in review[0]
     assert not any("2023年底" in m or "2024年1月底" in m for m in meeting + review)
+    # nor does the master itself carry the 2023 notice's years (the 设置 sheet's 说明 included)
+    book = openpyxl.load_workbook(master)
+    said = [
+        f"{ws.title}!{c.coordinate}: {c.value}"
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and ("2023" in c.value or "2024年1月" in c.value)
+    ]
+    assert said == []
