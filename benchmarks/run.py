@@ -13,7 +13,8 @@
 | check, whole process      | `annex-tools check` incl. start-up    | —                                                 |
 
 Each ratio divides by the floor measured in the same run, the two run turn about (ours, floor,
-ours, floor ...) so a busy machine slows both alike. Each row gives the median and the minimum of
+ours, floor ...) so a busy machine slows both alike. The CPU seconds of the work (and their ratio)
+are printed too: on a machine shared with other work they vary far less than wall seconds. Each row gives the median and the minimum of
 its runs; peak memory is the child process's maximum resident set, each measurement running in a
 fresh process. Also measured: `annex-tools --help` and `annex-tools check` as whole processes
 (start-up included, with their peak memory), and `check` stage by stage and rule by rule (the
@@ -254,40 +255,44 @@ OPS = {
 }
 
 
-def child(op: str, *args: str, lines: list[str] | None = None) -> tuple[float, int]:
-    """Run one operation in a fresh process: (seconds of the work itself, peak RSS in MB). The
-    lines the work printed go into `lines`."""
+def child(op: str, *args: str, lines: list[str] | None = None) -> tuple[float, int, float]:
+    """Run one operation in a fresh process: (seconds of the work itself, peak RSS in MB, CPU
+    seconds of the work). The lines the work printed go into `lines`."""
     code = (
         f"import sys, time, resource; sys.path.insert(0, {str(HERE)!r}); import run as R; "
-        f"work = R.OPS[{op!r}](*{args!r}); t = time.perf_counter(); work(); d = time.perf_counter() - t; "
-        "print(d, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        f"work = R.OPS[{op!r}](*{args!r}); c = time.process_time(); t = time.perf_counter(); work(); "
+        "d = time.perf_counter() - t; c = time.process_time() - c; "
+        "print(d, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, c)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     printed = out.stdout.strip().splitlines()
     if lines is not None:
         lines += printed[:-1]
-    seconds, rss = printed[-1].split()
-    return float(seconds), int(rss) // 1024
+    seconds, rss, cpu = printed[-1].split()
+    return float(seconds), int(rss) // 1024, float(cpu)
 
 
-def summary(samples: list[float], peaks: list[int]) -> dict[str, float]:
+def summary(samples: list[float], peaks: list[int], cpus: list[float]) -> dict[str, float]:
     return {
         "seconds": statistics.median(samples),
         "min_s": min(samples),
         "runs": len(samples),
         "peak_mb": max(peaks),
+        "cpu_s": statistics.median(cpus),
+        "cpu_min_s": min(cpus),
     }
 
 
 def measure(op: str, args: tuple[str, ...], runs: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    samples, peaks = [], []
+    samples, peaks, cpus = [], [], []
     for _ in range(runs):
         if before:
             before()
-        s, m = child(op, *args)
+        s, m, c = child(op, *args)
         samples.append(s)
         peaks.append(m)
-    return summary(samples, peaks)
+        cpus.append(c)
+    return summary(samples, peaks, cpus)
 
 
 def process(argv: list[str], runs: int) -> dict[str, float]:
@@ -295,7 +300,7 @@ def process(argv: list[str], runs: int) -> dict[str, float]:
     minimum) and the peak resident memory of that process alone. GNU time starts it when
     installed (a process forked from this one would count this one's memory in its peak)."""
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    samples, peaks = [], []
+    samples, peaks, cpus = [], [], []
     for _ in range(runs):
         with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
             wrapped = [gnu_time, "-f", "%M", "-o", report.name, *argv] if gnu_time else argv
@@ -303,10 +308,11 @@ def process(argv: list[str], runs: int) -> dict[str, float]:
             proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, _, usage = os.wait4(proc.pid, 0)
             samples.append(time.perf_counter() - start)
+            cpus.append(usage.ru_utime + usage.ru_stime)  # GNU time's, its child's included
             proc.returncode = 0  # reaped above
             kb = int(report.read().split()[-1]) if gnu_time else usage.ru_maxrss
         peaks.append(kb // 1024)
-    return summary(samples, peaks)
+    return summary(samples, peaks, cpus)
 
 
 def load() -> str:
@@ -321,15 +327,15 @@ def measure_pair(
     before=None,  # type: ignore[no-untyped-def]
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Two operations measured turn about, so a busy machine slows both alike."""
-    a: list[tuple[float, int]] = []
-    b: list[tuple[float, int]] = []
+    a: list[tuple[float, int, float]] = []
+    b: list[tuple[float, int, float]] = []
     for _ in range(runs):
         for (op, args), into in ((ours, a), (floor, b)):
             if before:
                 before()
             into.append(child(op, *args))
     return tuple(  # type: ignore[return-value]
-        summary([s for s, _ in x], [m for _, m in x]) for x in (a, b)
+        summary([s for s, _, _ in x], [m for _, m, _ in x], [c for _, _, c in x]) for x in (a, b)
     )
 
 
@@ -377,19 +383,26 @@ def main() -> None:
     ) -> None:
         ratio = ours["seconds"] / floor["seconds"] if floor else None
         ratio_min = ours["min_s"] / floor["min_s"] if floor else None
+        cpu, floor_cpu = ours.get("cpu_s"), (floor or {}).get("cpu_s")
+        cpu_ratio = cpu / floor_cpu if cpu is not None and floor_cpu else None
         rows.append({"what": name, "scale": scale, "ours_s": ours["seconds"], "ours_min_s": ours["min_s"],
                      "floor_s": floor["seconds"] if floor else None, "floor_min_s": floor["min_s"] if floor else None,
                      "ratio": ratio, "ratio_of_min": ratio_min, "runs": ours["runs"],
-                     "peak_mb": ours["peak_mb"], "unit": unit})  # fmt: skip
+                     "peak_mb": ours["peak_mb"], "unit": unit, "cpu_s": cpu,
+                     "cpu_min_s": ours.get("cpu_min_s"), "floor_cpu_s": floor_cpu,
+                     "cpu_ratio": cpu_ratio})  # fmt: skip
         nan = float("nan")
         f = floor or {}
         print(f"{name:<22}{scale:<11}{ours['seconds']:>9.4f}{ours['min_s']:>9.4f}{f.get('seconds', nan):>9.4f}"
               f"{f.get('min_s', nan):>9.4f}{(ratio or nan):>7.2f}{(ratio_min or nan):>7.2f}"
-              f"{int(ours['runs']):>5}{ours['peak_mb']:>9.0f}", flush=True)  # fmt: skip
+              f"{int(ours['runs']):>5}{ours['peak_mb']:>9.0f}{(cpu if cpu is not None else nan):>9.4f}"
+              f"{(cpu_ratio or nan):>7.2f}", flush=True)  # fmt: skip
 
     print(f"{'what':<22}{'scale':<11}{'ours':>9}{'min':>9}{'floor':>9}{'min':>9}{'ratio':>7}"
-          f"{'(min)':>7}{'runs':>5}{'peak MB':>9}")  # fmt: skip
-    print(f"{'':<33}{'median s':>9}{'s':>9}{'median s':>9}{'s':>9}")
+          f"{'(min)':>7}{'runs':>5}{'peak MB':>9}{'cpu':>9}{'ratio':>7}")  # fmt: skip
+    print(
+        f"{'':<33}{'median s':>9}{'s':>9}{'median s':>9}{'s':>9}{'':>28}{'median s':>9}{'(cpu)':>7}"
+    )
     if "startup" in only:
         cli = [sys.executable, "-m", "annex_tools"]
         add("annex-tools --help", "-", process([*cli, "--help"], max(5, args.runs)), None)
@@ -468,8 +481,14 @@ def main() -> None:
         ours, floor = measure_pair(
             ("analyze", (str(reports),)), ("analyze_floor", (str(reports),)), args.runs
         )
-        per_file = {k: (v / n if k in ("seconds", "min_s") else v) for k, v in ours.items()}
-        floor_per_file = {k: (v / n if k in ("seconds", "min_s") else v) for k, v in floor.items()}
+        per_file = {
+            k: (v / n if k in ("seconds", "min_s", "cpu_s", "cpu_min_s") else v)
+            for k, v in ours.items()
+        }
+        floor_per_file = {
+            k: (v / n if k in ("seconds", "min_s", "cpu_s", "cpu_min_s") else v)
+            for k, v in floor.items()
+        }
         add("report analysis/file", f"{n} files", per_file, floor_per_file)
     if "pdf" in only and shutil.which("soffice") and args.pdf_files:
         files = sorted(reports.glob("*.docx"))[: args.pdf_files]
