@@ -26,7 +26,7 @@ from pandas.api.types import infer_dtype
 from annex_tools.contract import schema as S
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import Settings
-from annex_tools.contract.text import normalize
+from annex_tools.contract.text import all_normal, normalize
 
 if TYPE_CHECKING:
     from annex_tools.institute import Joined
@@ -74,12 +74,14 @@ def annex2_filers(orgs: pd.DataFrame, exempt: tuple[str, ...]) -> pd.Series:
     设置 免填附件2组织 (by name). A mask over the 组织 frame."""
     staff_parents = set(orgs.loc[orgs["组织类型"] == S.ORG_STAFF_BRANCH, "上级组织编号"])
     exempt_keys = {normalize(e) for e in exempt}
-    return (
+    files = (
         orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES)
         & orgs["组织编号"].isin(staff_parents)
         & (orgs["组织编号"] != "")
-        & ~orgs["组织名称"].map(normalize).isin(exempt_keys)
     )
+    names = orgs["组织名称"]  # normal already as read, mostly: then one check, not one call a name
+    keys = names if all_normal(names.to_numpy(dtype=object)) else names.map(normalize)
+    return files & ~keys.isin(exempt_keys)
 
 
 def meeting_deadline(category: pd.Series, st: Settings) -> pd.Series:
