@@ -129,7 +129,7 @@ def test_a_mail_without_a_date_or_with_a_lying_one_is_said_and_not_used(tmp_path
     out = proc.stdout
     assert "已填写 4 份" in out, out
     assert "“nodate.eml”：邮件没有发送日期（Date），无法确定报送日期" in out, out
-    assert "晚于今天（2024年2月1日），不可信" in out, out
+    assert "晚于导入所按的日期（2024年2月1日，默认今天），不可信" in out, out
     assert "相差14天，以收到时间为准" in out, out
     assert "“昨天下午”无法识别" in out, out
     sent = sub_values(master, "报送组织部日期")

@@ -141,7 +141,7 @@ def test_hostile_forms_change_nothing_they_should_not(forms, tmp_path: Path) -> 
     assert "已完成但没有填完成日期" in notes[9]
     assert not any(c.applies for c in r.changes)
     late = fill(out / G1, tmp_path / "late.xlsx", {8: ("已完成", dt.date(2024, 5, 1), "")})
-    assert "晚于今天" in plan_rect_progress(master, [late], DAY).changes[0].detail
+    assert "晚于导入所按的日期" in plan_rect_progress(master, [late], DAY).changes[0].detail
     # a status moved back: the whole row is held back, its note too
     back = fill(out / G1, tmp_path / "back.xlsx", {7: ("未开始", None, "重新开始")})
     r = plan_rect_progress(master, [back], DAY)

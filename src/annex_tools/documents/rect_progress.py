@@ -290,7 +290,7 @@ def _row_values(status_raw: Any, done_raw: Any, as_of: dt.date) -> tuple[str, st
     except BadValue:
         return f"完成日期“{_text(done_raw)}”不是日期", "", None
     if done is not None and done > as_of:
-        return f"完成日期{format_date(done)}晚于今天（{format_date(as_of)}）", "", None
+        return f"完成日期{format_date(done)}晚于导入所按的日期（{format_date(as_of)}，默认今天）", "", None
     if status == S.STATUS_DONE and done is None:
         return "整改状态为已完成但没有填完成日期", "", None
     if done is not None and status != S.STATUS_DONE:
