@@ -116,7 +116,9 @@ def new_book(target: Path | IO[bytes]) -> Any:
 def write(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write a value from data to an XlsxWriter sheet (0-based row and column, as XlsxWriter):
     text is always a string cell, never a formula; numbers, dates and booleans keep their type."""
-    if value is None:
+    if type(value) is str:  # most cells: checked first, as the last branch below writes it
+        ws.write_string(row, col, holdable(value), fmt)
+    elif value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
