@@ -17,11 +17,17 @@ from office import soffice
 
 from annex_tools.analysis import analyze_file
 from annex_tools.contract import schema as S
-from annex_tools.contract.errors import DocumentIncomplete
+from annex_tools.contract.errors import DocumentIncomplete, FileWriteError
 from annex_tools.contract.notice import AREAS
 from annex_tools.contract.text import word_count
 from annex_tools.demo.institute import SECOND_LEVEL
-from annex_tools.documents.annex2 import HEADERS, parse_deadline, split_items, split_measure
+from annex_tools.documents.annex2 import (
+    HEADERS,
+    parse_deadline,
+    read_back,
+    split_items,
+    split_measure,
+)
 from annex_tools.workbook.builder import new_workbook
 
 TODAY = "2026-11-26"
@@ -124,6 +130,19 @@ def test_annex2_layout(tmp_path: Path, demo) -> None:
     ]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$6:$6"
     assert ws.cell(row=7, column=5).alignment.wrap_text
+
+
+def test_annex2_read_back_compares_the_bytes_written(tmp_path: Path) -> None:
+    """write_xlsx checks the file it wrote holds exactly the workbook made in memory: a file with
+    other bytes (a short write, another program's) is refused with a message naming the file."""
+    data = b"PK\x03\x04 the workbook made in memory"
+    written = tmp_path / ".annex-tmp.xlsx"
+    written.write_bytes(data)
+    read_back(tmp_path / "附件2-甲.xlsx", data)(written)  # the same bytes: accepted
+    for other in (data[:-1], data[:-1] + b"!", b""):
+        written.write_bytes(other)
+        with pytest.raises(FileWriteError, match="附件2-甲.xlsx.*回读"):
+            read_back(tmp_path / "附件2-甲.xlsx", data)(written)
 
 
 def test_exempt_body_gets_no_annex2_even_with_branches(tmp_path: Path) -> None:

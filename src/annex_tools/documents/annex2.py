@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,9 @@ def render(book: Any, table: Annex2Table, *, draft: bool = False) -> None:
     write_row(ws, 5, 0, HEADERS, f["head"])
     ws.set_row(5, 32)
     r = FIRST_DATA_ROW - 1
+    center, left = f["center"], f["left"]
+    cell_formats = (center, left, center, center, left, left)  # 序号, 姓名及述职方式, 等次 centred
+    per_line = (WIDTHS[4] // 2 - 1, WIDTHS[5] // 2 - 1)  # CJK characters a wrapped line holds
     for row in table.rows:
         values = (
             row.seq,
@@ -203,10 +207,8 @@ def render(book: Any, table: Annex2Table, *, draft: bool = False) -> None:
             numbered(row.measures),
         )
         for c, value in enumerate(values):
-            write(ws, r, c, value, f["center"] if c in (0, 2, 3) else f["left"])
-        lines = max(
-            2, _lines(row.problems, WIDTHS[4] // 2 - 1), _lines(row.measures, WIDTHS[5] // 2 - 1)
-        )
+            write(ws, r, c, value, cell_formats[c])
+        lines = max(2, _lines(row.problems, per_line[0]), _lines(row.measures, per_line[1]))
         ws.set_row(r, min(409, 15 * lines + 4))
         r += 1
     for note in table.notes:
@@ -230,15 +232,29 @@ DRAFT_COLOR = "C00000"
 
 def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
     """The table as a new .xlsx, written whole or not at all."""
-    from annex_tools.workbook.reader import sniff
     from annex_tools.workbook.safewrite import atomic_write_bytes
 
     buffer = io.BytesIO()
     book = new_book(buffer)
     render(book, table, draft=draft)
     book.close()
-    atomic_write_bytes(path, buffer.getvalue(), verify=sniff)
+    data = buffer.getvalue()
+    atomic_write_bytes(path, data, verify=read_back(path, data))
     return path
+
+
+def read_back(path: Path, data: bytes) -> Callable[[Path], None]:
+    """A check that the file written for `path` holds exactly `data`, the workbook made in memory
+    (its bytes compared, not a second unzip of what XlsxWriter has just zipped)."""
+    from annex_tools.contract.errors import FileWriteError
+
+    def check(written: Path) -> None:
+        if written.read_bytes() != data:
+            raise FileWriteError(
+                path, "写出后回读的内容与生成的不一致（磁盘可能已满或有故障），未保存"
+            )
+
+    return check
 
 
 # ---- reading returns ---------------------------------------------------------------------
