@@ -107,4 +107,5 @@ def demo_copy(out_dir: Path, mistakes: bool = True) -> DemoResult:
         workbook=out_dir / made.workbook.relative_to(source),
         reports_dir=out_dir / made.reports_dir.relative_to(source),
         planted=copy.deepcopy(made.planted),
+        mailed=[out_dir / p.relative_to(source) for p in made.mailed],
     )

@@ -486,6 +486,8 @@ def test_as_of_checks_and_signed_dates_an_opinion_without_a_feedback_date(tmp_pa
     master = new_workbook(tmp_path / "m.xlsx", data)
     early = annex("archive", master, "--out", tmp_path / "x", "--no-pdf", "--as-of", "2024-01-19")
     assert early.returncode != 0 and not (tmp_path / "x").exists()  # 反馈日期 1月20日 after it
+    said = early.stdout + early.stderr
+    assert "反馈日期" in said and "2024年1月20日" in said, said
     proc = annex("archive", master, "--out", tmp_path / "a", "--no-pdf",
                  "--as-of", "2024-06-01", "--signed", "2024-02-05")  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -209,6 +209,9 @@ def test_the_summary_ballot_figures_agree_with_attendance_on_the_clean_demo(tmp_
         assert int(r["cast"]) <= int(r["n"]) * int(said[r["name"]]), (r, said)
 
 
+@pytest.mark.skipif(
+    not __import__("page_helpers").have_browser(), reason="chromium and chromedriver"
+)
 def test_the_page_makes_the_tallies_previews_one_then_writes(tmp_path: Path) -> None:
     """The page's 现场测评表 and 导入测评统计 in Chromium: an upload is previewed, nothing is
     written until “确认写入”, and then exactly the counts of the preview."""

@@ -89,3 +89,43 @@ def test_the_archive_quotes_the_decision_or_files_no_one(tmp_path: Path, recorde
     else:
         assert opinions == []
         assert proc.stdout.count("未填写“定等次会议日期”和“定等次会议纪要”") == 2, proc.stdout
+
+
+def test_the_grade_notice_takes_its_date_from_signed_when_the_setting_is_empty(
+    tmp_path: Path,
+) -> None:
+    master = new_workbook(tmp_path / "m.xlsx", valid())  # 设置 通报日期 empty
+    undated = annex("notice-grades", master, "--out", tmp_path / "a.docx", "--as-of", "2024-06-01")
+    assert undated.returncode != 0 and "通报日期" in undated.stdout + undated.stderr
+    target = tmp_path / "b.docx"
+    proc = annex(
+        "notice-grades", master, "--out", target, "--as-of", "2024-06-01", "--signed", "2024-05-05"
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = text_of(target)
+    assert "2024年5月5日" in text and not text.startswith("草稿说明")
+
+
+def test_a_signature_date_before_the_meeting_or_after_the_as_of_day_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = valid()
+    row_of(data, "grades", "述职编号", "S1")["反馈日期"] = ""  # dated by --signed
+    master = new_workbook(tmp_path / "m.xlsx", data)
+    out = tmp_path / "fb"
+    early = annex("feedback", master, "--out", out, "--as-of", "2024-06-01", "--signed", "2023-01-01")
+    said = early.stdout + early.stderr
+    assert early.returncode != 0 and "Traceback" not in said
+    assert "落款日期2023年1月1日早于其述职评议会（2024年1月16日）" in said, said
+    assert not out.exists() or not list(out.glob("*.docx"))
+    late = annex("feedback", master, "--out", out, "--as-of", "2024-06-01", "--signed", "2024-06-02")
+    assert late.returncode == 2 and "晚于判断日期2024-06-01" in late.stdout + late.stderr
+    arch = annex(
+        "archive", master, "--out", tmp_path / "arch", "--as-of", "2024-06-01", "--signed",
+        "2024-01-17", "--no-pdf",
+    )  # fmt: skip
+    said = arch.stdout + arch.stderr
+    assert arch.returncode != 0 and "早于其定等次会议（2024年1月18日）" in said, said
+    assert not (tmp_path / "arch").exists() or not any((tmp_path / "arch").rglob("*.docx"))
+    fine = annex("feedback", master, "--out", out, "--as-of", "2024-06-01", "--signed", "2024-05-20")
+    assert fine.returncode == 0, fine.stdout + fine.stderr

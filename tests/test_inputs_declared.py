@@ -115,6 +115,10 @@ def written(folder: Path) -> dict[str, list[str]]:
     }
 
 
+def test_every_generator_that_declares_its_inputs_is_run_here() -> None:
+    assert set(COMMANDS) == {kind for kind, inputs in BY_KIND.items() if inputs.reads is not None}
+
+
 @pytest.mark.parametrize("kind", sorted(COMMANDS))
 def test_a_generator_reads_only_what_it_declares(demo: Path, tmp_path: Path, kind: str) -> None:
     inputs = BY_KIND[kind]

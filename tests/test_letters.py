@@ -129,5 +129,5 @@ def test_the_as_of_date_and_the_signature_date_are_two_options(tmp_path: Path) -
     # as of a day before the recorded 反馈日期 the master has an error: no final letters
     master = new_workbook(tmp_path / "c.xlsx", data)
     proc = annex("feedback", master, "--out", tmp_path / "fb", "--as-of", "2024-01-19",
-                 "--signed", "2024-06-01")  # fmt: skip
+                 "--signed", "2024-01-19")  # fmt: skip
     assert proc.returncode != 0 and "2024年1月20日" in proc.stdout + proc.stderr

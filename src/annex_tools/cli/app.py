@@ -113,9 +113,19 @@ def as_of_date(as_of: str | None, today: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-def signed_date(signed: str | None, as_of: dt.date) -> dt.date:
-    """The signature date (落款日期) of a dated document: `--signed`, else the as-of date."""
-    return parse_date(signed, "--signed") if signed else as_of
+def signed_date(signed: str | None, as_of: dt.date) -> dt.date | None:
+    """The signature date (落款日期) given with `--signed` (None: the use case dates the document
+    from the master, else by the as-of date). A document is not signed after the day it is
+    judged by, as a 反馈日期 may not be after it."""
+    if not signed:
+        return None
+    day = parse_date(signed, "--signed")
+    if day > as_of:
+        raise CannotRun(
+            f"--signed 的落款日期{day.isoformat()}晚于判断日期{as_of.isoformat()}（--as-of，默认今天）："
+            "文档不能在尚未到来的日子落款。请给不晚于判断日期的落款日期，或把 --as-of 设为落款那天。"
+        )
+    return day
 
 
 def place(f: Finding) -> str:

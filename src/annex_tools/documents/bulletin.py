@@ -35,12 +35,16 @@ def _count_text(secs: list[Submission]) -> str:
     )
 
 
-def bulletin_gaps(st: Settings, inst: Institute | None = None) -> list[str]:
-    """What a final 等次通报 would have to invent: its date (设置 通报日期) and the decisions
-    that fixed the grades it announces (会议 定等次会议日期 and 定等次会议纪要)."""
+def bulletin_gaps(
+    st: Settings, inst: Institute | None = None, signed: dt.date | None = None
+) -> list[str]:
+    """What a final 等次通报 would have to invent: its date (设置 通报日期, or the 落款日期 given
+    as `signed`) and the decisions that fixed the grades it announces (会议 定等次会议日期 and
+    定等次会议纪要)."""
     from annex_tools.documents.decision import decision_gaps
 
-    gaps = ["设置“通报日期”未填写（成文日期不能取生成当天）"] if st.bulletin_date is None else []
+    undated = st.bulletin_date is None and signed is None
+    gaps = ["设置“通报日期”未填写，也没有给落款日期（成文日期不能取生成当天）"] if undated else []
     return gaps + (decision_gaps(inst, inst.submissions) if inst is not None else [])
 
 
@@ -77,8 +81,8 @@ def plan_bulletin(inst: Institute, st: Settings, signed: dt.date) -> dict[str, A
         # 版记: 印发机关 and the 通报's date as 印发日期 (no 抄送)
         "copy_to": "",
         "printer": st.printer,
-        "print_date": format_date(st.bulletin_date),
-        "colophon": bool(st.printer and st.bulletin_date),
+        "print_date": format_date(st.bulletin_date or signed),
+        "colophon": bool(st.printer),
         "addressee": st.bulletin_scope,
         "date": format_date(st.bulletin_date or signed),
         "intro": notice.bulletin_intro(st),

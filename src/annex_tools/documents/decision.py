@@ -8,6 +8,8 @@ final (`decision_gaps`: a draft names what is missing, the archive files no one)
 
 from __future__ import annotations
 
+import datetime as dt
+
 from annex_tools.contract import notice
 from annex_tools.contract.text import format_date
 from annex_tools.institute import Institute, Meeting, Submission
@@ -64,3 +66,22 @@ def decided_by(inst: Institute, sec: Submission) -> str:
         return ""
     assert m.decided is not None
     return f"{deciding_body(inst, sec)}{format_date(m.decided)}会议（{m.minutes.strip()}）"
+
+
+def signed_gaps(secs: list[Submission], signed: dt.date) -> list[str]:
+    """An opinion dated `signed` (落款日期: no 反馈日期 of its own) before its meeting or before the
+    decision that fixed its grade would say it was given before it existed."""
+    gaps: list[str] = []
+    for sec in secs:
+        m = sec.meeting
+        if not sec.grade or sec.feedback is not None or m is None:
+            continue
+        who = f"{sec.org_name} {sec.name}（述职{sec.sid}）"
+        for what, day in (("述职评议会", m.date), ("定等次会议", m.decided)):
+            if day is not None and signed < day:
+                gaps.append(
+                    f"{who}没有反馈日期，落款日期{format_date(signed)}早于其{what}"
+                    f"（{format_date(day)}）：请填写反馈日期，或给不早于会议的落款日期"
+                )
+                break
+    return gaps

@@ -732,7 +732,7 @@ def make_bulletin(
     run = start("bulletin", source, out, as_of, draft, force)
     pending = run.checked.result.pending if run.checked is not None else []
     gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
-    gaps += bulletin.bulletin_gaps(run.wb.settings, run.inst)
+    gaps += bulletin.bulletin_gaps(run.wb.settings, run.inst, signed)
     reasons = draft_reasons(run, draft, gaps, "等次通报")
     plan = bulletin.plan_bulletin(
         run.inst, run.wb.settings, signed or as_of or dt.date.today()
@@ -765,15 +765,16 @@ def make_feedback(
 ) -> Outputs:
     """评价意见反馈: one letter per graded secretary, from the master checked as of `as_of`, dated
     its 反馈日期, else `signed` (落款日期), else `as_of`."""
-    from annex_tools.documents.decision import decision_gaps, sec_gap
+    from annex_tools.documents.decision import decision_gaps, sec_gap, signed_gaps
 
     run = start("feedback", source, out, as_of, draft, force)
     graded = [s for s in run.inst.submissions if s.grade]
     if not graded:
         run.done.nothing = "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
-    reasons = draft_reasons(run, draft, decision_gaps(run.inst, graded), "评价意见反馈")
-    names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     day = signed or as_of or dt.date.today()
+    gaps = decision_gaps(run.inst, graded) + signed_gaps(graded, day)
+    reasons = draft_reasons(run, draft, gaps, "评价意见反馈")
+    names = dict(zip((id(s) for s in graded), feedback.feedback_filenames(graded), strict=True))
     for sec in progress(graded, "反馈意见"):
         assert isinstance(sec, Submission)
         context = feedback.plan_feedback(run.inst, sec, run.wb.settings, day)
@@ -806,8 +807,14 @@ def archive_opinions(
     archive refuses that person and lists why. Checked as of `as_of`; an opinion is dated its
     反馈日期, else `signed` (落款日期), else `as_of`."""
     from annex_tools.archive import archive
+    from annex_tools.documents.decision import signed_gaps
 
-    wb, _, _ = checked_master(workbook, as_of, tolerate=("submission.identity",), draftable=False)
+    wb, inst, _ = checked_master(
+        workbook, as_of, tolerate=("submission.identity",), draftable=False
+    )
+    undated = signed_gaps(inst.submissions, signed or as_of)
+    if undated:  # personnel files are write-once: nothing dated before it happened
+        raise DocumentIncomplete("人事档案归档", undated)
     target = out if out is not None else default_out("archive", wb.folder, wb.settings.year)
     return archive(
         workbook, target, signed or as_of, pdf, all_levels, dry_run, progress=progress,

@@ -48,15 +48,12 @@ def make_progress(
     source: Source, as_of: dt.date, out: Path | None = None, *, force: bool = False
 ) -> ProgressRun:
     """工作进度 and 催报通知 as of `as_of`, into `out` (a folder) or the default beside the master."""
-    from annex_tools.contract.errors import NotMaster
     from annex_tools.documents.progress import plan_progress
     from annex_tools.usecases.check import check_workbook
-    from annex_tools.usecases.documents import describe_non_master
+    from annex_tools.usecases.documents import refuse_non_master
 
     wb = read_source(source)
-    what = describe_non_master(wb)
-    if what is not None:
-        raise NotMaster(wb.path or "当前工作簿", what)
+    refuse_non_master(wb)
     st = wb.settings
     target = out if out is not None else default_out("progress", wb.folder, st.year)
     check_folder_out(target)

@@ -316,16 +316,13 @@ def start_year(last_path: Path, new_path: Path, as_of: dt.date | None = None) ->
     """Read last year's master (only read) and write next year's to `new_path`, atomically: a
     macro master (ribbon, UDFs, 看板) when `new_path` ends in .xlsm. Last year's errors (checked
     as of `as_of`) are said in the plan and on the new master's 说明 sheet."""
-    from annex_tools.contract.errors import NotMaster
-    from annex_tools.usecases.documents import describe_non_master
+    from annex_tools.usecases.documents import refuse_non_master
     from annex_tools.workbook.builder import build_workbook
     from annex_tools.workbook.reader import read_workbook
     from annex_tools.workbook.safewrite import atomic_save
 
     last = read_workbook(last_path)
-    what = describe_non_master(last)
-    if what is not None:
-        raise NotMaster(last_path, what)
+    refuse_non_master(last)
     from annex_tools.contract.findings import Severity
     from annex_tools.usecases.check import check_workbook
 

@@ -407,6 +407,7 @@ def import_reports(run: Run) -> dict[str, Any]:
     s = DS.import_reports(
         run.master, folder if folder.is_dir() else None, run.job.progress,
         confirm=lambda summary: bool(wanted) and digest(summary.filled) == wanted,
+        as_of=run.as_of,
     )  # fmt: skip
     lists = {"缺少报告": s.missing, "无法读取": s.unreadable, "无法确定": s.ambiguous,
              "对应不上任何书记的文件": s.unmatched_files}  # fmt: skip
