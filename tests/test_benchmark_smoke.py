@@ -14,7 +14,7 @@ def test_benchmark_runs_at_tiny_scale(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scales", "tiny", "--runs", "1",
-         "--pdf-files", "2", "--json", str(out), "--data", str(tmp_path / "data")],
+         "--pdf-files", "1", "--json", str(out), "--data", str(tmp_path / "data")],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
