@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -133,13 +134,12 @@ def write_hr(
     source: str = "",
     draft: str = "",
 ) -> Path:
-    from annex_tools.workbook.cells import DRAFT_PAGE_HEADER, merge, new_book, write, write_row
-    from annex_tools.workbook.safewrite import write_beside
+    from annex_tools.workbook.cells import DRAFT_PAGE_HEADER, merge, write, write_row
+    from annex_tools.workbook.safewrite import write_book
 
     title = f"{year}年度基层党组织书记述职评议等次与年度考核联动名单"
 
-    def make(tmp: Path) -> None:
-        book = new_book(tmp)
+    def fill(book: Any) -> None:
         ws = book.add_worksheet("年度考核联动（草稿）" if draft else "年度考核联动")
         base = {"font_name": "宋体", "font_size": 10}
         head = book.add_format(
@@ -197,9 +197,8 @@ def write_hr(
         ws.fit_to_pages(1, 0)
         ws.set_header(DRAFT_PAGE_HEADER if draft else f"&C{title}")
         ws.set_footer(f"&L{when}&R第 &P 页，共 &N 页")
-        book.close()
 
-    return write_beside(path, make, prefix=".~年度考核联动-")
+    return write_book(path, fill, prefix=".~年度考核联动-")
 
 
 def make_hr_export(

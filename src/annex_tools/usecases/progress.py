@@ -89,15 +89,9 @@ def _render_urge(context: dict[str, Any], path: Path) -> None:
 
 def write_progress(plan: Any, path: Path) -> Path:
     """The 工作进度 workbook (two printable sheets), written beside `path` and renamed over it."""
-    from annex_tools.workbook.cells import new_book
-    from annex_tools.workbook.safewrite import write_beside
+    from annex_tools.workbook.safewrite import write_book
 
-    def make(tmp: Path) -> None:
-        book = new_book(tmp)
-        _write(book, plan)
-        book.close()
-
-    return write_beside(path, make, prefix=".~工作进度-")
+    return write_book(path, lambda book: _write(book, plan), prefix=".~工作进度-")
 
 
 def _write(book: Any, plan: Any) -> None:

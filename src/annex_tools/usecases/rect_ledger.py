@@ -229,15 +229,9 @@ def draft_reason(wb: Workbook, as_of: dt.date, asked: bool, kind: str = "rect-le
 
 def write_rect_ledger(fu: RectLedger, path: Path) -> Path:
     """The 整改台账 workbook, written to a temp file beside `path` and then renamed over it."""
-    from annex_tools.workbook.cells import new_book
-    from annex_tools.workbook.safewrite import write_beside
+    from annex_tools.workbook.safewrite import write_book
 
-    def make(tmp: Path) -> None:
-        book = new_book(tmp)
-        _write(book, fu)
-        book.close()
-
-    return write_beside(path, make, prefix=".~整改台账-")
+    return write_book(path, lambda book: _write(book, fu), prefix=".~整改台账-")
 
 
 def _formats(book: Any) -> dict[str, Any]:

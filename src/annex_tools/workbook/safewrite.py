@@ -56,7 +56,7 @@ from annex_tools.contract.errors import (
     WorkbookError,
     WriteRefused,
 )
-from annex_tools.workbook.cells import CellNotWritable
+from annex_tools.workbook.cells import CellNotWritable, new_book
 from annex_tools.workbook.keepparts import DrawingsNotKept, keep_drawings
 from annex_tools.workbook.reader import sheet_parts, sniff
 
@@ -168,6 +168,18 @@ def write_beside(path: Path, make: Callable[[Path], object], prefix: str = ".ann
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def write_book(path: Path, fill: Callable[[Any], None], prefix: str = ".annex-") -> Path:
+    """A new XlsxWriter workbook (cells.new_book) that `fill(book)` fills, written whole or not
+    at all beside `path` and renamed over it (write_beside): 整改台账, 工作进度, 年度考核联动."""
+
+    def make(tmp: Path) -> None:
+        book = new_book(tmp)
+        fill(book)
+        book.close()
+
+    return write_beside(path, make, prefix)
 
 
 def atomic_write_bytes(
