@@ -7,6 +7,7 @@ through real .xlsx files in test_rules_files.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -371,6 +372,23 @@ def test_bad_date_is_not_reported_again_as_missing() -> None:
     found = places(check_data(data))
     assert ("schema.bad-date", "评议", 2, "反馈日期") in found
     assert ("grade.feedback-missing", "评议", 2, "反馈日期") not in found
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        132321,
+        "2262-04-12",
+        dt.date(9999, 12, 31),
+        dt.datetime(1800, 1, 1),
+    ],
+)
+def test_a_date_no_master_holds_is_a_bad_date_not_a_crash(value: object) -> None:
+    """A serial past 2262-04-11 once crashed the schedule (pandas' nanosecond range; found by
+    test_properties): dates outside 1900-2199 are reported where they are typed."""
+    data = valid()
+    sub("S1", 审定日期=value)(data)
+    assert ("schema.bad-date", "述职", 2, "审定日期") in places(check_data(data))
 
 
 @pytest.mark.parametrize("typed", ["2024-01-22", "2024/1/22", "2024.1.22", "2024年1月22日"])

@@ -72,11 +72,24 @@ class BadValue(ValueError):
     """A cell whose value is not of its column's kind."""
 
 
+# The dates a master can hold: any year of a person's working life and far beyond, and none that
+# a frame cannot hold (pandas' datetime64[ns] ends on 2262-04-11: serial 132321 is 2262-04-12).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_date(value: object) -> dt.date | None:
-    """A real Excel date, an Excel serial number, or text in the forms the spec lists.
+    """A real Excel date, an Excel serial number, or text in the forms the spec lists, between
+    FIRST_DAY and LAST_DAY.
 
     Returns None for an empty cell; raises BadValue for anything else.
     """
+    day = _parse_date(value)
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise BadValue(str(value))
+    return day
+
+
+def _parse_date(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
