@@ -194,6 +194,16 @@ AsOfOpt = Annotated[
 TodayAliasOpt = Annotated[str | None, typer.Option("--today", hidden=True)]
 
 
+# `--signed` of the letters and opinions (feedback, archive): the date of those without a 反馈日期
+SignedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--signed",
+        help="落款日期（YYYY-MM-DD），用于“反馈日期”为空的书记的评价意见；默认同 --as-of",
+    ),
+]
+
+
 OutFolderOpt = Annotated[
     Path | None,
     typer.Option("--out", help="输出文件夹；默认主表旁的“YYYY年度…”文件夹（年度取自设置）"),

@@ -9,7 +9,9 @@ import typer
 
 from annex_tools.cli.app import (
     EXIT_FINDINGS,
+    AsOfOpt,
     CannotRun,
+    SignedOpt,
     TodayAliasOpt,
     app,
     as_of_date,
@@ -45,15 +47,8 @@ def archive(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只显示将要写入的文件，不写入")
     ] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="按此日期校验主表（YYYY-MM-DD），默认今天")
-    ] = None,
-    signed: Annotated[
-        str | None,
-        typer.Option(
-            "--signed", help="评价意见的落款日期（YYYY-MM-DD），用于“反馈日期”为空的书记；默认同 --as-of"
-        ),
-    ] = None,
+    as_of: AsOfOpt = None,
+    signed: SignedOpt = None,
     today: TodayAliasOpt = None,
     refile: Annotated[
         list[str] | None,

@@ -13,6 +13,7 @@ from annex_tools.cli.app import (
     DraftOpt,
     ForceOpt,
     OutFolderOpt,
+    SignedOpt,
     TodayAliasOpt,
     app,
     as_of_date,
@@ -132,12 +133,7 @@ def feedback(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     out_dir: OutFolderOpt = None,
     as_of: AsOfOpt = None,
-    signed: Annotated[
-        str | None,
-        typer.Option(
-            "--signed", help="落款日期（YYYY-MM-DD），用于“反馈日期”为空的书记；默认同 --as-of"
-        ),
-    ] = None,
+    signed: SignedOpt = None,
     today: TodayAliasOpt = None,
     draft: DraftOpt = False,
     force: ForceOpt = False,
