@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -107,3 +108,25 @@ def wait_done(driver: object, timeout: float = 180) -> tuple[str, str]:
         return False
 
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(done)  # type: ignore[return-value]
+
+
+def upload_and_preview(
+    driver: object, field: str, returned: Path, action: str
+) -> tuple[str, str, list[Any]]:
+    """Upload a returned form through the page's file field `field` (upload-returns,
+    upload-tallies …) and run the import `action`, which previews; returns (message, error,
+    the preview's change rows as elements)."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, field).send_keys(str(returned))  # type: ignore[attr-defined]
+    message, error = click_and_wait(driver, action)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#changes tbody tr")  # type: ignore[attr-defined]
+    return message, error, rows
+
+
+def confirm_and_wait(driver: object) -> tuple[str, str]:
+    """Click “确认写入” under a preview and wait until the write is done: (message, error)."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, "confirm").click()  # type: ignore[attr-defined]
+    return wait_done(driver)

@@ -215,8 +215,14 @@ def test_the_summary_ballot_figures_agree_with_attendance_on_the_clean_demo(tmp_
 def test_the_page_makes_the_tallies_previews_one_then_writes(tmp_path: Path) -> None:
     """The page's 现场测评表 and 导入测评统计 in Chromium: an upload is previewed, nothing is
     written until “确认写入”, and then exactly the counts of the preview."""
-    from page_helpers import chromium, click_and_wait, pick, served, wait_done
-    from selenium.webdriver.common.by import By
+    from page_helpers import (
+        chromium,
+        click_and_wait,
+        confirm_and_wait,
+        pick,
+        served,
+        upload_and_preview,
+    )  # fmt: skip
 
     folder = tmp_path / "述职评议"
     folder.mkdir()
@@ -229,13 +235,11 @@ def test_the_page_makes_the_tallies_previews_one_then_writes(tmp_path: Path) -> 
         made = next(folder.rglob(TALLY_M1))
         returned = fill(made, tmp_path / TALLY_M1, 28, {8: (20, 5, 2, 1), 9: (25, 3, 0, 0)})
         before = master.read_bytes()
-        driver.find_element(By.ID, "upload-tallies").send_keys(str(returned))
-        message, error = click_and_wait(driver, "import-ballots")
+        message, error, found = upload_and_preview(driver, "upload-tallies", returned, "import-ballots")
         assert error == "" and "共 3 项可写入" in message, (message, error)
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#changes tbody tr")]
+        rows = [r.text for r in found]
         assert len(rows) == 3 and any("S3" in t or "丁四" in t for t in rows), rows
         assert master.read_bytes() == before
-        driver.find_element(By.ID, "confirm").click()
-        message, error = wait_done(driver)
+        message, error = confirm_and_wait(driver)
         assert error == "" and message.startswith("已写入 3 项"), (message, error)
     assert ballots_of(master)["S3"] == (20, 5, 2, 1) and present_of(master, "M1") == 28

@@ -17,7 +17,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import valid
-from page_helpers import chromium, click_and_wait, have_browser, pick, served, wait_done
+from page_helpers import (
+    chromium,
+    click_and_wait,
+    confirm_and_wait,
+    have_browser,
+    pick,
+    served,
+    upload_and_preview,
+)  # fmt: skip
 
 from annex_tools.workbook.builder import new_workbook
 
@@ -116,17 +124,14 @@ def test_a_return_is_previewed_with_its_conflict_then_applied(page, tmp_path: Pa
     before = master.read_bytes()
     driver.get(url)
     pick(driver, "clean.xlsx")
-    driver.find_element(By.ID, "upload-returns").send_keys(str(returned))
-    message, error = click_and_wait(driver, "import-returns")
+    message, error, rows = upload_and_preview(driver, "upload-returns", returned, "import-returns")
     assert error == "" and "还没有写入" in message, (message, error)
-    rows = driver.find_elements(By.CSS_SELECTOR, "#changes tbody tr")
     conflicts = [r.text for r in rows if "conflict" in r.get_attribute("class")]
     assert any("措施冲突" in t for t in conflicts), [r.text for r in rows]
     assert (folder / "附件2回执" / "示例党总支回执.xlsx").is_file()
     assert master.read_bytes() == before  # the preview wrote nothing
     assert driver.find_element(By.ID, "confirm").is_displayed()
-    driver.find_element(By.ID, "confirm").click()
-    message, error = wait_done(driver)
+    message, error = confirm_and_wait(driver)
     assert error == "" and message.startswith("已写入"), (message, error)
     assert "1 项冲突" in message
     assert master.read_bytes() != before

@@ -218,8 +218,14 @@ def test_the_buttons_make_the_forms_and_import_them_from_the_inbox(
     not __import__("page_helpers").have_browser(), reason="chromium and chromedriver"
 )
 def test_the_page_makes_the_forms_previews_a_return_then_writes(tmp_path: Path) -> None:
-    from page_helpers import chromium, click_and_wait, pick, served, wait_done
-    from selenium.webdriver.common.by import By
+    from page_helpers import (
+        chromium,
+        click_and_wait,
+        confirm_and_wait,
+        pick,
+        served,
+        upload_and_preview,
+    )  # fmt: skip
 
     folder = tmp_path / "述职评议"
     folder.mkdir()
@@ -235,14 +241,14 @@ def test_the_page_makes_the_forms_previews_a_return_then_writes(tmp_path: Path) 
             8: ("已完成", dt.date(2024, 2, 20), "见会议记录"),
         })  # fmt: skip
         before = master.read_bytes()
-        driver.find_element(By.ID, "upload-progress").send_keys(str(returned))
-        message, error = click_and_wait(driver, "import-rectifications")
+        message, error, found = upload_and_preview(
+            driver, "upload-progress", returned, "import-rectifications"
+        )
         assert error == "" and "还没有写入" in message, (message, error)
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#changes tbody tr")]
+        rows = [r.text for r in found]
         assert any("进展冲突" in t for t in rows) and any("整改进展" in t for t in rows), rows
         assert master.read_bytes() == before and (folder / "整改进展" / G1).is_file()
-        driver.find_element(By.ID, "confirm").click()
-        message, error = wait_done(driver)
+        message, error = confirm_and_wait(driver)
         assert error == "" and message.startswith("已写入 1 项"), (message, error)
     got = rects_of(master)
     assert got["R3"][:2] == ("已完成", dt.date(2024, 2, 20)) and got["R1"][0] == "整改中"
