@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 from pathlib import Path
 
@@ -53,7 +54,10 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
         else:
             write_report(path, 2023, f"示例党组织{i}", f"书记{i}", REPORT_TARGETS, rng)
     path = out / f"master-{scale}.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # written beside and renamed: several benchmark runs may share the data folder, and a reader
+    # must never meet a half-written master
+    part = out / f".master-{scale}.{os.getpid()}.xlsx"
+    book = xlsxwriter.Workbook(str(part), {"constant_memory": True})
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheet_rows(scale, rng).items():
         ws = book.add_worksheet(name)
@@ -66,6 +70,7 @@ def generate(scale: str, out: Path, seed: int = 7, reports: int = REPORT_SAMPLE)
                 else:
                     ws.write(r, c, value)
     book.close()
+    os.replace(part, path)
     return path
 
 
