@@ -15,7 +15,6 @@ from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
 from annex_tools.institute import join
-from annex_tools.institute import lookup as lookup  # the rules map ids through the joined view's
 from annex_tools.institute import normal as normal  # noqa: F401 (the rules' import)
 from annex_tools.schedule import at as schedule_at
 from annex_tools.schedule import steps
@@ -43,6 +42,16 @@ def rule(code: str, *needs: Need) -> Callable[[RuleFn], RuleFn]:
         return fn
 
     return register
+
+
+def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
+    """Map ids through `mapping` (the joined view's org_type, org_name ...); unknown ids give ''.
+    One dict look-up per key: `Series.map(dict)` first makes a Series of the whole dict (30,000
+    organizations at city scale) on every call."""
+    get = mapping.get
+    values = np.fromiter((get(k, "") for k in keys.to_numpy(dtype=object)), object, len(keys))
+    values[pd.isna(values)] = ""
+    return pd.Series(values, index=keys.index, dtype=object)
 
 
 def blank(series: pd.Series) -> pd.Series:
