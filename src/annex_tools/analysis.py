@@ -267,6 +267,7 @@ _SHORT_EXAMPLE = {"duties": "一、本年度履职情况", "problems": "二、�
 
 # ---- the .docx adapter ---------------------------------------------------------------------
 
+
 @cache
 def _parser() -> etree.XMLParser:
     """lxml's parser, made when the first report is read (a check without reports never
@@ -274,18 +275,49 @@ def _parser() -> etree.XMLParser:
     from lxml import etree
 
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
 _SKIP = {f"{_W}txbxContent", f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText"}
 
 
-_TEXT_TAGS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr")
+_P, _T, _TAB = f"{_W}p", f"{_W}t", f"{_W}tab"
+_TEXT_TAGS = (_T, _TAB, f"{_W}br", f"{_W}cr")
 
 
 def _paragraph_text(p: etree._Element) -> str:
     """Visible text of one paragraph: w:t, tabs as spaces, line breaks as newlines."""
     return "".join(
-        (el.text or "") if el.tag == f"{_W}t" else (" " if el.tag == f"{_W}tab" else "\n")
+        (el.text or "") if el.tag == _T else (" " if el.tag == _TAB else "\n")
         for el in p.iter(*_TEXT_TAGS)
     )
+
+
+def _body_texts(body: etree._Element) -> list[str] | None:
+    """Every paragraph's `_paragraph_text`, from one walk over the paragraphs and their text
+    elements in document order (a walk per paragraph cost more than the parse); None when a
+    paragraph holds another or a text element lies outside every paragraph, which that one
+    walk cannot attribute."""
+    texts: list[list[str]] = []
+    pieces: list[str] = []
+    current = None
+    for el in body.iter(_P, *_TEXT_TAGS):
+        tag = el.tag
+        if tag == _P:
+            up = el.getparent()
+            while up is not body:
+                if up.tag == _P:
+                    return None
+                up = up.getparent()
+            current, pieces = el, []
+            texts.append(pieces)
+            continue
+        up = el.getparent()
+        while up is not current:
+            if up is body:
+                return None
+            up = up.getparent()
+        pieces.append((el.text or "") if tag == _T else (" " if tag == _TAB else "\n"))
+    return ["".join(p) for p in texts]
 
 
 def read_paragraphs(path: Path | str) -> list[str]:
@@ -324,7 +356,8 @@ def read_paragraphs(path: Path | str) -> list[str]:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
-    return [_paragraph_text(p) for p in body.iter(f"{_W}p")]
+    texts = _body_texts(body)
+    return texts if texts is not None else [_paragraph_text(p) for p in body.iter(_P)]
 
 
 def analyze_file(
