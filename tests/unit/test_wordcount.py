@@ -74,3 +74,29 @@ def test_analyze_counts_line_and_paragraph_separators_as_word(tmp_path: Path) ->
     # BASIC is 77; part 一's body 9 -> 5; the separator between heading and body adds 1
     assert result.words == 77 - 9 + 5 + 1
     assert result.parts["problems"] == 8
+
+
+def test_word_count_is_the_one_pattern_definition() -> None:
+    """`word_count` counts in a faster way than the one-pattern definition (`_WORD`): the two
+    agree on random text made mostly of the characters at the edges of the East Asian ranges,
+    the whitespace (U+2028/U+2029, U+3000, U+0085 ...) and surrogates."""
+    import random
+
+    from annex_tools.contract.text import _WORD
+
+    edges = [
+        *(0x10FF, 0x1100, 0x11FF, 0x1200, 0x2E7F, 0x2E80, 0x2FFF, 0x3000, 0x3001, 0x303F),
+        *(0x3040, 0x31FF, 0x3200, 0x4DBF, 0x4DC0, 0x4E00, 0x9FFF, 0xA000, 0xA95F, 0xA960),
+        *(0xA97F, 0xA980, 0xABFF, 0xAC00, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xF8FF, 0xF900),
+        *(0xFAFF, 0xFB00, 0xFE0F, 0xFE10, 0xFE1F, 0xFE20, 0xFE2F, 0xFE30, 0xFE4F, 0xFE50),
+        *(0xFF00, 0xFF01, 0xFFEF, 0xFFF0, 0x1FFFF, 0x20000, 0x3134F, 0x31350, 0x10FFFF),
+        *(0x2028, 0x2029, 0x85, 0xA0, 0x1680, 0x180E, 0x2000, 0x200A, 0x200B, 0x202F, 0x205F),
+        *(0xFEFF, 0x1C, 0x1D, 0x1E, 0x1F, 0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x61, 0x31, 0xFF0C),
+    ]
+    rng = random.Random(25)
+    for _ in range(20000):
+        text = "".join(
+            chr(rng.choice(edges) if rng.random() < 0.8 else rng.randrange(0x110000))
+            for _ in range(rng.randrange(12))
+        )
+        assert word_count(text) == len(_WORD.findall(text)), repr(text)

@@ -203,9 +203,10 @@ _EA_RANGES = (
 )
 # A word is an East Asian character, a run of other non-space characters, or U+2028 (line
 # separator) / U+2029 (paragraph separator): Word counts each of those two as a word of its own
-# that also separates the words around it ("a\u2028b" is 3), unlike other whitespace. The
-# three never overlap (\s holds U+2028/9), so one pattern counts them in one pass.
+# that also separates the words around it ("a\u2028b" is 3), unlike other whitespace. As one
+# pattern (the three never overlap: \s holds U+2028/9), the definition the tests check against:
 _WORD = re.compile(f"[{_EA_RANGES}]|[^\\s{_EA_RANGES}]+|[\u2028\u2029]")
+_EA_RUN = re.compile(f"[{_EA_RANGES}]+")
 
 
 def word_count(text: str) -> int:
@@ -216,7 +217,12 @@ def word_count(text: str) -> int:
     U+2028 and U+2029 count 1 each and separate the words around them; other whitespace
     and paragraph marks count nothing.
     """
-    return _WORD.subn("", text)[1]
+    # The count of _WORD's matches, at a third of the cost of one match per ideograph: each
+    # East Asian run becomes one space (its length is known from the shrinkage), and what is
+    # left splits into the other runs (str.split's whitespace is \s's).
+    rest, runs = _EA_RUN.subn(" ", text)
+    east_asian = len(text) - len(rest) + runs
+    return east_asian + len(rest.split()) + text.count("\u2028") + text.count("\u2029")
 
 
 # ---- characters an .xlsx cannot hold --------------------------------------------------
