@@ -14,8 +14,8 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
+from annex_tools.contract.text import all_normal, normalize
 from annex_tools.institute import join
-from annex_tools.institute import normal as normal  # noqa: F401 (the rules' import)
 from annex_tools.schedule import at as schedule_at
 from annex_tools.schedule import steps
 
@@ -46,12 +46,25 @@ def rule(code: str, *needs: Need) -> Callable[[RuleFn], RuleFn]:
 
 def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
     """Map ids through `mapping` (the joined view's org_type, org_name ...); unknown ids give ''.
-    One dict look-up per key: `Series.map(dict)` first makes a Series of the whole dict (30,000
-    organizations at city scale) on every call."""
+    One dict look-up per distinct key: `Series.map(dict)` first makes a Series of the whole dict
+    (30,000 organizations at city scale) on every call."""
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object), use_na_sentinel=False)
     get = mapping.get
-    values = np.fromiter((get(k, "") for k in keys.to_numpy(dtype=object)), object, len(keys))
+    values = np.fromiter((get(k, "") for k in uniques), object, len(uniques))
     values[pd.isna(values)] = ""
-    return pd.Series(values, index=keys.index, dtype=object)
+    return pd.Series(values[codes], index=keys.index, dtype=object)
+
+
+def normal(series: pd.Series) -> pd.Series:
+    """`normalize` of each value; the column itself when every value already is (the reader
+    normalizes ids, names and choices, so this is usually one check over the whole column).
+    Each distinct value is normalized once: a column of free text repeats its values."""
+    values = series.to_numpy(dtype=object)
+    if all_normal(values):
+        return series
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    normalized = np.array([normalize(u) for u in uniques], dtype=object)
+    return pd.Series(normalized[codes], index=series.index, name=series.name)
 
 
 def blank(series: pd.Series) -> pd.Series:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -167,8 +168,12 @@ def _contains_any(text: pd.Series, words: set[str]) -> pd.Series:
     """Whether each text contains any of the words (no words: none does)."""
     if not words:
         return pd.Series(False, index=text.index)
-    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return text.str.contains(pattern, regex=True).astype(bool)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    found = np.array(  # each distinct text searched once
+        [isinstance(u, str) and pattern.search(u) is not None for u in uniques], dtype=bool
+    )
+    return pd.Series(found[codes], index=text.index)
 
 
 def _secretaries(ctx: Context) -> dict[str, str]:
