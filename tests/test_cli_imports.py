@@ -1,0 +1,63 @@
+"""What `annex-tools check` imports, as a whole process (issue 25: an institute `check` within
+0.5 s): not the other commands' modules, not what only the documents, the archive or the page use,
+not typer's pydantic adapters (typer 0.29+), and no rich when nothing is laid out as a table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import demo_copy
+
+# Runs `python -m annex_tools ARGS` and, as the interpreter exits, writes the names of the modules
+# it imported to the file named first.
+RUN = (
+    "import atexit, json, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "sys.argv[0] = 'annex-tools'\n"
+    "runpy.run_module('annex_tools', run_name='__main__', alter_sys=True)\n"
+)
+
+NEVER = (
+    "annex_tools.cli.documents", "annex_tools.cli.imports", "annex_tools.cli.archive",
+    "annex_tools.cli.setup", "annex_tools.documents", "annex_tools.archive", "annex_tools.web",
+    "openpyxl", "docx", "docxtpl", "matplotlib", "xlsxwriter", "flask", "waitress", "bagit",
+    "pydantic", "typer._adapters", "xlwings",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_copy(tmp_path_factory.mktemp("demo")).workbook
+
+
+def imported(tmp_path: Path, *args: str | Path) -> tuple[int, set[str], str]:
+    names = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(names), *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
+    )  # fmt: skip
+    return proc.returncode, set(json.loads(names.read_text())), proc.stdout
+
+
+def _loaded(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+def test_check_imports_only_what_it_uses(master: Path, tmp_path: Path) -> None:
+    code, modules, stdout = imported(tmp_path, "check", master, "--as-of", "2024-03-01")
+    assert code == 1 and "校验完成" in stdout  # the planted mistakes, shown as a table
+    assert {"pandas", "annex_tools.cli.master", "annex_tools.usecases.check"} <= modules
+    assert [n for n in NEVER if _loaded(modules, n)] == []
+
+
+def test_check_json_does_not_import_rich(master: Path, tmp_path: Path) -> None:
+    code, modules, stdout = imported(tmp_path, "check", master, "--as-of", "2024-03-01", "--json")
+    assert code == 1 and json.loads(stdout)["errors"] > 0
+    assert [n for n in (*NEVER, "rich") if _loaded(modules, n)] == []
