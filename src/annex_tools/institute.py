@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import IDENTITY_PROBLEMS
@@ -238,10 +239,12 @@ def _taken(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     """values[at] where at >= 0, '' elsewhere and for a missing value: `lookup` through a
     dict of the same values, with the keys already found."""
     source = values.to_numpy(dtype=object)
-    out = np.full(len(at), "", dtype=object)
+    out = np.empty(len(at), dtype=object)
+    out[:] = ""  # (np.full would make a text per row)
     hit = at >= 0
     out[hit] = source[at[hit]]
-    out[pd.isna(out)] = ""
+    if infer_dtype(out, skipna=False) != "string":  # all text, the usual case: one pass, no mask
+        out[pd.isna(out)] = ""
     return pd.Series(out, index=index, dtype=object)
 
 

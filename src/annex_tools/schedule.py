@@ -17,9 +17,10 @@ meeting needs (审定, 等次), the due day itself for what must reach the 组�
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
@@ -132,13 +133,47 @@ def report_by(meeting_dates: pd.Series, st: Settings) -> pd.Series:
     return workday_due(meeting_dates, days)
 
 
-def _frame(**cols: object) -> pd.DataFrame:
+_TEXTS = ("actor", "sid", "who", "ref")  # '' where missing
+_DATES = ("due", "overdue_from", "done")
+
+
+def _frame(**cols: object) -> dict[str, np.ndarray]:
+    """One step's rows, as columns (COLUMNS): a Series gives its values, a scalar is repeated.
+    Arrays, not a DataFrame: `_concat` builds the one frame (eleven frames and their concat cost
+    more than the steps' own arithmetic)."""
     if "row" in cols:
         cols[ROW] = cols.pop("row")
-    out = pd.DataFrame(cols)
-    for c in ("due", "overdue_from", "done"):
-        out[c] = pd.to_datetime(out[c])
-    return out.reindex(columns=COLUMNS)
+    n = next(len(v) for v in cols.values() if isinstance(v, pd.Series | list))
+    out: dict[str, np.ndarray] = {}
+    for c in COLUMNS:
+        v = cols[c]
+        if c in _DATES:  # as a frame's column would be (a scalar Timestamp keeps its unit)
+            v = pd.to_datetime(v if isinstance(v, pd.Series) else pd.Series(v, index=range(n)))
+            out[c] = v.to_numpy()
+        elif isinstance(v, pd.Series):
+            out[c] = v.to_numpy(dtype=object) if c != ROW else v.to_numpy()
+        elif isinstance(v, list):
+            out[c] = np.array(v, dtype=object)
+        else:
+            out[c] = np.empty(n, dtype=object)
+            out[c][:] = v  # the one object n times (np.full would make n copies of a text)
+    return out
+
+
+def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The steps' rows in one frame, columns typed as a concat of the steps' frames gives them
+    (numpy's concatenate widens dates to the finest unit and mixed rows to objects, as pandas)."""
+    parts = [p for p in parts if len(p["step"])]
+    out: dict[str, object] = {}
+    for c in COLUMNS:
+        values = np.concatenate([p[c] for p in parts])
+        if c in _DATES or c == ROW:
+            out[c] = values
+            continue
+        if c in _TEXTS and infer_dtype(values, skipna=False) != "string":  # (a pass, not a copy)
+            values[pd.isna(values)] = ""
+        out[c] = pd.Series(values, dtype=object).astype(str)  # (object first: no inference pass)
+    return pd.DataFrame(out)
 
 
 def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
@@ -188,7 +223,7 @@ def steps(
     )  # fmt: skip
     rects = _with(j.rects, ("整改时限", "完成日期"), ("述职编号", "整改编号", "整改状态", "who"))
     sub_sheet, grade_sheet = S.SUBMISSIONS.name, S.GRADES_SHEET.name
-    parts: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
 
     # 二级 reports ahead of their meeting; 党支部 reports by 党支部书记报告报送截止日期 when set
     sending = (subs["述职类别"] == S.CAT_SECOND_LEVEL) | (st.branch_send_deadline is not None)
@@ -277,7 +312,7 @@ def steps(
         _frame(
             step=STEP_RECTIFIED, actor=r["述职编号"].map(subs.set_index("述职编号")["组织编号"]),
             sid=r["述职编号"],
-            who="整改" + r["整改编号"] + "（" + r["who"] + "）",
+            who=[f"整改{rid}（{who}）" for rid, who in zip(r["整改编号"].tolist(), r["who"].tolist(), strict=True)],
             sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
             overdue_from=r["整改时限"] + DAY,
             done=r["完成日期"].where(r["整改状态"] == S.STATUS_DONE), ref=r["整改编号"],
@@ -291,25 +326,26 @@ def steps(
             overdue_from=[review + DAY], done=[st.review_date], ref=[""],
         )
     )  # fmt: skip
-    out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    for c in ("due", "overdue_from", "done"):
-        out[c] = pd.to_datetime(out[c])
-    for c in ("actor", "sid", "who", "ref"):
-        out[c] = out[c].fillna("").astype(str)
-    return out
+    return _concat(parts)
+
+
+def _days(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].to_numpy(dtype="datetime64[ns]")  # NaT compares False: no masks needed
 
 
 def verdicts(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """Each step at `as_of`: done (on time), done-late, pending or late. A date after `as_of` is
     never done (it has not happened yet); a step without a due day yet (its meeting is not
     scheduled) is pending."""
-    t = pd.Timestamp(as_of)
-    done = frame["done"].where(frame["done"] <= t)
-    out = pd.Series(PENDING, index=frame.index, dtype=object)
-    out[done.notna()] = DONE
-    out[done.notna() & frame["due"].notna() & (done > frame["due"])] = DONE_LATE
-    out[done.isna() & frame["overdue_from"].notna() & (frame["overdue_from"] <= t)] = LATE
-    return out
+    t = np.datetime64(as_of, "ns")
+    done, due, overdue = _days(frame, "done"), _days(frame, "due"), _days(frame, "overdue_from")
+    is_done = done <= t
+    out = np.empty(len(frame), dtype=object)
+    out[:] = PENDING  # (np.full would copy the text into each row)
+    out[is_done] = DONE
+    out[is_done & (done > due)] = DONE_LATE
+    out[~is_done & (overdue <= t)] = LATE
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -318,24 +354,35 @@ class Schedule:
 
     frame: pd.DataFrame  # COLUMNS + verdict + days_late
     as_of: dt.date
+    # each step's row positions, found once: the rules ask for steps often, of 10^5 rows
+    _rows: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes, names = pd.factorize(self.frame["step"])
+        rows = {str(name): np.flatnonzero(codes == i) for i, name in enumerate(names)}
+        object.__setattr__(self, "_rows", rows)
 
     def of(self, step: str) -> pd.DataFrame:
-        return self.frame[self.frame["step"] == step]
+        return self.frame.iloc[self._rows.get(step, np.array([], dtype=np.intp))]
 
     def where(self, step: str, verdict: str) -> pd.DataFrame:
-        f = self.frame
-        return f[(f["step"] == step) & (f["verdict"] == verdict)]
+        f = self.of(step)
+        return f[f["verdict"] == verdict]
 
 
 def at(frame: pd.DataFrame, as_of: dt.date) -> Schedule:
     """The schedule at `as_of`: each step's verdict and, for a late one, how many days late
     (counted from its due day)."""
     out = frame.copy(deep=False)  # columns are added, none changed: `frame` stays as it was
-    out["verdict"] = verdicts(frame, as_of)
-    t = pd.Timestamp(as_of)
-    late = (t - out["due"]).dt.days.where(out["verdict"] == LATE)
-    done_late = (out["done"] - out["due"]).dt.days.where(out["verdict"] == DONE_LATE)
-    out["days_late"] = late.fillna(done_late)
+    verdict = verdicts(frame, as_of)
+    out["verdict"] = verdict
+    due = _days(frame, "due")
+    # whole days, floored (what .dt.days gives), from the due day to today or to the done day
+    late = np.floor((np.datetime64(as_of, "ns") - due) / np.timedelta64(1, "D"))
+    done_late = np.floor((_days(frame, "done") - due) / np.timedelta64(1, "D"))
+    v = verdict.to_numpy()
+    days = np.where(v == LATE, late, np.where(v == DONE_LATE, done_late, np.nan))
+    out["days_late"] = pd.Series(days, index=frame.index, dtype=float)
     return Schedule(out, as_of)
 
 
