@@ -370,6 +370,12 @@ class Schedule:
         return f[f["verdict"] == verdict]
 
 
+def _whole_days(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Whole days from `earlier` to `later`, floored (what .dt.days gives); NaN where a NaT."""
+    elapsed: np.ndarray = later - earlier
+    return np.floor(elapsed / np.timedelta64(1, "D"))
+
+
 def at(frame: pd.DataFrame, as_of: dt.date) -> Schedule:
     """The schedule at `as_of`: each step's verdict and, for a late one, how many days late
     (counted from its due day)."""
@@ -377,9 +383,8 @@ def at(frame: pd.DataFrame, as_of: dt.date) -> Schedule:
     verdict = verdicts(frame, as_of)
     out["verdict"] = verdict
     due = _days(frame, "due")
-    # whole days, floored (what .dt.days gives), from the due day to today or to the done day
-    late = np.floor((np.datetime64(as_of, "ns") - due) / np.timedelta64(1, "D"))
-    done_late = np.floor((_days(frame, "done") - due) / np.timedelta64(1, "D"))
+    today = np.full(len(frame), np.datetime64(as_of, "ns"))
+    late, done_late = _whole_days(today, due), _whole_days(_days(frame, "done"), due)
     v = verdict.to_numpy()
     days = np.where(v == LATE, late, np.where(v == DONE_LATE, done_late, np.nan))
     out["days_late"] = pd.Series(days, index=frame.index, dtype=float)
