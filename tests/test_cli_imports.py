@@ -14,11 +14,12 @@ import pytest
 from builders import demo_copy
 
 # Runs `python -m annex_tools ARGS` and, as the interpreter exits, writes the names of the modules
-# it imported to the file named first.
+# it imported, and the OpenBLAS thread count it asked numpy for, to the file named first.
 RUN = (
-    "import atexit, json, runpy, sys\n"
+    "import atexit, json, os, runpy, sys\n"
     "out = sys.argv.pop(1)\n"
-    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "blas = lambda: os.environ.get('OPENBLAS_NUM_THREADS')\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps([blas(), *sorted(sys.modules)])))\n"
     "sys.argv[0] = 'annex-tools'\n"
     "runpy.run_module('annex_tools', run_name='__main__', alter_sys=True)\n"
 )
@@ -38,12 +39,15 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def imported(tmp_path: Path, *args: str | Path) -> tuple[int, set[str], str]:
     names = tmp_path / "modules.json"
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "OPENBLAS_NUM_THREADS")}
     proc = subprocess.run(
         [sys.executable, "-c", RUN, str(names), *map(str, args)],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
     )  # fmt: skip
-    return proc.returncode, set(json.loads(names.read_text())), proc.stdout
+    blas, *modules = json.loads(names.read_text())
+    # numpy's OpenBLAS would start a thread per core, for linear algebra no command does
+    assert blas == "1" or "numpy" not in modules
+    return proc.returncode, set(modules), proc.stdout
 
 
 def _loaded(modules: set[str], name: str) -> bool:

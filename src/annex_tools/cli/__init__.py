@@ -10,6 +10,7 @@ command it runs (COMMAND_MODULES).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -86,6 +87,9 @@ def _log_crash() -> Path:
 def main() -> None:
     from annex_tools.cli import zh as cli_zh
 
+    # numpy's OpenBLAS starts a thread per core as it is imported (~0.03 s of CPU, a twentieth of
+    # an institute `check`); no command does linear algebra
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli_zh.install()
     load_commands(sys.argv[1:])
     command = typer.main.get_group(app)  # a group even when the module loaded has one command
