@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,11 +16,12 @@ from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import all_normal, normalize
 from annex_tools.institute import join
+from annex_tools.schedule import PENDING, steps
 from annex_tools.schedule import at as schedule_at
-from annex_tools.schedule import steps
 
 Need = tuple[str, ...]  # (sheet key, header, header, ...)
 RuleFn = Callable[["Context"], list[Finding]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ class Context:
     as_of: dt.date
     reports: pd.DataFrame  # one row per submission (see engine.report_facts)
     bad_cells: set[tuple[str, int, str]] = field(default_factory=set)
+    # what several rules derive from the same frames, made once for this check (see `once`)
+    _made: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.bad_cells |= {
@@ -245,6 +248,32 @@ class Context:
 
     def body_name(self, body: str) -> str:
         return str(self.org_name.get(body, body or "（未知评议主体）"))
+
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()` the first time `key` is asked in this check, the same value after: a frame or
+        set that several rules derive alike (they only read it)."""
+        if key not in self._made:
+            self._made[key] = make()
+        made: T = self._made[key]
+        return made
+
+    def scheduled(self, step: str, verdict: str) -> pd.DataFrame:
+        """The schedule's rows of `step` with `verdict` (`Schedule.where`), its step and verdict
+        columns factorized once: seven rules ask, of 190,000 rows at city scale."""
+
+        def codes() -> tuple[np.ndarray, pd.Index, np.ndarray, pd.Index]:
+            f = self.schedule.frame
+            return (*pd.factorize(f["step"]), *pd.factorize(f["verdict"]))
+
+        step_codes, steps_, verdict_codes, verdicts = self.once("schedule codes", codes)
+        if step not in steps_ or verdict not in verdicts:
+            return self.schedule.frame.iloc[:0]
+        hits = (step_codes == steps_.get_loc(step)) & (verdict_codes == verdicts.get_loc(verdict))
+        return self.schedule.frame[hits]
+
+    def pending(self, step: str) -> set[str]:
+        """述职编号 whose `step` is not yet due at the day of the check."""
+        return self.once(("pending", step), lambda: set(self.scheduled(step, PENDING)["sid"]))
 
 
 def applies(ctx: Context, r: Rule) -> bool:

@@ -15,7 +15,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
 from annex_tools.contract.master import ROW
 from annex_tools.rules.base import Context, blank, emit, rule
-from annex_tools.schedule import PENDING, STEP_FEEDBACK, STEP_INTERVIEW
+from annex_tools.schedule import STEP_FEEDBACK, STEP_INTERVIEW
 
 GRADE = S.GRADES_SHEET.name
 MEET = S.MEETINGS.name
@@ -32,7 +32,7 @@ def minimum_at_most_fair(n: int, ratio: float, rounding: str) -> int:
 
 def _waiting(ctx: Context, step: str) -> set[str]:
     """述职编号 whose `step` is not yet due (设置 反馈约谈期限天数 after the meeting)."""
-    return set(ctx.schedule.where(step, PENDING)["sid"])
+    return ctx.pending(step)
 
 
 @rule("grade.missing", ("subs", "会议编号"), ("meetings", "会议日期"), ("grades", "综合评价等次"))
@@ -285,8 +285,19 @@ def ballots_consistent(ctx: Context) -> list[Finding]:
 
 
 def _ballots(ctx: Context) -> pd.DataFrame:
-    """Grades with all four ballot counts given as whole numbers, with their total and 好票率."""
-    g = ctx.grades
+    """Grades with all four ballot counts given as whole numbers, with their total and 好票率
+    (made once per check: three rules read it)."""
+    return ctx.once("ballots", lambda: _ballots_of(ctx.grades))
+
+
+def _meeting_of(ctx: Context) -> dict[str, str]:
+    """Each 述职编号's 会议编号."""
+    return ctx.once(
+        "meeting of", lambda: dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+    )
+
+
+def _ballots_of(g: pd.DataFrame) -> pd.DataFrame:
     given = pd.concat([g[c].notna() & (g[c] >= 0) & (g[c] % 1 == 0) for c in BALLOTS], axis=1)
     b = g[given.all(axis=1)].copy()
     b["ballots"] = b[list(BALLOTS)].sum(axis=1)
@@ -310,11 +321,11 @@ def ballots_within_attendance(ctx: Context) -> list[Finding]:
     """Notice, 三、5: 综合平时掌握、调研了解和现场测评等情况 … 形成评价意见; 现场测评 is by those at the meeting. More ballots than the meeting's 实到人数
     (会议 sheet) cannot have been cast."""
     b = _ballots(ctx)
-    meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+    meeting_of = _meeting_of(ctx)
     m = ctx.meetings.drop_duplicates("会议编号")
     present = dict(zip(m["会议编号"], m["实到人数"], strict=True))
-    b["meeting"] = b["述职编号"].map(meeting_of)
-    b["attendance"] = pd.to_numeric(b["meeting"].map(present), errors="coerce")
+    b = b.assign(meeting=b["述职编号"].map(meeting_of))
+    b = b.assign(attendance=pd.to_numeric(b["meeting"].map(present), errors="coerce"))
     mask = b["attendance"].notna() & (b["ballots"] > b["attendance"])
     return emit(
         "grade.ballots-exceed",
@@ -341,7 +352,7 @@ def attendance_where_ballots(ctx: Context) -> list[Finding]:
     and the summary's ballot figures cannot be trusted."""
     b = _ballots(ctx)
     b = b[b["ballots"] > 0]
-    meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+    meeting_of = _meeting_of(ctx)
     voted = b["述职编号"].map(meeting_of)
     secretaries = voted.value_counts()
     most = b["ballots"].groupby(voted).max()

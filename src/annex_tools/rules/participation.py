@@ -131,9 +131,7 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     by_parent = given & ((approver == parent_sec) | (approver == parent_name))
     rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one
     if rest.any():  # (no row to look at: an empty list cannot be set into a bool column)
-        by_parent[rest] = [
-            p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)
-        ]
+        by_parent[rest] = [p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)]
     listed = (
         pd.Series(True, index=subs.index) if "" in leaders else _contains_any(approver, leaders)
     )

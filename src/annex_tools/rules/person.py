@@ -20,13 +20,15 @@ GRADE = S.GRADES_SHEET.name
 RANK = {g: i for i, g in enumerate(S.GRADES)}  # 好 = 0 … 差 = 3
 
 
-def _staff(g: pd.DataFrame) -> pd.Series:
-    return g["书记工号"].fillna("").astype(str).str.strip()
+def _staff(ctx: Context) -> pd.Series:
+    """Each 评议 row's 工号, trimmed (made once per check: three rules key on it)."""
+    return ctx.once("staff", lambda: ctx.grades["书记工号"].fillna("").astype(str).str.strip())
 
 
-def lowest_grades(g: pd.DataFrame) -> pd.DataFrame:
+def lowest_grades(ctx: Context) -> pd.DataFrame:
     """Per 工号: the lowest grade given and the 述职编号 that carries it."""
-    staff = _staff(g)
+    g = ctx.grades
+    staff = _staff(ctx)
     graded = g[g["graded"] & (staff != "")].assign(
         staff=staff, rank=lambda f: f["综合评价等次"].map(RANK)
     )
@@ -40,8 +42,8 @@ def excellent_by_lowest_grade(ctx: Context) -> list[Finding]:
     when the same 工号 has a lower grade elsewhere (the row itself below 好 is
     grade.linkage-excellent)."""
     g = ctx.grades
-    worst = lowest_grades(g)
-    staff = _staff(g)
+    worst = lowest_grades(ctx)
+    staff = _staff(ctx)
     low = staff.map(worst["综合评价等次"]).astype(object).fillna(S.GRADE_GOOD)
     mask = (g["年度考核等次"] == S.APPRAISAL_EXCELLENT) & (g["综合评价等次"] == S.GRADE_GOOD)
     mask &= low != S.GRADE_GOOD
@@ -66,7 +68,7 @@ def _appraisal_order(value: str) -> tuple[int, str]:
 def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     """A person has one 年度考核等次: different entries on the rows of one 工号 contradict."""
     g = ctx.grades
-    staff = _staff(g)
+    staff = _staff(ctx)
     value = g["年度考核等次"].fillna("").astype(str)
     filled = (staff != "") & (value != "")
     pairs = pd.DataFrame({"staff": staff[filled], "value": value[filled]}).drop_duplicates()

@@ -16,7 +16,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.master import ROW
 from annex_tools.rules.base import Context, blank, emit, lookup, rule
-from annex_tools.schedule import LATE, PENDING, STEP_MEETING, STEP_REPORTED
+from annex_tools.schedule import LATE, STEP_MEETING, STEP_REPORTED
 from annex_tools.workdays import covered_years, is_covered, workdays_between
 
 SUB = S.SUBMISSIONS.name
@@ -91,7 +91,7 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
     subs = ctx.subs
     expected = subs["body"]  # the evaluating body hosts the meeting
     # before the day its 述职评议 is due, a meeting not yet scheduled is pending, not missing
-    waiting = set(ctx.schedule.where(STEP_MEETING, PENDING)["sid"])
+    waiting = ctx.pending(STEP_MEETING)
     no_meeting = blank(subs["会议编号"]) & ~subs["述职编号"].isin(waiting)
     known = subs["会议编号"].isin(set(ctx.meetings["会议编号"]))
     evaluated = subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
@@ -150,7 +150,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         covered = is_covered(meetings["会议日期"]) & is_covered(meetings["报备日期"])
         unit = unit.where(~covered, "个工作日")
     # the last day to report and whether it has passed unreported: the schedule's one verdict
-    late_rows = set(ctx.schedule.where(STEP_REPORTED, LATE)[ROW])
+    late_rows = set(ctx.scheduled(STEP_REPORTED, LATE)[ROW])
     unreported = meetings[ROW].isin(late_rows)
     unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
     late = lead.notna() & (lead < days)

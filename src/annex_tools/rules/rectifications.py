@@ -11,7 +11,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.rules.base import Context, blank, emit, rule
-from annex_tools.schedule import PENDING, STEP_MEETING
+from annex_tools.schedule import STEP_MEETING
 
 RECT = S.RECTIFICATIONS.name
 
@@ -39,7 +39,7 @@ def problems_listed(ctx: Context) -> list[Finding]:
 def _decided(ctx: Context) -> pd.Series:
     """Rectifications whose measures and deadlines are due: those of a secretary whose 述职评议
     has been held (or is late); before it, a carried or new problem is pending."""
-    waiting = set(ctx.schedule.where(STEP_MEETING, PENDING)["sid"])
+    waiting = ctx.pending(STEP_MEETING)
     return ~ctx.rects["述职编号"].isin(waiting)
 
 
