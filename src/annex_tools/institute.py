@@ -303,7 +303,10 @@ def join(wb: Workbook) -> Joined:
     subs["host"] = _taken(meetings["主办组织编号"], at_meeting, subs.index)
     subs["who"] = [
         f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
-        for org, name, sid in zip(subs["org_name"], subs["书记姓名"], subs["述职编号"], strict=True)
+        for org, name, sid in zip(  # (lists: a Series yields its values one call each)
+            subs["org_name"].tolist(), subs["书记姓名"].tolist(), subs["述职编号"].tolist(),
+            strict=True,
+        )
     ]
     first = subs.drop_duplicates("述职编号").set_index("述职编号")
     link = [*Joined.LINKS, "述职类别", "书记姓名", "书记工号"]
@@ -311,7 +314,8 @@ def join(wb: Workbook) -> Joined:
 
     def linked(frame: pd.DataFrame) -> pd.DataFrame:
         # `frame.join(first[link], on="述职编号")`, by an index lookup (`first` is unique): no merge
-        found = first[link].reindex(frame["述职编号"]).set_axis(frame.index)
+        found = first[link].reindex(frame["述职编号"])
+        found.index = frame.index  # (set_axis would copy the columns)
         out = pd.concat([frame, found], axis=1)
         missing = out["who"].isna()
         out["who"] = out["who"].fillna("述职" + out.loc[missing, "述职编号"].astype(str))

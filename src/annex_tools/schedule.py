@@ -173,7 +173,7 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         if c in _TEXTS and infer_dtype(values, skipna=False) != "string":  # (a pass, not a copy)
             values[pd.isna(values)] = ""
         out[c] = pd.Series(values, dtype=object).astype(str)  # (object first: no inference pass)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # (the arrays are new: a frame of a dict copies them)
 
 
 def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
