@@ -56,6 +56,17 @@ def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
     return pd.Series(values[codes], index=keys.index, dtype=object)
 
 
+def pick(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """values[at] (positions from `Index.get_indexer`) on `index`; '' where `at` is -1 (not
+    found) or the value is missing: `lookup` for the columns of a frame keyed by its ids."""
+    source = values.to_numpy(dtype=object)
+    out = np.full(len(at), "", dtype=object)
+    found = at >= 0
+    out[found] = source[at[found]]
+    out[pd.isna(out)] = ""
+    return pd.Series(out, index=index, dtype=object)
+
+
 def normal(series: pd.Series) -> pd.Series:
     """`normalize` of each value; the column itself when every value already is (the reader
     normalizes ids, names and choices, so this is usually one check over the whole column).

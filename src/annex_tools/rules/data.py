@@ -16,7 +16,7 @@ from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify_all
-from annex_tools.rules.base import Context, blank, emit, lookup, normal, rule
+from annex_tools.rules.base import Context, blank, emit, normal, pick, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -377,15 +377,16 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
     reports without a 工号; a warning when a different person reports with their own 工号 (the
     secretary changed during the year: confirm)."""
     subs = ctx.subs
-    orgs = ctx.orgs.drop_duplicates("组织编号").set_index("组织编号")
-    org_name = lookup(subs["组织编号"], dict(zip(orgs.index, orgs["书记姓名"], strict=True)))
-    org_no = lookup(subs["组织编号"], dict(zip(orgs.index, orgs["书记工号"], strict=True)))
+    orgs = ctx.orgs.drop_duplicates("组织编号")
+    at = pd.Index(orgs["组织编号"]).get_indexer(subs["组织编号"])  # each row's organization
+    org_name = pick(orgs["书记姓名"], at, subs.index)
+    org_no = pick(orgs["书记工号"], at, subs.index)
     kind, changed = identify_all(subs["书记姓名"], subs["书记工号"], org_name, org_no)
     key_no = normal(subs["书记工号"])
     key_name = normal(subs["书记姓名"])
-    numbered = key_no != ""
+    repeated = (key_no != "") & key_no.duplicated(keep=False)  # only these can carry two names
     names_per_no = (
-        pd.DataFrame({"no": key_no[numbered], "name": key_name[numbered]})
+        pd.DataFrame({"no": key_no[repeated], "name": key_name[repeated]})
         .drop_duplicates()["no"]
         .value_counts()
     )

@@ -29,8 +29,9 @@ def lowest_grades(ctx: Context) -> pd.DataFrame:
     """Per 工号: the lowest grade given and the 述职编号 that carries it."""
     g = ctx.grades
     staff = _staff(ctx)
-    graded = g[g["graded"] & (staff != "")].assign(
-        staff=staff, rank=lambda f: f["综合评价等次"].map(RANK)
+    keyed = g["graded"].to_numpy() & (staff != "").to_numpy()
+    graded = g.loc[keyed, ["综合评价等次", "述职编号", "who"]].assign(  # (not the 25 columns)
+        staff=staff[keyed], rank=lambda f: f["综合评价等次"].map(RANK)
     )
     worst = graded.sort_values("rank", kind="stable").drop_duplicates("staff", keep="last")
     return worst.set_index("staff")[["综合评价等次", "述职编号", "who"]]
@@ -42,16 +43,21 @@ def excellent_by_lowest_grade(ctx: Context) -> list[Finding]:
     when the same 工号 has a lower grade elsewhere (the row itself below 好 is
     grade.linkage-excellent)."""
     g = ctx.grades
+    # only a row graded 好 with 优秀 can break the rule: the rest is looked up for those rows
+    rows = (g["年度考核等次"].to_numpy() == S.APPRAISAL_EXCELLENT) & (
+        g["综合评价等次"].to_numpy() == S.GRADE_GOOD
+    )
+    if not rows.any():
+        return []
+    g = g[rows]
     worst = lowest_grades(ctx)
-    staff = _staff(ctx)
+    staff = _staff(ctx)[rows]
     low = staff.map(worst["综合评价等次"]).astype(object).fillna(S.GRADE_GOOD)
-    mask = (g["年度考核等次"] == S.APPRAISAL_EXCELLENT) & (g["综合评价等次"] == S.GRADE_GOOD)
-    mask &= low != S.GRADE_GOOD
     frame = g.assign(staff=staff, low=low, low_who=staff.map(worst["who"]).astype(object))
     return emit(
         "grade.person-excellent",
         frame,
-        mask,
+        low != S.GRADE_GOOD,
         GRADE,
         "年度考核等次",
         lambda r: {"who": r["who"], "staff": r["staff"], "grade": r["low"], "other": r["low_who"]},
