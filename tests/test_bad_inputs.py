@@ -220,3 +220,25 @@ def test_a_workbook_lying_about_its_size_is_refused_within_the_bound(
     proc, peak = peak_run("import-returns", master, bad, "--apply")
     assert proc.returncode == 2 and "回执-ziplie.xlsx" in proc.stderr, proc.stderr
     assert master.read_bytes() == before and peak < PEAK_BOUND
+
+
+def test_a_workbook_whose_lie_could_be_true_is_refused_within_the_bound(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    """A claim its compressed size could hold (10:1) is not counted through before reading:
+    check relies on python-calamine stopping at the claimed size. A 400 MB sheet read whole
+    would pass the bound; refused, it is named as the counted check names it."""
+    import shutil
+    import zipfile
+
+    from corpus import lie_about_size
+
+    path = Path(shutil.copy(corpus["zip-lie"], tmp_path / "plausible-lie.xlsx"))
+    with zipfile.ZipFile(path) as zf:
+        part = next(i for i in zf.infolist() if i.file_size == 1000)
+    lie_about_size(path, part.filename, claimed=part.compress_size * 10)
+    proc, peak = peak_run("check", path, "--json")
+    assert proc.returncode == 2 and "超过 200 MB" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    print(f"peak of check on the plausible lie: {peak / 2**20:.0f} MB")
+    assert peak < PEAK_BOUND, f"peak {peak / 2**20:.0f} MB"

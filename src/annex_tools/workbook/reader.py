@@ -8,7 +8,9 @@ typed with a stray full-width space still counts; columns staff added are ignore
 
 from __future__ import annotations
 
+import queue
 import zipfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # ---- opening -------------------------------------------------------------------------------
 
 
-def sniff(path: Path) -> None:
-    """Refuse what is no .xlsx/.xlsm before a parser sees it, with a reason staff understand."""
+def sniff(path: Path, *, bounded_parser: bool = False) -> None:
+    """Refuse what is no .xlsx/.xlsm before a parser sees it, with a reason staff understand.
+
+    `bounded_parser`: the caller's parser refuses to inflate a part past the size the zip
+    directory claims for it (python-calamine does: its zip crate stops with "File is larger than
+    its declared uncompressed size"). Then claims within the limit bound what is inflated, and
+    only a directory whose claims cannot be true is counted through here, for its message;
+    openpyxl (Python's zipfile) inflates a whole part at once, so its callers keep the count."""
     if not path.exists():
         raise WorkbookError(path, "文件不存在")
     if path.is_dir():
@@ -65,8 +73,9 @@ def sniff(path: Path) -> None:
         raise WorkbookError(path, "不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件")
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            total = sum(i.file_size for i in zf.infolist())
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
     except zipfile.BadZipFile as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
     if "xl/workbook.xml" not in names:
@@ -81,13 +90,34 @@ def sniff(path: Path) -> None:
         raise WorkbookError(
             path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取"
         )
-    try:  # the directory's sizes are claims: count what really unpacks before a parser does
+    # the directory's sizes are claims: count what really unpacks before a parser does, unless
+    # the parser itself stops at a part's claimed size and every claim could be true
+    if not (bounded_parser and all(map(_plausible, infos))):
+        count_archive(path)
+    refuse_doctype(path)
+
+
+def count_archive(path: Path) -> None:
+    """Every part inflated with a running count, keeping nothing (contract.unzip)."""
+    try:
         check_archive(path, MAX_UNCOMPRESSED, MAX_UNCOMPRESSED)
     except ZipRefused as exc:
         raise WorkbookError(path, f"{exc.reason}，已拒绝读取") from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
-    refuse_doctype(path)
+
+
+def _plausible(info: zipfile.ZipInfo) -> bool:
+    """Whether a part's claimed unpacked size could be true of its compressed size: deflate
+    never grows data by more than a few bytes per 16 KB block, nor shrinks it past ~1032:1."""
+    if info.is_dir():
+        return True
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size == info.file_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False  # the full count refuses it, naming the method
+    size = info.file_size
+    return size // 1100 <= info.compress_size <= size + size // 1000 + 64
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -151,9 +181,8 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
         raise WorkbookError(path, f"工作簿内容无法解析（{type(exc).__name__}）") from exc
 
 
-def sheet_rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
-    """All rows of a sheet from row 1, so list index + 1 is the Excel row number."""
-    sheet = book.get_sheet_by_name(name)
+def sheet_rows(sheet: python_calamine.CalamineSheet) -> list[list[Any]]:
+    """All rows of a parsed sheet from row 1, so list index + 1 is the Excel row number."""
     rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
     return rows
 
@@ -411,26 +440,80 @@ def read_settings(frame: pd.DataFrame | None, findings: list[Finding]) -> Settin
 # ---- the whole workbook ------------------------------------------------------------------
 
 
+# threads parsing sheets: calamine parses without the GIL, and staff PCs have 2 cores at least
+READERS = 2
+
+# one sheet's frame, missing columns, column letters and findings (frame_from_rows)
+Built = tuple[pd.DataFrame, set[str], dict[str, str], list[Finding]]
+
+
 def read_workbook(path: Path | str) -> Workbook:
-    """Read the master; raises WorkbookError only when the file cannot be read at all."""
+    """Read the master; raises WorkbookError only when the file cannot be read at all.
+
+    The sheets are parsed by READERS threads, the biggest first, each with a book of its own (a
+    python-calamine book serves one thread at a time); this thread turns each parsed sheet into
+    rows and its frame as it arrives, while calamine parses the others without the GIL."""
     path = Path(path)
-    sniff(path)
-    book = _calamine(path)
-    wanted = {normalize(s.name) for s in S.ALL_SHEETS}
-    sheets: dict[str, list[list[Any]]] = {}
+    sniff(path, bounded_parser=True)
+    with zipfile.ZipFile(path) as zf:
+        sizes = {name: zf.getinfo(part).file_size for part, name in sheet_parts(zf).items()}
+    schema = {normalize(s.name): s for s in S.ALL_SHEETS}
+    opened: list[python_calamine.CalamineWorkbook] = []
+    free: queue.SimpleQueue[python_calamine.CalamineWorkbook] = queue.SimpleQueue()
+
+    def open_book() -> python_calamine.CalamineWorkbook:
+        book = _calamine(path)
+        opened.append(book)
+        free.put(book)
+        return book
+
+    def parse(name: str) -> python_calamine.CalamineSheet:
+        book = free.get()  # a book no other thread is using (there is always one)
+        try:
+            return book.get_sheet_by_name(name)
+        finally:
+            free.put(book)
+
+    built: dict[str, Built] = {}
+    failed: dict[str, Exception] = {}
+    pool = ThreadPoolExecutor(READERS, thread_name_prefix="annex-read")
     try:
+        for _ in range(READERS - 1):  # the other readers' books, opened meanwhile
+            pool.submit(open_book)  # (one that fails to open is not missed: this one serves)
+        try:
+            book = open_book()
+        except WorkbookError:
+            count_archive(path)  # a lying directory (calamine stopped at a claim): said as such
+            raise
+        names: list[str] = []  # the sheets to read, in the book's order, each kind once
         for name in book.sheet_names:
-            if normalize(name) not in wanted or normalize(name) in {normalize(n) for n in sheets}:
-                continue
-            try:
-                sheets[name] = sheet_rows(book, name)
+            key = normalize(name)
+            if key in schema and key not in {normalize(n) for n in names}:
+                names.append(name)
+        tasks = {pool.submit(parse, n): n for n in sorted(names, key=lambda n: -sizes.get(n, 0))}
+        for task in as_completed(tasks):
+            name = tasks[task]
+            try:  # cells made Python objects here: that needs the GIL, the parsing does not
+                rows = sheet_rows(task.result())
             except Exception as exc:
-                raise WorkbookError(
-                    path, f"工作表“{name}”无法读取（{type(exc).__name__}）"
-                ) from exc
+                failed[name] = exc
+                continue
+            if not failed:  # else the file is refused: no frame to build
+                sheet = schema[normalize(name)]
+                found: list[Finding] = []
+                built[sheet.key] = (*frame_from_rows(sheet, rows, found), found)
+            del rows
     finally:
-        book.close()
-    return workbook_from_rows(sheets, path)
+        pool.shutdown(cancel_futures=True)
+        for each in opened:
+            each.close()
+    if failed:  # the first in the book's order, as when they were read one by one
+        name = next(n for n in names if n in failed)
+        count_archive(path)  # as above
+        raise WorkbookError(
+            path, f"工作表“{name}”无法读取（{type(failed[name]).__name__}）"
+        ) from failed[name]
+    return _workbook(built, path)
 
 
 def _empty_frame(sheet: S.Sheet) -> pd.DataFrame:
@@ -441,15 +524,25 @@ def _empty_frame(sheet: S.Sheet) -> pd.DataFrame:
 
 def workbook_from_rows(sheets: dict[str, list[list[Any]]], path: Path | None = None) -> Workbook:
     """The same Workbook from rows in memory (tests, and the Excel adapter reading the open book)."""
+    present = {normalize(n): n for n in sheets}
+    built: dict[str, Built] = {}
+    for sheet in S.ALL_SHEETS:
+        actual = present.get(normalize(sheet.name))
+        if actual is not None:
+            found: list[Finding] = []
+            built[sheet.key] = (*frame_from_rows(sheet, sheets[actual], found), found)
+    return _workbook(built, path)
+
+
+def _workbook(built: dict[str, Built], path: Path | None) -> Workbook:
+    """The Workbook of the sheets' built frames (by sheet key); a sheet not built is missing."""
     findings: list[Finding] = []
     frames: dict[str, pd.DataFrame] = {}
     missing_sheets: set[str] = set()
     missing_columns: dict[str, set[str]] = {}
     letters: dict[str, dict[str, str]] = {}
-    present = {normalize(n): n for n in sheets}
     for sheet in S.ALL_SHEETS:
-        actual = present.get(normalize(sheet.name))
-        if actual is None:
+        if sheet.key not in built:
             missing_sheets.add(sheet.key)
             findings.append(
                 make(
@@ -463,7 +556,8 @@ def workbook_from_rows(sheets: dict[str, list[list[Any]]], path: Path | None = N
             )
             frames[sheet.key] = _empty_frame(sheet)
             continue
-        frame, missing, cols = frame_from_rows(sheet, sheets[actual], findings)
+        frame, missing, cols, found = built[sheet.key]
+        findings += found
         frames[sheet.key] = frame
         letters[sheet.key] = cols
         if missing:
