@@ -1,6 +1,7 @@
 """What `annex-tools check` imports, as a whole process (issue 25: an institute `check` within
 0.5 s): not the other commands' modules, not what only the documents, the archive or the page use,
-not typer's pydantic adapters (typer 0.29+), and no rich when nothing is laid out as a table."""
+not typer's pydantic adapters (typer 0.29+), and not rich's console and tables when it writes to a
+pipe or a file (cli.app.plain_table: the same bytes as rich's, compared here)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,20 @@ NEVER = (
 )  # fmt: skip
 
 
+CHECK = ("check", "--as-of", "2024-03-01")
+
+
 @pytest.fixture(scope="module")
 def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_copy(tmp_path_factory.mktemp("demo")).workbook
 
 
-def imported(tmp_path: Path, *args: str | Path) -> tuple[int, set[str], str]:
+def imported(
+    tmp_path: Path, *args: str | Path, env: dict[str, str] | None = None
+) -> tuple[int, set[str], str]:
     names = tmp_path / "modules.json"
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "OPENBLAS_NUM_THREADS")}
+    own = ("COLUMNS", "OPENBLAS_NUM_THREADS", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    env = {k: v for k, v in os.environ.items() if k not in own} | (env or {})
     proc = subprocess.run(
         [sys.executable, "-c", RUN, str(names), *map(str, args)],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
@@ -55,13 +62,25 @@ def _loaded(modules: set[str], name: str) -> bool:
 
 
 def test_check_imports_only_what_it_uses(master: Path, tmp_path: Path) -> None:
-    code, modules, stdout = imported(tmp_path, "check", master, "--as-of", "2024-03-01")
-    assert code == 1 and "校验完成" in stdout  # the planted mistakes, shown as a table
+    code, modules, stdout = imported(tmp_path, *CHECK, master)
+    assert code == 1 and "校验完成" in stdout and "┃ 规则" in stdout  # the planted mistakes
     assert {"pandas", "annex_tools.cli.master", "annex_tools.usecases.check"} <= modules
-    assert [n for n in NEVER if _loaded(modules, n)] == []
+    assert [n for n in (*NEVER, "rich.console", "rich.table") if _loaded(modules, n)] == []
+    # FORCE_COLOR="" (no colour, rich's own rule) makes rich write the tables: the same bytes
+    code, modules, by_rich = imported(tmp_path, *CHECK, master, env={"FORCE_COLOR": ""})
+    assert "rich.table" in modules and by_rich == stdout
+
+
+@pytest.mark.parametrize("columns", ["200", "80"])
+def test_check_into_a_narrower_page_is_written_as_rich_writes_it(
+    master: Path, tmp_path: Path, columns: str
+) -> None:
+    _, _, stdout = imported(tmp_path, *CHECK, master, env={"COLUMNS": columns})
+    _, modules, by_rich = imported(tmp_path, *CHECK, master, env={"COLUMNS": columns, "FORCE_COLOR": ""})
+    assert "rich.table" in modules and by_rich == stdout
 
 
 def test_check_json_does_not_import_rich(master: Path, tmp_path: Path) -> None:
-    code, modules, stdout = imported(tmp_path, "check", master, "--as-of", "2024-03-01", "--json")
+    code, modules, stdout = imported(tmp_path, *CHECK, master, "--json")
     assert code == 1 and json.loads(stdout)["errors"] > 0
     assert [n for n in (*NEVER, "rich") if _loaded(modules, n)] == []

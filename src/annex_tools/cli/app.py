@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+import re
+import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -33,11 +35,54 @@ app = typer.Typer(
 
 class _LazyConsole:
     """A rich Console made when first used: importing rich costs a tenth of a second that
-    `--help`, `check --json` and a command's usage error do not need."""
+    `--help`, `check --json` and a command's usage error do not need. Where rich would write plain
+    text (plain_width), lines and the findings tables are written without it, the same bytes."""
 
     def __init__(self, **options: object) -> None:
         self._options = options
         self._console: Console | None = None
+
+    def _stream(self) -> Any:
+        return sys.stderr if self._options.get("stderr") else sys.stdout
+
+    def plain_width(self) -> int | None:
+        """The width of the page when rich, not made yet, would write plain text: a pipe or a file
+        (no terminal, no colour forced), UTF-8 (else it draws tables in ASCII), not Windows (whose
+        console has other boxes); None where rich must write."""
+        if self._console is not None or sys.platform == "win32":
+            return None
+        if any(k in os.environ for k in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+            return None
+        stream = self._stream()
+        try:
+            if stream.isatty():
+                return None
+        except (AttributeError, ValueError):
+            return None
+        if not (getattr(stream, "encoding", None) or "utf-8").lower().startswith("utf"):
+            return None
+        columns = os.environ.get("COLUMNS")
+        if not columns:
+            return 4000  # as _made sets it
+        return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+    def write_plain(self, text: str) -> None:
+        stream = self._stream()
+        stream.write(text)
+        stream.flush()  # as rich does after each print
+
+    def print(self, *objects: Any, style: str | None = None, **options: Any) -> None:
+        """Console.print; a line of plain text (the style shows only in a terminal) goes
+        straight to the stream when rich would write the same."""
+        if (
+            not options
+            and objects
+            and all(isinstance(o, str) and _plain(o) for o in objects)
+            and self.plain_width() is not None
+        ):
+            self.write_plain(" ".join(objects) + "\n")
+        else:
+            self._made().print(*objects, style=style, **options)
 
     def _made(self) -> Console:
         if self._console is None:
@@ -139,14 +184,56 @@ def place(f: Finding) -> str:
 SHOWN_PER_SEVERITY = 50  # the terminal table stops here; --json and 校验结果 have them all
 
 
+# rich's emoji codes (":smile:"), which it would replace in any text it prints
+_EMOJI_CODE = re.compile(r":\S*:")
+
+
+def _plain(text: str) -> bool:
+    """Whether rich prints `text` as it is: no control character, tab or line break (rich strips,
+    expands or splits them) and nothing like an emoji code."""
+    return text.isprintable() and not _EMOJI_CODE.search(text)
+
+
+# rich's HEAVY_HEAD box: top, header, below the header, rows, bottom
+_BOX = ("┏━┳┓", "┃ ┃┃", "┡━╇┩", "│ ││", "└─┴┘")
+
+
+def plain_table(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], width: int
+) -> str | None:
+    """A title and a table as rich writes them as plain text (soft wrap: the title as it is;
+    each column as wide as its widest cell, one space either side), or None where rich would
+    lay it out otherwise: wider than `width`, or a text rich would change (_plain)."""
+    from rich.cells import cell_len  # rich's own measure, without its console and table (~0.03 s)
+
+    lines = [header, *rows]
+    if not (_plain(title) and all(_plain(c) for row in lines for c in row)):
+        return None
+    widths = [max(cell_len(row[i]) for row in lines) for i in range(len(header))]
+    if sum(widths) + 3 * len(widths) + 1 > width:
+        return None
+
+    def rule(box: str) -> str:
+        return box[0] + box[2].join(box[1] * (w + 2) for w in widths) + box[3]
+
+    def cells(box: str, row: Sequence[str]) -> str:
+        padded = (f" {c}{' ' * (w - cell_len(c))} " for c, w in zip(row, widths, strict=True))
+        return box[0] + box[2].join(padded) + box[3]
+
+    body = [cells(_BOX[3], row) for row in rows]
+    return "\n".join([title, rule(_BOX[0]), cells(_BOX[1], header), rule(_BOX[2]), *body, rule(_BOX[4])]) + "\n"
+
+
+_FINDING_COLUMNS = ("规则", "位置", "说明")
+
+
 def render_findings(
     findings: list[Finding], console: Console = out, limit: int = SHOWN_PER_SEVERITY
 ) -> None:
     """The findings as tables, at most `limit` rows per severity (a broken master can have tens
     of thousands, and laying out a table of them takes minutes and gigabytes); what is left
-    out is counted, with where to see all of it."""
-    from rich.table import Table
-
+    out is counted, with where to see all of it. Into a pipe or a file the tables are written
+    without rich where they come out the same (plain_table)."""
     left_out = 0
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         group = [f for f in findings if f.severity is severity]
@@ -157,19 +244,31 @@ def render_findings(
         title = f"{SEVERITY_ZH[severity]}（{len(group)}）" + (
             f"，只列出前 {len(shown)} 条" if len(shown) < len(group) else ""
         )
-        table = Table(title=title, title_style=_STYLE[severity], show_lines=False)
-        table.add_column("规则", style="dim", no_wrap=True)
-        table.add_column("位置", no_wrap=True)
-        table.add_column("说明", overflow="fold")
-        for f in shown:
-            table.add_row(f.code, place(f), f.message)
-        console.print(table)
+        rows = [(f.code, place(f), f.message) for f in shown]
+        width = console.plain_width() if isinstance(console, _LazyConsole) else None
+        plain = plain_table(title, _FINDING_COLUMNS, rows, width) if width else None
+        if plain is not None and isinstance(console, _LazyConsole):
+            console.write_plain(plain)
+        else:
+            console.print(_rich_table(title, severity, rows))
     if left_out:
         console.print(
             f"另有 {left_out} 条未在上表列出。全部内容：annex-tools check 主表 --json，"
             f"或 annex-tools check 主表 --write 写入“{S.RESULTS_SHEET}”表。",
             style="yellow",
         )
+
+
+def _rich_table(title: str, severity: Severity, rows: list[tuple[str, str, str]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_style=_STYLE[severity], show_lines=False)
+    table.add_column(_FINDING_COLUMNS[0], style="dim", no_wrap=True)
+    table.add_column(_FINDING_COLUMNS[1], no_wrap=True)
+    table.add_column(_FINDING_COLUMNS[2], overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 DraftOpt = Annotated[
