@@ -290,10 +290,9 @@ def join(wb: Workbook) -> Joined:
         lambda s: s != "", subs["组织编号"]
     )
     subs["parent"] = _taken(orgs["上级组织编号"], at_org, subs.index)
-    subs["body"] = pd.Series(
-        evaluating_body(subs["org_type"].to_numpy(), subs["parent"].to_numpy(), root),
-        index=subs.index,
-    )
+    subs["body"] = evaluating_body(
+        subs["org_type"].to_numpy(), subs["parent"].to_numpy(), root
+    ).tolist()  # (a list, typed as the column always was: text, or float when empty)
     at_meeting = pd.Index(meetings["会议编号"]).get_indexer(subs["会议编号"])
     dates = np.full(len(at_meeting), np.nan, dtype=object)
     dates[at_meeting >= 0] = meetings["会议日期"].to_numpy(dtype=object)[
@@ -304,7 +303,9 @@ def join(wb: Workbook) -> Joined:
     subs["who"] = [
         f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"
         for org, name, sid in zip(  # (lists: a Series yields its values one call each)
-            subs["org_name"].tolist(), subs["书记姓名"].tolist(), subs["述职编号"].tolist(),
+            subs["org_name"].tolist(),
+            subs["书记姓名"].tolist(),
+            subs["述职编号"].tolist(),
             strict=True,
         )
     ]

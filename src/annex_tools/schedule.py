@@ -80,6 +80,8 @@ def annex2_filers(orgs: pd.DataFrame, exempt: tuple[str, ...]) -> pd.Series:
         & orgs["组织编号"].isin(staff_parents)
         & (orgs["组织编号"] != "")
     )
+    if not exempt_keys:
+        return files
     names = orgs["组织名称"]  # normal already as read, mostly: then one check, not one call a name
     keys = names if all_normal(names.to_numpy(dtype=object)) else names.map(normalize)
     return files & ~keys.isin(exempt_keys)
@@ -193,6 +195,14 @@ def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -
     return out
 
 
+def _taken(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """values[at], NaN where at is -1: what `keys.map(values keyed)` gives, the keys found once."""
+    if values.empty:
+        return pd.Series(np.nan, index=index)
+    out = values.iloc[np.maximum(at, 0)].set_axis(index)  # (a take; NaN set where not found)
+    return out.where(at >= 0) if (at < 0).any() else out
+
+
 def _evaluated(subs: pd.DataFrame) -> pd.DataFrame:
     subs = subs[(subs["述职编号"] != "") & subs["述职类别"].isin(S.CATEGORIES)]
     return subs.drop_duplicates("述职编号")
@@ -252,17 +262,23 @@ def steps(
             overdue_from=subs["meeting_date"], done=subs["审定日期"], ref="",
         )
     )  # fmt: skip
-    first_grade = grades.drop_duplicates("述职编号").set_index("述职编号")
-    graded = subs["述职编号"].isin(first_grade.index[first_grade["综合评价等次"].isin(S.GRADES)])
+    # each 述职 row's first 评议 row, and each 评议 and 整改 row's 述职 row, found once
+    sub_ids = pd.Index(subs["述职编号"])  # unique (_evaluated)
+    first_grade = grades.drop_duplicates("述职编号")
+    at_grade = pd.Index(first_grade["述职编号"]).get_indexer(subs["述职编号"])
+    has_grade = np.append(first_grade["综合评价等次"].isin(S.GRADES).to_numpy(), False)
+    graded = has_grade[at_grade]  # (-1, not found, takes the appended False)
     parts.append(
         _frame(
             step=STEP_GRADED, actor=subs["body"], sid=subs["述职编号"], who=subs["who"],
-            sheet=grade_sheet, row=subs["述职编号"].map(first_grade[ROW]),
+            sheet=grade_sheet, row=_taken(first_grade[ROW], at_grade, subs.index),
             column="综合评价等次", due=subs["meeting_date"],
             overdue_from=subs["meeting_date"], done=subs["meeting_date"].where(graded), ref="",
         )
     )  # fmt: skip
-    g = grades[grades["述职编号"].isin(subs["述职编号"]) & grades["综合评价等次"].isin(S.GRADES)]
+    g = grades[
+        (sub_ids.get_indexer(grades["述职编号"]) >= 0) & grades["综合评价等次"].isin(S.GRADES)
+    ]
     for step, column, rows in (
         (STEP_FEEDBACK, "反馈日期", g),
         (STEP_INTERVIEW, "约谈提醒日期", g[g["综合评价等次"].isin(S.GRADES_INTERVIEW)]),
@@ -310,7 +326,8 @@ def steps(
     r = rects[rects["整改时限"].notna()]
     parts.append(
         _frame(
-            step=STEP_RECTIFIED, actor=r["述职编号"].map(subs.set_index("述职编号")["组织编号"]),
+            step=STEP_RECTIFIED,
+            actor=_taken(subs["组织编号"], sub_ids.get_indexer(r["述职编号"]), r.index),
             sid=r["述职编号"],
             who=[f"整改{rid}（{who}）" for rid, who in zip(r["整改编号"].tolist(), r["who"].tolist(), strict=True)],
             sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
@@ -358,9 +375,14 @@ class Schedule:
     _rows: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        codes, names = pd.factorize(self.frame["step"])
-        rows = {str(name): np.flatnonzero(codes == i) for i, name in enumerate(names)}
-        object.__setattr__(self, "_rows", rows)
+        # the rows come in runs of one step (as `steps` makes them): the runs' ends, not a hash
+        step = self.frame["step"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, step[1:] != step[:-1]]).tolist() if len(step) else []
+        ends = [*starts[1:], len(step)] if starts else []
+        runs: dict[str, list[np.ndarray]] = {}
+        for start, end in zip(starts, ends, strict=True):
+            runs.setdefault(str(step[start]), []).append(np.arange(start, end))
+        object.__setattr__(self, "_rows", {k: np.concatenate(v) for k, v in runs.items()})
 
     def of(self, step: str) -> pd.DataFrame:
         return self.frame.iloc[self._rows.get(step, np.array([], dtype=np.intp))]
