@@ -16,7 +16,7 @@ from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify_all
-from annex_tools.rules.base import Context, blank, emit, normal, pick, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, pick, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -212,7 +212,10 @@ def organization_tree(ctx: Context) -> list[Finding]:
         "上级组织编号",
         lambda r: {"variant": "root-with-parent", "org": r["组织名称"]},
     )
-    mask = orgs["组织编号"].isin(_orgs_in_cycles(ctx.org_parent)) & ~orgs["组织编号"].duplicated()
+    cycles = _orgs_in_cycles(ctx.org_parent)
+    if not cycles:
+        return out
+    mask = orgs["组织编号"].isin(cycles) & ~orgs["组织编号"].duplicated()
     out += emit(
         "org.structure",
         orgs,
@@ -256,8 +259,8 @@ def _root_findings(orgs: pd.DataFrame, sheet: str) -> list[Finding]:
 def _parent_type_findings(ctx: Context, orgs: pd.DataFrame, sheet: str) -> list[Finding]:
     """党总支 and 直属党支部 under the 党委, 在职党支部 under a 党总支 (where the parent is known)."""
     out: list[Finding] = []
-    parent_type = orgs["上级组织编号"].map(ctx.org_type)
-    known_parent = orgs["上级组织编号"].isin(ctx.org_type.keys())
+    parent_type = lookup(orgs["上级组织编号"], ctx.org_type)
+    known_parent = per_value(orgs["上级组织编号"], ctx.org_type.__contains__)
     expectations = (
         (orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "second-level-parent"),
         (orgs["组织类型"] == S.ORG_STAFF_BRANCH, S.ORG_GENERAL_BRANCH, "branch-parent"),

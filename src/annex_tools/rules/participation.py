@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, blank, emit, lookup, normal, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -167,11 +166,7 @@ def _contains_any(text: pd.Series, words: set[str]) -> pd.Series:
     if not words:
         return pd.Series(False, index=text.index)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
-    found = np.array(  # each distinct text searched once
-        [isinstance(u, str) and pattern.search(u) is not None for u in uniques], dtype=bool
-    )
-    return pd.Series(found[codes], index=text.index)
+    return per_value(text, lambda t: isinstance(t, str) and pattern.search(t) is not None)
 
 
 def _secretaries(ctx: Context) -> dict[str, str]:
