@@ -8,6 +8,7 @@ typed with a stray full-width space still counts; columns staff added are ignore
 
 from __future__ import annotations
 
+import itertools
 import queue
 import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -242,32 +243,24 @@ def frame_from_rows(
         else:
             blank = pd.isna(values) | (values == "")
         filled |= ~blank  # blank rows (formatted but empty) are not data
-    index = pd.RangeIndex(2, len(body) + 2)[filled]  # Excel row numbers
-    ids = (
-        pd.Series(raw[id_pos][filled], index=index, dtype=object)
-        if id_pos is not None
-        else pd.Series("", index=index, dtype=object)
-    )
+    kept = _kept(filled)
+    index = pd.RangeIndex(2, len(body) + 2)[kept]  # Excel row numbers
+    ids = raw[id_pos][kept] if id_pos is not None else np.full(len(index), "", dtype=object)
     data: dict[str, Any] = {}
     for col in sheet.columns:
         pos = positions.get(col.header)
-        factored: tuple[np.ndarray, np.ndarray] | None = None
         if pos is None:
-            source = pd.Series("", index=index, dtype=object)
+            values = np.full(len(index), "", dtype=object)
+            codes, distinct = np.zeros(len(index), dtype=np.intp), np.array([""], dtype=object)
         else:
-            source = pd.Series(raw[pos][filled], index=index, dtype=object)
-            codes, uniques = factors[pos]
-            codes = codes[filled]
+            values = raw[pos][kept]
+            codes, distinct = factors[pos]
+            codes = codes[kept]
             if (codes < 0).any():  # NA as one value of its own, NaN (as factorize keeps it)
-                codes = np.where(codes < 0, len(uniques), codes)
-                uniques = np.append(uniques, np.nan)
-            factored = (codes, uniques)
-        series = _convert_column(sheet, col, source, ids, findings, factored)
-        if col.kind is S.Kind.DATE:
-            series = pd.to_datetime(series, errors="coerce")
-        elif col.kind in (S.Kind.COUNT, S.Kind.SHARE):
-            series = pd.to_numeric(series, errors="coerce").astype(float)
-        data[col.header] = series
+                codes = np.where(codes < 0, len(distinct), codes)
+                distinct = np.append(distinct, np.nan)
+        typed = _convert_column(sheet, col, values, codes, distinct, index, ids, findings)
+        data[col.header] = pd.Series(typed, index=index, dtype=typed.dtype, copy=False)
     frame = pd.DataFrame(data, index=index)
     frame[ROW] = frame.index.astype(int)
     frame = frame.reset_index(drop=True)
@@ -275,106 +268,115 @@ def frame_from_rows(
     return frame, missing, letters
 
 
+def _kept(filled: np.ndarray) -> slice | np.ndarray:
+    """Which rows to keep: a slice when they are the first ones (blank rows, if any, at the end,
+    as in a table formatted further down), so each column is a view, not a copy."""
+    count = int(filled.sum())
+    return slice(0, count) if filled[:count].all() else filled
+
+
 def _columns(body: list[list[Any]], width: int) -> np.ndarray:
     """The cells of rows all `width` wide as one object array per column (row `i` of the
     result is column `i`), each contiguous."""
-    cells = np.array(body, dtype=object) if body else np.empty((0, width), dtype=object)
-    if cells.shape != (len(body), width):  # a cell numpy took for a sequence: one by one
-        cells = np.empty((len(body), width), dtype=object)
-        for i, row in enumerate(body):
-            for j, value in enumerate(row):
-                cells[i, j] = value
-    return np.ascontiguousarray(cells.T)
+    # fromiter stores each cell as it is (np.array would take a tuple in a cell for a row)
+    cells = np.fromiter(itertools.chain.from_iterable(body), dtype=object, count=len(body) * width)
+    return np.ascontiguousarray(cells.reshape(len(body), width).T)
 
 
-def _text_mapping(col: S.Column, distinct: Any, problems: dict[Any, str]) -> dict[Any, Any] | None:
-    """Each distinct value of a text column as read (None: every value stays as it is), with
-    error values and characters an .xlsx cannot hold noted in `problems`."""
-    convert = clean_text if col.kind is S.Kind.TEXT else normalize
-    mapping: dict[Any, Any] | None = None  # ids, names and choices are normal already, mostly
-    if convert is not normalize or not all_normal(distinct):
-        mapping = {v: convert(v) for v in distinct}
-    errors = _ERROR_VALUES.intersection(distinct)
-    if errors:  # an error value typed or pasted as text
-        mapping = mapping if mapping is not None else {v: v for v in distinct}
-        for err in errors:
-            mapping[err], problems[err] = "", "error"
-    if unholdable(_joined(distinct)):  # characters an .xlsx cannot hold: removed, then named
-        mapping = mapping if mapping is not None else {v: v for v in distinct}
-        for v in distinct:
+def _text_values(col: S.Column, distinct: np.ndarray, problems: dict[int, str]) -> list[Any] | None:
+    """Each distinct value of a text column as read, in order (None: every value stays as it
+    is), with error values and characters an .xlsx cannot hold noted in `problems` by position."""
+    strings = distinct.tolist()
+    try:  # the text values as one text, each question below asked once (no other looks for \n)
+        joined = "\n".join(strings)
+    except TypeError:  # a value not text
+        joined = "\n".join(v for v in strings if isinstance(v, str))
+    converted: list[Any] | None = None  # ids, names and choices are normal already, mostly
+    if col.kind is S.Kind.TEXT:
+        converted = [clean_text(v) for v in strings]
+    elif not all_normal(strings):
+        converted = [normalize(v) for v in strings]
+    if "#" in joined:  # an error value typed or pasted as text (each starts with #)
+        for i, v in enumerate(strings):
+            if v in _ERROR_VALUES:
+                converted = converted if converted is not None else list(strings)
+                converted[i], problems[i] = "", "error"
+    if unholdable(joined):  # characters an .xlsx cannot hold: removed, then named
+        convert = clean_text if col.kind is S.Kind.TEXT else normalize
+        for i, v in enumerate(strings):
             if isinstance(v, str) and unholdable(v):
-                mapping[v], problems[v] = convert(holdable(v)), "control"
-    return mapping
+                converted = converted if converted is not None else list(strings)
+                converted[i], problems[i] = convert(holdable(v)), "control"
+    return converted
 
 
 def _convert_column(
     sheet: S.Sheet,
     col: S.Column,
-    source: pd.Series,
-    ids: pd.Series,
+    values: np.ndarray,
+    codes: np.ndarray,
+    distinct: np.ndarray,
+    index: pd.Index,
+    ids: np.ndarray,
     findings: list[Finding],
-    factored: tuple[np.ndarray, np.ndarray] | None = None,
-) -> pd.Series:
-    """Convert a column by its distinct values (dates, choices and numbers repeat a lot); cells
-    whose value is not of the column's kind become findings that name them. `factored`: the
-    column's (codes, distinct values) when the caller hashed it already (NA one value, NaN)."""
-    # each distinct value once, and where each cell's value sits among them (one hashing pass)
-    if factored is None:
-        factored = pd.factorize(source.to_numpy(dtype=object), use_na_sentinel=False)
-    codes, distinct = factored
-    problems: dict[Any, str] = {}
-    mapping: dict[Any, Any] | None
+) -> np.ndarray:
+    """A column's cells (`values`, each the `distinct` value its code names: NA one value of
+    its own) in the column's kind, converting each distinct value once (dates, choices and
+    numbers repeat a lot); cells whose value is not of the column's kind become findings that
+    name them (`index`: the Excel rows, `ids`: the rows' ids)."""
+    problems: dict[int, str] = {}  # by position among the distinct values
+    converted: list[Any] | None
     if col.kind in (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE, S.Kind.TEXT):  # the bulk: one call each
-        mapping = _text_mapping(col, distinct, problems)
+        converted = _text_values(col, distinct, problems)
     else:
-        mapping = {}
-        for value in distinct:
-            converted, problem = _convert(col, value)
-            mapping[value] = converted
+        converted = []
+        for at, value in enumerate(distinct.tolist()):
+            result, problem = _convert(col, value)
+            converted.append(result)
             if problem:
-                problems[value] = problem
-    if mapping is None:
-        values = source.to_numpy(dtype=object)
+                problems[at] = problem
+    typed: np.ndarray
+    if converted is None:
+        typed = values
+    elif col.kind is S.Kind.DATE:  # each distinct date made a datetime once, then spread
+        typed = pd.to_datetime(pd.Series(converted, dtype=object), errors="coerce").to_numpy()[
+            codes
+        ]
+    elif col.kind in (S.Kind.COUNT, S.Kind.SHARE):
+        numbers = pd.to_numeric(pd.Series(converted, dtype=object), errors="coerce").astype(float)
+        typed = numbers.to_numpy()[codes]
     else:
-        converted_values = np.empty(len(distinct), dtype=object)
-        converted_values[:] = [mapping[v] for v in distinct]
-        values = converted_values[codes]
+        spread = np.empty(len(converted), dtype=object)
+        spread[:] = converted
+        typed = spread[codes]
     if problems:
-        failing = source[source.isin(list(problems))]
-        failing_ids = ids.reindex(failing.index, fill_value="").tolist()
-        for row, value, rid in zip(
-            failing.index.tolist(), failing.tolist(), failing_ids, strict=True
-        ):
-            who = _who(sheet, rid, int(row))
-            problem = problems[value]
+        failing = np.isin(codes, list(problems))
+        for row, value, code, rid in zip(
+            index[failing].tolist(), values[failing].tolist(), codes[failing].tolist(),
+            ids[failing].tolist(), strict=True,
+        ):  # fmt: skip
+            who = _who(sheet, rid, row)
+            problem = problems[code]
             if problem == "control":
                 findings.append(
-                    make("cell.control-char", sheet.name, int(row), col.header, who=who, column=col.header,
+                    make("cell.control-char", sheet.name, row, col.header, who=who, column=col.header,
                          chars="、".join(unholdable(value)))
                 )  # fmt: skip
             elif problem == "error":
                 findings.append(
-                    make("schema.bad-value", sheet.name, int(row), col.header, who=who, column=col.header,
+                    make("schema.bad-value", sheet.name, row, col.header, who=who, column=col.header,
                          value=str(value).strip(), choices="有效的值（单元格为 Excel 错误值，请检查公式）")
                 )  # fmt: skip
             elif problem == "date":
                 findings.append(
-                    make("schema.bad-date", sheet.name, int(row), col.header, who=who, column=col.header, value=clean_text(value))
+                    make("schema.bad-date", sheet.name, row, col.header, who=who, column=col.header, value=clean_text(value))
                 )  # fmt: skip
             else:
                 findings.append(
-                    make("schema.bad-number", sheet.name, int(row), col.header, who=who, column=col.header,
+                    make("schema.bad-number", sheet.name, row, col.header, who=who, column=col.header,
                          value=clean_text(value), problem="不是数字")
                 )  # fmt: skip
-    return pd.Series(values, index=source.index, dtype=object)
-
-
-def _joined(values: Any) -> str:
-    """The str values joined by newlines (no other check here looks for a newline)."""
-    try:
-        return "\n".join(values)
-    except TypeError:
-        return "\n".join(v for v in values if isinstance(v, str))
+    return typed
 
 
 _ERROR_VALUES = {
