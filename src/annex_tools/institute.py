@@ -294,11 +294,17 @@ def join(wb: Workbook) -> Joined:
         subs["org_type"].to_numpy(), subs["parent"].to_numpy(), root
     ).tolist()  # (a list, typed as the column always was: text, or float when empty)
     at_meeting = pd.Index(meetings["会议编号"]).get_indexer(subs["会议编号"])
-    dates = np.full(len(at_meeting), np.nan, dtype=object)
-    dates[at_meeting >= 0] = meetings["会议日期"].to_numpy(dtype=object)[
-        at_meeting[at_meeting >= 0]
-    ]
-    subs["meeting_date"] = pd.to_datetime(pd.Series(dates, index=subs.index))
+    hit = at_meeting >= 0
+    meeting_days = meetings["会议日期"]
+    # dates as read: taken as they are, not parsed again
+    if meeting_days.dtype.kind == "M" and hit.any():
+        days = np.full(len(at_meeting), np.datetime64("NaT"), dtype=meeting_days.dtype)
+        days[hit] = meeting_days.to_numpy()[at_meeting[hit]]
+        subs["meeting_date"] = pd.Series(days, index=subs.index)
+    else:
+        dates = np.full(len(at_meeting), np.nan, dtype=object)
+        dates[hit] = meeting_days.to_numpy(dtype=object)[at_meeting[hit]]
+        subs["meeting_date"] = pd.to_datetime(pd.Series(dates, index=subs.index))
     subs["host"] = _taken(meetings["主办组织编号"], at_meeting, subs.index)
     subs["who"] = [
         f"{org}书记{name}（述职{sid}）" if name else f"{org}（述职{sid}）"

@@ -73,7 +73,7 @@ COLUMNS = [
 def annex2_filers(orgs: pd.DataFrame, exempt: tuple[str, ...]) -> pd.Series:
     """Who files Annex 2 (the one definition): 二级党组织 with at least one 在职党支部, less
     设置 免填附件2组织 (by name). A mask over the 组织 frame."""
-    staff_parents = set(orgs.loc[orgs["组织类型"] == S.ORG_STAFF_BRANCH, "上级组织编号"])
+    staff_parents = orgs.loc[orgs["组织类型"] == S.ORG_STAFF_BRANCH, "上级组织编号"]
     exempt_keys = {normalize(e) for e in exempt}
     files = (
         orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES)
@@ -82,9 +82,12 @@ def annex2_filers(orgs: pd.DataFrame, exempt: tuple[str, ...]) -> pd.Series:
     )
     if not exempt_keys:
         return files
-    names = orgs["组织名称"]  # normal already as read, mostly: then one check, not one call a name
+    at = np.flatnonzero(files.to_numpy())  # only the filers' names can be exempt: those checked
+    names = orgs["组织名称"].iloc[at]  # normal already as read, mostly: one check, not one a name
     keys = names if all_normal(names.to_numpy(dtype=object)) else names.map(normalize)
-    return files & ~keys.isin(exempt_keys)
+    exempted = np.zeros(len(orgs), dtype=bool)
+    exempted[at[keys.isin(exempt_keys).to_numpy()]] = True
+    return files & ~exempted
 
 
 def meeting_deadline(category: pd.Series, st: Settings) -> pd.Series:
@@ -302,8 +305,10 @@ def steps(
     )  # fmt: skip
     m = meetings[(meetings["会议编号"] != "") & meetings["会议日期"].notna()]
     m = m.drop_duplicates("会议编号")
-    host_type = m["主办组织编号"].map(j.org_type)
-    host_name = m["主办组织编号"].map(j.org_name).fillna(m["主办组织编号"])
+    hosts = m["主办组织编号"].tolist()  # (dict lookups: a map through a dict hashes all its keys)
+    host_type = pd.Series([j.org_type.get(h) for h in hosts], index=m.index, dtype=object)
+    host_name = pd.Series([j.org_name.get(h) for h in hosts], index=m.index, dtype=object)
+    host_name = host_name.fillna(m["主办组织编号"])
     label = "会议" + m["会议编号"].astype(str) + "（" + host_name.astype(str) + "）"
     branch_m = m[host_type == S.ORG_GENERAL_BRANCH]
     rdue = report_by(branch_m["会议日期"], st)
