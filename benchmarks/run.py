@@ -118,17 +118,24 @@ def op_annex2(path: str, out: str):  # type: ignore[no-untyped-def]
 
 
 def op_annex2_write(path: str, out: str):  # type: ignore[no-untyped-def]
-    """Only the writing of the planned tables, each styled and saved atomically as the command
-    does (the tables are planned before the clock starts, as for the floor)."""
-    from annex_tools.documents.annex2 import table_filenames, write_xlsx
+    """Only the writing of the planned tables, each styled and saved as the command saves them
+    (the output folder's checks and record, every file atomic and read back, all flushed to disk
+    together; the tables are planned before the clock starts, as for the floor)."""
+    from functools import partial
+
+    from annex_tools.documents.annex2 import table_filenames, xlsx_bytes
     from annex_tools.usecases.documents import annex2_tables
+    from annex_tools.usecases.outputs import Outputs
 
     tables = annex2_tables(Path(path))
     names = table_filenames(tables)
 
     def work() -> None:
-        for table, name in zip(tables, names, strict=True):
-            write_xlsx(table, Path(out) / name)
+        done = Outputs(Path(out), force=True)
+        with done.batch():
+            for table, name in zip(tables, names, strict=True):
+                done.put(Path(out) / name, partial(xlsx_bytes, table))
+        done.save()
 
     return work
 

@@ -230,15 +230,21 @@ DRAFT_HEADER = "草稿　仅供核对，不得印发"
 DRAFT_COLOR = "C00000"
 
 
-def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
-    """The table as a new .xlsx, written whole or not at all."""
-    from annex_tools.workbook.safewrite import atomic_write_bytes
-
+def xlsx_bytes(table: Annex2Table, *, draft: bool = False) -> bytes:
+    """The table as a new .xlsx, made in memory."""
     buffer = io.BytesIO()
     book = new_book(buffer)
     render(book, table, draft=draft)
     book.close()
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
+    """The table as a new .xlsx, written whole or not at all (one file; the command writes
+    them all together through Outputs.batch)."""
+    from annex_tools.workbook.safewrite import atomic_write_bytes
+
+    data = xlsx_bytes(table, draft=draft)
     atomic_write_bytes(path, data, verify=read_back(path, data))
     return path
 
@@ -246,15 +252,9 @@ def write_xlsx(table: Annex2Table, path: Path, *, draft: bool = False) -> Path:
 def read_back(path: Path, data: bytes) -> Callable[[Path], None]:
     """A check that the file written for `path` holds exactly `data`, the workbook made in memory
     (its bytes compared, not a second unzip of what XlsxWriter has just zipped)."""
-    from annex_tools.contract.errors import FileWriteError
+    from annex_tools.workbook.safewrite import reads_back
 
-    def check(written: Path) -> None:
-        if written.read_bytes() != data:
-            raise FileWriteError(
-                path, "写出后回读的内容与生成的不一致（磁盘可能已满或有故障），未保存"
-            )
-
-    return check
+    return reads_back(path, data)
 
 
 # ---- reading returns ---------------------------------------------------------------------

@@ -609,9 +609,10 @@ def make_annex2(
     run = start("annex2", source, out, as_of, draft, force)
     tables = annex2_tables(run.wb)
     names = dict(zip((t.org_id for t in tables), A2.table_filenames(tables), strict=True))
-    for t in progress(tables, "附件2"):
-        assert isinstance(t, A2.Annex2Table)
-        run.done.write(run.target / names[t.org_id], partial(A2.write_xlsx, t, draft=run.draft))
+    with run.done.batch():  # thousands of small files at city scale: one wait for the disk
+        for t in progress(tables, "附件2"):
+            assert isinstance(t, A2.Annex2Table)
+            run.done.put(run.target / names[t.org_id], partial(A2.xlsx_bytes, t, draft=run.draft))
     run.done.save()
     return run.done
 

@@ -8,12 +8,15 @@ annex-tools did not write) is kept and listed, unless `force`, which copies it t
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annex_tools.contract.errors import OutputError, TemplateError
 from annex_tools.contract.master import (  # noqa: F401
@@ -78,6 +81,7 @@ def workbook_out(
 
 
 MANIFEST = ".生成记录-annex-tools.json"
+PENDING = "pending"  # the record's files being replaced by a batch: name -> new SHA-256
 
 
 @dataclass
@@ -97,14 +101,28 @@ class Outputs:
     locked: list[Path] = field(default_factory=list)  # open in Excel/WPS/LibreOffice: not written
     backups: list[Path] = field(default_factory=list)  # --force: where the changed files went
     _manifest: dict[str, str] = field(default_factory=dict)
+    _batch: Any = None  # safewrite.Batch while `batch()` is open
+    _pending: dict[str, str] = field(default_factory=dict)  # its files' new SHA-256
 
     def __post_init__(self) -> None:
         path = self.folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             self._manifest = {str(k): str(v) for k, v in data.get("files", {}).items()}
+            pending = {str(k): str(v) for k, v in data.get(PENDING, {}).items()}
         except (OSError, ValueError, AttributeError):
-            self._manifest = {}
+            self._manifest, pending = {}, {}
+        self._resolve(pending)
+
+    def _resolve(self, pending: dict[str, str]) -> None:
+        """A batch killed while renaming left its files' new fingerprints under PENDING: a file
+        that is the new one is recorded as annex-tools' (the old one still is)."""
+        from annex_tools.workbook.safewrite import sha256_file
+
+        for name, digest in pending.items():
+            with contextlib.suppress(OSError):
+                if sha256_file(self.folder / name) == digest:
+                    self._manifest[name] = digest
 
     def changed_by_person(self, path: Path) -> bool:
         if not path.exists():
@@ -133,6 +151,60 @@ class Outputs:
         self.written.append(path)
         return path
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Files `put` inside the block are saved together when it ends (safewrite.Batch: one
+        wait for the disk for all of them), then the record; an error inside saves none of them.
+        The record lists the new files' fingerprints as pending before the first rename, so a
+        run killed between renames leaves each file recognised, old or new."""
+        from annex_tools.workbook.safewrite import atomic_batch
+
+        with atomic_batch(before_renames=self._save_pending) as batch:
+            self._batch = batch
+            try:
+                yield
+            finally:
+                self._batch = None
+        for path in batch.skipped:  # opened in an office suite meanwhile: left as it was
+            self.written.remove(path)
+            self.locked.append(path)
+            self._pending.pop(path.name, None)
+        self._manifest |= self._pending
+        self._pending = {}
+
+    def put(self, path: Path, make: Callable[[], bytes]) -> Path | None:
+        """Inside `batch()`: as `write`, the file's bytes made by `make()`; it is checked to
+        read back and goes in place when the batch ends (not when an office suite has opened it
+        by then)."""
+        from annex_tools.workbook.safewrite import (
+            KEEP,
+            LOCKED,
+            excel_lock,
+            guard_output,
+            reads_back,
+        )
+
+        assert self._batch is not None, "put() is for inside batch()"
+        verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
+        if verdict == LOCKED:
+            self.locked.append(path)
+            return None
+        if verdict == KEEP:
+            self.kept.append(path)
+            return None
+        if saved is not None:
+            self.backups.append(saved)
+        data = make()
+        self._batch.add(
+            path, data, verify=reads_back(path, data), wanted=lambda: excel_lock(path) is None
+        )
+        self._pending[path.name] = hashlib.sha256(data).hexdigest()
+        self.written.append(path)
+        return path
+
+    def _save_pending(self) -> None:
+        self.save(pending=self._pending)
+
     def write_one(self, path: Path, make: Callable[[Path], object], title: str) -> Path:
         """A one-file output (整改台账, 名单): written and recorded, or refused with a message."""
         from annex_tools.contract.errors import LockedError, WriteRefused
@@ -150,15 +222,17 @@ class Outputs:
         self.save()
         return path
 
-    def save(self) -> None:
+    def save(self, pending: dict[str, str] | None = None) -> None:
         from annex_tools.workbook.safewrite import atomic_write_bytes
 
         if not self.written:
             return
-        data = {
+        data: dict[str, object] = {
             "说明": "annex-tools 生成的文件及其 SHA-256；文件被改动后，再次生成时不会覆盖它。",
             "files": dict(sorted(self._manifest.items())),
         }
+        if pending:
+            data[PENDING] = dict(sorted(pending.items()))
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         atomic_write_bytes(self.folder / MANIFEST, text.encode("utf-8"))
 
