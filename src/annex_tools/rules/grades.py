@@ -290,11 +290,15 @@ def _ballots(ctx: Context) -> pd.DataFrame:
     return ctx.once("ballots", lambda: _ballots_of(ctx.grades))
 
 
-def _meeting_of(ctx: Context) -> dict[str, str]:
-    """Each 述职编号's 会议编号."""
-    return ctx.once(
-        "meeting of", lambda: dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
-    )
+def _ballots_at_meetings(ctx: Context) -> pd.DataFrame:
+    """`_ballots` with each row's 会议编号 as `meeting` (made once: two rules read it)."""
+
+    def make() -> pd.DataFrame:
+        b = _ballots(ctx)
+        meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
+        return b.assign(meeting=b["述职编号"].map(meeting_of))
+
+    return ctx.once("ballots at meetings", make)
 
 
 def _ballots_of(g: pd.DataFrame) -> pd.DataFrame:
@@ -320,11 +324,9 @@ def _figures(r: dict[str, object]) -> dict[str, object]:
 def ballots_within_attendance(ctx: Context) -> list[Finding]:
     """Notice, 三、5: 综合平时掌握、调研了解和现场测评等情况 … 形成评价意见; 现场测评 is by those at the meeting. More ballots than the meeting's 实到人数
     (会议 sheet) cannot have been cast."""
-    b = _ballots(ctx)
-    meeting_of = _meeting_of(ctx)
+    b = _ballots_at_meetings(ctx)
     m = ctx.meetings.drop_duplicates("会议编号")
     present = dict(zip(m["会议编号"], m["实到人数"], strict=True))
-    b = b.assign(meeting=b["述职编号"].map(meeting_of))
     b = b.assign(attendance=pd.to_numeric(b["meeting"].map(present), errors="coerce"))
     mask = b["attendance"].notna() & (b["ballots"] > b["attendance"])
     return emit(
@@ -350,10 +352,9 @@ def attendance_where_ballots(ctx: Context) -> list[Finding]:
     """A meeting at which ballots were cast (a secretary reporting there has ballots) must say
     how many were present: without 实到人数 the ballots cannot be checked (grade.ballots-exceed)
     and the summary's ballot figures cannot be trusted."""
-    b = _ballots(ctx)
+    b = _ballots_at_meetings(ctx)
     b = b[b["ballots"] > 0]
-    meeting_of = _meeting_of(ctx)
-    voted = b["述职编号"].map(meeting_of)
+    voted = b["meeting"]
     secretaries = voted.value_counts()
     most = b["ballots"].groupby(voted).max()
     m = ctx.meetings.drop_duplicates("会议编号")

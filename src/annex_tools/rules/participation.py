@@ -15,7 +15,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, pick, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
@@ -125,7 +125,9 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES)
     branch = subs["org_type"] == S.ORG_STAFF_BRANCH
     parent_name = normal(lookup(subs["parent"], ctx.org_name))
-    parent_sec = normal(lookup(subs["parent"], _secretaries(ctx)))
+    orgs = ctx.orgs.drop_duplicates("组织编号", keep="last")
+    parent_at = pd.Index(orgs["组织编号"]).get_indexer(subs["parent"])
+    parent_sec = normal(pick(orgs["书记姓名"], parent_at, subs.index))
     # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
     by_parent = given & ((approver == parent_sec) | (approver == parent_name))
     rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one
@@ -167,8 +169,3 @@ def _contains_any(text: pd.Series, words: set[str]) -> pd.Series:
         return pd.Series(False, index=text.index)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     return per_value(text, lambda t: isinstance(t, str) and pattern.search(t) is not None)
-
-
-def _secretaries(ctx: Context) -> dict[str, str]:
-    orgs = ctx.orgs
-    return dict(zip(orgs["组织编号"], orgs["书记姓名"], strict=True))
