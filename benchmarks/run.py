@@ -5,6 +5,7 @@
 | what                      | ours                                  | baseline (the floor)                              |
 | ------------------------- | ------------------------------------- | ------------------------------------------------- |
 | check                     | read + rules (reports excluded)       | python-calamine reading the same sheets' values   |
+| check/floor 2 threads     | the same                              | the same, read by two threads (a book each)       |
 | report analysis (per file)| annex_tools.analysis.analyze_file       | unzip + lxml parse of word/document.xml           |
 | Annex 2                   | writing the planned tables (XlsxWriter, styled, each saved atomically and verified) | raw XlsxWriter writing the same styled tables straight to their files |
 | Annex 2, writer only      | the same with a plain file write instead of the atomic, verified save | the same floor       |
@@ -57,6 +58,44 @@ def op_floor_read(path: str):  # type: ignore[no-untyped-def]
         book = python_calamine.CalamineWorkbook.from_path(path)
         for sheet in S.ALL_SHEETS:
             book.get_sheet_by_name(sheet.name).to_python()
+
+    return work
+
+
+def op_floor_read_threads(path: str, threads: str = "2"):  # type: ignore[no-untyped-def]
+    """The same sheets read by `threads` threads, each with its own book (a python-calamine book
+    serves one thread at a time; it parses without the GIL), each taking the biggest sheet left:
+    how much of ours against the sequential floor is the second core."""
+    import queue
+    import threading
+    import zipfile
+
+    import python_calamine
+
+    from annex_tools.contract import schema as S
+    from annex_tools.workbook.reader import sheet_parts
+
+    def work() -> None:
+        with zipfile.ZipFile(path) as zf:
+            sizes = {name: zf.getinfo(part).file_size for part, name in sheet_parts(zf).items()}
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for name in sorted((s.name for s in S.ALL_SHEETS), key=lambda n: -sizes.get(n, 0)):
+            todo.put(name)
+
+        def reader() -> None:
+            book = python_calamine.CalamineWorkbook.from_path(path)
+            while True:
+                try:
+                    name = todo.get_nowait()
+                except queue.Empty:
+                    return
+                book.get_sheet_by_name(name).to_python()
+
+        pool = [threading.Thread(target=reader) for _ in range(int(threads))]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
 
     return work
 
@@ -251,6 +290,7 @@ OPS = {
     f.__name__[3:]: f
     for f in (
         op_floor_read,
+        op_floor_read_threads,
         op_check,
         op_check_stages,
         op_annex2,
@@ -347,16 +387,26 @@ def measure_pair(
     before=None,  # type: ignore[no-untyped-def]
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Two operations measured turn about, so a busy machine slows both alike."""
-    a: list[tuple[float, int, float]] = []
-    b: list[tuple[float, int, float]] = []
+    a, b = measure_turns([ours, floor], runs, before)
+    return a, b
+
+
+def measure_turns(
+    ops: list[tuple[str, tuple[str, ...]]],
+    runs: int,
+    before=None,  # type: ignore[no-untyped-def]
+) -> list[dict[str, float]]:
+    """Operations measured turn about (one run of each, then again), so a busy machine slows
+    all alike."""
+    samples: list[list[tuple[float, int, float]]] = [[] for _ in ops]
     for _ in range(runs):
-        for (op, args), into in ((ours, a), (floor, b)):
+        for (op, args), into in zip(ops, samples, strict=True):
             if before:
                 before()
             into.append(child(op, *args))
-    return tuple(  # type: ignore[return-value]
-        summary([s for s, _, _ in x], [m for _, m, _ in x], [c for _, _, c in x]) for x in (a, b)
-    )
+    return [
+        summary([s for s, _, _ in x], [m for _, m, _ in x], [c for _, _, c in x]) for x in samples
+    ]
 
 
 def pdf_batch(files: list[Path], out: Path, one_call: bool) -> float:
@@ -434,11 +484,17 @@ def main() -> None:
         path = generate(scale, data)
         runs = args.city_runs if scale == "city" else args.runs
         if "check" in only:
-            add(
-                "check",
-                scale,
-                *measure_pair(("check", (str(path),)), ("floor_read", (str(path),)), runs),
+            ours, floor, floor2 = measure_turns(
+                [
+                    ("check", (str(path),)),
+                    ("floor_read", (str(path),)),
+                    ("floor_read_threads", (str(path), "2")),
+                ],
+                runs,
             )
+            add("check", scale, ours, floor)
+            # the same sheets read by two threads: how much of ours is the second core
+            add("check/floor 2 threads", scale, ours, floor2)
             argv = [
                 sys.executable,
                 "-m",
