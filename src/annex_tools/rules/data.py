@@ -309,7 +309,11 @@ def every_secretary_reports(ctx: Context) -> list[Finding]:
         & (orgs["组织编号"] != "")
         & blank(orgs["书记空缺原因"])
     )
-    mask = must & ~orgs["组织编号"].isin(set(ctx.subs["组织编号"])) & ~orgs["组织编号"].duplicated()
+    mask = (
+        must
+        & ~orgs["组织编号"].isin(ctx.subs["组织编号"].to_numpy(dtype=object))
+        & ~orgs["组织编号"].duplicated()
+    )
     return emit(
         "submission.missing",
         orgs,

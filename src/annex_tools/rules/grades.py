@@ -40,8 +40,7 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
     """A secretary whose meeting has been held has a grade."""
     subs = ctx.subs
     grades = ctx.grades
-    graded_ids = set(grades.loc[grades["graded"], "述职编号"])
-    has_row = set(grades["述职编号"])
+    has_row = grades["述职编号"].to_numpy(dtype=object)  # (an array is hashed in C)
     # with a 评议 row: point at its empty 等次 cell
     row_mask = grades["held"].fillna(False).astype(bool) & blank(grades["综合评价等次"])
     out = emit(
@@ -53,9 +52,7 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
         lambda r: {"who": r["who"], "meeting_date": r["meeting_date"]},
     )
     # without one: point at the submission
-    sub_mask = (
-        subs["held"] & ~subs["述职编号"].isin(has_row | graded_ids) & (subs["述职编号"] != "")
-    )
+    sub_mask = subs["held"] & ~subs["述职编号"].isin(has_row) & (subs["述职编号"] != "")
     sub_mask &= subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
     out += emit(
         "grade.missing",
@@ -159,9 +156,12 @@ def interview_for_weak(ctx: Context) -> list[Finding]:
 def rectification_for_weak(ctx: Context) -> list[Finding]:
     """一般、差：要限期整改 — at least one 整改 row with a measure and a deadline."""
     g = ctx.grades
+    weak = g["综合评价等次"].isin(S.GRADES_INTERVIEW)
+    if not weak.any():  # (the rectifications are looked at only for a 一般 or 差)
+        return []
     r = ctx.rects
     complete = set(r.loc[~blank(r["整改措施"]) & r["整改时限"].notna(), "述职编号"])
-    mask = g["综合评价等次"].isin(S.GRADES_INTERVIEW) & ~g["述职编号"].isin(complete)
+    mask = weak & ~g["述职编号"].isin(complete)
     return emit(
         "grade.rectification-missing",
         g,

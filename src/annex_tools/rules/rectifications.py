@@ -31,7 +31,7 @@ def problems_listed(ctx: Context) -> list[Finding]:
 
     A 一般/差 secretary with no list is told once, by grade.rectification-missing (限期整改)."""
     g = ctx.grades
-    mask = g["graded"] & ~g["述职编号"].isin(set(ctx.rects["述职编号"]))
+    mask = g["graded"] & ~g["述职编号"].isin(ctx.rects["述职编号"].to_numpy(dtype=object))
     mask &= ~g["综合评价等次"].isin(S.GRADES_INTERVIEW)
     return emit("rect.none", g, mask, S.GRADES_SHEET.name, "述职编号", lambda r: {"who": r["who"]})
 
