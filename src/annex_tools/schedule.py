@@ -184,7 +184,10 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
 def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
     """`frame` with each named column present: dates as datetimes (unreadable = NaT, already
     reported by the reader), texts as text. A sheet or column the master lacks gives empties."""
-    out = frame[[c for c in (ROW, *dates, *texts) if c in frame]].copy(deep=False)  # read only
+    # the columns themselves, not copies (frame[list] copies them; these are only read)
+    out = pd.DataFrame(
+        {c: frame[c] for c in (ROW, *dates, *texts) if c in frame}, index=frame.index, copy=False
+    )
     for c in dates:
         if c not in out:
             out[c] = pd.NaT
