@@ -232,7 +232,7 @@ def reports_published(ctx: Context) -> list[Finding]:
     published = m["公布日期"]
     due = m["会议日期"] + pd.Timedelta(days=days)
     ok = ctx.not_bad(m, S.MEETINGS, "公布日期")
-    late_rows = set(ctx.scheduled(STEP_PUBLISHED, LATE)[ROW])
+    late_rows = set(ctx.schedule.where(STEP_PUBLISHED, LATE)[ROW])
     missing = published.isna() & m[ROW].isin(late_rows) & ok
     late = published.notna() & due.notna() & (published > due)
     early = published.notna() & m["会议日期"].notna() & (published < m["会议日期"])

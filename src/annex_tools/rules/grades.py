@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -30,7 +31,7 @@ def minimum_at_most_fair(n: int, ratio: float, rounding: str) -> int:
     return int(math.ceil(exact - 1e-9))
 
 
-def _waiting(ctx: Context, step: str) -> set[str]:
+def _waiting(ctx: Context, step: str) -> np.ndarray:
     """述职编号 whose `step` is not yet due (设置 反馈约谈期限天数 after the meeting)."""
     return ctx.pending(step)
 

@@ -150,7 +150,7 @@ def reported_ahead(ctx: Context) -> list[Finding]:
         covered = is_covered(meetings["会议日期"]) & is_covered(meetings["报备日期"])
         unit = unit.where(~covered, "个工作日")
     # the last day to report and whether it has passed unreported: the schedule's one verdict
-    late_rows = set(ctx.scheduled(STEP_REPORTED, LATE)[ROW])
+    late_rows = set(ctx.schedule.where(STEP_REPORTED, LATE)[ROW])
     unreported = meetings[ROW].isin(late_rows)
     unreported &= ctx.not_bad(meetings, S.MEETINGS, "报备日期")
     late = lead.notna() & (lead < days)
