@@ -23,7 +23,7 @@ PIECES = [
     *("我", "本人", "１２", "Ａ", "，", "（", "）", "！", "％", "…", "①", "Ⅻ", "㈠", "㍿", "ﬁ"),
     *("\u0301", "\u0308", "\u3099", "\u1100", "\u1161", "\u11a8", "e", "か", "⼀", "履職"),
     *(" ", "\u3000", "\xa0", "\t", "\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\v", "\x1c"),
-    *("\x00", "正文" * 20, "x" * 31),
+    *("\x00", "正文" * 20, "x" * 31, "ｶ", "ﾞ", "￥", "\uff5f"),
 ]
 
 
@@ -35,6 +35,8 @@ def _random_lines(rng: random.Random) -> list[str]:
 
 
 def test_nfkc_is_unicodedatas() -> None:
+    for c in range(0xFF00, 0xFFF0):  # the full-width block, each character alone
+        assert _nfkc(chr(c)) == unicodedata.normalize("NFKC", chr(c)), hex(c)
     rng = random.Random(25)
     for _ in range(5000):
         text = "".join(
