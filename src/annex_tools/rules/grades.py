@@ -84,7 +84,8 @@ def share_at_most_fair(ctx: Context) -> list[Finding]:
     if graded.empty:
         return out
     graded = graded.assign(fair=graded["综合评价等次"].isin(S.GRADES_AT_MOST_FAIR))
-    summary = graded.groupby("body", sort=True).agg(n=("fair", "size"), k=("fair", "sum"))
+    fair = graded.groupby("body", sort=True)["fair"]  # (agg with named pairs costs 3x more)
+    summary = pd.DataFrame({"n": fair.size(), "k": fair.sum()})
     exact = summary["n"] * st.min_share
     rounded = (
         (exact + 0.5 + 1e-9).map(math.floor)
@@ -269,8 +270,10 @@ def ballots_consistent(ctx: Context) -> list[Finding]:
         keys=list(BALLOTS),
     )
     partial = empties.any(axis=1) & ~empties.all(axis=1) & ~bad_any
-    first_empty = empties.idxmax(axis=1) if len(g) else pd.Series(dtype=object)
-    for rec, column in zip(g[partial].to_dict("records"), first_empty[partial], strict=True):
+    if not partial.any():
+        return out
+    first_empty = empties[partial].idxmax(axis=1)
+    for rec, column in zip(g[partial].to_dict("records"), first_empty, strict=True):
         out.append(
             make(
                 "grade.ballots",
