@@ -392,12 +392,15 @@ class Schedule:
             runs.setdefault(str(step[start]), []).append(np.arange(start, end))
         object.__setattr__(self, "_rows", {k: np.concatenate(v) for k, v in runs.items()})
 
+    def _at(self, step: str) -> np.ndarray:
+        return self._rows.get(step, np.array([], dtype=np.intp))
+
     def of(self, step: str) -> pd.DataFrame:
-        return self.frame.iloc[self._rows.get(step, np.array([], dtype=np.intp))]
+        return self.frame.iloc[self._at(step)]
 
     def where(self, step: str, verdict: str) -> pd.DataFrame:
-        f = self.of(step)
-        return f[f["verdict"] == verdict]
+        rows = self._at(step)  # the verdicts of the step's rows compared, the frame taken once
+        return self.frame.iloc[rows[self.frame["verdict"].to_numpy()[rows] == verdict]]
 
 
 def _whole_days(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
