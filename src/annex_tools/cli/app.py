@@ -220,8 +220,8 @@ def plain_table(
         padded = (f" {c}{' ' * (w - cell_len(c))} " for c, w in zip(row, widths, strict=True))
         return box[0] + box[2].join(padded) + box[3]
 
-    body = [cells(_BOX[3], row) for row in rows]
-    return "\n".join([title, rule(_BOX[0]), cells(_BOX[1], header), rule(_BOX[2]), *body, rule(_BOX[4])]) + "\n"
+    top = [title, rule(_BOX[0]), cells(_BOX[1], header), rule(_BOX[2])]
+    return "\n".join([*top, *(cells(_BOX[3], row) for row in rows), rule(_BOX[4])]) + "\n"
 
 
 _FINDING_COLUMNS = ("规则", "位置", "说明")
