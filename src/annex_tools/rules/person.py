@@ -77,9 +77,10 @@ def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     staff = _staff(ctx)
     value = g["年度考核等次"].fillna("").astype(str)
     filled = (staff != "") & (value != "")
-    pairs = pd.DataFrame({"staff": staff[filled], "value": value[filled]}).drop_duplicates()
+    repeated = filled & staff.duplicated(keep=False)  # only a 工号 on two rows can differ
+    pairs = pd.DataFrame({"staff": staff[repeated], "value": value[repeated]}).drop_duplicates()
     kinds = pairs["staff"].value_counts()
-    mask = filled & staff.map(kinds).gt(1)
+    mask = repeated & staff.map(kinds).gt(1)
     if not mask.any():
         return []
     seen = (
