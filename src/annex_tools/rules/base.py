@@ -106,7 +106,7 @@ def failing(mask: pd.Series) -> np.ndarray:
 def emit(
     code: str,
     frame: pd.DataFrame,
-    mask: pd.Series,
+    mask: pd.Series | np.ndarray,
     sheet: str | None,
     column: str | None,
     fmt: Callable[..., dict[str, Any]],
@@ -115,10 +115,13 @@ def emit(
     """Turn the rows where `mask` holds into findings, one per row, placed at (sheet, row, column).
 
     The frame stays a frame until a row fails: an all-false mask costs one array test, and only
-    the failing rows become records for `fmt`."""
-    if not mask.index.equals(frame.index):  # a mask built on another view: align by label
-        mask = mask.reindex(frame.index)
-    hits = failing(mask)
+    the failing rows become records for `fmt`. A numpy mask goes with the frame's rows in order."""
+    if isinstance(mask, np.ndarray):
+        hits = mask
+    else:
+        if not mask.index.equals(frame.index):  # a mask built on another view: align by label
+            mask = mask.reindex(frame.index)
+        hits = failing(mask)
     if not hits.any():
         return []
     out: list[Finding] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -117,38 +118,46 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     approves their own report."""
     subs = ctx.subs
     approver = normal(subs["审定人"])
-    given = approver != ""
+    text = approver.to_numpy(dtype=object)  # compared as arrays: Series operators cost 3-5x
+
+    def column(values: pd.Series) -> np.ndarray:
+        array: np.ndarray = normal(values).to_numpy(dtype=object)
+        return array
+
+    given = text != ""
     leaders = {normalize(x) for x in ctx.settings.leaders}
-    named_leader = _contains_any(approver, {LEADER_WORD} | {x for x in leaders if x})
-    self_approved = given & (approver == normal(subs["书记姓名"]))
-    own_org = given & (approver == normal(subs["org_name"]))
-    second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES)
-    branch = subs["org_type"] == S.ORG_STAFF_BRANCH
-    parent_name = normal(lookup(subs["parent"], ctx.org_name))
+    named_leader = _contains_any(approver, {LEADER_WORD} | {x for x in leaders if x}).to_numpy()
+    self_approved = given & (text == column(subs["书记姓名"]))
+    own_org = given & (text == column(subs["org_name"]))
+    second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES).to_numpy()
+    branch = subs["org_type"].to_numpy(dtype=object) == S.ORG_STAFF_BRANCH
+    parent_name = column(lookup(subs["parent"], ctx.org_name))
     orgs = ctx.orgs.drop_duplicates("组织编号", keep="last")
     parent_at = pd.Index(orgs["组织编号"]).get_indexer(subs["parent"])
-    parent_sec = normal(pick(orgs["书记姓名"], parent_at, subs.index))
+    parent_sec = column(pick(orgs["书记姓名"], parent_at, subs.index))
     # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
-    by_parent = given & ((approver == parent_sec) | (approver == parent_name))
+    by_parent = given & ((text == parent_sec) | (text == parent_name))
     rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one
-    if rest.any():  # (no row to look at: an empty list cannot be set into a bool column)
-        by_parent[rest] = [p in a for a, p in zip(approver[rest], parent_name[rest], strict=True)]
+    by_parent[rest] = [p in a for a, p in zip(text[rest], parent_name[rest], strict=True)]
     listed = (
-        pd.Series(True, index=subs.index) if "" in leaders else _contains_any(approver, leaders)
+        np.ones(len(subs), dtype=bool)
+        if "" in leaders
+        else _contains_any(approver, leaders).to_numpy()
     )
     not_leader = ~listed if leaders else ~named_leader
+    held = subs["held"].to_numpy(dtype=bool)
     reasons = [
         (self_approved, "self"),
         (second & own_org & ~self_approved, "own-organization"),
         (  # an empty 审定人 is pending until the meeting (the branch variant waits for it too)
-            second & ~own_org & ~self_approved & not_leader & (given | subs["held"]),
+            second & ~own_org & ~self_approved & not_leader & (given | held),
             "not-leader-listed" if leaders else "not-leader",
         ),
         (branch & ~self_approved & given & named_leader, "branch-by-leader"),
         (branch & ~self_approved & given & ~named_leader & ~by_parent, "branch-not-parent"),
     ]
     out: list[Finding] = []
-    taken = pd.Series(False, index=subs.index)
+    taken = np.zeros(len(subs), dtype=bool)
     for mask, reason in reasons:
         mask = mask & ~taken
         taken |= mask
