@@ -278,3 +278,44 @@ def test_a_full_disk_in_the_middle_of_a_batch_is_a_chinese_message_and_changes_n
     assert "Traceback" not in proc.stderr and "内部错误" not in proc.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the record too
     assert temps(out) == []
+
+
+@pytest.mark.parametrize(
+    ("umask", "folder_mode"),
+    [(0o222, 0o777), (0o022, 0o733)],
+    ids=["read-only-files", "unreadable-folder"],
+)
+def test_a_batch_saves_read_only_files_and_into_a_folder_it_cannot_list(
+    umask: int, folder_mode: int
+) -> None:
+    """Umask 0222 makes every new file read-only (0444): the batch still flushes and renames its
+    temporary files, which have that mode by then. A folder others may write but not read
+    (-wx): the files go in (the folder's own flush is skipped). Run as an ordinary user (root
+    may write a read-only file anyway), in a forked child."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to become another user")
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="annex-umask-", dir="/tmp"))  # reachable by that user
+    os.chmod(folder, folder_mode)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            os.umask(umask)
+            with atomic_batch() as batch:
+                batch.add(folder / "a.xlsx", b"new a")
+                batch.add(folder / "b.xlsx", b"new b")
+        except BaseException as exc:
+            os.write(2, repr(exc).encode())
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    try:
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        assert (folder / "a.xlsx").read_bytes() == b"new a"
+        assert (folder / "b.xlsx").stat().st_mode & 0o777 == 0o666 & ~umask
+        assert temps(folder) == []
+    finally:
+        shutil.rmtree(folder)

@@ -242,7 +242,11 @@ FSYNC_THREADS = 16
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes writable only
+    # POSIX flushes a file opened to read (the temporary file may already have a mode without
+    # write permission, as the umask gives); Windows only one opened to write
+    fd = os.open(
+        path, os.O_RDONLY if os.name == "posix" else os.O_RDWR | getattr(os, "O_BINARY", 0)
+    )
     try:
         os.fsync(fd)
     finally:
@@ -250,14 +254,17 @@ def fsync_file(path: Path) -> None:
 
 
 def fsync_folder(folder: Path) -> None:
-    """Make the renames in `folder` last too (POSIX: Windows cannot open a folder to flush)."""
+    """Make the renames in `folder` last too, where the system allows: POSIX only (Windows
+    cannot open a folder to flush), and not when the folder cannot be read (mode -wx) or its
+    file system refuses (some network shares): the files are in place, whole, by then."""
     if os.name != "posix":
         return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def clear_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
@@ -374,8 +381,7 @@ class Batch:
                 item.renamed = True
                 self.replaced.append(item.path)
             for folder in sorted({p.parent for p in self.replaced}):
-                with os_errors(folder):
-                    fsync_folder(folder)
+                fsync_folder(folder)
         finally:
             self.discard()
         return self.replaced
