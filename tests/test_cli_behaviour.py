@@ -22,7 +22,7 @@ COMMANDS = ("check", "analyze", "templates", "annex2", "summary", "feedback", "a
 # words that may stay Latin in a Chinese message: options, commands, file kinds, product names
 _COMMAND_WORDS = "|".join(COMMANDS)
 ALLOWED = re.compile(
-    rf"--[\w-]+|annex-tools|import-\w+|build-workbook|\b(?:{_COMMAND_WORDS})\b"
+    rf"--[\w-]+|annex-tools|import-\w+|build-workbook|\b(?:{_COMMAND_WORDS}|serve)\b"
     r"|\.?(?:docx|xlsx|xlsm|pdf|json)\b"
     r"|YYYY-MM-DD|JSON|Excel|Word|LibreOffice|BagIt|SHA-256|PDF/A-2b|PDF|verify|nosuch\w*"
 )
@@ -41,6 +41,7 @@ def latin_words(text: str) -> list[str]:
         ["nosuch"],
         ["summary", "a.xlsx", "b", "c"],
         ["check", "x.xlsx", "--jsn"],
+        ["serve", "--port", "八千"],  # typer 0.28: "'八千' is not a valid int."
     ],
 )
 def test_usage_errors_are_chinese_and_exit_2(args: list[str]) -> None:

@@ -150,7 +150,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Invalid value for ([^:]+): ", r"\1 的值无效："),
         (r"Invalid value: ", "值无效："),
         (r"'([^']*)' is not one of (.+?)\.", r"“\1”不是可选的值（\2）。"),
-        (r"'([^']*)' is not a valid (integer|float)\.", r"“\1”不是有效的数字。"),
+        (r"'([^']*)' is not a valid (?:int|integer|float)\.", r"“\1”不是有效的数字。"),
         (r"'([^']*)' is not a valid boolean\.?", r"“\1”不是有效的是/否值。"),
         (r"(File|Path|Directory) '([^']*)' does not exist\.", r"“\2”不存在。"),
         (r"Choose from:", "可选："),
