@@ -7,6 +7,7 @@ killed batch leaves is hidden, ignored, and cleared later."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -21,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import demo_copy
-from cli_helpers import annex
+from cli_helpers import Started, annex, start
 
 from annex_tools.contract.errors import FileWriteError
 from annex_tools.usecases.outputs import MANIFEST, PENDING, Outputs
@@ -249,6 +250,51 @@ def test_a_run_killed_at_every_step_of_its_batch_leaves_every_file_old_or_new_an
         record = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         assert PENDING not in record and len(record["files"]) == len(old)
     assert seen_new_and_old
+
+
+def test_the_command_killed_at_many_moments_leaves_every_file_old_or_new(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """`annex2` started from the tests' CLI server (as test_kill starts `check --write`) and
+    killed (SIGKILL) at moments spread over the second half of its run, where it writes: every
+    file is then the old one or the new one, whole, and a rerun without --force replaces them
+    all (none taken for a file a person changed)."""
+    master, old, new = made["master"], made["old"], made["new"]
+    assert isinstance(master, Path) and isinstance(old, dict) and isinstance(new, dict)
+
+    def run(out: Path) -> Started:
+        return start("annex2", master, "--out", out, "--as-of", "2024-03-01")
+
+    assert annex("--help").returncode == 0  # the CLI server is up: `full` times the run alone
+    t0 = time.perf_counter()
+    run(tmp_path / "full").wait(timeout=120)
+    full = time.perf_counter() - t0
+    outcomes: dict[str, int] = {}
+    for i in range(10):
+        out = tmp_path / f"kill{i}"
+        shutil.copytree(made["root"] / "old", out)  # type: ignore[operator]
+        proc = run(out)
+        time.sleep(full * (0.5 + 0.55 * i / 9))
+        with contextlib.suppress(ProcessLookupError):  # it may have finished (and been reaped)
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        got = {p.name: p.read_bytes() for p in out.glob("*.xlsx")}
+        assert got.keys() == old.keys()
+        states = [
+            "old" if got[n] == old[n] else "new" if sheet(got[n]) == sheet(new[n]) else "?"
+            for n in got
+        ]
+        assert "?" not in states, states
+        for n in got:
+            openpyxl.load_workbook(out / n)
+        key = "old" if "new" not in states else "new" if "old" not in states else "mixed"
+        outcomes[key] = outcomes.get(key, 0) + 1
+        again = annex("annex2", master, "--out", out, "--as-of", "2024-03-01")
+        assert again.returncode == 0 and "未覆盖" not in again.stdout + again.stderr, again.stdout
+        assert {p.name: sheet(p.read_bytes()) for p in out.glob("*.xlsx")} == {
+            n: sheet(d) for n, d in new.items()
+        }
+    print("kill outcomes", outcomes, f"full run {full:.1f} s")
 
 
 @pytest.fixture
