@@ -332,12 +332,14 @@ def steps(
         )
     )  # fmt: skip
     r = rects[rects["整改时限"].notna()]
+    rids, whos = r["整改编号"].tolist(), r["who"].tolist()  # (lists: a Series yields one by one)
+    labels = [f"整改{rid}（{who}）" for rid, who in zip(rids, whos, strict=True)]
     parts.append(
         _frame(
             step=STEP_RECTIFIED,
             actor=_taken(subs["组织编号"], sub_ids.get_indexer(r["述职编号"]), r.index),
             sid=r["述职编号"],
-            who=[f"整改{rid}（{who}）" for rid, who in zip(r["整改编号"].tolist(), r["who"].tolist(), strict=True)],
+            who=labels,
             sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
             overdue_from=r["整改时限"] + DAY,
             done=r["完成日期"].where(r["整改状态"] == S.STATUS_DONE), ref=r["整改编号"],
