@@ -306,11 +306,12 @@ def _ballots_at_meetings(ctx: Context) -> pd.DataFrame:
 
 
 def _ballots_of(g: pd.DataFrame) -> pd.DataFrame:
-    given = pd.concat([g[c].notna() & (g[c] >= 0) & (g[c] % 1 == 0) for c in BALLOTS], axis=1)
-    b = g[given.all(axis=1)].copy()
-    b["ballots"] = b[list(BALLOTS)].sum(axis=1)
-    b["good_share"] = b["测评好票"] / b["ballots"].where(b["ballots"] > 0)
-    return b
+    given = np.ones(len(g), dtype=bool)
+    for c in BALLOTS:
+        given &= (g[c].notna() & (g[c] >= 0) & (g[c] % 1 == 0)).to_numpy()
+    b = g[given]  # (a new frame: the columns added below stay off ctx.grades)
+    ballots = b[list(BALLOTS)].sum(axis=1)
+    return b.assign(ballots=ballots, good_share=b["测评好票"] / ballots.where(ballots > 0))
 
 
 def _figures(r: dict[str, object]) -> dict[str, object]:
