@@ -12,6 +12,7 @@ deletions, comments, text boxes and field codes excluded, as Word's 字数 does.
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 import zipfile
@@ -110,14 +111,15 @@ _ANY_HEADING = re.compile(
 # the characters a pasted text may carry (CR LF, CR, LF, VT, FF, NEL, U+2028, U+2029).
 # U+2028 and U+2029 stay at the end of the line they close: Word counts each as one word.
 _LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85]|(?<=[\u2028\u2029])")
-_BREAK_CHAR = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")  # what _LINE_BREAKS splits at
+_BREAK_CHARS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what _LINE_BREAKS splits at
 
 
 def split_lines(paragraphs: list[str]) -> list[str]:
     """Every line on its own: a heading followed by a line break and body text in the same
     paragraph is still a heading. Word counts are unchanged (the breaks that count nothing
     are dropped; U+2028/U+2029, which Word counts, end the line they close)."""
-    if _BREAK_CHAR.search("\x00".join(paragraphs)) is None:  # the common case: one search
+    joined = "".join(paragraphs)
+    if not any(c in joined for c in _BREAK_CHARS):  # the common case: a few scans, no regex
         return list(paragraphs)
     return [line for p in paragraphs for line in _LINE_BREAKS.split(p)]
 
@@ -370,15 +372,23 @@ def _body_texts(body: etree._Element) -> list[str] | None:
     return ["".join(p) for p in texts]
 
 
+# the errors Path.exists takes for "no such file" (pathlib's _IGNORED_ERRNOS, _IGNORED_WINERRORS)
+_NO_FILE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_NO_FILE_WINDOWS = (21, 123, 1921)
+
+
 def read_paragraphs(path: Path | str) -> list[str]:
     path = Path(path)
-    try:  # a name too long for the file system (or not a name at all) is no file: say so
-        if not path.exists():
-            raise ReportError("文件不存在")
-        if path.stat().st_size == 0:
-            raise ReportError("文件是空的（0 字节）")
-    except OSError as exc:
+    try:  # one stat, read as Path.exists reads it: no file, or not a name at all, is 文件不存在
+        size = path.stat().st_size
+    except ValueError:
+        raise ReportError("文件不存在") from None
+    except OSError as exc:  # a name too long for the file system is a file that cannot be read
+        if exc.errno in _NO_FILE or getattr(exc, "winerror", None) in _NO_FILE_WINDOWS:
+            raise ReportError("文件不存在") from None
         raise ReportError(f"无法读取这个文件（{exc.strerror or type(exc).__name__}）") from None
+    if size == 0:
+        raise ReportError("文件是空的（0 字节）")
     try:
         with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:  # the file opened once
             try:
