@@ -224,14 +224,17 @@ def decision_recorded(ctx: Context) -> list[Finding]:
     """按“好、较好、一般、差”确定等次 … 评价意见及等次要向本人反馈: the grades a meeting gave were
     fixed by a decision (会议 定等次会议日期), which the letters, the 通报 and the 约谈记录 quote.
     Once feedback is due for a graded reporter, their meeting must record it (pending before)."""
+    m = ctx.meetings
+    undecided = (m["会议编号"] != "") & m["定等次会议日期"].isna()
+    undecided &= ctx.not_bad(m, S.MEETINGS, "定等次会议日期")
+    if not undecided.any():  # (the grades are looked at only for a meeting without the date)
+        return []
     g = ctx.grades
     due = g["graded"] & ~g["述职编号"].isin(_waiting(ctx, STEP_FEEDBACK))
     graded = set(g.loc[due, "述职编号"])
     subs = ctx.subs
     meetings_graded = set(subs.loc[subs["述职编号"].isin(graded), "会议编号"])
-    m = ctx.meetings
-    mask = m["会议编号"].isin(meetings_graded) & (m["会议编号"] != "") & m["定等次会议日期"].isna()
-    mask &= ctx.not_bad(m, S.MEETINGS, "定等次会议日期")
+    mask = undecided & m["会议编号"].isin(meetings_graded)
     return emit(
         "grade.decision-missing",
         m,
