@@ -14,7 +14,7 @@ import pandas as pd
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
-from annex_tools.rules.base import Context, emit, rule
+from annex_tools.rules.base import Context, emit, per_value, rule
 
 GRADE = S.GRADES_SHEET.name
 RECT = S.RECTIFICATIONS.name
@@ -131,14 +131,19 @@ def done_in_time(ctx: Context) -> list[Finding]:
     )
 
 
+def _no_text(value: object) -> bool:
+    """An empty cell, or only spaces."""
+    return bool(pd.isna(value)) or str(value).strip() == ""
+
+
 @rule("rect.unverified", ("rects", "整改状态", "完成日期", "核验情况"))
 def done_verified(ctx: Context) -> list[Finding]:
     """加强跟踪问效: a rectification marked 已完成 is checked (核验情况) within the grace period."""
     r = ctx.rects
     days = ctx.settings.verify_days
     due = r["完成日期"] + pd.Timedelta(days=days)
-    text = r["核验情况"].fillna("").astype(str).str.strip()
-    mask = (r["整改状态"] == S.STATUS_DONE) & (text == "") & r["完成日期"].notna()
+    unchecked = per_value(r["核验情况"], _no_text)  # (each distinct text stripped once)
+    mask = (r["整改状态"] == S.STATUS_DONE) & unchecked & r["完成日期"].notna()
     mask &= due < ctx.as_of_ts
     return emit(
         "rect.unverified",
