@@ -13,14 +13,16 @@ deletions, comments, text boxes and field codes excluded, as Word's 字数 does.
 from __future__ import annotations
 
 import errno
+import os
 import re
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from annex_tools.contract.notice import (
     FIRST_PERSON_WORDS,
@@ -372,6 +374,67 @@ def _body_texts(body: etree._Element) -> list[str] | None:
     return ["".join(p) for p in texts]
 
 
+_DOCUMENT = "word/document.xml"
+_END = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile.structCentralDir
+
+
+def _plain_entry(fh: BinaryIO, size: int) -> tuple[bool, zipfile.ZipInfo | None]:
+    """(True, word/document.xml's entry or None) for a plain zip: its directory right before
+    its end record, no comment, no ZIP64, nothing before it, every entry one zipfile reads
+    without a word. (False, None) for anything else, which zipfile.ZipFile is then left to read.
+    ZipFile makes an object of every entry of the directory, which costs more than parsing the
+    document; this reads the same fields, the same way (the last of two same names wins)."""
+    not_plain = (False, None)
+    try:
+        if size < 42:
+            return not_plain
+        fh.seek(size - 42)
+        tail = fh.read(42)
+        if len(tail) != 42 or tail[:4] == b"PK\x06\x07":  # a ZIP64 end locator
+            return not_plain
+        sig, *_, cd_size, cd_offset, comment = _END.unpack_from(tail, 20)
+        if sig != b"PK\x05\x06" or comment or cd_offset + cd_size != size - 22:
+            return not_plain
+        fh.seek(cd_offset)
+        data = fh.read(cd_size)
+    except OSError:
+        return not_plain
+    found = None
+    pos = 0
+    while pos < cd_size:
+        if pos + 46 > len(data):
+            return not_plain
+        (sig, _, _, version, _, flags, method, _, _, crc, packed, unpacked, n_name, n_extra,
+         n_comment, _, _, _, offset) = _CENTRAL.unpack_from(data, pos)  # fmt: skip
+        end = pos + 46 + n_name + n_extra + n_comment
+        if sig != b"PK\x01\x02" or version > zipfile.MAX_EXTRACT_VERSION or end > len(data):
+            return not_plain
+        try:
+            name = data[pos + 46 : pos + 46 + n_name].decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return not_plain
+        extra = data[pos + 46 + n_name : pos + 46 + n_name + n_extra]
+        if "\x00" in name or (os.sep != "/" and os.sep in name) or not _plain_extra(extra):
+            return not_plain
+        if name == _DOCUMENT:
+            found = zipfile.ZipInfo(_DOCUMENT)
+            found.flag_bits, found.compress_type, found.CRC = flags, method, crc
+            found.compress_size, found.file_size, found.header_offset = packed, unpacked, offset
+        pos = end
+    return True, found
+
+
+def _plain_extra(extra: bytes) -> bool:
+    """Whether ZipInfo._decodeExtra reads these extra fields without a complaint or ZIP64."""
+    while len(extra) >= 4:
+        kind, length = struct.unpack_from("<HH", extra)
+        if length + 4 > len(extra) or kind == 0x0001:
+            return False
+        extra = extra[length + 4 :]
+    return True
+
+
 # the errors Path.exists takes for "no such file" (pathlib's _IGNORED_ERRNOS, _IGNORED_WINERRORS)
 _NO_FILE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 _NO_FILE_WINDOWS = (21, 123, 1921)
@@ -390,11 +453,13 @@ def read_paragraphs(path: Path | str) -> list[str]:
     if size == 0:
         raise ReportError("文件是空的（0 字节）")
     try:
-        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:  # the file opened once
-            try:
-                info = zf.getinfo("word/document.xml")
-            except KeyError:
-                raise ReportError("不是 Word 文档（缺少 word/document.xml）") from None
+        with path.open("rb") as fh:  # the file opened once
+            plain, info = _plain_entry(fh, size)
+            if not plain:  # any other zip (or none): zipfile reads it, and says what is wrong
+                with zipfile.ZipFile(fh) as zf:
+                    info = zf.NameToInfo.get(_DOCUMENT)
+            if info is None:
+                raise ReportError("不是 Word 文档（缺少 word/document.xml）")
             if info.file_size > MAX_DOCUMENT_XML:
                 raise ReportError("文档正文解压后过大，疑似异常文件")
             xml, _ = inflate(fh, info, MAX_DOCUMENT_XML)  # counted as it unpacks

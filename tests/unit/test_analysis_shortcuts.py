@@ -4,13 +4,17 @@ line breaks, spaces, headings and their look-alikes)."""
 
 from __future__ import annotations
 
+import io
 import random
 import unicodedata
+import warnings
+import zipfile
 
 from annex_tools.analysis import (
     _LINE_BREAKS,
     _heading_parts,
     _nfkc,
+    _plain_entry,
     _squeezed,
     heading_part,
     split_lines,
@@ -54,3 +58,49 @@ def test_lines_headings_and_squeezing_at_once_are_one_at_a_time() -> None:
         assert split_lines(paragraphs) == lines, paragraphs
         assert _heading_parts(lines) == [heading_part(t) for t in lines], lines
         assert _squeezed(lines) == [_SPACES.sub("", t) for t in lines], lines
+
+
+def _zip(entries: list[tuple[str, bytes]], comment: bytes = b"", stored: bool = False) -> bytes:
+    out = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", method) as zf, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the duplicate name is meant
+        for name, data in entries:
+            zf.writestr(name, data)
+        zf.comment = comment
+    return out.getvalue()
+
+
+def test_plain_zip_entry_is_zipfiles() -> None:
+    """Where `_plain_entry` reads the directory itself, zipfile reads the same entry (or none);
+    on random damage to the directory and end record it either agrees or leaves it to zipfile."""
+    doc = ("word/document.xml", b"<w:document/>" * 50)
+    other = ("docProps/app.xml", b"<x/>")
+    sources = [
+        _zip([other, doc]),
+        _zip([doc, other, ("word/document.xml", b"<second/>")]),  # the last one counts
+        _zip([other, ("文档/名字.xml", b"")]),  # no document
+        _zip([doc], comment=b"a comment"),
+        _zip([doc, other], stored=True),
+        b"prefix" + _zip([doc]),
+    ]
+    rng = random.Random(27)
+    plain_seen = 0
+    for n in range(3000):
+        data = bytearray(sources[n % len(sources)])
+        if n >= len(sources):
+            for _ in range(rng.randrange(1, 3)):
+                i = len(data) - 1 - min(int(rng.expovariate(1 / 150)), len(data) - 1)
+                data[i] = rng.randrange(256)
+        fh = io.BytesIO(bytes(data))
+        plain, entry = _plain_entry(fh, len(data))
+        if not plain:
+            continue
+        plain_seen += 1
+        with zipfile.ZipFile(fh) as zf:  # a plain zip: zipfile reads it without a complaint
+            theirs = zf.NameToInfo.get("word/document.xml")
+        fields = ("compress_type", "CRC", "compress_size", "file_size", "header_offset")
+        assert (entry is None) == (theirs is None), n
+        if entry is not None and theirs is not None:
+            assert [getattr(entry, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    assert plain_seen > 1000
