@@ -14,8 +14,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
-from annex_tools.contract.text import all_normal, normalize
-from annex_tools.institute import join
+from annex_tools.institute import join, missing
 from annex_tools.schedule import PENDING, steps
 from annex_tools.schedule import at as schedule_at
 
@@ -56,45 +55,12 @@ def lookup(keys: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
     return pd.Series(values[codes], index=keys.index, dtype=object)
 
 
-def pick(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
-    """values[at] (positions from `Index.get_indexer`) on `index`; '' where `at` is -1 (not
-    found) or the value is missing: `lookup` for the columns of a frame keyed by its ids."""
-    source = values.to_numpy(dtype=object)
-    out = np.full(len(at), "", dtype=object)
-    found = at >= 0
-    out[found] = source[at[found]]
-    out[missing(out)] = ""
-    return pd.Series(out, index=index, dtype=object)
-
-
-def normal(series: pd.Series) -> pd.Series:
-    """`normalize` of each value; the column itself when every value already is (the reader
-    normalizes ids, names and choices, so this is usually one check over the whole column).
-    Each distinct value is normalized once: a column of free text repeats its values."""
-    values = series.to_numpy(dtype=object)
-    if all_normal(values):
-        return series
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    normalized = np.array([normalize(u) for u in uniques], dtype=object)
-    return pd.Series(normalized[codes], index=series.index, name=series.name)
-
-
 def per_value(series: pd.Series, test: Callable[[Any], bool]) -> pd.Series:
     """`test(value)` for each row, asked once per distinct value (a column of ids or choices
     repeats its values: 30,000 rows may hold 2,700 parents)."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
     passed = np.fromiter((test(u) for u in uniques), bool, len(uniques))
     return pd.Series(passed[codes], index=series.index)
-
-
-def missing(values: np.ndarray) -> np.ndarray:
-    """`pd.isna` of an object array. An array of str only (the reader's text) has nothing
-    missing: that is checked at a quarter of pd.isna's cost (which reads each value's type the
-    slow way, 2-3x slower again on string objects scattered in memory)."""
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return np.zeros(len(values), dtype=bool)
-    found: np.ndarray = pd.isna(values)
-    return found
 
 
 def blank(series: pd.Series) -> pd.Series:

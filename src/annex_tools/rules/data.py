@@ -15,8 +15,8 @@ from annex_tools.contract.findings import Finding, Severity, make, row_label
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
-from annex_tools.institute import identify_all
-from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, pick, rule
+from annex_tools.institute import identify_all, normal, pick
+from annex_tools.rules.base import Context, blank, emit, lookup, per_value, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),

@@ -16,7 +16,8 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.text import normalize
-from annex_tools.rules.base import Context, blank, emit, lookup, normal, per_value, pick, rule
+from annex_tools.institute import normal, pick
+from annex_tools.rules.base import Context, blank, emit, lookup, per_value, rule
 
 SUB = S.SUBMISSIONS.name
 MEET = S.MEETINGS.name
