@@ -18,6 +18,7 @@ import re
 import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -465,7 +466,8 @@ def read_paragraphs(path: Path | str) -> list[str]:
             xml, _ = inflate(fh, info, MAX_DOCUMENT_XML)  # counted as it unpacks
     except ZipRefused as exc:
         raise ReportError(f"文档无法安全读取：{exc.reason}") from None
-    except (zipfile.BadZipFile, EOFError):
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
+        # (a bad deflate stream; a compression method or zip version zipfile cannot read)
         raise ReportError("不是 .docx 文件或文件已损坏（旧版 .doc 请另存为 .docx）") from None
     from lxml import etree
 

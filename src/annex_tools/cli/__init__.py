@@ -91,9 +91,13 @@ def main() -> None:
     # an institute `check`); no command does linear algebra
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli_zh.install()
-    load_commands(sys.argv[1:])
-    command = typer.main.get_group(app)  # a group even when the module loaded has one command
-    cli_zh.localize(command)
+    try:  # Ctrl-C while the command's modules are imported
+        load_commands(sys.argv[1:])
+        command = typer.main.get_group(app)  # a group even when the module loaded has one command
+        cli_zh.localize(command)
+    except KeyboardInterrupt:
+        err.print("已取消。")
+        sys.exit(130)
     try:
         code = command.main(prog_name="annex-tools", standalone_mode=False)
     except typer.Exit as exc:

@@ -23,8 +23,9 @@ _RAW_STEP = 1 << 16
 class ZipRefused(Exception):
     """A part too large, or a directory that does not tell the truth; `reason` is Chinese."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, over_limit: bool = False) -> None:
         self.reason = reason
+        self.over_limit = over_limit  # the part unpacked past the limit it was given
         super().__init__(reason)
 
 
@@ -55,7 +56,7 @@ def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) ->
         for chunk in _raw(fh, info):
             size += len(chunk)
             if size > limit:
-                raise ZipRefused(f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB")
+                raise ZipRefused(f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB", True)
             crc = zlib.crc32(chunk, crc)
             if keep:
                 out.append(chunk)
@@ -68,7 +69,8 @@ def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) ->
                 size += len(piece)
                 if size > limit:
                     raise ZipRefused(
-                        f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB，疑似异常文件"
+                        f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB，疑似异常文件",
+                        over_limit=True,
                     )
                 crc = zlib.crc32(piece, crc)
                 if keep:
@@ -104,8 +106,8 @@ def check_archive(path: Path, part_limit: int, total_limit: int) -> None:
             room = total_limit - total
             try:
                 _, size = inflate(fh, info, min(part_limit, room), keep=False)
-            except ZipRefused:
-                if room < part_limit:
+            except ZipRefused as exc:
+                if exc.over_limit and room < part_limit:  # the whole archive's limit, not the part's
                     raise ZipRefused(
                         f"解压后总计超过 {total_limit // 1024 // 1024} MB，疑似异常文件"
                     ) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import queue
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,16 @@ def sniff(path: Path, *, bounded_parser: bool = False) -> None:
     # the parser itself stops at a part's claimed size and every claim could be true
     if not (bounded_parser and all(map(_plausible, infos))):
         count_archive(path)
-    refuse_doctype(path)
+    try:
+        refuse_doctype(path)
+    except DAMAGED:  # a part that does not unpack (bad CRC, bad deflate): the count says which
+        count_archive(path)
+        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from None
+
+
+# what reading a damaged zip raises: zipfile's own error, a bad deflate stream, a cut-off file,
+# a compression method or zip version zipfile cannot read
+DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError)
 
 
 def count_archive(path: Path) -> None:
@@ -104,7 +114,7 @@ def count_archive(path: Path) -> None:
         check_archive(path, MAX_UNCOMPRESSED, MAX_UNCOMPRESSED)
     except ZipRefused as exc:
         raise WorkbookError(path, f"{exc.reason}，已拒绝读取") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except DAMAGED as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
 
 
@@ -456,9 +466,14 @@ def read_workbook(path: Path | str) -> Workbook:
     python-calamine book serves one thread at a time); this thread turns each parsed sheet into
     rows and its frame as it arrives, while calamine parses the others without the GIL."""
     path = Path(path)
+    version = _version(path)
     sniff(path, bounded_parser=True)
-    with zipfile.ZipFile(path) as zf:
-        sizes = {name: zf.getinfo(part).file_size for part, name in sheet_parts(zf).items()}
+    try:
+        with zipfile.ZipFile(path) as zf:  # (a sheet whose part is not found is calamine's to name)
+            parts = zf.NameToInfo
+            sizes = {n: parts[p].file_size for p, n in sheet_parts(zf).items() if p in parts}
+    except DAMAGED as exc:
+        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
     schema = {normalize(s.name): s for s in S.ALL_SHEETS}
     opened: list[python_calamine.CalamineWorkbook] = []
     free: queue.SimpleQueue[python_calamine.CalamineWorkbook] = queue.SimpleQueue()
@@ -509,6 +524,8 @@ def read_workbook(path: Path | str) -> Workbook:
         pool.shutdown(cancel_futures=True)
         for each in opened:
             each.close()
+    if _version(path) != version:  # the books were opened one after the other: of one file?
+        raise WorkbookError(path, "读取期间文件被修改或替换（可能正在保存），请稍后重新运行")
     if failed:  # the first in the book's order, as when they were read one by one
         name = next(n for n in names if n in failed)
         count_archive(path)  # as above
@@ -516,6 +533,15 @@ def read_workbook(path: Path | str) -> Workbook:
             path, f"工作表“{name}”无法读取（{type(failed[name]).__name__}）"
         ) from failed[name]
     return _workbook(built, path)
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    """Which file is at `path` now (device, inode, size, modification time)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _empty_frame(sheet: S.Sheet) -> pd.DataFrame:
