@@ -131,21 +131,31 @@ class Outputs:
 
         return self._manifest.get(path.name) != sha256_file(path)
 
-    def write(self, path: Path, make: Callable[[Path], object]) -> Path | None:
-        """Write `path` with `make(path)` (which writes atomically) unless an office suite has
-        it open or a person changed the file there (safewrite.guard_output, the one check every
-        output passes); returns the path written, or None when the file was kept."""
-        from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output, sha256_file
+    def _admit(self, path: Path) -> bool:
+        """Whether `path` may be written: not while an office suite has it open, nor over a
+        person's changes (safewrite.guard_output, the one check every output passes); a file
+        replaced under `force` is backed up first."""
+        from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output
 
         verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
         if verdict == LOCKED:
             self.locked.append(path)
-            return None
+            return False
         if verdict == KEEP:
             self.kept.append(path)
-            return None
+            return False
         if saved is not None:
             self.backups.append(saved)
+        return True
+
+    def write(self, path: Path, make: Callable[[Path], object]) -> Path | None:
+        """Write `path` with `make(path)` (which writes atomically) unless an office suite has
+        it open or a person changed the file there (safewrite.guard_output, the one check every
+        output passes); returns the path written, or None when the file was kept."""
+        from annex_tools.workbook.safewrite import sha256_file
+
+        if not self._admit(path):
+            return None
         make(path)
         self._manifest[path.name] = sha256_file(path)
         self.written.append(path)
@@ -176,24 +186,11 @@ class Outputs:
         """Inside `batch()`: as `write`, the file's bytes made by `make()`; it is checked to
         read back and goes in place when the batch ends (not when an office suite has opened it
         by then)."""
-        from annex_tools.workbook.safewrite import (
-            KEEP,
-            LOCKED,
-            excel_lock,
-            guard_output,
-            reads_back,
-        )
+        from annex_tools.workbook.safewrite import excel_lock, reads_back
 
         assert self._batch is not None, "put() is for inside batch()"
-        verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
-        if verdict == LOCKED:
-            self.locked.append(path)
+        if not self._admit(path):
             return None
-        if verdict == KEEP:
-            self.kept.append(path)
-            return None
-        if saved is not None:
-            self.backups.append(saved)
         data = make()
         self._batch.add(
             path, data, verify=reads_back(path, data), wanted=lambda: excel_lock(path) is None
