@@ -242,3 +242,38 @@ def test_a_workbook_whose_lie_could_be_true_is_refused_within_the_bound(
     assert "Traceback" not in proc.stderr
     print(f"peak of check on the plausible lie: {peak / 2**20:.0f} MB")
     assert peak < PEAK_BOUND, f"peak {peak / 2**20:.0f} MB"
+
+
+FAR_CELLS = {  # a 1.5 KB edit: one value far down and right (python-calamine fills A1 to it)
+    "XFD1048576": '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "Z1048576": '<row r="1048576"><c r="Z1048576"><v>1</v></c></row>',  # ~27 million cells
+    "attribute-order": '<row r="900000"><c t="n" r="AZ900000"><v>1</v></c></row>',
+    "prefix": '<row r="1048576"><x:c r="XFD1048576"><v>1</v></x:c></row>',
+    "no-r": '<row r="1048576">' + "<c><v>1</v></c>" * 30 + "</row>",
+}
+
+
+@pytest.mark.parametrize("case", list(FAR_CELLS))
+def test_a_far_cell_is_refused_not_aborted(tmp_path: Path, case: str) -> None:
+    """A sheet whose farthest value would make python-calamine allocate rows x columns past
+    the bound (512 GB for XFD1048576: Rust's allocator aborts the process, SIGABRT, no message)
+    is refused with a message naming the sheet, whatever the cell tag looks like."""
+    import re
+
+    from corpus import _rewrite, good
+
+    def edit(data: bytes) -> bytes:
+        text = data.decode().replace("</sheetData>", FAR_CELLS[case] + "</sheetData>")
+        return re.sub(
+            r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', text
+        ).encode()
+
+    path = _rewrite(good(tmp_path / "_g.xlsx"), tmp_path / "far.xlsx", "评议", edit)
+    assert path.stat().st_size < 200_000
+    before = path.read_bytes()
+    proc, _ = run("check", path, "--json", "--as-of", "2024-06-01")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "far.xlsx" in proc.stderr and "工作表“评议”" in proc.stderr, proc.stderr
+    assert "单元格" in proc.stderr and "已拒绝读取" in proc.stderr
+    assert "Traceback" not in proc.stderr and "memory allocation" not in proc.stderr
+    assert path.read_bytes() == before

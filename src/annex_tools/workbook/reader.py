@@ -38,6 +38,7 @@ from annex_tools.contract.text import (
     unholdable,
 )
 from annex_tools.contract.unzip import ZipRefused, check_archive
+from annex_tools.workbook.span import refuse_far_cells, refuse_far_cells_elsewhere
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a workbook that unpacks past this is refused (zip bomb)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -470,8 +471,10 @@ def read_workbook(path: Path | str) -> Workbook:
     sniff(path, bounded_parser=True)
     try:
         with zipfile.ZipFile(path) as zf:  # (a sheet whose part is not found is calamine's to name)
-            parts = zf.NameToInfo
-            sizes = {n: parts[p].file_size for p, n in sheet_parts(zf).items() if p in parts}
+            infos = zf.NameToInfo
+            part_names = sheet_parts(zf)
+            sizes = {n: infos[p].file_size for p, n in part_names.items() if p in infos}
+            parts = {n: p for p, n in part_names.items() if p in infos}
     except DAMAGED as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
     schema = {normalize(s.name): s for s in S.ALL_SHEETS}
@@ -485,6 +488,7 @@ def read_workbook(path: Path | str) -> Workbook:
         return book
 
     def parse(name: str) -> python_calamine.CalamineSheet:
+        refuse_far_cells(path, parts.get(name), name)  # else calamine may abort the process
         book = free.get()  # a book no other thread is using (there is always one)
         try:
             return book.get_sheet_by_name(name)
@@ -507,11 +511,14 @@ def read_workbook(path: Path | str) -> Workbook:
             key = normalize(name)
             if key in schema and key not in {normalize(n) for n in names}:
                 names.append(name)
+        refuse_far_cells_elsewhere(path, {parts[n] for n in names if n in parts}, part_names)
         tasks = {pool.submit(parse, n): n for n in sorted(names, key=lambda n: -sizes.get(n, 0))}
         for task in as_completed(tasks):
             name = tasks[task]
             try:  # cells made Python objects here: that needs the GIL, the parsing does not
                 rows = sheet_rows(task.result())
+            except WorkbookError:
+                raise
             except Exception as exc:
                 failed[name] = exc
                 continue
