@@ -55,3 +55,16 @@ def test_far_refs_are_read_exactly() -> None:
     assert reach(xml.replace(b"Q59999", b"A1048576")) == (1_048_576, 1)
     empty = b'<sheetData><row r="1"><c r="XFD1048576" s="1"/></row></sheetData>'
     assert reach(empty) == (99_999, 26)  # calamine keeps no empty cell
+
+
+def test_a_far_ref_cut_between_pieces_is_still_seen() -> None:
+    """The first question is asked piece by piece as the part is inflated: a tag cut at any
+    byte between two pieces is seen whole, and a usual tag cut so is not taken for a far one."""
+    from annex_tools.workbook.span import _usual
+
+    head = b'<sheetData><row r="1"><c r="A1"><v>1</v></c>' * 3
+    for far, usual in ((b'<c r="XFD1048576">', False), (b'<c r="Q59999" t="s">', True)):
+        xml = head + far + b"<v>1</v></c></row></sheetData>"
+        for cut in range(len(head) - 40, len(xml)):
+            assert _usual(iter([xml[:cut], xml[cut:]])) is usual, (far, cut)
+            assert _usual(iter([xml[:cut], xml[cut : cut + 3], xml[cut + 3 :]])) is usual

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from annex_tools.contract.errors import WorkbookError
@@ -140,39 +141,65 @@ def _refs(attrs: bytes) -> list[bytes]:
     return [a or b for a, b in _R.findall(attrs)]
 
 
-def _inflated(path: Path, part: str) -> bytes | None:
-    """A part's bytes as calamine would read them: at most its claimed size (calamine's zip
-    reader stops there); None when there is no such part or its data cannot be inflated."""
+STEP = 1 << 20  # inflated and searched a piece at a time (in cache, no copy of the whole part)
+_OVERLAP = 32  # longer than any match of _UNUSUAL and _PREFIXED, so none is cut between pieces
+
+
+def _pieces(path: Path, part: str) -> Iterator[bytes]:
+    """A part's bytes as calamine would read them, STEP at a time: at most its claimed size
+    (calamine's zip reader stops there). Nothing for a part that is not there or damaged:
+    calamine meets the same damage and says so."""
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
             info = zf.getinfo(part)
+            left = info.file_size
             if info.compress_type == zipfile.ZIP_STORED:
-                return b"".join(_raw(fh, info))[: info.file_size]
+                for chunk in _raw(fh, info):
+                    yield chunk[:left]
+                    left -= len(chunk)
+                    if left <= 0:
+                        return
             if info.compress_type != zipfile.ZIP_DEFLATED:
-                return None
-            inflater, out, left = zlib.decompressobj(-15), [], info.file_size
-            if left == 0:
-                return b""
-            for chunk in _raw(fh, info):  # zlib lets go of the GIL while it inflates
-                piece = inflater.decompress(chunk, left)
-                out.append(piece)
-                left -= len(piece)
+                return
+            inflater = zlib.decompressobj(-15)
+            for chunk in _raw(fh, info):
+                data = chunk
+                while data and left > 0:  # zlib lets go of the GIL while it inflates
+                    piece = inflater.decompress(data, min(STEP, left))
+                    left -= len(piece)
+                    yield piece
+                    data = inflater.unconsumed_tail
                 if left <= 0 or inflater.eof:
-                    break
-            return b"".join(out)
+                    return
+            if left > 0:  # what zlib still holds of input it has taken
+                yield inflater.flush()[:left]
     except (KeyError, OSError, zipfile.BadZipFile, ZipRefused, zlib.error, EOFError):
-        return None  # calamine meets the same damage and says so
+        return
+
+
+def _usual(pieces: Iterator[bytes]) -> bool:
+    """Whether every cell tag is written the usual way and near (reach's first question),
+    asked of each piece as it is inflated, with the end of the piece before."""
+    tail = b""
+    for piece in pieces:
+        text = tail + piece
+        # a match in the last bytes may be cut short: asked again with the next piece
+        room = len(text) - _OVERLAP
+        for pattern in (_UNUSUAL, _PREFIXED):
+            found = pattern.search(text)
+            if found and found.start() < room:
+                return False
+        tail = text[-_OVERLAP:]
+    return all(pattern.search(tail) is None for pattern in (_UNUSUAL, _PREFIXED))
 
 
 def refuse_far_cells(path: Path, part: str | None, sheet: str | None) -> None:
     """WorkbookError when the part's farthest cell puts more than MAX_CELLS cells between it
     and A1 (python-calamine would allocate them all, or abort the process trying); `sheet`
     names it, else the part's own name does."""
-    xml = _inflated(path, part) if part else None
-    if xml is None:
+    if not part or _usual(_pieces(path, part)):
         return
-    rows, cols = reach(xml)
-    del xml
+    rows, cols = reach(b"".join(_pieces(path, part)))
     if rows * cols > MAX_CELLS:
         where = f"工作表“{sheet}”" if sheet else f"部件“{part}”"
         raise WorkbookError(
