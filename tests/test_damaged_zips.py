@@ -152,3 +152,23 @@ def test_a_master_replaced_while_read_is_refused_not_mixed(
     assert len(calls) == reader.READERS
     monkeypatch.setattr(reader, "_calamine", opened)
     assert reader.read_workbook(target).frames["orgs"].shape[0] > 0  # the new file alone reads
+
+
+def test_reading_leaves_the_cycle_collector_as_it_was(master: Path, tmp_path: Path) -> None:
+    """read_workbook pauses Python's cycle collector while it builds rows (a speed measure):
+    enabled again after a read and after a refusal, and left off if the caller had it off."""
+    import gc
+
+    assert gc.isenabled()
+    reader.read_workbook(master)
+    assert gc.isenabled()
+    bad = corrupted(master, tmp_path / "bad.xlsx", "xl/workbook.xml", "garbage")
+    with pytest.raises(WorkbookError):
+        reader.read_workbook(bad)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        reader.read_workbook(master)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
