@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,20 @@ def demo_copy(out_dir: Path, mistakes: bool = True) -> DemoResult:
         planted=copy.deepcopy(made.planted),
         mailed=[out_dir / p.relative_to(source) for p in made.mailed],
     )
+
+
+def small_disk(tmp_path: Path, size: str) -> Iterator[Path]:
+    """A real file system of `size` (tmpfs, e.g. "400k") mounted under tmp_path, for full-disk
+    tests; skips where it cannot be mounted (needs root). Use as a fixture body: `yield from`."""
+    import subprocess
+
+    import pytest
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                          capture_output=True)  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)

@@ -14,14 +14,14 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import demo_copy
+from builders import demo_copy, small_disk
 from cli_helpers import Started, annex, start
 
 from annex_tools.contract.errors import FileWriteError
@@ -298,16 +298,9 @@ def test_the_command_killed_at_many_moments_leaves_every_file_old_or_new(
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 400 KB file system (tmpfs)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)],
-                          capture_output=True)  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    yield from small_disk(tmp_path, "400k")
 
 
 def test_a_full_disk_in_the_middle_of_a_batch_is_a_chinese_message_and_changes_nothing(

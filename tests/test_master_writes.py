@@ -12,11 +12,12 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import valid
+from builders import small_disk, valid
 from cli_helpers import annex
 
 from annex_tools.contract.errors import FileWriteError, LockHeld, MasterChanged, WriteRefused
@@ -273,16 +274,9 @@ def test_direct_refusals_are_write_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 700 KB file system (tmpfs), where a master fits once but not with its backup."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(mount)],
-                          capture_output=True)  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    yield from small_disk(tmp_path, "700k")
 
 
 @pytest.mark.parametrize("room", [0.5, 1.5], ids=["backup-fails", "new-file-fails"])
