@@ -195,15 +195,40 @@ def atomic_write_bytes(
     raises to refuse) has run. An OSError becomes a FileWriteError naming `path`; the temporary
     file never stays behind."""
     path = Path(path)
+    with os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_name = _write_temp(path, data, verify, mode, path.suffix, sync=True)
+    try:
+        if before_replace is not None:
+            before_replace()
+        with os_errors(path):
+            os.replace(tmp_name, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+
+
+def _write_temp(
+    path: Path,
+    data: bytes,
+    verify: Callable[[Path], None] | None,
+    mode: os.stat_result | None,
+    suffix: str,
+    sync: bool,
+) -> str:
+    """A temporary file beside `path` (`.annex-…suffix`) holding `data`, flushed to disk when
+    `sync`, checked by `verify`, given the permission bits and owner of `mode` (the file it will
+    replace) or the umask's; on any error it is removed and the error raised (an OSError as a
+    FileWriteError naming `path`). atomic_write_bytes and Batch.add write theirs so."""
     tmp_name = ""
     try:
         with os_errors(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=path.suffix, dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=".annex-", suffix=suffix, dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
         if verify is not None:
             verify(Path(tmp_name))
         with os_errors(path):
@@ -211,14 +236,12 @@ def atomic_write_bytes(
                 keep_identity(Path(tmp_name), mode, path)
             elif os.name == "posix":  # mkstemp makes 0600: a new file gets what the umask says
                 os.chmod(tmp_name, new_file_mode())
-        if before_replace is not None:
-            before_replace()
-        with os_errors(path):
-            os.replace(tmp_name, path)
-    finally:
+    except BaseException:
         if tmp_name:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+        raise
+    return tmp_name
 
 
 def reads_back(path: Path, data: bytes) -> Callable[[Path], None]:
@@ -325,30 +348,13 @@ class Batch:
         wanted: Callable[[], bool] | None = None,
     ) -> None:
         path = Path(path)
-        tmp_name = ""
-        try:
-            with os_errors(path):
-                if path.parent not in self._folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    clear_stale_temps(path.parent)
-                    self._folders.add(path.parent)
-                fd, tmp_name = tempfile.mkstemp(
-                    prefix=".annex-", suffix=path.suffix + BATCH_SUFFIX, dir=path.parent
-                )
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-            if verify is not None:
-                verify(Path(tmp_name))
-            with os_errors(path):
-                if mode is not None:
-                    keep_identity(Path(tmp_name), mode, path)
-                elif os.name == "posix":  # mkstemp makes 0600: a new file gets the umask's
-                    os.chmod(tmp_name, new_file_mode())
-        except BaseException:
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
-            raise
+        with os_errors(path):
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                clear_stale_temps(path.parent)
+                self._folders.add(path.parent)
+        # flushed later, all together (_flush)
+        tmp_name = _write_temp(path, data, verify, mode, path.suffix + BATCH_SUFFIX, sync=False)
         self.staged.append(Staged(path, Path(tmp_name), wanted))
 
     def _flush(self) -> None:
