@@ -17,9 +17,9 @@ RUN = (
     "import sys\n"
     "sys.modules['xlwings'] = None\n"
     "sys.modules['pyopenvba'] = None\n"
-    "from annex_tools.cli import main\n"
+    "from annex_tools.cli import run\n"
     "sys.argv = ['annex-tools', *sys.argv[1:]]\n"
-    "main()\n"
+    "run()\n"
 )
 
 

@@ -1,3 +1,3 @@
-from annex_tools.cli import main
+from annex_tools.cli import run
 
-main()
+run()
