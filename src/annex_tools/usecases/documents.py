@@ -132,13 +132,6 @@ def check_inputs(
     return Checked(wb, inst, errors, len(all_errors) - len(errors), result)
 
 
-def open_master(
-    source: Source, as_of: dt.date, draft: Draft = False, tolerate: tuple[str, ...] = ()
-) -> tuple[Workbook, Institute]:
-    wb, inst, _ = checked_master(source, as_of, draft, tolerate)
-    return wb, inst
-
-
 @dataclass
 class Run:
     """One generating run: the checked master, where its output goes, and what was done."""
@@ -334,24 +327,6 @@ def _match(
 def _several(sec: Submission, paths: list[Path]) -> str:
     names = "、".join(f"“{p.name}”" for p in paths)
     return f"{sec.org_name} {sec.name}有多份报告（{names}），未使用；请只保留一份"
-
-
-def match_report_files(
-    files: list[Path], secs: list[Submission]
-) -> tuple[dict[str, Path], list[str], list[str]]:
-    """Each report file to the one secretary whose organization and name it carries as whole
-    parts of its name (`示例第一党支部-丁四-述职报告.docx`), never by substring: 张三 is not
-    张三丰. A 述职编号 or 工号 in the name (as the templates add to colliding names) decides
-    between two. Returns {述职编号: file}, the ambiguous cases and the files that match no one;
-    neither of the last two is used."""
-    by_sec, ambiguous, unmatched = _match(files, secs)
-    found: dict[str, Path] = {}
-    for sid, paths in by_sec.items():
-        if len(paths) == 1:
-            found[sid] = paths[0]
-        else:
-            ambiguous.append(_several(next(s for s in secs if s.sid == sid), paths))
-    return found, ambiguous, unmatched
 
 
 Update = tuple[int, dict[str, object]]  # (述职 row, {header: value})
