@@ -81,6 +81,7 @@ def workbook_out(
 
 
 MANIFEST = ".生成记录-annex-tools.json"
+FOLDER_LOCK = ".生成中-annex-tools.lock"  # inside the folder while a run writes there
 PENDING = "pending"  # the record's files being replaced by a batch: name -> new SHA-256
 
 
@@ -103,8 +104,12 @@ class Outputs:
     _manifest: dict[str, str] = field(default_factory=dict)
     _batch: Any = None  # safewrite.Batch while `batch()` is open
     _pending: dict[str, str] = field(default_factory=dict)  # its files' new SHA-256
+    _lock: Any = None  # releases the folder's lock (a weakref.finalize), from the first write
 
     def __post_init__(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
         path = self.folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -113,6 +118,37 @@ class Outputs:
         except (OSError, ValueError, AttributeError):
             self._manifest, pending = {}, {}
         self._resolve(pending)
+
+    def _hold(self) -> None:
+        """Before the run's first write in the folder: its lock (FOLDER_LOCK, the master's
+        kind of lock file: who holds it, refreshed while held, cleared when its holder is gone),
+        then the record read again under it. Two runs into one folder (a button clicked twice,
+        two colleagues) take turns: the second waits a few seconds, then is refused naming who
+        holds the folder; without it, each took the other's fresh files for a person's changes
+        and left them unrecorded. Released when the record is saved, or at exit."""
+        if self._lock is not None:
+            return
+        import weakref
+
+        from annex_tools.contract.errors import LockHeld
+        from annex_tools.workbook.safewrite import WriteLock, os_errors
+
+        with os_errors(self.folder):
+            self.folder.mkdir(parents=True, exist_ok=True)
+        lock = WriteLock(
+            self.folder, path=self.folder / FOLDER_LOCK, what=f"文件夹“{self.folder}”中生成的文件"
+        )
+        try:
+            lock.acquire()
+        except LockHeld as exc:
+            raise OutputError(f"未生成：{exc.reason}") from None
+        self._lock = weakref.finalize(self, lock.release)  # also at exit, or when dropped
+        self._load()
+
+    def release(self) -> None:
+        """The folder's lock, when held (the record saved, or the run given up)."""
+        if self._lock is not None:
+            self._lock()  # a weakref.finalize runs once
 
     def _resolve(self, pending: dict[str, str]) -> None:
         """A batch killed while renaming left its files' new fingerprints under PENDING: a file
@@ -137,6 +173,7 @@ class Outputs:
         replaced under `force` is backed up first."""
         from annex_tools.workbook.safewrite import KEEP, LOCKED, guard_output
 
+        self._hold()
         verdict, saved = guard_output(path, self._manifest.get(path.name), self.force)
         if verdict == LOCKED:
             self.locked.append(path)
@@ -220,6 +257,16 @@ class Outputs:
         return path
 
     def save(self, pending: dict[str, str] | None = None) -> None:
+        """The record; without `pending` (the run's last save) the folder's lock is released."""
+        if pending is None:
+            try:
+                self._save(pending)
+            finally:
+                self.release()
+        else:
+            self._save(pending)
+
+    def _save(self, pending: dict[str, str] | None) -> None:
         from annex_tools.workbook.safewrite import atomic_write_bytes
 
         if not self.written:

@@ -548,9 +548,17 @@ def _holder_text(info: dict[str, Any] | None) -> str:
 class WriteLock:
     """The master's lock file, held from acquire to release, refreshed by a heartbeat thread."""
 
-    def __init__(self, real: Path, wait: float = LOCK_WAIT_S, command: str = "") -> None:
+    def __init__(
+        self,
+        real: Path,
+        wait: float = LOCK_WAIT_S,
+        command: str = "",
+        path: Path | None = None,
+        what: str = "这个主表",
+    ) -> None:
         self.real = real
-        self.path = lock_path(real)
+        self.path = path if path is not None else lock_path(real)
+        self.what = what  # what the holder is said to be writing, when another run is refused
         self.wait = wait
         self.token = uuid.uuid4().hex
         self.info = {
@@ -642,7 +650,7 @@ class WriteLock:
             if time.monotonic() > deadline:
                 raise LockHeld(
                     self.real,
-                    f"{_holder_text(info)}正在写入这个主表，为避免互相覆盖，本次未运行。请等它完成后重新运行。"
+                    f"{_holder_text(info)}正在写入{self.what}，为避免互相覆盖，本次未运行。请等它完成后重新运行。"
                     f"如确认该程序已经不在运行（例如电脑已关机），可删除锁文件“{self.path}”后重新运行",
                 )
             time.sleep(0.1)
