@@ -272,6 +272,9 @@ class Joined:
     subs: pd.DataFrame
     grades: pd.DataFrame
     rects: pd.DataFrame
+    # `who` is text in every row of the three (a grade or rectification row whose 述职编号 is
+    # missing would have none): the schedule takes it as it is
+    who_text: bool = True
 
     LINKS = ("org_type", "org_name", "parent", "body", "meeting_date", "host", "who")
 
@@ -327,18 +330,31 @@ def join(wb: Workbook) -> Joined:
     link = [c for c in link if c in first]
 
     def linked(frame: pd.DataFrame) -> pd.DataFrame:
-        # `frame.join(first[link], on="述职编号")`, by an index lookup (`first` is unique): no merge
-        found = first[link].reindex(frame["述职编号"])
-        found.index = frame.index  # (set_axis would copy the columns)
-        out = pd.concat([frame, found], axis=1)
-        missing = out["who"].isna()
-        out["who"] = out["who"].fillna("述职" + out.loc[missing, "述职编号"].astype(str))
+        # `frame.join(first[link], on="述职编号")`: each row's 述职 row found once (`first` is
+        # unique), each column taken by position (missing: NaN/NaT), as `reindex` gives them at
+        # a third of its cost
+        at = first.index.get_indexer(frame["述职编号"])
+        if set(link) & set(frame.columns):  # (no sheet has these columns: the plain way, then)
+            found = first[link].reindex(frame["述职编号"])
+            found.index = frame.index  # (set_axis would copy the columns)
+            out = pd.concat([frame, found], axis=1)
+        else:
+            taken = {c: first[c].array.take(at, allow_fill=True) for c in link}
+            found = pd.DataFrame(  # (each array keeps its dtype: object stays object)
+                {c: pd.Series(a, frame.index, a.dtype, copy=False) for c, a in taken.items()},
+                copy=False,
+            )
+            out = pd.concat([frame, found], axis=1)
+        lost = at < 0  # `who` is text in every 述职 row: missing exactly where the row is not found
+        if lost.any():
+            named = "述职" + out.loc[lost, "述职编号"].astype(str)
+            out["who"] = out["who"].fillna(named)
+            whole.append(not named.isna().any())
         return out
 
-    return Joined(
-        org_type, org_name, org_parent, root, subs,
-        linked(wb.frames["grades"]), linked(wb.frames["rects"]),
-    )  # fmt: skip
+    whole: list[bool] = []
+    grades, rects = linked(wb.frames["grades"]), linked(wb.frames["rects"])
+    return Joined(org_type, org_name, org_parent, root, subs, grades, rects, all(whole))
 
 
 def institute(wb: Workbook, joined: Joined | None = None) -> Institute:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
+from pandas.api.types import infer_dtype, is_scalar
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.master import ROW
@@ -138,14 +138,15 @@ def report_by(meeting_dates: pd.Series, st: Settings) -> pd.Series:
     return workday_due(meeting_dates, days)
 
 
-_TEXTS = ("actor", "sid", "who", "ref")  # '' where missing
 _DATES = ("due", "overdue_from", "done")
+_TEXT = pd.Series([""], dtype=object).astype(str).dtype  # what `astype(str)` makes of text
 
 
 def _frame(**cols: object) -> dict[str, np.ndarray]:
     """One step's rows, as columns (COLUMNS): a Series gives its values, a scalar is repeated.
     Arrays, not a DataFrame: `_concat` builds the one frame (eleven frames and their concat cost
-    more than the steps' own arithmetic)."""
+    more than the steps' own arithmetic). Text columns are given as text, '' where missing:
+    `_with`'s columns, literals, or made so where a value may be missing."""
     if "row" in cols:
         cols[ROW] = cols.pop("row")
     n = next(len(v) for v in cols.values() if isinstance(v, pd.Series | list))
@@ -167,7 +168,9 @@ def _frame(**cols: object) -> dict[str, np.ndarray]:
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """The steps' rows in one frame, columns typed as a concat of the steps' frames gives them
-    (numpy's concatenate widens dates to the finest unit and mixed rows to objects, as pandas)."""
+    (numpy's concatenate widens dates to the finest unit and mixed rows to objects, as pandas).
+    The text columns' values are text already (`_frame`): made the text dtype `astype(str)`
+    gives in one pass over them (the ids and names are scattered in memory: each pass costs)."""
     parts = [p for p in parts if len(p["step"])]
     out: dict[str, object] = {}
     for c in COLUMNS:
@@ -175,15 +178,16 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         if c in _DATES or c == ROW:
             out[c] = values
             continue
-        if c in _TEXTS and infer_dtype(values, skipna=False) != "string":  # (a pass, not a copy)
-            values[pd.isna(values)] = ""
-        out[c] = pd.Series(values, dtype=object).astype(str)  # (object first: no inference pass)
+        out[c] = pd.Series(values, dtype=_TEXT, copy=False)  # (= .astype(str), without a copy)
     return pd.DataFrame(out, copy=False)  # (the arrays are new: a frame of a dict copies them)
 
 
-def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -> pd.DataFrame:
+def _with(
+    frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...], known: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """`frame` with each named column present: dates as datetimes (unreadable = NaT, already
-    reported by the reader), texts as text. A sheet or column the master lacks gives empties."""
+    reported by the reader), texts as text. A sheet or column the master lacks gives empties.
+    `known`: text columns made text in every row (join's `who`), taken as they are."""
     # the columns themselves, not copies (frame[list] copies them; these are only read)
     out = pd.DataFrame(
         {c: frame[c] for c in (ROW, *dates, *texts) if c in frame}, index=frame.index, copy=False
@@ -196,6 +200,8 @@ def _with(frame: pd.DataFrame, dates: tuple[str, ...], texts: tuple[str, ...]) -
     for c in texts:
         if c not in out:
             out[c] = ""
+        elif c in known:
+            continue
         elif out[c].dtype != object or infer_dtype(out[c], skipna=False) != "string":
             out[c] = out[c].fillna("").astype(str)  # (text already, as read: kept as it is)
     return out
@@ -207,6 +213,16 @@ def _taken(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
         return pd.Series(np.nan, index=index)
     out = values.iloc[np.maximum(at, 0)].set_axis(index)  # (a take; NaN set where not found)
     return out.where(at >= 0) if (at < 0).any() else out
+
+
+def _found(values: pd.Series, at: np.ndarray) -> np.ndarray:
+    """values[at] (text), '' where at is -1 (not found)."""
+    return np.append(values.to_numpy(dtype=object), "")[at]  # (-1 takes the appended '')
+
+
+def _text(value: object) -> object:
+    """A text value of a step, '' when missing."""
+    return "" if is_scalar(value) and pd.isna(value) else value
 
 
 def _evaluated(subs: pd.DataFrame) -> pd.DataFrame:
@@ -225,19 +241,24 @@ def steps(
     `actor` is the organization that must act (and is reminded): the 二级党组织 for its own
     report and Annex 2, the evaluating body for the meeting, grades, feedback and 约谈, the
     host for 报备 and 公布, the secretary's organization for 审定 and 整改; the 党委 for 审议."""
+    # join's columns that are text in every row, taken as they are (not looked through again)
+    known = ("who",) if j.who_text else ()
     subs = _evaluated(
         _with(
             j.subs, ("meeting_date", "报送组织部日期", "审定日期"),
             ("述职编号", "述职类别", "组织编号", "会议编号", "body", "who"),
+            ("who", "body") if isinstance(j.root, str) else ("who",),
         )
     )  # fmt: skip
     orgs = _with(orgs, ("附件2收到日期",), ("组织编号", "组织名称", "组织类型", "上级组织编号"))
     meetings = _with(meetings, ("会议日期", "报备日期", "公布日期"), ("会议编号", "主办组织编号"))
     grades = _with(
         j.grades, ("meeting_date", "反馈日期", "约谈提醒日期"),
-        ("述职编号", "综合评价等次", "body", "who"),
+        ("述职编号", "综合评价等次", "body", "who"), known,
     )  # fmt: skip
-    rects = _with(j.rects, ("整改时限", "完成日期"), ("述职编号", "整改编号", "整改状态", "who"))
+    rects = _with(
+        j.rects, ("整改时限", "完成日期"), ("述职编号", "整改编号", "整改状态", "who"), known
+    )
     sub_sheet, grade_sheet = S.SUBMISSIONS.name, S.GRADES_SHEET.name
     parts: list[dict[str, np.ndarray]] = []
 
@@ -337,7 +358,7 @@ def steps(
     parts.append(
         _frame(
             step=STEP_RECTIFIED,
-            actor=_taken(subs["组织编号"], sub_ids.get_indexer(r["述职编号"]), r.index),
+            actor=_found(subs["组织编号"], sub_ids.get_indexer(r["述职编号"])),
             sid=r["述职编号"],
             who=labels,
             sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
@@ -348,7 +369,8 @@ def steps(
     review = pd.Timestamp(st.report_deadline)
     parts.append(
         _frame(
-            step=[STEP_REVIEW], actor=[j.root], sid=[""], who=[j.org_name.get(j.root, "学院党委")],
+            step=[STEP_REVIEW], actor=[_text(j.root)], sid=[""],
+            who=[_text(j.org_name.get(j.root, "学院党委"))],
             sheet=[S.SETTINGS.name], row=[None], column=["值"], due=[review],
             overdue_from=[review + DAY], done=[st.review_date], ref=[""],
         )
