@@ -450,18 +450,35 @@ def at(frame: pd.DataFrame, as_of: dt.date) -> Schedule:
 
 def pending_items(sched: Schedule) -> list[dict[str, object]]:
     """The steps not done whose day has not come, as `check --json` lists them (dates as
-    YYYY-MM-DD; no due day yet: null)."""
-    f = sched.frame[sched.frame["verdict"] == PENDING]
-    f = f[f["step"] != STEP_RECTIFIED]  # open rectifications are the 整改台账's, not a to-do
+    YYYY-MM-DD; no due day yet: null). Column by column: an early check has a pending step for
+    nearly every secretary (to_dict's rows cost seconds at city scale)."""
+    frame = sched.frame
+    keep = frame["verdict"].to_numpy() == PENDING
+    keep[sched._at(STEP_RECTIFIED)] = False  # open rectifications are the 整改台账's, not a to-do
+    at = np.flatnonzero(keep)
+    if not len(at):
+        return []
+
+    def texts(column: str) -> list[str]:
+        return [str(v) for v in frame[column].to_numpy(dtype=object)[at]]
+
+    dues = frame["due"].to_numpy(dtype="datetime64[ns]")[at]
+    days = np.datetime_as_string(dues, unit="D").tolist()
+    no_due = np.isnat(dues).tolist()
+    rows = frame[ROW].to_numpy(dtype=object)[at]
+    no_row = pd.isna(rows).tolist()
     return [
         {
-            "step": str(r["step"]),
-            "label": STEP_LABELS[str(r["step"])],
-            "who": str(r["who"]),
-            "due": None if pd.isna(r["due"]) else r["due"].date().isoformat(),
-            "sheet": str(r["sheet"]),
-            "row": None if pd.isna(r[ROW]) else int(r[ROW]),
-            "column": str(r["column"]),
+            "step": step,
+            "label": STEP_LABELS[step],
+            "who": who,
+            "due": None if nat else day,
+            "sheet": sheet,
+            "row": None if norow else int(row),
+            "column": column,
         }
-        for r in f.to_dict("records")
-    ]
+        for step, who, day, nat, sheet, row, norow, column in zip(
+            texts("step"), texts("who"), days, no_due, texts("sheet"), rows.tolist(), no_row,
+            texts("column"), strict=True,
+        )
+    ]  # fmt: skip
