@@ -177,6 +177,73 @@ class Record(Mapping[str, Any]):
         return len(self._block.keys())
 
 
+class Coded:
+    """One text column as integer codes into its distinct values (`pd.factorize`, made once per
+    check by `Context.coded`): a test (== a choice, in a list, empty) runs once per distinct
+    value and reaches the rows by one array index, instead of a comparison of every row's text
+    (a column of choices or ids is read by several rules). Each test gives a boolean Series on
+    the column's index."""
+
+    __slots__ = ("codes", "index", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray, index: pd.Index) -> None:
+        self.codes = codes
+        self.uniques = uniques  # object array; a missing value (NaN/None) is one of them
+        self.index = index
+
+    @classmethod
+    def of(cls, series: pd.Series) -> Coded:
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+        return cls(codes, np.asarray(uniques, dtype=object), series.index)
+
+    def rows(self, per_value: np.ndarray) -> pd.Series:
+        """A test given per distinct value, spread to the rows."""
+        return pd.Series(per_value[self.codes], index=self.index)
+
+    def eq(self, value: object) -> pd.Series:
+        return self.rows(self.uniques == value)
+
+    def ne(self, value: object) -> pd.Series:
+        return self.rows(self.uniques != value)
+
+    def isin(self, values: Iterable[object]) -> pd.Series:
+        listed = values if isinstance(values, np.ndarray) else list(values)
+        return self.rows(pd.Series(self.uniques).isin(listed).to_numpy())
+
+    def blank(self) -> pd.Series:
+        """Empty cells ('' or missing), as `blank`."""
+        return self.rows(missing(self.uniques) | (self.uniques == ""))
+
+    def among(self, other: Coded) -> pd.Series:
+        """Rows whose value occurs in `other`, a column coded with the same values (the id
+        columns `Context.coded` codes together)."""
+        if other.uniques is not self.uniques:
+            raise ValueError("columns coded apart: codes not comparable")
+        seen = np.zeros(len(self.uniques), dtype=bool)
+        seen[other.codes] = True
+        return self.rows(seen)
+
+    def duplicated(self) -> pd.Series:
+        """Rows whose value an earlier row holds (Series.duplicated(keep="first"))."""
+        first = np.ones(len(self.codes), dtype=bool)
+        first[np.unique(self.codes, return_index=True)[1]] = False
+        return pd.Series(first, index=self.index)
+
+
+# Id columns coded together (`Context.coded`): a code means the same id in each of them, so
+# "this id occurs in that sheet" is an array look-up, not a hash of every row's text.
+_SAME_IDS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (
+        ("orgs", "组织编号"),
+        ("orgs", "上级组织编号"),
+        ("subs", "组织编号"),
+        ("meetings", "主办组织编号"),
+    ),
+    (("subs", "述职编号"), ("grades", "述职编号"), ("rects", "述职编号")),
+    (("subs", "会议编号"), ("meetings", "会议编号")),
+)
+
+
 def fmt_date(value: Any) -> str:
     """A date (or pandas Timestamp / NaT) as Y年M月D日; an empty cell as （空）."""
     return show_date(value)
@@ -254,6 +321,41 @@ class Context:
             self._made[key] = make()
         made: T = self._made[key]
         return made
+
+    def frame(self, key: str) -> pd.DataFrame:
+        """The sheet `key` as the rules read it: 述职, 评议 and 整改 with their links joined (the
+        same rows, in the same order, as the workbook's frames)."""
+        joined = {"subs": self.subs, "grades": self.grades, "rects": self.rects}
+        return joined.get(key, self.wb.frames[key])
+
+    def coded(self, key: str, column: str) -> Coded:
+        """The column `column` of the sheet `key` as codes, made once in this check. The id
+        columns that point at each other (_SAME_IDS) are coded together, over one set of ids."""
+        made = self._made.get(("coded", key, column))
+        if made is not None:
+            coded: Coded = made
+            return coded
+        group = next((g for g in _SAME_IDS if (key, column) in g), ((key, column),))
+        group = tuple((k, c) for k, c in group if k in self.wb.frames and c in self.frame(k))
+        if (key, column) not in group:
+            raise KeyError((key, column))
+        series = [self.frame(k)[c] for k, c in group]
+        codes, uniques = pd.factorize(
+            np.concatenate([s.to_numpy(dtype=object) for s in series]), use_na_sentinel=False
+        )
+        uniques = np.asarray(uniques, dtype=object)
+        start = 0
+        for (k, c), s in zip(group, series, strict=True):
+            self._made[("coded", k, c)] = Coded(codes[start : start + len(s)], uniques, s.index)
+            start += len(s)
+        return self.coded(key, column)
+
+    def waiting(self, key: str, step: str) -> pd.Series:
+        """Rows of the sheet `key` (述职, 评议, 整改) whose submission's `step` is not yet due
+        at the day of the check (made once: several rules leave these rows alone)."""
+        return self.once(
+            ("waiting", key, step), lambda: self.coded(key, "述职编号").isin(self.pending(step))
+        )
 
     def pending(self, step: str) -> np.ndarray:
         """述职编号 whose `step` is not yet due at the day of the check (for `isin`: an array

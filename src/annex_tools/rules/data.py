@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from annex_tools.contract import schema as S
@@ -16,7 +17,7 @@ from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify_all, normal, pick
-from annex_tools.rules.base import Context, blank, emit, lookup, per_value, rule
+from annex_tools.rules.base import Context, blank, emit, lookup, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -151,13 +152,13 @@ def unique_ids(ctx: Context) -> list[Finding]:
         if column is None or not ctx.wb.has(sheet.key, column):
             continue
         frame = ctx.wb.frames[sheet.key]
-        ids = frame[column]
-        mask = (ids != "") & ids.duplicated(keep="first")
+        ids = ctx.coded(sheet.key, column)
+        mask = ids.ne("") & ids.duplicated()
         if not mask.any():
             continue
         # each id's first row, from the two columns the message reads (not the whole sheet)
         first_row = (
-            frame.loc[ids != "", [column, ROW]].drop_duplicates(column).set_index(column)[ROW]
+            frame.loc[ids.ne(""), [column, ROW]].drop_duplicates(column).set_index(column)[ROW]
         )
         out += emit(
             "schema.duplicate-id",
@@ -178,8 +179,8 @@ def references_exist(ctx: Context) -> list[Finding]:
         if not (ctx.wb.has(sheet.key, column) and ctx.wb.has(target.key, target_col)):
             continue
         frame = ctx.wb.frames[sheet.key]
-        known = ctx.wb.frames[target.key][target_col].to_numpy(dtype=object)  # hashed in C
-        mask = (frame[column] != "") & ~frame[column].isin(known)
+        ids = ctx.coded(sheet.key, column)  # (coded with the ids it points at)
+        mask = ids.ne("") & ~ids.among(ctx.coded(target.key, target_col))
         out += emit(
             "schema.unknown-reference",
             frame,
@@ -199,11 +200,14 @@ def references_exist(ctx: Context) -> list[Finding]:
 @rule("org.structure", ("orgs", "组织编号", "组织类型", "上级组织编号", "组织名称"))
 def organization_tree(ctx: Context) -> list[Finding]:
     """One 党委 at the root; 党总支 and 直属党支部 under it; 在职党支部 under a 党总支; no cycles."""
-    orgs = ctx.orgs[ctx.orgs["组织编号"] != ""]
+    orgs = ctx.orgs
+    has_id = ctx.coded("orgs", "组织编号").ne("")  # (a row without an id is not in the tree)
+    otype = ctx.coded("orgs", "组织类型")
     sheet = S.ORGS.name
-    out = _root_findings(orgs, sheet)
-    out += _parent_type_findings(ctx, orgs, sheet)
-    root_with_parent = (orgs["组织类型"] == S.ORG_PARTY_COMMITTEE) & (orgs["上级组织编号"] != "")
+    out = _root_findings(orgs[has_id & otype.eq(S.ORG_PARTY_COMMITTEE)], sheet)
+    out += _parent_type_findings(ctx, has_id, sheet)
+    root_with_parent = has_id & otype.eq(S.ORG_PARTY_COMMITTEE)
+    root_with_parent &= ctx.coded("orgs", "上级组织编号").ne("")
     out += emit(
         "org.structure",
         orgs,
@@ -212,10 +216,10 @@ def organization_tree(ctx: Context) -> list[Finding]:
         "上级组织编号",
         lambda r: {"variant": "root-with-parent", "org": r["组织名称"]},
     )
-    cycles = _orgs_in_cycles(ctx.org_parent)
-    if not cycles:
+    in_cycle = _orgs_in_cycles(ctx)
+    if not in_cycle.any():
         return out
-    mask = orgs["组织编号"].isin(cycles) & ~orgs["组织编号"].duplicated()
+    mask = has_id & in_cycle & ~ctx.coded("orgs", "组织编号").duplicated()
     out += emit(
         "org.structure",
         orgs,
@@ -227,10 +231,9 @@ def organization_tree(ctx: Context) -> list[Finding]:
     return out
 
 
-def _root_findings(orgs: pd.DataFrame, sheet: str) -> list[Finding]:
+def _root_findings(roots: pd.DataFrame, sheet: str) -> list[Finding]:
     """Exactly one 党委: none at all, or each one after the first, is a finding."""
     out: list[Finding] = []
-    roots = orgs[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE]
     if len(roots) == 0:
         out.append(
             make(
@@ -256,20 +259,23 @@ def _root_findings(orgs: pd.DataFrame, sheet: str) -> list[Finding]:
     return out
 
 
-def _parent_type_findings(ctx: Context, orgs: pd.DataFrame, sheet: str) -> list[Finding]:
-    """党总支 and 直属党支部 under the 党委, 在职党支部 under a 党总支 (where the parent is known)."""
+def _parent_type_findings(ctx: Context, has_id: pd.Series, sheet: str) -> list[Finding]:
+    """党总支 and 直属党支部 under the 党委, 在职党支部 under a 党总支 (where the parent is known).
+    The parent's type is looked up once per distinct 上级组织编号."""
     out: list[Finding] = []
-    parent_type = lookup(orgs["上级组织编号"], ctx.org_type)
-    known_parent = per_value(orgs["上级组织编号"], ctx.org_type.__contains__)
+    otype = ctx.coded("orgs", "组织类型")
+    parent = ctx.coded("orgs", "上级组织编号")
+    known_parent = np.fromiter((u in ctx.org_type for u in parent.uniques), bool)
+    parent_type = np.asarray(lookup(pd.Series(parent.uniques), ctx.org_type), dtype=object)
     expectations = (
-        (orgs["组织类型"].isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "second-level-parent"),
-        (orgs["组织类型"] == S.ORG_STAFF_BRANCH, S.ORG_GENERAL_BRANCH, "branch-parent"),
+        (otype.isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "second-level-parent"),
+        (otype.eq(S.ORG_STAFF_BRANCH), S.ORG_GENERAL_BRANCH, "branch-parent"),
     )
     for selector, wanted, variant in expectations:
-        mask = selector & known_parent & (parent_type != wanted)
+        mask = has_id & selector & parent.rows(known_parent & (parent_type != wanted))
         out += emit(
             "org.structure",
-            orgs,
+            ctx.orgs,
             mask,
             sheet,
             "上级组织编号",
@@ -284,20 +290,28 @@ def _parent_type_findings(ctx: Context, orgs: pd.DataFrame, sheet: str) -> list[
     return out
 
 
-def _orgs_in_cycles(org_parent: dict[str, str]) -> set[str]:
-    """The organizations whose chain of parents comes back to them (a cycle)."""
-    in_cycle: set[str] = set()
-    settled: set[str] = set()  # walked already: on a cycle or leading out of the chain
-    for start in org_parent:
-        path: dict[str, int] = {}  # this walk's nodes, in order
-        node = start
-        while node in org_parent and node not in settled and node not in path:
-            path[node] = len(path)
-            node = org_parent[node]
-        if node in path:  # came back to a node of this walk: from there on it is a cycle
-            in_cycle.update(list(path)[path[node] :])
-        settled.update(path)
-    return in_cycle
+def _orgs_in_cycles(ctx: Context) -> pd.Series:
+    """The rows of organizations whose chain of parents comes back to them (a cycle).
+
+    The chain of each organization (its first row, as `org_parent`) is followed on arrays by
+    doubling: after 2^k steps beyond the number of organizations every chain has either left the
+    tree (a parent that is no organization) or entered its cycle and the nodes it stands on are
+    the cycles' nodes, each of them (a cycle's node is reached from the node that many steps
+    back on it)."""
+    ids = ctx.coded("orgs", "组织编号")
+    parents = ctx.coded("orgs", "上级组织编号")  # (coded with the ids: the same codes)
+    tree = ids.ne("").to_numpy() & ~ids.duplicated().to_numpy()
+    n = int(tree.sum())
+    node_of = np.full(len(ids.uniques), n)  # an id's node; n: no organization (the chain ends)
+    node_of[ids.codes[tree]] = np.arange(n)
+    step = np.append(node_of[parents.codes[tree]], n)  # each node's parent's node; n stays
+    for _ in range(max(n, 1).bit_length() + 1):
+        step = step[step]
+    on_cycle = np.zeros(n + 1, dtype=bool)
+    on_cycle[step] = True
+    per_id = np.zeros(len(ids.uniques), dtype=bool)
+    per_id[ids.codes[tree]] = on_cycle[:n]
+    return ids.rows(per_id)
 
 
 @rule("submission.missing", ("orgs", "组织编号", "组织类型"), ("subs", "组织编号"))

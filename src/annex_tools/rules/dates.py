@@ -143,7 +143,7 @@ def done_verified(ctx: Context) -> list[Finding]:
     days = ctx.settings.verify_days
     due = r["完成日期"] + pd.Timedelta(days=days)
     unchecked = per_value(r["核验情况"], _no_text)  # (each distinct text stripped once)
-    mask = (r["整改状态"] == S.STATUS_DONE) & unchecked & r["完成日期"].notna()
+    mask = ctx.coded("rects", "整改状态").eq(S.STATUS_DONE) & unchecked & r["完成日期"].notna()
     mask &= due < ctx.as_of_ts
     return emit(
         "rect.unverified",

@@ -31,16 +31,15 @@ def problems_listed(ctx: Context) -> list[Finding]:
 
     A 一般/差 secretary with no list is told once, by grade.rectification-missing (限期整改)."""
     g = ctx.grades
-    mask = g["graded"] & ~g["述职编号"].isin(ctx.rects["述职编号"].to_numpy(dtype=object))
-    mask &= ~g["综合评价等次"].isin(S.GRADES_INTERVIEW)
+    mask = g["graded"] & ~ctx.coded("grades", "述职编号").among(ctx.coded("rects", "述职编号"))
+    mask &= ~ctx.coded("grades", "综合评价等次").isin(S.GRADES_INTERVIEW)
     return emit("rect.none", g, mask, S.GRADES_SHEET.name, "述职编号", lambda r: {"who": r["who"]})
 
 
 def _decided(ctx: Context) -> pd.Series:
     """Rectifications whose measures and deadlines are due: those of a secretary whose 述职评议
     has been held (or is late); before it, a carried or new problem is pending."""
-    waiting = ctx.pending(STEP_MEETING)
-    return ~ctx.rects["述职编号"].isin(waiting)
+    return ~ctx.waiting("rects", STEP_MEETING)
 
 
 @rule("rect.measure-missing", ("rects", "整改措施"))
@@ -81,7 +80,11 @@ def deadline_after_meeting(ctx: Context) -> list[Finding]:
 def not_overdue(ctx: Context) -> list[Finding]:
     """加强跟踪问效: a deadline passed (against the run's date) and the item not 已完成."""
     r = ctx.rects
-    mask = r["整改时限"].notna() & (r["整改时限"] < ctx.as_of_ts) & (r["整改状态"] != S.STATUS_DONE)
+    mask = (
+        r["整改时限"].notna()
+        & (r["整改时限"] < ctx.as_of_ts)
+        & ctx.coded("rects", "整改状态").ne(S.STATUS_DONE)
+    )
     return emit(
         "rect.overdue",
         r,
@@ -98,7 +101,7 @@ def not_overdue(ctx: Context) -> list[Finding]:
 def done_has_date(ctx: Context) -> list[Finding]:
     r = ctx.rects
     mask = (
-        (r["整改状态"] == S.STATUS_DONE)
+        ctx.coded("rects", "整改状态").eq(S.STATUS_DONE)
         & r["完成日期"].isna()
         & ctx.not_bad(r, S.RECTIFICATIONS, "完成日期")
     )
@@ -111,7 +114,8 @@ def carried_addressed(ctx: Context) -> list[Finding]:
     year - by the meeting its status is no longer 未开始 (or empty)."""
     r = ctx.rects
     carried = ~blank(r["原整改编号"])
-    untouched = blank(r["整改状态"]) | (r["整改状态"] == S.STATUS_NOT_STARTED)
+    status = ctx.coded("rects", "整改状态")
+    untouched = status.blank() | status.eq(S.STATUS_NOT_STARTED)
     mask = carried & untouched & r["held"].fillna(False).astype(bool)
     return emit(
         "rect.carried-untouched",
