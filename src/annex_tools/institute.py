@@ -217,12 +217,17 @@ def normal(series: pd.Series) -> pd.Series:
 
 
 def identify_all(
-    name: pd.Series, staff_no: pd.Series, org_secretary: pd.Series, org_staff_no: pd.Series
+    name: pd.Series,
+    staff_no: pd.Series,
+    org_secretary: pd.Series,
+    org_staff_no: pd.Series,
+    normalized: bool = False,
 ) -> tuple[pd.Series, pd.Series]:
     """`identify` for whole columns at once: each row's problem kind ('' = none) and whether a
-    different person than the organization's secretary reported with their own 工号."""
-    n, s = normal(name).to_numpy(), normal(staff_no).to_numpy()
-    on, os_ = normal(org_secretary).to_numpy(), normal(org_staff_no).to_numpy()
+    different person than the organization's secretary reported with their own 工号.
+    `normalized`: the columns are `normal` already (not checked again)."""
+    columns = (name, staff_no, org_secretary, org_staff_no)
+    n, s, on, os_ = ((c if normalized else normal(c)).to_numpy(dtype=object) for c in columns)
     has_s, has_on, has_os = s != "", on != "", os_ != ""
     other_name = has_on & (n != on)
     kind = np.select(

@@ -150,7 +150,9 @@ def as_of_date(as_of: str | None, today: str | None = None) -> dt.date:
     """The as-of date (按此日期判断到期与否): `--as-of`, or its old name `--today` (hidden, kept
     for scripts), else today. Both given with different dates is refused."""
     if as_of and today and as_of != today:
-        raise CannotRun(f"--as-of（{as_of}）与它的旧名 --today（{today}）给了不同的日期，请只给 --as-of。")
+        raise CannotRun(
+            f"--as-of（{as_of}）与它的旧名 --today（{today}）给了不同的日期，请只给 --as-of。"
+        )
     if as_of:
         return parse_date(as_of, "--as-of")
     if today:

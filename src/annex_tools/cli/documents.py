@@ -38,7 +38,12 @@ def templates(
 
     report_outputs(
         make_templates(
-            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
+            workbook,
+            out_dir,
+            as_of_date(as_of, today),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )
     )
 
@@ -57,7 +62,12 @@ def annex2(
 
     report_outputs(
         make_annex2(
-            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
+            workbook,
+            out_dir,
+            as_of_date(as_of, today),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )
     )
 
@@ -122,8 +132,12 @@ def notice_grades(
 
     report_outputs(
         make_bulletin(
-            workbook, out_file, day := as_of_date(as_of, today), signed_date(signed, day),
-            draft=draft, force=force,
+            workbook,
+            out_file,
+            day := as_of_date(as_of, today),
+            signed_date(signed, day),
+            draft=draft,
+            force=force,
         )  # fmt: skip
     )
 
@@ -143,8 +157,13 @@ def feedback(
 
     report_outputs(
         make_feedback(
-            workbook, out_dir, day := as_of_date(as_of, today), signed_date(signed, day),
-            draft=draft, force=force, progress=with_progress,
+            workbook,
+            out_dir,
+            day := as_of_date(as_of, today),
+            signed_date(signed, day),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )  # fmt: skip
     )
 
@@ -154,7 +173,9 @@ def rectifications(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="统计日期：按此日期判断完成与否、是否逾期（YYYY-MM-DD），默认今天"),
+        typer.Option(
+            "--as-of", help="统计日期：按此日期判断完成与否、是否逾期（YYYY-MM-DD），默认今天"
+        ),
     ] = None,
     today: TodayAliasOpt = None,
     out_path: Annotated[
@@ -186,7 +207,9 @@ def progress(
     workbook: Annotated[Path, typer.Argument(help="主表")],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="按此日期统计到期、逾期（YYYY-MM-DD；催报通知也署此日期），默认今天"),
+        typer.Option(
+            "--as-of", help="按此日期统计到期、逾期（YYYY-MM-DD；催报通知也署此日期），默认今天"
+        ),
     ] = None,
     today: TodayAliasOpt = None,
     out_dir: Annotated[
@@ -220,7 +243,12 @@ def ballots(
 
     report_outputs(
         make_ballots(
-            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
+            workbook,
+            out_dir,
+            as_of_date(as_of, today),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )
     )
 
@@ -239,7 +267,12 @@ def interviews(
 
     report_outputs(
         make_interviews(
-            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
+            workbook,
+            out_dir,
+            as_of_date(as_of, today),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )
     )
 
@@ -258,7 +291,12 @@ def rectification_forms(
 
     report_outputs(
         make_rect_forms(
-            workbook, out_dir, as_of_date(as_of, today), draft=draft, force=force, progress=with_progress
+            workbook,
+            out_dir,
+            as_of_date(as_of, today),
+            draft=draft,
+            force=force,
+            progress=with_progress,
         )
     )
 

@@ -34,7 +34,10 @@ def import_reports_cmd(
         ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：邮件日期晚于此日的不可信")
+        str | None,
+        typer.Option(
+            "--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：邮件日期晚于此日的不可信"
+        ),
     ] = None,
     today: TodayAliasOpt = None,
 ) -> None:
@@ -152,7 +155,10 @@ def import_rectifications_cmd(
         bool, typer.Option("--apply", help="确认写入主表（不加时只显示将要发生的变化）")
     ] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：完成日期晚于此日的不导入")
+        str | None,
+        typer.Option(
+            "--as-of", help="按此日期判断（YYYY-MM-DD），默认今天：完成日期晚于此日的不导入"
+        ),
     ] = None,
     today: TodayAliasOpt = None,
 ) -> None:
@@ -160,5 +166,7 @@ def import_rectifications_cmd(
     每份表只能改本组织（及所属党支部）的整改项；与主表或另一份表不同的整行不写入；有未写入的内容时退出码为 1。"""
     from annex_tools.usecases.intake import PROGRESS_HELD_BACK_KINDS, import_rect_progress
 
-    r = import_rect_progress(workbook, files, confirm=lambda _: apply, as_of=as_of_date(as_of, today))
+    r = import_rect_progress(
+        workbook, files, confirm=lambda _: apply, as_of=as_of_date(as_of, today)
+    )
     raise typer.Exit(show_changes(r, apply, "整改进展表中的变化", PROGRESS_HELD_BACK_KINDS))

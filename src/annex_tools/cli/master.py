@@ -72,7 +72,9 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="按此日期校验：到期与否、日期是否晚于当天（YYYY-MM-DD），默认今天"),
+        typer.Option(
+            "--as-of", help="按此日期校验：到期与否、日期是否晚于当天（YYYY-MM-DD），默认今天"
+        ),
     ] = None,
     today: TodayAliasOpt = None,
     write: Annotated[
@@ -223,7 +225,11 @@ def demo(
     made, result = run.made, run.result
     out.print(f"演示主表：{made.workbook}")
     files = made.report_count - len(made.mailed)
-    mailed = f"；另有 {len(made.mailed)} 份只在报送邮件中：{made.mailed[0].parent}" if made.mailed else ""
+    mailed = (
+        f"；另有 {len(made.mailed)} 份只在报送邮件中：{made.mailed[0].parent}"
+        if made.mailed
+        else ""
+    )
     out.print(f"述职报告：{made.reports_dir}（{files} 份 .docx{mailed}）")
     render_findings(result.findings)
     out.print(

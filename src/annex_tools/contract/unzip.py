@@ -56,7 +56,9 @@ def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) ->
         for chunk in _raw(fh, info):
             size += len(chunk)
             if size > limit:
-                raise ZipRefused(f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB", True)
+                raise ZipRefused(
+                    f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB", True
+                )
             crc = zlib.crc32(chunk, crc)
             if keep:
                 out.append(chunk)
@@ -107,7 +109,9 @@ def check_archive(path: Path, part_limit: int, total_limit: int) -> None:
             try:
                 _, size = inflate(fh, info, min(part_limit, room), keep=False)
             except ZipRefused as exc:
-                if exc.over_limit and room < part_limit:  # the whole archive's limit, not the part's
+                if (
+                    exc.over_limit and room < part_limit
+                ):  # the whole archive's limit, not the part's
                     raise ZipRefused(
                         f"解压后总计超过 {total_limit // 1024 // 1024} MB，疑似异常文件"
                     ) from None

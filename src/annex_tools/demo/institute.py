@@ -293,7 +293,9 @@ def _reporters(
         at = next(m for m in meetings if m["会议编号"] == ("M00" if second else meeting_of[parent]))
         mdate = at["会议日期"]
         # a branch report reaches the 组织部 with its 党总支's Annex 2 (设置 党支部书记报告报送截止日期)
-        sent = mdate - dt.timedelta(days=rng.randint(2, 5)) if second else mdate + dt.timedelta(days=2)
+        sent = (
+            mdate - dt.timedelta(days=rng.randint(2, 5)) if second else mdate + dt.timedelta(days=2)
+        )
         limit = 1500 if second else 1000
         total = rng.randint(int(limit * 0.66), int(limit * 0.8))
         targets = {

@@ -27,7 +27,9 @@ def is_serious(text: str) -> bool:
 _NUMBERS = "一二三四五六"
 
 
-def plan_feedback(inst: Institute, sec: Submission, st: Settings, signed: dt.date) -> dict[str, Any]:
+def plan_feedback(
+    inst: Institute, sec: Submission, st: Settings, signed: dt.date
+) -> dict[str, Any]:
     """The letter to one graded secretary, in the notice's terms (方案 三 5、6): 肯定成绩、指出不足、
     等次; 约谈提醒、限期整改 for 一般/差, 追责问责 where problems are serious (差, or a problem
     marked 【严重】); the evaluating body by level. Dated the 反馈日期 (else `signed`); a 约谈

@@ -113,7 +113,9 @@ def mail_day(
         return None, "；".join(notes) + "，无法确定报送日期，未填写；请按邮箱中的收件时间手工填写"
     day = _china_day(chosen)
     if day > as_of:
-        notes.append(f"邮件日期{_fmt(day)}晚于导入所按的日期（{_fmt(as_of)}，默认今天），不可信，报送日期未填写")
+        notes.append(
+            f"邮件日期{_fmt(day)}晚于导入所按的日期（{_fmt(as_of)}，默认今天），不可信，报送日期未填写"
+        )
         return None, "；".join(notes) + "；请按邮箱中的收件时间手工填写"
     if day.year < year:
         notes.append(f"邮件日期{_fmt(day)}早于考核年度（{year}年），不可信，报送日期未填写")

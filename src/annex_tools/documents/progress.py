@@ -91,9 +91,7 @@ class UrgeNotice:
                 f"按照《{year}年度基层党组织书记抓党建述职评议考核工作方案》的时间节点要求，"
                 f"截至{format_date(as_of)}，你单位以下事项已逾期，尚未完成或未报送党委组织部："
             ),
-            "items": [
-                {"seq": i, **item} for i, item in enumerate(self.items, start=1)
-            ],
+            "items": [{"seq": i, **item} for i, item in enumerate(self.items, start=1)],
             "ask": (
                 f"请于{format_date(self.reply_by)}前完成并报送党委组织部；确有困难的，请及时说明情况。"
             ),
@@ -138,7 +136,9 @@ def plan_progress(
             row[STEP_LABELS[step]] = cell_text(mine[mine["step"] == step])
         overview.append(row)
     steps = [s for s in OVERVIEW_STEPS if any(r[STEP_LABELS[s]] != "—" for r in overview)]
-    overview = [{"组织": r["组织"], **{STEP_LABELS[s]: r[STEP_LABELS[s]] for s in steps}} for r in overview]
+    overview = [
+        {"组织": r["组织"], **{STEP_LABELS[s]: r[STEP_LABELS[s]] for s in steps}} for r in overview
+    ]
     rank = {LATE: 0, PENDING: 1, DONE_LATE: 2}
     open_items = f[f["verdict"].isin(list(rank))].copy()
     open_items["_rank"] = open_items["verdict"].map(rank)

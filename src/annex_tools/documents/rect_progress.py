@@ -90,8 +90,18 @@ def plan_forms(inst: Institute) -> list[ProgressForm]:
         if body.otype not in S.SECOND_LEVEL_TYPES:
             continue
         rows = [
-            ProgressRow(p.rid, s.sid, s.org_name, s.name, p.problem, p.measure, p.deadline,
-                        p.status, p.done, p.note)  # fmt: skip
+            ProgressRow(
+                p.rid,
+                s.sid,
+                s.org_name,
+                s.name,
+                p.problem,
+                p.measure,
+                p.deadline,
+                p.status,
+                p.done,
+                p.note,
+            )  # fmt: skip
             for s, p in body_items(inst, body)
             if p.status != S.STATUS_DONE
         ]
@@ -132,7 +142,11 @@ def write_form(form: ProgressForm, as_of: dt.date, path: Path, *, draft: bool = 
     for col, header in enumerate(HEADERS, start=1):
         put(ws, HEADER_ROW, col, header)
         cell = ws.cell(row=HEADER_ROW, column=col)
-        cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(horizontal="center")
+        cell.font, cell.border, cell.alignment = (
+            Font(bold=True),
+            box,
+            Alignment(horizontal="center"),
+        )
     status = DataValidation(type="list", formula1='"' + ",".join(S.STATUSES) + '"',
                             allow_blank=True, showErrorMessage=True,
                             error="请选择：" + "、".join(S.STATUSES))  # fmt: skip
@@ -226,7 +240,9 @@ def read_form(path: Path, as_of: dt.date) -> FilledForm:
         )
     if len(found) > 1:
         names = "、".join(f"“{f.sheet}”" for f in found)
-        raise FormError(f"“{path.name}”中有多张整改进展表（{names}），无法确定以哪一张为准，整份未导入")
+        raise FormError(
+            f"“{path.name}”中有多张整改进展表（{names}），无法确定以哪一张为准，整份未导入"
+        )
     form = found[0]
     form.digest = sha256_file(path)
     return form
@@ -263,11 +279,17 @@ def _read_sheet(
         rid, sid = _text(cell("整改编号")), _text(cell("述职编号"))
         if not rid and not sid:
             if any(_text(cell(h)) for h in FILLED):
-                form.skipped.append((excel_row, "填了进展但没有整改编号和述职编号，看不出是哪一项，未导入"))
+                form.skipped.append(
+                    (excel_row, "填了进展但没有整改编号和述职编号，看不出是哪一项，未导入")
+                )
             continue
         if rid.startswith("注"):
             continue
-        bad = [h for h in FILLED if isinstance(cell(h, frow), str) and str(cell(h, frow)).startswith("=")]
+        bad = [
+            h
+            for h in FILLED
+            if isinstance(cell(h, frow), str) and str(cell(h, frow)).startswith("=")
+        ]
         if bad:
             which = "、".join(f"“{h}”" for h in bad)
             form.skipped.append((excel_row, f"{rid}：{which}是公式，不是填写的内容，整行未导入"))
@@ -290,7 +312,11 @@ def _row_values(status_raw: Any, done_raw: Any, as_of: dt.date) -> tuple[str, st
     except BadValue:
         return f"完成日期“{_text(done_raw)}”不是日期", "", None
     if done is not None and done > as_of:
-        return f"完成日期{format_date(done)}晚于导入所按的日期（{format_date(as_of)}，默认今天）", "", None
+        return (
+            f"完成日期{format_date(done)}晚于导入所按的日期（{format_date(as_of)}，默认今天）",
+            "",
+            None,
+        )
     if status == S.STATUS_DONE and done is None:
         return "整改状态为已完成但没有填完成日期", "", None
     if done is not None and status != S.STATUS_DONE:
@@ -311,7 +337,9 @@ def plan_progress_changes(inst: Institute, forms: list[FilledForm], has_note: bo
     for f in forms:
         file = f.file.name
         if f.digest in seen:
-            out.append(Change(DUPLICATE, file, 0, "", "", f"与“{seen[f.digest]}”内容完全相同，只导入一次"))
+            out.append(
+                Change(DUPLICATE, file, 0, "", "", f"与“{seen[f.digest]}”内容完全相同，只导入一次")
+            )
             continue
         seen[f.digest] = file
         body = next((o for o in inst.orgs.values() if normalize(o.oid) == normalize(f.oid)), None)
@@ -341,7 +369,9 @@ def plan_progress_changes(inst: Institute, forms: list[FilledForm], has_note: bo
 
 
 def _any_item(inst: Institute, rid: str) -> bool:
-    return any(normalize(p.rid) == normalize(rid) for s in inst.submissions for p in s.rectifications)
+    return any(
+        normalize(p.rid) == normalize(rid) for s in inst.submissions for p in s.rectifications
+    )
 
 
 def _row_change(
@@ -352,8 +382,14 @@ def _row_change(
     if len({(x.status, x.done, x.note) for _, x, _, _ in items}) > 1:
         where = "、".join(f"“{f.file.name}”第{x.row}行" for f, x, _, _ in items)
         return [
-            Change(RETURN_CONFLICT, f.file.name, x.row, sec.sid, who,
-                   f"{p.rid}：{where}说法不一致，均未导入；请确认以哪份为准，只导入那一份")  # fmt: skip
+            Change(
+                RETURN_CONFLICT,
+                f.file.name,
+                x.row,
+                sec.sid,
+                who,
+                f"{p.rid}：{where}说法不一致，均未导入；请确认以哪份为准，只导入那一份",
+            )  # fmt: skip
             for f, x, _, _ in items
         ]
     file = form.file.name
@@ -374,12 +410,14 @@ def _row_change(
             said.append(f"完成日期 {format_date(r.done)}")
     if r.note and r.note != p.note:
         if not has_note:
-            against.append("主表“整改”表没有“进展说明”列，进展说明无处可写（请在表尾加一列，表头写“进展说明”）")
+            against.append(
+                "主表“整改”表没有“进展说明”列，进展说明无处可写（请在表尾加一列，表头写“进展说明”）"
+            )
         elif p.note and not r.note.startswith(p.note):
             against.append("进展说明与主表中的不同，且不是在原说明后接着写")
         else:
             cells.append((S.RECTIFICATIONS, p.row, NOTE, r.note))
-            said.append(f"进展说明：{r.note[len(p.note):].strip() if p.note else r.note}")
+            said.append(f"进展说明：{r.note[len(p.note) :].strip() if p.note else r.note}")
     if against:  # the whole row is held back: never half of what the body said
         return [Change(PROGRESS_CONFLICT, file, r.row, sec.sid, who,
                        f"{p.rid}：" + "；".join(against) + "；整行未写入，请核实后在主表中修改")]  # fmt: skip

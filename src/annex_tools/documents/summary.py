@@ -125,7 +125,6 @@ def ballot_rows(inst: Institute) -> list[dict[str, str]]:
     return rows
 
 
-
 def attendance_text(inst: Institute) -> str:
     """How many were present at each meeting where ballots were cast (实到人数; each person
     present casts at most one ballot per secretary), for the sentence above the ballot table;
@@ -146,6 +145,7 @@ def attendance_text(inst: Institute) -> str:
         for mid, n in sorted(present.items(), key=lambda kv: inst.meetings[kv[0]].row)
     ]
     return "各述职会实到" + "、".join(parts) if parts else ""
+
 
 _PEOPLE = re.compile(r"共\s*(\d+)\s*人")
 
@@ -321,7 +321,9 @@ def year_gaps(pending: Sequence[dict[str, object]]) -> list[str]:
         dues = sorted(str(i["due"]) for i in items if i.get("due"))
         due = f"，最早{format_date(dt.date.fromisoformat(dues[0]))}到期" if dues else "，到期日未定"
         names = list(dict.fromkeys(str(i["who"]) for i in items))
-        shown = "、".join(names[:YEAR_NAMES_SHOWN]) + ("等" if len(names) > YEAR_NAMES_SHOWN else "")
+        shown = "、".join(names[:YEAR_NAMES_SHOWN]) + (
+            "等" if len(names) > YEAR_NAMES_SHOWN else ""
+        )
         lines.append(f"尚未完成：{STEP_LABELS[step]}，{len(items)}项{due}（{shown}）")
     return lines
 
@@ -554,7 +556,10 @@ def _interview_text(
 
 
 def _problems_text(
-    problems: list[Rectification], with_measure: list[Rectification], done: list[Rectification], asof: dt.date
+    problems: list[Rectification],
+    with_measure: list[Rectification],
+    done: list[Rectification],
+    asof: dt.date,
 ) -> str:
     """The problems found, those with measures and deadlines, and those done as of the day."""
     open_count = len(problems) - len(done)

@@ -14,7 +14,8 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
-from annex_tools.institute import join, missing
+from annex_tools.contract.text import all_normal
+from annex_tools.institute import join, missing, normal
 from annex_tools.schedule import PENDING, steps
 from annex_tools.schedule import at as schedule_at
 
@@ -193,8 +194,7 @@ class Coded:
 
     @classmethod
     def of(cls, series: pd.Series) -> Coded:
-        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
-        return cls(codes, np.asarray(uniques, dtype=object), series.index)
+        return cls(*_factorize(series.to_numpy(dtype=object)), series.index)
 
     def rows(self, per_value: np.ndarray) -> pd.Series:
         """A test given per distinct value, spread to the rows."""
@@ -223,11 +223,44 @@ class Coded:
         seen[other.codes] = True
         return self.rows(seen)
 
+    def lookup(self, mapping: Mapping[str, object]) -> pd.Series:
+        """`lookup(column, mapping)`: each distinct value looked up once."""
+        get = mapping.get
+        values = np.fromiter((get(k, "") for k in self.uniques), object, len(self.uniques))
+        values[missing(values)] = ""
+        return pd.Series(values[self.codes], index=self.index, dtype=object)
+
+    def rows_of(self, keys: Coded, last: bool = False) -> np.ndarray:
+        """For each row of `keys` (coded together with this column), the position of the first
+        (or last) row here holding its value, -1 where none does: `Index.get_indexer` against
+        this column deduplicated, without hashing the ids again."""
+        if keys.uniques is not self.uniques:
+            raise ValueError("columns coded apart: codes not comparable")
+        codes = self.codes[::-1] if last else self.codes
+        found, at = np.unique(codes, return_index=True)  # each code's first position
+        position = np.full(len(self.uniques), -1, dtype=np.intp)
+        position[found] = len(codes) - 1 - at if last else at
+        rows: np.ndarray = position[keys.codes]
+        return rows
+
     def duplicated(self) -> pd.Series:
         """Rows whose value an earlier row holds (Series.duplicated(keep="first"))."""
         first = np.ones(len(self.codes), dtype=bool)
         first[np.unique(self.codes, return_index=True)[1]] = False
         return pd.Series(first, index=self.index)
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize(values, use_na_sentinel=False)`: a missing value (NaN, None) is one more
+    distinct value, NaN. (Asked with the sentinel: without it pandas first tests every value
+    for NaN, a third of the cost.)"""
+    codes, found = pd.factorize(values)
+    uniques = np.asarray(found, dtype=object)
+    missing_at = codes < 0
+    if missing_at.any():
+        codes[missing_at] = len(uniques)
+        uniques = np.append(uniques, np.array([np.nan], dtype=object))
+    return codes, uniques
 
 
 # Id columns coded together (`Context.coded`): a code means the same id in each of them, so
@@ -237,6 +270,7 @@ _SAME_IDS: tuple[tuple[tuple[str, str], ...], ...] = (
         ("orgs", "组织编号"),
         ("orgs", "上级组织编号"),
         ("subs", "组织编号"),
+        ("subs", "parent"),
         ("meetings", "主办组织编号"),
     ),
     (("subs", "述职编号"), ("grades", "述职编号"), ("rects", "述职编号")),
@@ -340,15 +374,30 @@ class Context:
         if (key, column) not in group:
             raise KeyError((key, column))
         series = [self.frame(k)[c] for k, c in group]
-        codes, uniques = pd.factorize(
-            np.concatenate([s.to_numpy(dtype=object) for s in series]), use_na_sentinel=False
-        )
-        uniques = np.asarray(uniques, dtype=object)
+        codes, uniques = _factorize(np.concatenate([s.to_numpy(dtype=object) for s in series]))
         start = 0
         for (k, c), s in zip(group, series, strict=True):
             self._made[("coded", k, c)] = Coded(codes[start : start + len(s)], uniques, s.index)
             start += len(s)
         return self.coded(key, column)
+
+    def is_normal(self, key: str, column: str) -> bool:
+        """Whether `normalize` leaves each value of the column as it is (the reader normalizes
+        ids, names and choices): then a value picked from it is normal too."""
+        return self.once(
+            ("is normal", key, column),
+            lambda: all_normal(self.frame(key)[column].to_numpy(dtype=object)),
+        )
+
+    def normal(self, key: str, column: str) -> pd.Series:
+        """`institute.normal` of the column, made once in this check (names and 工号 are compared
+        by several rules)."""
+
+        def make() -> pd.Series:
+            series = self.frame(key)[column]
+            return series if self.is_normal(key, column) else normal(series)
+
+        return self.once(("normal", key, column), make)
 
     def waiting(self, key: str, step: str) -> pd.Series:
         """Rows of the sheet `key` (述职, 评议, 整改) whose submission's `step` is not yet due

@@ -403,13 +403,19 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
     reports without a 工号; a warning when a different person reports with their own 工号 (the
     secretary changed during the year: confirm)."""
     subs = ctx.subs
-    orgs = ctx.orgs.drop_duplicates("组织编号")
-    at = pd.Index(orgs["组织编号"]).get_indexer(subs["组织编号"])  # each row's organization
-    org_name = pick(orgs["书记姓名"], at, subs.index)
-    org_no = pick(orgs["书记工号"], at, subs.index)
-    kind, changed = identify_all(subs["书记姓名"], subs["书记工号"], org_name, org_no)
-    key_no = normal(subs["书记工号"])
-    key_name = normal(subs["书记姓名"])
+    # each row's organization (its first row), found through the codes of the ids
+    at = ctx.coded("orgs", "组织编号").rows_of(ctx.coded("subs", "组织编号"))
+    org_name = pick(ctx.orgs["书记姓名"], at, subs.index)
+    org_no = pick(ctx.orgs["书记工号"], at, subs.index)
+    key_no = ctx.normal("subs", "书记工号")
+    key_name = ctx.normal("subs", "书记姓名")
+    kind, changed = identify_all(
+        key_name,
+        key_no,
+        org_name if ctx.is_normal("orgs", "书记姓名") else normal(org_name),
+        org_no if ctx.is_normal("orgs", "书记工号") else normal(org_no),
+        normalized=True,
+    )
     repeated = (key_no != "") & key_no.duplicated(keep=False)  # only these can carry two names
     names_per_no = (
         pd.DataFrame({"no": key_no[repeated], "name": key_name[repeated]})
@@ -456,7 +462,7 @@ def exempt_organizations_exist(ctx: Context) -> list[Finding]:
     exempt = ctx.settings.exempt
     if not exempt:
         return []
-    types = dict(zip(normal(ctx.orgs["组织名称"]), ctx.orgs["组织类型"], strict=True))
+    names = ctx.normal("orgs", "组织名称").to_numpy(dtype=object)
     frame = ctx.wb.frames.get("settings")
     row = None
     if frame is not None and "项目" in frame:
@@ -464,8 +470,11 @@ def exempt_organizations_exist(ctx: Context) -> list[Finding]:
         row = int(rows.iloc[0]) if len(rows) else None
     out: list[Finding] = []
     for name in exempt:
-        otype = types.get(normalize(name))
-        if otype is None or otype == S.ORG_DIRECT_BRANCH:
+        named = np.flatnonzero(names == normalize(name))  # (the last of one name counts)
+        if not len(named):
+            continue
+        otype = ctx.orgs["组织类型"].iat[named[-1]]
+        if otype == S.ORG_DIRECT_BRANCH:
             continue
         variant = "general-branch" if otype == S.ORG_GENERAL_BRANCH else "other-type"
         out.append(

@@ -118,24 +118,27 @@ def approved_by_the_right_level(ctx: Context) -> list[Finding]:
     """三、3: 院领导 approve 二级党组织书记 reports; the 二级党组织 approves its branches'; nobody
     approves their own report."""
     subs = ctx.subs
-    approver = normal(subs["审定人"])
+    approver = ctx.normal("subs", "审定人")
     text = approver.to_numpy(dtype=object)  # compared as arrays: Series operators cost 3-5x
 
-    def column(values: pd.Series) -> np.ndarray:
-        array: np.ndarray = normal(values).to_numpy(dtype=object)
+    def picked(values: pd.Series, source: tuple[str, str]) -> np.ndarray:
+        """Values taken from `source` (a column of 组织): normal already when it is."""
+        column = values if ctx.is_normal(*source) else normal(values)
+        array: np.ndarray = column.to_numpy(dtype=object)
         return array
 
     given = text != ""
     leaders = {normalize(x) for x in ctx.settings.leaders}
     named_leader = _contains_any(approver, {LEADER_WORD} | {x for x in leaders if x}).to_numpy()
-    self_approved = given & (text == column(subs["书记姓名"]))
-    own_org = given & (text == column(subs["org_name"]))
-    second = subs["org_type"].isin(S.SECOND_LEVEL_TYPES).to_numpy()
-    branch = subs["org_type"].to_numpy(dtype=object) == S.ORG_STAFF_BRANCH
-    parent_name = column(lookup(subs["parent"], ctx.org_name))
-    orgs = ctx.orgs.drop_duplicates("组织编号", keep="last")
-    parent_at = pd.Index(orgs["组织编号"]).get_indexer(subs["parent"])
-    parent_sec = column(pick(orgs["书记姓名"], parent_at, subs.index))
+    self_approved = given & (text == ctx.normal("subs", "书记姓名").to_numpy(dtype=object))
+    own_org = given & (text == ctx.normal("subs", "org_name").to_numpy(dtype=object))
+    org_type = ctx.coded("subs", "org_type")
+    second = org_type.isin(S.SECOND_LEVEL_TYPES).to_numpy()
+    branch = org_type.eq(S.ORG_STAFF_BRANCH).to_numpy()
+    parent = ctx.coded("subs", "parent")
+    parent_name = picked(parent.lookup(ctx.org_name), ("orgs", "组织名称"))
+    parent_at = ctx.coded("orgs", "组织编号").rows_of(parent, last=True)
+    parent_sec = picked(pick(ctx.orgs["书记姓名"], parent_at, subs.index), ("orgs", "书记姓名"))
     # the 二级党组织 approves: its name (示例党总支, 示例党总支委员会) or its secretary signing for it
     by_parent = given & ((text == parent_sec) | (text == parent_name))
     rest = given & ~by_parent & (parent_name != "")  # a longer form of the name: one by one

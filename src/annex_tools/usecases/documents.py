@@ -680,7 +680,9 @@ def make_summary(
         if path.suffix.lower() == ".pdf":
             with tempfile.TemporaryDirectory() as tmp:
                 docx = Path(tmp) / "summary.docx"
-                render_docx("summary.docx", dict(plan), docx, images, draft=run.draft, reasons=reasons)
+                render_docx(
+                    "summary.docx", dict(plan), docx, images, draft=run.draft, reasons=reasons
+                )
                 docx_to_pdf(docx, path)
         else:
             render_docx("summary.docx", dict(plan), path, images, draft=run.draft, reasons=reasons)
@@ -710,15 +712,15 @@ def make_bulletin(
     gaps = summary_doc.year_gaps([p for p in pending if p["step"] == STEP_GRADED])
     gaps += bulletin.bulletin_gaps(run.wb.settings, run.inst, signed)
     reasons = draft_reasons(run, draft, gaps, "等次通报")
-    plan = bulletin.plan_bulletin(
-        run.inst, run.wb.settings, signed or as_of or dt.date.today()
-    )
+    plan = bulletin.plan_bulletin(run.inst, run.wb.settings, signed or as_of or dt.date.today())
 
     def make(path: Path) -> None:
         if path.suffix.lower() == ".pdf":
             with tempfile.TemporaryDirectory() as tmp:
                 docx = Path(tmp) / "notice.docx"
-                render_docx("grade-notice.docx", dict(plan), docx, {}, draft=run.draft, reasons=reasons)
+                render_docx(
+                    "grade-notice.docx", dict(plan), docx, {}, draft=run.draft, reasons=reasons
+                )
                 docx_to_pdf(docx, path)
         else:
             render_docx("grade-notice.docx", dict(plan), path, {}, draft=run.draft, reasons=reasons)
@@ -746,7 +748,9 @@ def make_feedback(
     run = start("feedback", source, out, as_of, draft, force)
     graded = [s for s in run.inst.submissions if s.grade]
     if not graded:
-        run.done.nothing = "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
+        run.done.nothing = (
+            "主表中还没有评定综合评价等次的书记（“评议”表），没有要写的评价意见反馈。"
+        )
     day = signed or as_of or dt.date.today()
     gaps = decision_gaps(run.inst, graded) + signed_gaps(graded, day)
     reasons = draft_reasons(run, draft, gaps, "评价意见反馈")

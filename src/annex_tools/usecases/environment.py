@@ -285,6 +285,8 @@ def page_environment(folder: Path, office: str | None = None) -> tuple[bool, str
         lines.append(f"文件夹可写：{folder}")
     except OSError as exc:
         ok = False
-        lines.append(f"文件夹不可写：{folder}（{exc.strerror or exc}）。生成的文件和备份都放在这里，请换一个文件夹。")
+        lines.append(
+            f"文件夹不可写：{folder}（{exc.strerror or exc}）。生成的文件和备份都放在这里，请换一个文件夹。"
+        )
     lines.append("环境正常。" if ok else "环境有问题，请按上面的说明处理。")
     return ok, "\n".join(lines)

@@ -73,9 +73,7 @@ class Inputs:
         rows, bodies = (None, None) if self.who is None else _rows_of(self.who(inst), inst)
         return [f for f in findings if self._uses(f, rows, bodies)]
 
-    def _uses(
-        self, f: Finding, rows: dict[str, set[int]] | None, bodies: set[str] | None
-    ) -> bool:
+    def _uses(self, f: Finding, rows: dict[str, set[int]] | None, bodies: set[str] | None) -> bool:
         if f.code in self.handles:
             return False
         if f.sheet is None or self.reads is None:  # a run-level finding; a command reading all
@@ -122,9 +120,7 @@ def graded(inst: Institute) -> list[Submission]:
     return [s for s in inst.submissions if s.grade]
 
 
-_WORDS = frozenset(
-    {K.K_YEAR, K.K_LIMIT_SECOND, K.K_LIMIT_BRANCH, K.K_DUTIES_MAX, K.K_PROBLEMS_MIN}
-)
+_WORDS = frozenset({K.K_YEAR, K.K_LIMIT_SECOND, K.K_LIMIT_BRANCH, K.K_DUTIES_MAX, K.K_PROBLEMS_MIN})
 
 TEMPLATES = Inputs(
     "述职报告模板",
@@ -179,8 +175,15 @@ BULLETIN = Inputs(
         GRADES: frozenset({"述职编号", "综合评价等次"}),
     },
     frozenset(
-        {K.K_YEAR, K.K_INSTITUTE, K.K_BULLETIN_SCOPE, K.K_BULLETIN_DATE, K.K_BULLETIN_NUMBER,
-         K.K_ISSUER_MARK, K.K_PRINTER}
+        {
+            K.K_YEAR,
+            K.K_INSTITUTE,
+            K.K_BULLETIN_SCOPE,
+            K.K_BULLETIN_DATE,
+            K.K_BULLETIN_NUMBER,
+            K.K_ISSUER_MARK,
+            K.K_PRINTER,
+        }
     ),  # fmt: skip
 )
 
@@ -199,6 +202,7 @@ BALLOTS = Inputs(
         GRADES: frozenset({"述职编号", "测评好票", "测评较好票", "测评一般票", "测评差票"}),
     },
 )
+
 
 def weak(inst: Institute) -> list[Submission]:
     return [s for s in inst.submissions if s.grade in S.GRADES_INTERVIEW]

@@ -23,9 +23,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(
-    files: list[Path], to: str, out_dir: Path, timeout: float = 600
-) -> tuple[int, str]:
+def convert(files: list[Path], to: str, out_dir: Path, timeout: float = 600) -> tuple[int, str]:
     """Convert `files` to the format `to` (a LibreOffice filter: "pdf", "xlsx",
     'pdf:writer_pdf_Export:{...}') into `out_dir`, each as its stem + the new extension, in one
     LibreOffice run; returns (exit code, stderr). A missing LibreOffice is FileNotFoundError."""
@@ -37,7 +35,6 @@ def convert(
          *map(str, files)],
         timeout=timeout, env=env,
     )  # fmt: skip
-
 
 
 # The watchdog: a small process that waits for its stdin to close (the run ended, or was
