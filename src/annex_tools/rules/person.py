@@ -10,31 +10,51 @@ carry 优秀, and the person has one 年度考核等次. Rows without a 工号 a
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
-from annex_tools.rules.base import Context, emit, rule
+from annex_tools.rules.base import Coded, Context, emit, rule
 
 GRADE = S.GRADES_SHEET.name
 RANK = {g: i for i, g in enumerate(S.GRADES)}  # 好 = 0 … 差 = 3
 
 
 def _staff(ctx: Context) -> pd.Series:
-    """Each 评议 row's 工号, trimmed (made once per check: three rules key on it)."""
-    return ctx.once("staff", lambda: ctx.grades["书记工号"].fillna("").astype(str).str.strip())
+    """Each 评议 row's 工号, trimmed (made once per check: three rules key on it). A column
+    normal already (text, no spaces: what the reader gives) is the column itself."""
+
+    def make() -> pd.Series:
+        if ctx.is_normal("grades", "书记工号"):
+            return ctx.grades["书记工号"]
+        return ctx.grades["书记工号"].fillna("").astype(str).str.strip().astype(object)
+
+    return ctx.once("staff", make)
 
 
-def lowest_grades(ctx: Context) -> pd.DataFrame:
-    """Per 工号: the lowest grade given and the 述职编号 that carries it."""
+def _staff_codes(ctx: Context) -> Coded:
+    """`_staff` as codes (the column's own when it is normal)."""
+    if ctx.is_normal("grades", "书记工号"):
+        return ctx.coded("grades", "书记工号")
+    return ctx.once("staff codes", lambda: Coded.of(_staff(ctx)))
+
+
+def _lowest_rows(ctx: Context) -> np.ndarray:
+    """Per 工号 (by its code in `_staff_codes`): the 评议 row of the lowest grade given, the
+    last of equal grades; -1 for a 工号 without a graded row."""
     g = ctx.grades
-    staff = _staff(ctx)
-    keyed = g["graded"].to_numpy() & (staff != "").to_numpy()
-    graded = g.loc[keyed, ["综合评价等次", "述职编号", "who"]].assign(  # (not the 25 columns)
-        staff=staff[keyed], rank=lambda f: f["综合评价等次"].map(RANK)
-    )
-    worst = graded.sort_values("rank", kind="stable").drop_duplicates("staff", keep="last")
-    return worst.set_index("staff")[["综合评价等次", "述职编号", "who"]]
+    staff = _staff_codes(ctx)
+    grade = ctx.coded("grades", "综合评价等次")
+    rank = np.fromiter((RANK.get(u, -1) for u in grade.uniques), np.intp, len(grade.uniques))
+    keyed = np.flatnonzero(g["graded"].to_numpy() & staff.ne("").to_numpy())
+    ordered = keyed[np.lexsort((keyed, rank[grade.codes[keyed]]))]  # by grade, then row
+    codes = staff.codes[ordered]
+    found, from_end = np.unique(codes[::-1], return_index=True)  # each 工号's last row so
+    lowest = np.full(len(staff.uniques), -1, dtype=np.intp)
+    lowest[found] = ordered[len(codes) - 1 - from_end]
+    return lowest
 
 
 @rule("grade.person-excellent", ("grades", "综合评价等次", "年度考核等次"), ("subs", "书记工号"))
@@ -44,20 +64,27 @@ def excellent_by_lowest_grade(ctx: Context) -> list[Finding]:
     grade.linkage-excellent)."""
     g = ctx.grades
     # only a row graded 好 with 优秀 can break the rule: the rest is looked up for those rows
-    rows = (g["年度考核等次"].to_numpy() == S.APPRAISAL_EXCELLENT) & (
-        g["综合评价等次"].to_numpy() == S.GRADE_GOOD
+    rows = (
+        ctx.coded("grades", "年度考核等次").eq(S.APPRAISAL_EXCELLENT).to_numpy()
+        & ctx.coded("grades", "综合评价等次").eq(S.GRADE_GOOD).to_numpy()
     )
     if not rows.any():
         return []
-    g = g[rows]
-    worst = lowest_grades(ctx)
-    staff = _staff(ctx)[rows]
-    low = staff.map(worst["综合评价等次"]).astype(object).fillna(S.GRADE_GOOD)
-    frame = g.assign(staff=staff, low=low, low_who=staff.map(worst["who"]).astype(object))
+    at = _lowest_rows(ctx)[_staff_codes(ctx).codes[rows]]  # each row's person's lowest row
+    grades = g["综合评价等次"].to_numpy(dtype=object)
+    low = np.where(at >= 0, grades[at], S.GRADE_GOOD)
+    broken = low != S.GRADE_GOOD
+    if not broken.any():
+        return []
+    rows[rows] = broken
+    at = at[broken]
+    frame = g[rows].assign(
+        staff=_staff(ctx)[rows], low=low[broken], low_who=g["who"].to_numpy(dtype=object)[at]
+    )
     return emit(
         "grade.person-excellent",
         frame,
-        low != S.GRADE_GOOD,
+        np.ones(len(frame), dtype=bool),
         GRADE,
         "年度考核等次",
         lambda r: {"who": r["who"], "staff": r["staff"], "grade": r["low"], "other": r["low_who"]},
@@ -75,7 +102,9 @@ def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     """A person has one 年度考核等次: different entries on the rows of one 工号 contradict."""
     g = ctx.grades
     staff = _staff(ctx)
-    value = g["年度考核等次"].fillna("").astype(str)
+    value = g["年度考核等次"]
+    if infer_dtype(value, skipna=False) != "string":  # (text already: kept as it is)
+        value = value.fillna("").astype(str).astype(object)
     filled = (staff != "") & (value != "")
     repeated = filled & staff.duplicated(keep=False)  # only a 工号 on two rows can differ
     pairs = pd.DataFrame({"staff": staff[repeated], "value": value[repeated]}).drop_duplicates()
