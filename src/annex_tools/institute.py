@@ -277,6 +277,9 @@ class Joined:
     subs: pd.DataFrame
     grades: pd.DataFrame
     rects: pd.DataFrame
+    # each row's 述职编号 as a number, one per distinct id, in subs, grades and rects (one hash
+    # of the ids: the schedule finds rows by these, not by hashing the ids again)
+    sid_codes: tuple[np.ndarray, np.ndarray, np.ndarray]
     # `who` is text in every row of the three (a grade or rectification row whose 述职编号 is
     # missing would have none): the schedule takes it as it is
     who_text: bool = True
@@ -330,21 +333,22 @@ def join(wb: Workbook) -> Joined:
             strict=True,
         )
     ]
-    first = subs.drop_duplicates("述职编号").set_index("述职编号")
-    link = [*Joined.LINKS, "述职类别", "书记姓名", "书记工号"]
-    link = [c for c in link if c in first]
+    grades, rects = wb.frames["grades"], wb.frames["rects"]
+    codes = sid_codes(subs["述职编号"], grades["述职编号"], rects["述职编号"])
+    first = first_rows(codes[0], code_count(codes))  # each id's first 述职 row (drop_duplicates)
+    link = [c for c in [*Joined.LINKS, "述职类别", "书记姓名", "书记工号"] if c in subs]
 
-    def linked(frame: pd.DataFrame) -> pd.DataFrame:
-        # `frame.join(first[link], on="述职编号")`: each row's 述职 row found once (`first` is
-        # unique), each column taken by position (missing: NaN/NaT), as `reindex` gives them at
-        # a third of its cost
-        at = first.index.get_indexer(frame["述职编号"])
+    def linked(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+        # `frame.join(subs.drop_duplicates("述职编号").set_index("述职编号")[link], on=...)`:
+        # each row's 述职 row by its code, each column taken by position (missing: NaN/NaT)
+        at = first[ids]
         if set(link) & set(frame.columns):  # (no sheet has these columns: the plain way, then)
-            found = first[link].reindex(frame["述职编号"])
+            found = subs.drop_duplicates("述职编号").set_index("述职编号")[link]
+            found = found.reindex(frame["述职编号"])
             found.index = frame.index  # (set_axis would copy the columns)
             out = pd.concat([frame, found], axis=1)
         else:
-            taken = {c: first[c].array.take(at, allow_fill=True) for c in link}
+            taken = {c: subs[c].array.take(at, allow_fill=True) for c in link}
             found = pd.DataFrame(  # (each array keeps its dtype: object stays object)
                 {c: pd.Series(a, frame.index, a.dtype, copy=False) for c, a in taken.items()},
                 copy=False,
@@ -358,8 +362,36 @@ def join(wb: Workbook) -> Joined:
         return out
 
     whole: list[bool] = []
-    grades, rects = linked(wb.frames["grades"]), linked(wb.frames["rects"])
-    return Joined(org_type, org_name, org_parent, root, subs, grades, rects, all(whole))
+    grades, rects = linked(grades, codes[1]), linked(rects, codes[2])
+    return Joined(
+        org_type, org_name, org_parent, root, subs, grades, rects, codes, all(whole)
+    )  # fmt: skip
+
+
+def sid_codes(
+    subs: pd.Series, grades: pd.Series, rects: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each column of 述职编号 as codes 0..n-1, one per distinct id across the three (a missing id is
+    a value too, as drop_duplicates and get_indexer take it)."""
+    ids = (subs, grades, rects)
+    values = np.concatenate([i.to_numpy(dtype=object) for i in ids])
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    a, b = len(subs), len(subs) + len(grades)
+    return codes[:a], codes[a:b], codes[b:]
+
+
+def first_rows(codes: np.ndarray, n: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """For each of the `n` codes, the position of its first row among `rows` (positions into
+    `codes`; all rows when None), -1 when it has none."""
+    picked = codes if rows is None else codes[rows]
+    found, first = np.unique(picked, return_index=True)
+    out = np.full(n, -1, dtype=np.intp)
+    out[found] = first if rows is None else rows[first]
+    return out
+
+
+def code_count(codes: tuple[np.ndarray, ...]) -> int:
+    return max(int(c.max(initial=-1)) for c in codes) + 1
 
 
 def institute(wb: Workbook, joined: Joined | None = None) -> Institute:

@@ -28,6 +28,7 @@ from annex_tools.contract import schema as S
 from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import all_normal, normalize
+from annex_tools.institute import code_count, first_rows
 
 if TYPE_CHECKING:
     from annex_tools.institute import Joined
@@ -225,9 +226,12 @@ def _text(value: object) -> object:
     return "" if is_scalar(value) and pd.isna(value) else value
 
 
-def _evaluated(subs: pd.DataFrame) -> pd.DataFrame:
-    subs = subs[(subs["述职编号"] != "") & subs["述职类别"].isin(S.CATEGORIES)]
-    return subs.drop_duplicates("述职编号")
+def _evaluated(subs: pd.DataFrame, codes: np.ndarray, n: int) -> np.ndarray:
+    """The rows (positions) of `subs.drop_duplicates("述职编号")` among the rows with an id and a
+    category: each id's first such row, by its code."""
+    valid = (subs["述职编号"] != "").to_numpy() & subs["述职类别"].isin(S.CATEGORIES).to_numpy()
+    first = first_rows(codes, n, np.flatnonzero(valid))
+    return np.sort(first[first >= 0])
 
 
 def steps(
@@ -243,13 +247,18 @@ def steps(
     host for 报备 and 公布, the secretary's organization for 审定 and 整改; the 党委 for 审议."""
     # join's columns that are text in every row, taken as they are (not looked through again)
     known = ("who",) if j.who_text else ()
-    subs = _evaluated(
-        _with(
-            j.subs, ("meeting_date", "报送组织部日期", "审定日期"),
-            ("述职编号", "述职类别", "组织编号", "会议编号", "body", "who"),
-            ("who", "body") if isinstance(j.root, str) else ("who",),
-        )
+    subs = _with(
+        j.subs, ("meeting_date", "报送组织部日期", "审定日期"),
+        ("述职编号", "述职类别", "组织编号", "会议编号", "body", "who"),
+        ("who", "body") if isinstance(j.root, str) else ("who",),
     )  # fmt: skip
+    # rows are found by their 述职编号's code (join's): each code's evaluated 述职 row
+    sub_codes, grade_codes, rect_codes = j.sid_codes
+    n = code_count(j.sid_codes)
+    evaluated = _evaluated(subs, sub_codes, n)
+    subs = subs.iloc[evaluated]
+    sub_at = np.full(n, -1, dtype=np.intp)
+    sub_at[sub_codes[evaluated]] = np.arange(len(evaluated))
     orgs = _with(orgs, ("附件2收到日期",), ("组织编号", "组织名称", "组织类型", "上级组织编号"))
     meetings = _with(meetings, ("会议日期", "报备日期", "公布日期"), ("会议编号", "主办组织编号"))
     grades = _with(
@@ -290,22 +299,18 @@ def steps(
         )
     )  # fmt: skip
     # each 述职 row's first 评议 row, and each 评议 and 整改 row's 述职 row, found once
-    sub_ids = pd.Index(subs["述职编号"])  # unique (_evaluated)
-    first_grade = grades.drop_duplicates("述职编号")
-    at_grade = pd.Index(first_grade["述职编号"]).get_indexer(subs["述职编号"])
-    has_grade = np.append(first_grade["综合评价等次"].isin(S.GRADES).to_numpy(), False)
-    graded = has_grade[at_grade]  # (-1, not found, takes the appended False)
+    grade_ok = grades["综合评价等次"].isin(S.GRADES).to_numpy()
+    at_grade = first_rows(grade_codes, n)[sub_codes[evaluated]]  # each 述职 row's first 评议 row
+    graded = np.append(grade_ok, False)[at_grade]  # (-1, not found, takes the appended False)
     parts.append(
         _frame(
             step=STEP_GRADED, actor=subs["body"], sid=subs["述职编号"], who=subs["who"],
-            sheet=grade_sheet, row=_taken(first_grade[ROW], at_grade, subs.index),
+            sheet=grade_sheet, row=_taken(grades[ROW], at_grade, subs.index),
             column="综合评价等次", due=subs["meeting_date"],
             overdue_from=subs["meeting_date"], done=subs["meeting_date"].where(graded), ref="",
         )
     )  # fmt: skip
-    g = grades[
-        (sub_ids.get_indexer(grades["述职编号"]) >= 0) & grades["综合评价等次"].isin(S.GRADES)
-    ]
+    g = grades[(sub_at[grade_codes] >= 0) & grade_ok]
     for step, column, rows in (
         (STEP_FEEDBACK, "反馈日期", g),
         (STEP_INTERVIEW, "约谈提醒日期", g[g["综合评价等次"].isin(S.GRADES_INTERVIEW)]),
@@ -352,13 +357,14 @@ def steps(
             overdue_from=pdue + DAY, done=m["公布日期"], ref=m["会议编号"],
         )
     )  # fmt: skip
-    r = rects[rects["整改时限"].notna()]
+    dated = rects["整改时限"].notna().to_numpy()
+    r = rects[dated]
     rids, whos = r["整改编号"].tolist(), r["who"].tolist()  # (lists: a Series yields one by one)
     labels = [f"整改{rid}（{who}）" for rid, who in zip(rids, whos, strict=True)]
     parts.append(
         _frame(
             step=STEP_RECTIFIED,
-            actor=_found(subs["组织编号"], sub_ids.get_indexer(r["述职编号"])),
+            actor=_found(subs["组织编号"], sub_at[rect_codes[dated]]),
             sid=r["述职编号"],
             who=labels,
             sheet=S.RECTIFICATIONS.name, row=r[ROW], column="完成日期", due=r["整改时限"],
