@@ -246,13 +246,17 @@ def identify_all(
 def pick(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     """values[at] (positions from `Index.get_indexer`) on `index`; '' where `at` is -1 (not
     found) or the value is missing: a dict look-up of each key, with the keys already found."""
-    source = values.to_numpy(dtype=object)
+    return pd.Series(take_text(values.to_numpy(dtype=object), at), index=index, dtype=object)
+
+
+def take_text(source: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """`pick` as a new array."""
     out = np.empty(len(at), dtype=object)
     out[:] = ""  # (np.full would make a text per row)
     hit = at >= 0
     out[hit] = source[at[hit]]
     out[missing(out)] = ""
-    return pd.Series(out, index=index, dtype=object)
+    return out
 
 
 def missing(values: np.ndarray) -> np.ndarray:
@@ -288,13 +292,20 @@ class Joined:
 
 
 def join(wb: Workbook) -> Joined:
-    orgs = wb.frames["orgs"].drop_duplicates("组织编号")
-    orgs = orgs[orgs["组织编号"] != ""]
-    ids = orgs["组织编号"].tolist()  # lists zip faster than Series
-    org_type = dict(zip(ids, orgs["组织类型"].tolist(), strict=True))
-    org_name = dict(zip(ids, orgs["组织名称"].tolist(), strict=True))
-    org_parent = dict(zip(ids, orgs["上级组织编号"].tolist(), strict=True))
-    roots = orgs.loc[orgs["组织类型"] == S.ORG_PARTY_COMMITTEE, "组织编号"].tolist()
+    # each organization's first row with an id (drop_duplicates, then the empty id dropped),
+    # only the four columns used taken: not a copy of the frame
+    all_orgs = wb.frames["orgs"]
+    first = ~all_orgs["组织编号"].duplicated().to_numpy()
+    kept = np.flatnonzero(first & (all_orgs["组织编号"].to_numpy(dtype=object) != ""))
+    org_ids, types, names, parents = (
+        all_orgs[c].to_numpy(dtype=object)[kept]
+        for c in ("组织编号", "组织类型", "组织名称", "上级组织编号")
+    )
+    ids, type_list = org_ids.tolist(), types.tolist()  # lists zip faster than arrays
+    org_type = dict(zip(ids, type_list, strict=True))
+    org_name = dict(zip(ids, names.tolist(), strict=True))
+    org_parent = dict(zip(ids, parents.tolist(), strict=True))
+    roots = [i for i, t in zip(ids, type_list, strict=True) if t == S.ORG_PARTY_COMMITTEE]
     root = roots[0] if len(roots) == 1 else ""
 
     meetings = wb.frames["meetings"].drop_duplicates("会议编号")
@@ -302,12 +313,13 @@ def join(wb: Workbook) -> Joined:
 
     subs = wb.frames["subs"].copy(deep=False)  # columns are added, none changed
     # each 述职 row's organization and meeting found once (what `lookup` through dicts gave)
-    at_org = pd.Index(orgs["组织编号"]).get_indexer(subs["组织编号"])
-    subs["org_type"] = pick(orgs["组织类型"], at_org, subs.index)
-    subs["org_name"] = pick(orgs["组织名称"], at_org, subs.index).where(
-        lambda s: s != "", subs["组织编号"]
-    )
-    subs["parent"] = pick(orgs["上级组织编号"], at_org, subs.index)
+    at_org = pd.Index(org_ids, dtype=object).get_indexer(subs["组织编号"])
+    subs["org_type"] = pd.Series(take_text(types, at_org), index=subs.index, dtype=object)
+    org_names = take_text(names, at_org)
+    unnamed = org_names == ""  # (an organization not found, or without a name: its id)
+    org_names[unnamed] = subs["组织编号"].to_numpy(dtype=object)[unnamed]
+    subs["org_name"] = pd.Series(org_names, index=subs.index, dtype=object)
+    subs["parent"] = pd.Series(take_text(parents, at_org), index=subs.index, dtype=object)
     subs["body"] = evaluating_body(
         subs["org_type"].to_numpy(), subs["parent"].to_numpy(), root
     ).tolist()  # (a list, typed as the column always was: text, or float when empty)
