@@ -145,7 +145,8 @@ def report_facts(
         },
         index=subs.index,
         columns=_FACT_COLUMNS,
-    ).astype({"first_person": object, "figures": object, "mandatory": object})
+        copy=False,  # (the 述职 columns are only read; each column set below is a new one)
+    )
     typed = facts[_SHEET_FACT_COLUMNS].notna().any(axis=1)
     has_file = subs["报告文件"] != ""
     facts.loc[typed & ~has_file, "source"] = "sheet"
@@ -167,8 +168,8 @@ def report_facts(
         for key in found.columns:
             facts[key] = facts[key].astype(object)
             facts.loc[rows, key] = found[key].astype(object)
-    for column in ("words", *PARTS):
-        facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
+        for column in ("words", *PARTS):  # (floats already unless a report's values went in)
+            facts[column] = pd.to_numeric(facts[column], errors="coerce").astype(float)
     return facts.reset_index(drop=True), analyses
 
 
@@ -251,7 +252,7 @@ def check_workbook(wb: Workbook, as_of: dt.date, analyze: Analyzer | None = None
     ctx.reports, analyses = report_facts(ctx.subs, wb.folder, analyze)
     findings = wb.findings + run_rules(ctx)
     unique = list(dict.fromkeys(findings))
-    unique.sort(key=lambda f: f.sort_key())
+    unique.sort(key=Finding.sort_key)  # (the method itself: no lambda call per finding)
     return CheckResult(wb, unique, analyses, ctx.schedule)
 
 
