@@ -214,13 +214,13 @@ class Coded:
         """Empty cells ('' or missing), as `blank`."""
         return self.rows(missing(self.uniques) | (self.uniques == ""))
 
-    def among(self, other: Coded) -> pd.Series:
-        """Rows whose value occurs in `other`, a column coded with the same values (the id
-        columns `Context.coded` codes together)."""
+    def among(self, other: Coded, where: pd.Series | None = None) -> pd.Series:
+        """Rows whose value occurs in `other` (on its rows where `where` holds), a column coded
+        with the same values (the id columns `Context.coded` codes together)."""
         if other.uniques is not self.uniques:
             raise ValueError("columns coded apart: codes not comparable")
         seen = np.zeros(len(self.uniques), dtype=bool)
-        seen[other.codes] = True
+        seen[other.codes if where is None else other.codes[failing(where)]] = True
         return self.rows(seen)
 
     def lookup(self, mapping: Mapping[str, object]) -> pd.Series:
@@ -402,9 +402,21 @@ class Context:
     def waiting(self, key: str, step: str) -> pd.Series:
         """Rows of the sheet `key` (述职, 评议, 整改) whose submission's `step` is not yet due
         at the day of the check (made once: several rules leave these rows alone)."""
-        return self.once(
+        made = self.once(
             ("waiting", key, step), lambda: self.coded(key, "述职编号").isin(self.pending(step))
         )
+        return made.copy(deep=False)  # (a rule's `&=` stays off the one made)
+
+    def blank(self, key: str, column: str) -> pd.Series:
+        """`blank` of the column, made once in this check (several rules test the same cells);
+        from its codes when the column is coded already."""
+
+        def make() -> pd.Series:
+            coded = self._made.get(("coded", key, column))
+            return coded.blank() if coded is not None else blank(self.frame(key)[column])
+
+        made = self.once(("blank", key, column), make)
+        return made.copy(deep=False)  # (a rule's `&=` stays off the one made)
 
     def pending(self, step: str) -> np.ndarray:
         """述职编号 whose `step` is not yet due at the day of the check (for `isin`: an array

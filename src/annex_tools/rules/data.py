@@ -17,7 +17,7 @@ from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify_all, normal, pick
-from annex_tools.rules.base import Context, blank, emit, lookup, rule
+from annex_tools.rules.base import Context, emit, lookup, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -40,16 +40,16 @@ def required_cells(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for sheet in S.DATA_SHEETS:
         frame = ctx.wb.frames[sheet.key]
-        conditions = _required_when(sheet, frame)
+        conditions = _required_when(ctx, sheet, frame)
         for col in sheet.columns:
             condition = conditions.get(col.header)
             if not col.required and condition is None:
                 continue
             if not ctx.wb.has(sheet.key, col.header):
                 continue
-            mask = blank(frame[col.header])
+            mask = ctx.blank(sheet.key, col.header)
             if condition is not None:
-                mask &= condition
+                mask = mask & condition
             if not mask.any():
                 continue
             out += emit(
@@ -63,14 +63,23 @@ def required_cells(ctx: Context) -> list[Finding]:
     return out
 
 
-def _required_when(sheet: S.Sheet, frame: pd.DataFrame) -> dict[str, pd.Series]:
+def _required_when(ctx: Context, sheet: S.Sheet, frame: pd.DataFrame) -> dict[str, pd.Series]:
     """The columns needed only on some rows of the sheet, each with the rows that need it."""
     if sheet is S.ORGS:
-        kind = frame["组织类型"] if "组织类型" in frame else pd.Series("", index=frame.index)
-        vacancy = frame.get("书记空缺原因", pd.Series("", index=frame.index, dtype=object))
+        if "组织类型" not in frame:
+            return {
+                "上级组织编号": pd.Series(True, index=frame.index),
+                "书记姓名": pd.Series(False, index=frame.index),
+            }
+        kind = ctx.coded("orgs", "组织类型")
+        vacant = (
+            ctx.blank("orgs", "书记空缺原因")
+            if "书记空缺原因" in frame
+            else pd.Series(True, index=frame.index)
+        )
         return {
-            "上级组织编号": kind != S.ORG_PARTY_COMMITTEE,
-            "书记姓名": kind.isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & blank(vacancy),
+            "上级组织编号": kind.ne(S.ORG_PARTY_COMMITTEE),
+            "书记姓名": kind.isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)) & vacant,
         }
     if sheet is S.SUBMISSIONS:
         approved = (
@@ -90,11 +99,13 @@ def values_in_lists(ctx: Context) -> list[Finding]:
             if col.kind is not S.Kind.CHOICE or not ctx.wb.has(sheet.key, col.header):
                 continue
             # the column's distinct values checked first: a list column holds a few
-            values = pd.unique(frame[col.header].to_numpy(dtype=object))
-            outside = [v for v in values if not pd.isna(v) and v != "" and v not in col.choices]
+            coded = ctx.coded(sheet.key, col.header)
+            outside = [
+                v for v in coded.uniques if not pd.isna(v) and v != "" and v not in col.choices
+            ]
             if not outside:
                 continue
-            mask = frame[col.header].isin(outside)
+            mask = coded.isin(outside)
             out += emit(
                 "schema.bad-value",
                 frame,
@@ -318,16 +329,13 @@ def _orgs_in_cycles(ctx: Context) -> pd.Series:
 def every_secretary_reports(ctx: Context) -> list[Finding]:
     """Notice, 一(一): every 二级党组织书记 and every 在职党支部书记 reports."""
     orgs = ctx.orgs
+    ids = ctx.coded("orgs", "组织编号")
     must = (
-        orgs["组织类型"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
-        & (orgs["组织编号"] != "")
-        & blank(orgs["书记空缺原因"])
+        ctx.coded("orgs", "组织类型").isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+        & ids.ne("")
+        & ctx.blank("orgs", "书记空缺原因")
     )
-    mask = (
-        must
-        & ~orgs["组织编号"].isin(ctx.subs["组织编号"].to_numpy(dtype=object))
-        & ~orgs["组织编号"].duplicated()
-    )
+    mask = must & ~ids.among(ctx.coded("subs", "组织编号")) & ~ids.duplicated()
     return emit(
         "submission.missing",
         orgs,
@@ -343,7 +351,7 @@ def vacant_posts(ctx: Context) -> list[Finding]:
     """Notice, 一(一): the 述职评议考核对象 are the secretaries in post. An organization whose
     secretary post is vacant (书记空缺原因 filled) has nobody to report: one info, no errors."""
     orgs = ctx.orgs
-    mask = ~blank(orgs["书记空缺原因"]) & orgs["组织类型"].isin(
+    mask = ~ctx.blank("orgs", "书记空缺原因") & ctx.coded("orgs", "组织类型").isin(
         (*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH)
     )
     return emit(
@@ -361,19 +369,19 @@ def category_matches_type(ctx: Context) -> list[Finding]:
     """述职类别 follows from the organization: 二级党组织书记 for 党总支 and 直属党支部,
     党支部书记 for 在职党支部; other branch types are not evaluated."""
     subs = ctx.subs
-    expected = (
-        subs["org_type"]
-        .map(
-            {t: S.CAT_SECOND_LEVEL for t in S.SECOND_LEVEL_TYPES}
-            | {S.ORG_STAFF_BRANCH: S.CAT_BRANCH}
-        )
-        .fillna("不参加述职评议（只有二级党组织和在职党支部书记述职）")
-    )
+    org_type = ctx.coded("subs", "org_type")
+    category = {t: S.CAT_SECOND_LEVEL for t in S.SECOND_LEVEL_TYPES}
+    category[S.ORG_STAFF_BRANCH] = S.CAT_BRANCH
+    other = "不参加述职评议（只有二级党组织和在职党支部书记述职）"
+    expected = np.array([category.get(t, other) for t in org_type.uniques], dtype=object)
+    expected = expected[org_type.codes]
     mask = (
-        (subs["org_type"] != "")
-        & subs["述职类别"].isin(S.CATEGORIES)
-        & (subs["述职类别"] != expected)
+        org_type.ne("").to_numpy()
+        & ctx.coded("subs", "述职类别").isin(S.CATEGORIES).to_numpy()
+        & (subs["述职类别"].to_numpy(dtype=object) != expected)
     )
+    if not mask.any():
+        return []
     frame = subs.assign(expected=expected)
     return emit(
         "submission.category",

@@ -15,7 +15,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
 from annex_tools.contract.master import ROW
-from annex_tools.rules.base import Context, blank, emit, rule
+from annex_tools.rules.base import Context, emit, rule
 from annex_tools.schedule import STEP_FEEDBACK, STEP_INTERVIEW
 
 GRADE = S.GRADES_SHEET.name
@@ -41,9 +41,8 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
     """A secretary whose meeting has been held has a grade."""
     subs = ctx.subs
     grades = ctx.grades
-    has_row = grades["述职编号"].to_numpy(dtype=object)  # (an array is hashed in C)
     # with a 评议 row: point at its empty 等次 cell
-    row_mask = grades["held"].fillna(False).astype(bool) & blank(grades["综合评价等次"])
+    row_mask = grades["held"].fillna(False).astype(bool) & ctx.blank("grades", "综合评价等次")
     out = emit(
         "grade.missing",
         grades,
@@ -53,12 +52,13 @@ def graded_after_meeting(ctx: Context) -> list[Finding]:
         lambda r: {"who": r["who"], "meeting_date": r["meeting_date"]},
     )
     # without one: point at the submission
-    sub_mask = subs["held"] & ~subs["述职编号"].isin(has_row) & (subs["述职编号"] != "")
-    sub_mask &= subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+    sid = ctx.coded("subs", "述职编号")
+    sub_mask = subs["held"] & ~sid.among(ctx.coded("grades", "述职编号")) & sid.ne("")
+    sub_mask &= ctx.coded("subs", "org_type").isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
     out += emit(
         "grade.missing",
         subs,
-        sub_mask & ~subs["述职编号"].duplicated(),
+        sub_mask & ~sid.duplicated(),
         S.SUBMISSIONS.name,
         "述职编号",
         lambda r: {"who": r["who"], "meeting_date": r["meeting_date"]},
@@ -122,7 +122,8 @@ def share_at_most_fair(ctx: Context) -> list[Finding]:
 def no_excellent_without_good(ctx: Context) -> list[Finding]:
     """综合评价等次未达到“好”的，其年度考核不得评定为“优秀”."""
     g = ctx.grades
-    mask = (g["年度考核等次"] == S.APPRAISAL_EXCELLENT) & (g["综合评价等次"] != S.GRADE_GOOD)
+    mask = ctx.coded("grades", "年度考核等次").eq(S.APPRAISAL_EXCELLENT)
+    mask &= ctx.coded("grades", "综合评价等次").ne(S.GRADE_GOOD)
     return emit(
         "grade.linkage-excellent",
         g,
@@ -137,9 +138,9 @@ def no_excellent_without_good(ctx: Context) -> list[Finding]:
 def interview_for_weak(ctx: Context) -> list[Finding]:
     """一般、差：要约谈提醒."""
     g = ctx.grades
-    mask = g["综合评价等次"].isin(S.GRADES_INTERVIEW) & g["约谈提醒日期"].isna()
+    mask = ctx.coded("grades", "综合评价等次").isin(S.GRADES_INTERVIEW) & g["约谈提醒日期"].isna()
     mask &= ctx.not_bad(g, S.GRADES_SHEET, "约谈提醒日期")
-    mask &= ~g["述职编号"].isin(_waiting(ctx, STEP_INTERVIEW))
+    mask &= ~ctx.waiting("grades", STEP_INTERVIEW)
     return emit(
         "grade.interview-missing",
         g,
@@ -158,12 +159,12 @@ def interview_for_weak(ctx: Context) -> list[Finding]:
 def rectification_for_weak(ctx: Context) -> list[Finding]:
     """一般、差：要限期整改 — at least one 整改 row with a measure and a deadline."""
     g = ctx.grades
-    weak = g["综合评价等次"].isin(S.GRADES_INTERVIEW)
+    weak = ctx.coded("grades", "综合评价等次").isin(S.GRADES_INTERVIEW)
     if not weak.any():  # (the rectifications are looked at only for a 一般 or 差)
         return []
     r = ctx.rects
-    complete = set(r.loc[~blank(r["整改措施"]) & r["整改时限"].notna(), "述职编号"])
-    mask = weak & ~g["述职编号"].isin(complete)
+    complete = ~ctx.blank("rects", "整改措施") & r["整改时限"].notna()
+    mask = weak & ~ctx.coded("grades", "述职编号").among(ctx.coded("rects", "述职编号"), complete)
     return emit(
         "grade.rectification-missing",
         g,
@@ -181,7 +182,7 @@ def accountability_review(ctx: Context) -> list[Finding]:
     return emit(
         "grade.accountability",
         g,
-        g["综合评价等次"] == "差",
+        ctx.coded("grades", "综合评价等次").eq("差"),
         GRADE,
         "综合评价等次",
         lambda r: {"who": r["who"]},
@@ -197,7 +198,7 @@ def opinion_complete(ctx: Context) -> list[Finding]:
         out += emit(
             "grade.opinion-incomplete",
             g,
-            g["graded"] & blank(g[column]),
+            g["graded"] & ctx.blank("grades", column),
             GRADE,
             column,
             lambda r, c=column: {"who": r["who"], "column": c},
@@ -210,7 +211,7 @@ def fed_back(ctx: Context) -> list[Finding]:
     """评价意见及等次要向本人反馈."""
     g = ctx.grades
     mask = g["graded"] & g["反馈日期"].isna() & ctx.not_bad(g, S.GRADES_SHEET, "反馈日期")
-    mask &= ~g["述职编号"].isin(_waiting(ctx, STEP_FEEDBACK))
+    mask &= ~ctx.waiting("grades", STEP_FEEDBACK)
     return emit("grade.feedback-missing", g, mask, GRADE, "反馈日期", lambda r: {"who": r["who"]})
 
 
@@ -225,7 +226,7 @@ def decision_recorded(ctx: Context) -> list[Finding]:
     fixed by a decision (会议 定等次会议日期), which the letters, the 通报 and the 约谈记录 quote.
     Once feedback is due for a graded reporter, their meeting must record it (pending before)."""
     m = ctx.meetings
-    undecided = (m["会议编号"] != "") & m["定等次会议日期"].isna()
+    undecided = ctx.coded("meetings", "会议编号").ne("") & m["定等次会议日期"].isna()
     undecided &= ctx.not_bad(m, S.MEETINGS, "定等次会议日期")
     if not undecided.any():  # (the grades are looked at only for a meeting without the date)
         return []
