@@ -185,34 +185,65 @@ class Coded:
     (a column of choices or ids is read by several rules). Each test gives a boolean Series on
     the column's index."""
 
-    __slots__ = ("codes", "index", "uniques")
+    __slots__ = ("_found", "codes", "index", "uniques", "values")
 
-    def __init__(self, codes: np.ndarray, uniques: np.ndarray, index: pd.Index) -> None:
+    def __init__(
+        self,
+        codes: np.ndarray,
+        uniques: np.ndarray,
+        index: pd.Index,
+        values: np.ndarray,
+        found: dict[str, int] | None = None,
+    ) -> None:
         self.codes = codes
+        self.values = values  # the column's own values
         self.uniques = uniques  # object array; a missing value (NaN/None) is one of them
         self.index = index
+        self._found = {} if found is None else found  # text -> code, shared by coded-together
 
     @classmethod
     def of(cls, series: pd.Series) -> Coded:
-        return cls(*_factorize(series.to_numpy(dtype=object)), series.index)
+        values = series.to_numpy(dtype=object)
+        return cls(*_factorize(values), series.index, values)
+
+    def _has_missing(self) -> bool:
+        """Whether a value is missing (NaN, None): `_factorize` puts that code last."""
+        return bool(len(self.uniques)) and bool(missing(self.uniques[-1:])[0])
+
+    def code(self, text: str) -> int:
+        """The code of `text` (-1: no value is that text), looked for once among the values
+        (ids coded together have 100,000 of them: a test per value would cost more than one
+        per row)."""
+        found = self._found.get(text)
+        if found is None:
+            at = np.flatnonzero(self.uniques == text)
+            found = self._found[text] = int(at[0]) if len(at) else -1
+        return found
 
     def rows(self, per_value: np.ndarray) -> pd.Series:
         """A test given per distinct value, spread to the rows."""
         return pd.Series(per_value[self.codes], index=self.index)
 
-    def eq(self, value: object) -> pd.Series:
-        return self.rows(self.uniques == value)
+    def eq(self, text: str) -> pd.Series:
+        return pd.Series(self.codes == self.code(text), index=self.index)
 
-    def ne(self, value: object) -> pd.Series:
-        return self.rows(self.uniques != value)
+    def ne(self, text: str) -> pd.Series:
+        return pd.Series(self.codes != self.code(text), index=self.index)
 
     def isin(self, values: Iterable[object]) -> pd.Series:
+        if isinstance(values, tuple | list) and all(type(v) is str for v in values):
+            return pd.Series(np.isin(self.codes, [self.code(v) for v in values]), index=self.index)
         listed = values if isinstance(values, np.ndarray) else list(values)
-        return self.rows(pd.Series(self.uniques).isin(listed).to_numpy())
+        if self._has_missing():  # (None and NaN are one code, not one value to isin)
+            return pd.Series(self.values, index=self.index, dtype=object).isin(listed)
+        return self.rows(pd.Series(self.uniques, dtype=object).isin(listed).to_numpy())
 
     def blank(self) -> pd.Series:
         """Empty cells ('' or missing), as `blank`."""
-        return self.rows(missing(self.uniques) | (self.uniques == ""))
+        empty = self.codes == self.code("")
+        if self._has_missing():
+            empty |= self.codes == len(self.uniques) - 1
+        return pd.Series(empty, index=self.index)
 
     def among(self, other: Coded, where: pd.Series | None = None) -> pd.Series:
         """Rows whose value occurs in `other` (on its rows where `where` holds), a column coded
@@ -223,12 +254,19 @@ class Coded:
         seen[other.codes if where is None else other.codes[failing(where)]] = True
         return self.rows(seen)
 
+    def per_value(self, test: Callable[[Any], Any], dtype: type = bool) -> pd.Series:
+        """`test(value)` for each row, asked once per distinct value of this column (ids coded
+        together have more distinct values than one column holds: only the column's own)."""
+        used, at = np.unique(self.codes, return_inverse=True)
+        found: np.ndarray = np.fromiter((test(u) for u in self.uniques[used]), dtype, len(used))
+        return pd.Series(found[at], index=self.index, dtype=found.dtype)  # (object stays object)
+
     def lookup(self, mapping: Mapping[str, object]) -> pd.Series:
         """`lookup(column, mapping)`: each distinct value looked up once."""
         get = mapping.get
-        values = np.fromiter((get(k, "") for k in self.uniques), object, len(self.uniques))
-        values[missing(values)] = ""
-        return pd.Series(values[self.codes], index=self.index, dtype=object)
+        values = self.per_value(lambda k: get(k, ""), object)
+        values[missing(values.to_numpy())] = ""
+        return values
 
     def rows_of(self, keys: Coded, last: bool = False) -> np.ndarray:
         """For each row of `keys` (coded together with this column), the position of the first
@@ -245,6 +283,8 @@ class Coded:
 
     def duplicated(self) -> pd.Series:
         """Rows whose value an earlier row holds (Series.duplicated(keep="first"))."""
+        if self._has_missing():  # None and NaN: not the same value here
+            return pd.Series(self.values, index=self.index, dtype=object).duplicated()
         first = np.ones(len(self.codes), dtype=bool)
         first[np.unique(self.codes, return_index=True)[1]] = False
         return pd.Series(first, index=self.index)
@@ -374,10 +414,13 @@ class Context:
         if (key, column) not in group:
             raise KeyError((key, column))
         series = [self.frame(k)[c] for k, c in group]
-        codes, uniques = _factorize(np.concatenate([s.to_numpy(dtype=object) for s in series]))
-        start = 0
-        for (k, c), s in zip(group, series, strict=True):
-            self._made[("coded", k, c)] = Coded(codes[start : start + len(s)], uniques, s.index)
+        values = [s.to_numpy(dtype=object) for s in series]
+        codes, uniques = _factorize(np.concatenate(values))
+        start, found = 0, dict[str, int]()  # (one look-up of a text's code for the group)
+        for (k, c), s, v in zip(group, series, values, strict=True):
+            self._made[("coded", k, c)] = Coded(
+                codes[start : start + len(s)], uniques, s.index, v, found
+            )
             start += len(s)
         return self.coded(key, column)
 
