@@ -220,6 +220,13 @@ def _taken(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     return out.where(at >= 0) if (at < 0).any() else out
 
 
+def _kept(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
+    """`frame[mask]` (a mask of its rows, in order); the frame itself when every row is kept (the
+    steps only read it: its text columns not copied, a pass over their scattered values)."""
+    keep = np.asarray(mask, dtype=bool)
+    return frame if keep.all() else frame[keep]
+
+
 def _found(values: pd.Series, at: np.ndarray) -> np.ndarray:
     """values[at] (text), '' where at is -1 (not found)."""
     return np.append(values.to_numpy(dtype=object), "")[at]  # (-1 takes the appended '')
@@ -260,7 +267,7 @@ def steps(
     sub_codes, grade_codes, rect_codes = j.sid_codes
     n = code_count(j.sid_codes)
     evaluated = _evaluated(subs, sub_codes, n)
-    subs = subs.iloc[evaluated]
+    subs = subs if len(evaluated) == len(subs) else subs.iloc[evaluated]
     sub_at = np.full(n, -1, dtype=np.intp)
     sub_at[sub_codes[evaluated]] = np.arange(len(evaluated))
     orgs = _with(orgs, ("附件2收到日期",), ("组织编号", "组织名称", "组织类型", "上级组织编号"))
@@ -277,7 +284,7 @@ def steps(
 
     # 二级 reports ahead of their meeting; 党支部 reports by 党支部书记报告报送截止日期 when set
     sending = (subs["述职类别"] == S.CAT_SECOND_LEVEL) | (st.branch_send_deadline is not None)
-    second = subs[sending]
+    second = _kept(subs, sending)
     due = report_dues(second, st)
     overdue = due.where(second["述职类别"] == S.CAT_SECOND_LEVEL, due + DAY)
     parts.append(
@@ -314,7 +321,7 @@ def steps(
             overdue_from=subs["meeting_date"], done=subs["meeting_date"].where(graded), ref="",
         )
     )  # fmt: skip
-    g = grades[(sub_at[grade_codes] >= 0) & grade_ok]
+    g = _kept(grades, (sub_at[grade_codes] >= 0) & grade_ok)
     for step, column, rows in (
         (STEP_FEEDBACK, "反馈日期", g),
         (STEP_INTERVIEW, "约谈提醒日期", g[g["综合评价等次"].isin(S.GRADES_INTERVIEW)]),
@@ -336,7 +343,7 @@ def steps(
             overdue_from=branch_deadline + DAY, done=filers["附件2收到日期"], ref="",
         )
     )  # fmt: skip
-    m = meetings[(meetings["会议编号"] != "") & meetings["会议日期"].notna()]
+    m = _kept(meetings, (meetings["会议编号"] != "") & meetings["会议日期"].notna())
     m = m.drop_duplicates("会议编号")
     hosts = m["主办组织编号"].tolist()  # (dict lookups: a map through a dict hashes all its keys)
     host_type = pd.Series([j.org_type.get(h) for h in hosts], index=m.index, dtype=object)
@@ -362,7 +369,7 @@ def steps(
         )
     )  # fmt: skip
     dated = rects["整改时限"].notna().to_numpy()
-    r = rects[dated]
+    r = _kept(rects, dated)
     rids, whos = r["整改编号"].tolist(), r["who"].tolist()  # (lists: a Series yields one by one)
     labels = [f"整改{rid}（{who}）" for rid, who in zip(rids, whos, strict=True)]
     parts.append(
