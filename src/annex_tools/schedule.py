@@ -100,10 +100,11 @@ def meeting_deadline(category: pd.Series, st: Settings) -> pd.Series:
     a 二级党组织书记's by 党委述职会截止日期 (or, while the 党委 has set none, 党委审议上报截止日期)."""
     second = pd.Timestamp(st.committee_deadline or st.report_deadline)
     branch = pd.Timestamp(st.branch_deadline)
-    out = pd.Series(pd.NaT, index=category.index, dtype="datetime64[ns]")
-    out[category == S.CAT_SECOND_LEVEL] = second
-    out[category == S.CAT_BRANCH] = branch
-    return out
+    kind = category.to_numpy(dtype=object)  # (on arrays: a Series' masked set costs more)
+    out = np.full(len(kind), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[kind == S.CAT_SECOND_LEVEL] = second.to_datetime64()
+    out[kind == S.CAT_BRANCH] = branch.to_datetime64()
+    return pd.Series(out, index=category.index)
 
 
 def feedback_due(meeting_date: pd.Series, st: Settings) -> pd.Series:
@@ -158,7 +159,9 @@ def _frame(**cols: object) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for c in COLUMNS:
         v = cols[c]
-        if c in _DATES:  # as a frame's column would be (a scalar Timestamp keeps its unit)
+        if c in _DATES and isinstance(v, pd.Series) and v.dtype.kind == "M":
+            out[c] = v.to_numpy()  # (dates already: as they are)
+        elif c in _DATES:  # as a frame's column would be (a scalar Timestamp keeps its unit)
             v = pd.to_datetime(v if isinstance(v, pd.Series) else pd.Series(v, index=range(n)))
             out[c] = v.to_numpy()
         elif isinstance(v, pd.Series):
