@@ -13,8 +13,9 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 STEP = 1 << 20  # inflate at most this much at a time
 _RAW_STEP = 1 << 16
@@ -47,47 +48,89 @@ def _raw(fh: object, info: zipfile.ZipInfo) -> Iterator[bytes]:
         yield chunk
 
 
-def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) -> tuple[bytes, int]:
-    """The real content of one part (or b"" when not `keep`) and its real size; ZipRefused when it
-    would pass `limit` bytes or is not what the directory says."""
-    out: list[bytes] = []
-    size = crc = 0
-    if info.compress_type == zipfile.ZIP_STORED:
-        for chunk in _raw(fh, info):
-            size += len(chunk)
-            if size > limit:
-                raise ZipRefused(
-                    f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB", True
-                )
-            crc = zlib.crc32(chunk, crc)
-            if keep:
-                out.append(chunk)
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        d = zlib.decompressobj(-15)
-        for chunk in _raw(fh, info):
-            data = chunk
-            while data:
-                piece = d.decompress(data, STEP)
-                size += len(piece)
-                if size > limit:
-                    raise ZipRefused(
-                        f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB，疑似异常文件",
-                        over_limit=True,
-                    )
-                crc = zlib.crc32(piece, crc)
-                if keep:
-                    out.append(piece)
-                data = d.unconsumed_tail
-            if d.eof:
-                break
-        if not d.eof:
-            raise ZipRefused(f"其中“{info.filename}”的压缩数据不完整")
-    else:
+def pieces(
+    fh: object, info: zipfile.ZipInfo, limit: int, *, as_claimed: bool = False
+) -> Iterator[bytes]:
+    """The content of one part, inflated from its raw bytes at most STEP at a time with a running
+    count: never more than `limit` bytes (and one) are inflated, whatever the directory claims.
+
+    Strict (the default): ZipRefused when the part would pass `limit`, when its compression
+    method is neither stored nor deflated, and at its end unless it is exactly what the directory
+    says (its size, its CRC, a deflate stream that ends).
+    `as_claimed`: what a reader that stops at the claimed size reads (python-calamine's zip
+    crate): the bytes up to that size (or `limit`), ending quietly where the data or the deflate
+    stream ends, nothing for another method, nothing checked: that reader meets any damage itself."""
+    if as_claimed:
+        limit = min(limit, info.file_size)
+    inflater = None
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+    elif info.compress_type != zipfile.ZIP_STORED:
+        if as_claimed:
+            return
         raise ZipRefused(f"其中“{info.filename}”使用了不支持的压缩方式")
+    size = crc = 0
+
+    def room() -> int:  # never more inflated than one byte past the limit
+        return limit - size + 1
+
+    for piece in _stream(fh, info, inflater, room, flush=as_claimed):
+        if size + len(piece) > limit:
+            if not as_claimed:
+                reason = f"其中“{info.filename}”解压后超过 {limit // 1024 // 1024} MB"
+                suffix = "，疑似异常文件" if inflater else ""
+                raise ZipRefused(reason + suffix, over_limit=True)
+            if size < limit:
+                yield piece[: limit - size]
+            return
+        size += len(piece)
+        if not as_claimed:
+            crc = zlib.crc32(piece, crc)
+        if piece:
+            yield piece
+    if not as_claimed:
+        _as_claimed_or_refused(info, inflater, size, crc)
+
+
+def _stream(
+    fh: object, info: zipfile.ZipInfo, inflater: Any, room: Callable[[], int], flush: bool
+) -> Iterator[bytes]:
+    """A part's bytes as they come: its raw bytes when stored, else inflated by `inflater`, each
+    piece at most `room()` bytes; `flush`: also what zlib still holds of input it has taken when
+    the deflate stream has not ended (a strict reader refuses that stream as it is)."""
+    for chunk in _raw(fh, info):
+        if inflater is None:
+            yield chunk
+            continue
+        data = chunk
+        while data:  # zlib lets go of the GIL while it inflates
+            yield inflater.decompress(data, min(STEP, room()))
+            data = inflater.unconsumed_tail
+        if inflater.eof:
+            return
+    if inflater is not None and flush:
+        yield inflater.flush()
+
+
+def _as_claimed_or_refused(info: zipfile.ZipInfo, inflater: Any, size: int, crc: int) -> None:
+    """ZipRefused unless the part inflated to the end of its stream is what the directory says."""
+    if inflater is not None and not inflater.eof:
+        raise ZipRefused(f"其中“{info.filename}”的压缩数据不完整")
     if size != info.file_size:
         raise ZipRefused(f"其中“{info.filename}”的实际大小与压缩包目录所写不符（疑似被篡改或损坏）")
     if crc != info.CRC:
         raise ZipRefused(f"其中“{info.filename}”校验失败（文件已损坏）")
+
+
+def inflate(fh: object, info: zipfile.ZipInfo, limit: int, keep: bool = True) -> tuple[bytes, int]:
+    """The real content of one part (or b"" when not `keep`) and its real size; ZipRefused when it
+    would pass `limit` bytes or is not what the directory says (`pieces`, strict)."""
+    out: list[bytes] = []
+    size = 0
+    for piece in pieces(fh, info, limit):
+        size += len(piece)
+        if keep:
+            out.append(piece)
     return b"".join(out), size
 
 

@@ -58,6 +58,13 @@ def sniff(path: Path, *, bounded_parser: bool = False) -> None:
     its declared uncompressed size"). Then claims within the limit bound what is inflated, and
     only a directory whose claims cannot be true is counted through here, for its message;
     openpyxl (Python's zipfile) inflates a whole part at once, so its callers keep the count."""
+    with _sniffed(path, bounded_parser):
+        pass
+
+
+@contextlib.contextmanager
+def _sniffed(path: Path, bounded_parser: bool) -> Iterator[zipfile.ZipFile]:
+    """sniff, then the zip it read, open: its directory parsed once for what follows."""
     if not path.exists():
         raise WorkbookError(path, "文件不存在")
     if path.is_dir():
@@ -78,33 +85,33 @@ def sniff(path: Path, *, bounded_parser: bool = False) -> None:
     if not head.startswith(b"PK"):
         raise WorkbookError(path, "不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件")
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            total = sum(i.file_size for i in infos)
+        zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
         raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
-            if path.suffix.lower() in (".docx", ".docm", ".dotx"):
-                raise WorkbookError(
-                    path, "这是 Word 文档，不是主表。请给出主表（Excel 工作簿 .xlsx 或 .xlsm）"
-                )
-            raise WorkbookError(path, "这是 Word 文档，不是 Excel 工作簿（扩展名被改过）")
-        raise WorkbookError(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
-    if total > MAX_UNCOMPRESSED:
-        raise WorkbookError(
-            path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取"
-        )
-    # the directory's sizes are claims: count what really unpacks before a parser does, unless
-    # the parser itself stops at a part's claimed size and every claim could be true
-    if not (bounded_parser and all(map(_plausible, infos))):
-        count_archive(path)
-    try:
-        refuse_doctype(path)
-    except DAMAGED:  # a part that does not unpack (bad CRC, bad deflate): the count says which
-        count_archive(path)
-        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from None
+    with zf:
+        infos = zf.infolist()
+        if "xl/workbook.xml" not in zf.NameToInfo:
+            if "word/document.xml" in zf.NameToInfo:
+                if path.suffix.lower() in (".docx", ".docm", ".dotx"):
+                    raise WorkbookError(
+                        path, "这是 Word 文档，不是主表。请给出主表（Excel 工作簿 .xlsx 或 .xlsm）"
+                    )
+                raise WorkbookError(path, "这是 Word 文档，不是 Excel 工作簿（扩展名被改过）")
+            raise WorkbookError(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
+        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+            raise WorkbookError(
+                path, f"解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB，疑似异常文件，已拒绝读取"
+            )
+        # the directory's sizes are claims: count what really unpacks before a parser does,
+        # unless the parser itself stops at a part's claimed size and every claim could be true
+        if not (bounded_parser and all(map(_plausible, infos))):
+            count_archive(path)
+        try:
+            refuse_doctype(path, zf)
+        except DAMAGED:  # a part that does not unpack (bad CRC, bad deflate): the count says which
+            count_archive(path)
+            raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from None
+        yield zf
 
 
 # what reading a damaged zip raises: zipfile's own error, a bad deflate stream, a cut-off file,
@@ -159,24 +166,23 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def refuse_doctype(path: Path) -> None:
+def refuse_doctype(path: Path, zf: zipfile.ZipFile) -> None:
     """Excel, WPS and LibreOffice never write a DOCTYPE into a workbook's XML: one there declares
     entities (a "billion laughs" bomb, or a reference to an outside file). Refused before any
-    parser sees it, naming the sheet."""
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if not info.filename.endswith((".xml", ".rels", ".vml")):
-                continue
-            with zf.open(info) as fh:
-                head = fh.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                sheet = sheet_parts(zf).get(info.filename)
-                where = f"工作表“{sheet}”" if sheet else f"部件“{info.filename}”"
-                raise WorkbookError(
-                    path,
-                    f"{where}的 XML 中含有实体声明（DOCTYPE），Excel、WPS 不会写出这种内容，"
-                    "疑似恶意构造的“XML 炸弹”，出于安全已拒绝读取。请向发来文件的单位要一份正常保存的文件",
-                )
+    parser sees it, naming the sheet (`zf`: the workbook at `path`, open)."""
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            sheet = sheet_parts(zf).get(info.filename)
+            where = f"工作表“{sheet}”" if sheet else f"部件“{info.filename}”"
+            raise WorkbookError(
+                path,
+                f"{where}的 XML 中含有实体声明（DOCTYPE），Excel、WPS 不会写出这种内容，"
+                "疑似恶意构造的“XML 炸弹”，出于安全已拒绝读取。请向发来文件的单位要一份正常保存的文件",
+            )
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -491,15 +497,14 @@ def _read_workbook(path: Path | str) -> Workbook:
     rows and its frame as it arrives, while calamine parses the others without the GIL."""
     path = Path(path)
     version = _version(path)
-    sniff(path, bounded_parser=True)
-    try:
-        with zipfile.ZipFile(path) as zf:  # (a sheet whose part is not found is calamine's to name)
-            infos = zf.NameToInfo
+    with _sniffed(path, bounded_parser=True) as zf:  # the zip's directory, read once
+        try:
+            directory = dict(zf.NameToInfo)
             part_names = sheet_parts(zf)
-            sizes = {n: infos[p].file_size for p, n in part_names.items() if p in infos}
-            parts = {n: p for p, n in part_names.items() if p in infos}
-    except DAMAGED as exc:
-        raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
+        except DAMAGED as exc:
+            raise WorkbookError(path, "文件已损坏或不完整（压缩包无法读取）") from exc
+    # each sheet's part (a sheet whose part is not found is calamine's to name)
+    parts = {n: directory[p] for p, n in part_names.items() if p in directory}
     schema = {normalize(s.name): s for s in S.ALL_SHEETS}
     opened: list[python_calamine.CalamineWorkbook] = []
     free: queue.SimpleQueue[python_calamine.CalamineWorkbook] = queue.SimpleQueue()
@@ -534,8 +539,10 @@ def _read_workbook(path: Path | str) -> Workbook:
             key = normalize(name)
             if key in schema and key not in {normalize(n) for n in names}:
                 names.append(name)
-        refuse_far_cells_elsewhere(path, {parts[n] for n in names if n in parts}, part_names)
-        tasks = {pool.submit(parse, n): n for n in sorted(names, key=lambda n: -sizes.get(n, 0))}
+        checked = {parts[n].filename for n in names if n in parts}
+        refuse_far_cells_elsewhere(path, directory, checked, part_names)
+        biggest = sorted(names, key=lambda n: -parts[n].file_size if n in parts else 0)
+        tasks = {pool.submit(parse, n): n for n in biggest}
         for task in as_completed(tasks):
             name = tasks[task]
             try:  # cells made Python objects here: that needs the GIL, the parsing does not

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from annex_tools.contract.errors import WorkbookError
-from annex_tools.contract.unzip import ZipRefused, _raw
+from annex_tools.contract.unzip import ZipRefused, pieces
 
 # The largest master in sight: 100,000 rows x 60 columns is 6 million cells (the city benchmark
 # 60,000 x 17). At 20 million calamine holds ~640 MB (32 bytes a cell) and the rows made Python
@@ -141,67 +141,47 @@ def _refs(attrs: bytes) -> list[bytes]:
     return [a or b for a, b in _R.findall(attrs)]
 
 
-STEP = 1 << 20  # inflated and searched a piece at a time (in cache, no copy of the whole part)
 _OVERLAP = 32  # longer than any match of _UNUSUAL and _PREFIXED, so none is cut between pieces
+_CAUGHT = (OSError, zipfile.BadZipFile, ZipRefused, zlib.error, EOFError)
 
 
-def _pieces(path: Path, part: str) -> Iterator[bytes]:
-    """A part's bytes as calamine would read them, STEP at a time: at most its claimed size
-    (calamine's zip reader stops there). Nothing for a part that is not there or damaged:
-    calamine meets the same damage and says so."""
+def _pieces(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes as calamine would read them, a piece at a time: at most its claimed size
+    (calamine's zip reader stops there). Nothing more for a part that is damaged: calamine meets
+    the same damage and says so."""
     try:
-        with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
-            info = zf.getinfo(part)
-            left = info.file_size
-            if info.compress_type == zipfile.ZIP_STORED:
-                for chunk in _raw(fh, info):
-                    yield chunk[:left]
-                    left -= len(chunk)
-                    if left <= 0:
-                        return
-            if info.compress_type != zipfile.ZIP_DEFLATED:
-                return
-            inflater = zlib.decompressobj(-15)
-            for chunk in _raw(fh, info):
-                data = chunk
-                while data and left > 0:  # zlib lets go of the GIL while it inflates
-                    piece = inflater.decompress(data, min(STEP, left))
-                    left -= len(piece)
-                    yield piece
-                    data = inflater.unconsumed_tail
-                if left <= 0 or inflater.eof:
-                    return
-            if left > 0:  # what zlib still holds of input it has taken
-                yield inflater.flush()[:left]
-    except (KeyError, OSError, zipfile.BadZipFile, ZipRefused, zlib.error, EOFError):
+        with path.open("rb") as fh:
+            yield from pieces(fh, info, info.file_size, as_claimed=True)
+    except _CAUGHT:
         return
 
 
-def _usual(pieces: Iterator[bytes]) -> bool:
+def _usual(parts: Iterator[bytes]) -> bool:
     """Whether every cell tag is written the usual way and near (reach's first question),
-    asked of each piece as it is inflated, with the end of the piece before."""
+    asked of each piece as it is inflated, and of the seam with the piece before."""
     tail = b""
-    for piece in pieces:
-        text = tail + piece
-        # a match in the last bytes may be cut short: asked again with the next piece
-        room = len(text) - _OVERLAP
-        for pattern in (_UNUSUAL, _PREFIXED):
-            found = pattern.search(text)
-            if found and found.start() < room:
-                return False
-        tail = text[-_OVERLAP:]
+    for piece in parts:
+        # a match in the last bytes may be cut short: asked again with the next piece, at the
+        # seam (no copy of the piece)
+        for text in (tail + piece[:_OVERLAP], piece):
+            room = len(text) - _OVERLAP
+            for pattern in (_UNUSUAL, _PREFIXED):
+                found = pattern.search(text)
+                if found and found.start() < room:
+                    return False
+        tail = (tail + piece[-_OVERLAP:])[-_OVERLAP:]
     return all(pattern.search(tail) is None for pattern in (_UNUSUAL, _PREFIXED))
 
 
-def refuse_far_cells(path: Path, part: str | None, sheet: str | None) -> None:
+def refuse_far_cells(path: Path, info: zipfile.ZipInfo | None, sheet: str | None) -> None:
     """WorkbookError when the part's farthest cell puts more than MAX_CELLS cells between it
     and A1 (python-calamine would allocate them all, or abort the process trying); `sheet`
-    names it, else the part's own name does."""
-    if not part or _usual(_pieces(path, part)):
+    names it, else the part's own name does. `info`: the part as the zip's directory has it."""
+    if info is None or _usual(_pieces(path, info)):
         return
-    rows, cols = reach(b"".join(_pieces(path, part)))
+    rows, cols = reach(b"".join(_pieces(path, info)))
     if rows * cols > MAX_CELLS:
-        where = f"工作表“{sheet}”" if sheet else f"部件“{part}”"
+        where = f"工作表“{sheet}”" if sheet else f"部件“{info.filename}”"
         raise WorkbookError(
             path,
             f"{where}中有单元格远在第 {rows} 行、{_letters(cols)} 列，读取时要从 A1 起铺开约 "
@@ -210,15 +190,13 @@ def refuse_far_cells(path: Path, part: str | None, sheet: str | None) -> None:
         )
 
 
-def refuse_far_cells_elsewhere(path: Path, checked: set[str], names: dict[str, str]) -> None:
-    """The same for every part not in `checked` (`names`: part -> sheet name): calamine finds a
-    sheet's part by rules of its own (letter case, paths, attribute prefixes), so the part it
-    reads for a sheet may be another than the one checked for it."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            others = [i.filename for i in zf.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile):
-        return
-    for part in others:
-        if part not in checked:
-            refuse_far_cells(path, part, names.get(part))
+def refuse_far_cells_elsewhere(
+    path: Path, directory: Mapping[str, zipfile.ZipInfo], checked: set[str], names: dict[str, str]
+) -> None:
+    """The same for every part (`directory`: the zip's, by name, as zipfile's NameToInfo) not in
+    `checked` (`names`: part -> sheet name): calamine finds a sheet's part by rules of its own
+    (letter case, paths, attribute prefixes), so the part it reads for a sheet may be another
+    than the one checked for it."""
+    for part, info in directory.items():
+        if not info.is_dir() and part not in checked:
+            refuse_far_cells(path, info, names.get(part))
