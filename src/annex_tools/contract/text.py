@@ -28,18 +28,23 @@ def normalize(value: object) -> str:
 
 
 def all_normal(values: Iterable[object]) -> bool:
-    """Whether `normalize` returns every value unchanged (each a str, NFKC, without spaces).
-    Asked of the values joined by newlines, at once: a newline is a starter that composes with
-    nothing, so the joined text is NFKC exactly when each value is."""
+    """Whether `normalize` returns every value unchanged (each a str, NFKC, without spaces)."""
     try:
         strings = list(values)
         joined = "\n".join(strings)  # type: ignore[arg-type]  # a non-str value: TypeError
     except TypeError:
         return False
+    return joined_normal(joined, len(strings))
+
+
+def joined_normal(joined: str, count: int) -> bool:
+    """all_normal of `count` strings joined by newlines, asked of the joined text at once: a
+    newline is a starter that composes with nothing, so the joined text is NFKC exactly when
+    each value is."""
     return (
         unicodedata.is_normalized("NFKC", joined)
         and _SPACE_BUT_NEWLINE.search(joined) is None
-        and joined.count("\n") == max(len(strings) - 1, 0)
+        and joined.count("\n") == max(count - 1, 0)
     )
 
 

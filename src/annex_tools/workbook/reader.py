@@ -30,9 +30,9 @@ from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings, parse_settings
 from annex_tools.contract.text import (
     BadValue,
-    all_normal,
     clean_text,
     holdable,
+    joined_normal,
     normalize,
     parse_count,
     parse_date,
@@ -308,13 +308,17 @@ def _text_values(col: S.Column, distinct: np.ndarray, problems: dict[int, str]) 
     is), with error values and characters an .xlsx cannot hold noted in `problems` by position."""
     strings = distinct.tolist()
     try:  # the text values as one text, each question below asked once (no other looks for \n)
-        joined = "\n".join(strings)
+        joined, all_text = "\n".join(strings), True
     except TypeError:  # a value not text
-        joined = "\n".join(v for v in strings if isinstance(v, str))
+        joined, all_text = "\n".join(v for v in strings if isinstance(v, str)), False
     converted: list[Any] | None = None  # ids, names and choices are normal already, mostly
     if col.kind is S.Kind.TEXT:
-        converted = [clean_text(v) for v in strings]
-    elif not all_normal(strings):
+        if not all_text:
+            converted = [clean_text(v) for v in strings]
+        else:  # clean_text of a str is its str.strip (U+3000 is a space to it): one call in C
+            stripped = list(map(str.strip, strings))
+            converted = None if stripped == strings else stripped  # (most are clean already)
+    elif not (all_text and joined_normal(joined, len(strings))):  # all_normal(strings)
         converted = [normalize(v) for v in strings]
     if "#" in joined:  # an error value typed or pasted as text (each starts with #)
         for i, v in enumerate(strings):
