@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import itertools
+import sys
 
 import pandas as pd
 
-from annex_tools.contract.text import all_normal, normalize
+from annex_tools.contract.text import _SPACES_BUT_NEWLINE, all_normal, normalize
 from annex_tools.institute import identify, identify_all, normal
 
 NAMES = ["", "乙二", "乙　二", "丙三"]
@@ -34,11 +35,18 @@ def test_all_normal_is_normalize_leaving_every_value_alone() -> None:
         ["e\u0301"],  # decomposed: NFKC composes it
         ["G1", 3.0],  # not text
         [],
+        ["G1\t"],  # an ASCII space other than " "
+        ["示例\u3000党总支"],  # an ideographic space
+        ["示例\xa0党总支"],  # a no-break space
+        ["G1\x1c"],  # an ASCII separator (str.isspace)
     ]
     for values in cases:
         assert all_normal(values) == all(
             isinstance(v, str) and normalize(v) == v for v in values
         ), values
+    # every space normalize removes (\s: str.isspace) is one all_normal looks for
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert spaces.replace("\n", "") == _SPACES_BUT_NEWLINE
     column = pd.Series(["乙　二", "G1"], dtype=object)
     assert normal(column).tolist() == ["乙二", "G1"]
     already = pd.Series(["乙二", "G1"], dtype=object)

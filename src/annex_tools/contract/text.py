@@ -43,12 +43,24 @@ def joined_normal(joined: str, count: int) -> bool:
     each value is."""
     return (
         unicodedata.is_normalized("NFKC", joined)
-        and _SPACE_BUT_NEWLINE.search(joined) is None
+        and not _has_space_but_newline(joined)
         and joined.count("\n") == max(count - 1, 0)
     )
 
 
-_SPACE_BUT_NEWLINE = re.compile(r"[^\S\n]")
+# Every character for which str.isspace() holds (what \s matches, what normalize removes) but
+# the newline: each looked for with `in` (a C search of the text, a few times faster than a
+# regular expression's class over it); in a text of ASCII only, only the ASCII ones.
+_SPACES_BUT_NEWLINE = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ASCII_SPACES_BUT_NEWLINE = "".join(c for c in _SPACES_BUT_NEWLINE if c.isascii())
+
+
+def _has_space_but_newline(text: str) -> bool:
+    spaces = _ASCII_SPACES_BUT_NEWLINE if text.isascii() else _SPACES_BUT_NEWLINE
+    return any(c in text for c in spaces)
 
 
 def clean_text(value: object) -> str:

@@ -415,7 +415,7 @@ class Context:
             raise KeyError((key, column))
         series = [self.frame(k)[c] for k, c in group]
         values = [s.to_numpy(dtype=object) for s in series]
-        codes, uniques = _factorize(np.concatenate(values))
+        codes, uniques = self._codes_of(group, values)
         start, found = 0, dict[str, int]()  # (one look-up of a text's code for the group)
         for (k, c), s, v in zip(group, series, values, strict=True):
             self._made[("coded", k, c)] = Coded(
@@ -423,6 +423,23 @@ class Context:
             )
             start += len(s)
         return self.coded(key, column)
+
+    def _codes_of(
+        self, group: tuple[tuple[str, str], ...], values: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`_factorize` of the group's values one after the other. The 述职编号 of subs, grades
+        and rects were coded so by the join already (`Joined.sid_codes`): those codes are taken,
+        each id read at its first row (codes count up in the order the ids first come)."""
+        sid_codes = getattr(self.joined, "sid_codes", None)
+        if group == _SAME_IDS[1] and sid_codes is not None:
+            codes = np.concatenate(sid_codes)
+            if len(codes) == sum(len(v) for v in values):
+                seen = np.maximum.accumulate(codes) if len(codes) else codes
+                first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
+                uniques = np.concatenate(values)[first]
+                if not missing(uniques).any():  # (a missing id: _factorize puts it last)
+                    return codes, uniques
+        return _factorize(np.concatenate(values))
 
     def is_normal(self, key: str, column: str) -> bool:
         """Whether `normalize` leaves each value of the column as it is (the reader normalizes
