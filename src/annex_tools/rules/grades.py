@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -303,10 +304,31 @@ def _ballots_at_meetings(ctx: Context) -> pd.DataFrame:
 
     def make() -> pd.DataFrame:
         b = _ballots(ctx)
-        meeting_of = dict(zip(ctx.subs["述职编号"], ctx.subs["会议编号"], strict=True))
-        return b.assign(meeting=b["述职编号"].map(meeting_of))
+        at = _ballot_subs(ctx)
+        meeting = _take(ctx.subs["会议编号"].to_numpy(dtype=object), at, np.nan)
+        return b.assign(meeting=pd.Series(meeting, index=b.index, dtype=object))
 
     return ctx.once("ballots at meetings", make)
+
+
+def _take(values: np.ndarray, at: np.ndarray, none: Any) -> np.ndarray:
+    """values[at], `none` where `at` is -1."""
+    out = np.full(len(at), none, dtype=values.dtype)
+    found = at >= 0
+    out[found] = values[at[found]]
+    return out
+
+
+def _ballot_subs(ctx: Context) -> np.ndarray:
+    """Each `_ballots` row's 述职 row (the last of its 述职编号, as a dict of them gave; -1: none),
+    found by the codes of the ids."""
+
+    def make() -> np.ndarray:
+        at = ctx.coded("subs", "述职编号").rows_of(ctx.coded("grades", "述职编号"), last=True)
+        found: np.ndarray = at[ctx.grades.index.get_indexer(_ballots(ctx).index)]
+        return found
+
+    return ctx.once("ballot subs", make)
 
 
 def _ballots_of(g: pd.DataFrame) -> pd.DataFrame:
@@ -334,10 +356,15 @@ def ballots_within_attendance(ctx: Context) -> list[Finding]:
     """Notice, 三、5: 综合平时掌握、调研了解和现场测评等情况 … 形成评价意见; 现场测评 is by those at the meeting. More ballots than the meeting's 实到人数
     (会议 sheet) cannot have been cast."""
     b = _ballots_at_meetings(ctx)
-    m = ctx.meetings.drop_duplicates("会议编号")
-    present = dict(zip(m["会议编号"], m["实到人数"], strict=True))
-    b = b.assign(attendance=pd.to_numeric(b["meeting"].map(present), errors="coerce"))
-    mask = b["attendance"].notna() & (b["ballots"] > b["attendance"])
+    # each row's meeting (the first row of its 会议编号), by the codes of the ids
+    meeting_of_sub = ctx.coded("meetings", "会议编号").rows_of(ctx.coded("subs", "会议编号"))
+    at = _take(meeting_of_sub, _ballot_subs(ctx), -1)
+    present = pd.to_numeric(ctx.meetings["实到人数"], errors="coerce").to_numpy(dtype=float)
+    attendance = _take(present, at, np.nan)
+    mask = ~np.isnan(attendance) & (b["ballots"].to_numpy() > attendance)
+    if not mask.any():
+        return []
+    b = b.assign(attendance=attendance)
     return emit(
         "grade.ballots-exceed",
         b,
