@@ -16,7 +16,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding, Severity, make
 from annex_tools.contract.master import ROW
-from annex_tools.rules.base import Context, emit, rule
+from annex_tools.rules.base import Coded, Context, emit, rule
 from annex_tools.schedule import STEP_FEEDBACK, STEP_INTERVIEW
 
 GRADE = S.GRADES_SHEET.name
@@ -77,16 +77,21 @@ def share_at_most_fair(ctx: Context) -> list[Finding]:
     """评价为“较好”或以下等次的应占一定比例, per evaluating body (the 党委 for 二级党组织书记,
     the parent 党总支 for 在职党支部书记); a body below 比例适用最少人数 gets a warning."""
     st = ctx.settings
-    graded = ctx.grades[
-        ctx.grades["graded"] & ctx.grades["body"].notna() & (ctx.grades["body"] != "")
-    ]
-    graded = graded.drop_duplicates("述职编号")
+    bodies = ctx.once("grade bodies", lambda: Coded.of(ctx.grades["body"]))
+    rows = np.flatnonzero(ctx.grades["graded"].to_numpy() & ~bodies.blank().to_numpy())
+    sid = ctx.coded("grades", "述职编号").codes[rows]
+    rows = rows[np.sort(np.unique(sid, return_index=True)[1])]  # each 述职编号 once (its first)
     out: list[Finding] = []
-    if graded.empty:
+    if not len(rows):
         return out
-    graded = graded.assign(fair=graded["综合评价等次"].isin(S.GRADES_AT_MOST_FAIR))
-    fair = graded.groupby("body", sort=True)["fair"]  # (agg with named pairs costs 3x more)
-    summary = pd.DataFrame({"n": fair.size(), "k": fair.sum()})
+    # per body, in the bodies' order: how many graded, how many 较好 or below
+    fair = ctx.coded("grades", "综合评价等次").isin(S.GRADES_AT_MOST_FAIR).to_numpy()[rows]
+    used, at = np.unique(bodies.codes[rows], return_inverse=True)
+    names = bodies.uniques[used]
+    order = np.argsort(names, kind="stable")
+    counts = np.bincount(at, minlength=len(used))[order]
+    fairs = np.bincount(at, weights=fair, minlength=len(used)).astype(np.int64)[order]
+    summary = pd.DataFrame({"n": counts, "k": fairs}, index=pd.Index(names[order], dtype=object))
     exact = summary["n"] * st.min_share
     rounded = (
         (exact + 0.5 + 1e-9).map(math.floor)

@@ -105,13 +105,19 @@ def one_appraisal_per_person(ctx: Context) -> list[Finding]:
     value = g["年度考核等次"]
     if infer_dtype(value, skipna=False) != "string":  # (text already: kept as it is)
         value = value.fillna("").astype(str).astype(object)
-    filled = (staff != "") & (value != "")
-    repeated = filled & staff.duplicated(keep=False)  # only a 工号 on two rows can differ
-    pairs = pd.DataFrame({"staff": staff[repeated], "value": value[repeated]}).drop_duplicates()
-    kinds = pairs["staff"].value_counts()
-    mask = repeated & staff.map(kinds).gt(1)
+    people = _staff_codes(ctx)
+    values = Coded.of(value)
+    filled = people.ne("").to_numpy() & values.ne("").to_numpy()
+    # a 工号 on two filled rows with two different values: the distinct (工号, value) pairs
+    # of the filled rows counted per 工号
+    pair = people.codes[filled].astype(np.int64) * len(values.uniques) + values.codes[filled]
+    kinds = np.bincount(np.unique(pair) // len(values.uniques), minlength=len(people.uniques))
+    mask = pd.Series(filled, index=g.index)
+    mask[filled] = kinds[people.codes[filled]] > 1
     if not mask.any():
         return []
+    repeated = filled & staff.duplicated(keep=False).to_numpy()
+    pairs = pd.DataFrame({"staff": staff[repeated], "value": value[repeated]}).drop_duplicates()
     seen = (
         pairs[pairs["staff"].isin(set(staff[mask]))]
         .groupby("staff")["value"]

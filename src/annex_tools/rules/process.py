@@ -15,7 +15,7 @@ import pandas as pd
 from annex_tools.contract import schema as S
 from annex_tools.contract.findings import Finding
 from annex_tools.contract.master import ROW
-from annex_tools.rules.base import Context, blank, emit, lookup, rule
+from annex_tools.rules.base import Context, emit, lookup, rule
 from annex_tools.schedule import LATE, STEP_MEETING, STEP_REPORTED
 from annex_tools.workdays import covered_years, is_covered, workdays_between
 
@@ -91,10 +91,9 @@ def meeting_by_right_body(ctx: Context) -> list[Finding]:
     subs = ctx.subs
     expected = subs["body"]  # the evaluating body hosts the meeting
     # before the day its 述职评议 is due, a meeting not yet scheduled is pending, not missing
-    waiting = ctx.pending(STEP_MEETING)
-    no_meeting = blank(subs["会议编号"]) & ~subs["述职编号"].isin(waiting)
-    known = subs["会议编号"].isin(set(ctx.meetings["会议编号"]))
-    evaluated = subs["org_type"].isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
+    no_meeting = ctx.blank("subs", "会议编号") & ~ctx.waiting("subs", STEP_MEETING)
+    known = ctx.coded("subs", "会议编号").among(ctx.coded("meetings", "会议编号"))
+    evaluated = ctx.coded("subs", "org_type").isin((*S.SECOND_LEVEL_TYPES, S.ORG_STAFF_BRANCH))
     wrong_host = known & evaluated & (expected != "") & (subs["host"] != expected)
     frame = subs.assign(expected=expected)
     out = emit(
