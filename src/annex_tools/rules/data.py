@@ -255,7 +255,7 @@ def _root_findings(roots: pd.DataFrame, sheet: str) -> list[Finding]:
                 variant="no-root",
             )
         )
-    for rec in roots.iloc[1:].to_dict("records"):
+    for rec in roots.iloc[1:].to_dict("records") if len(roots) > 1 else []:
         out.append(
             make(
                 "org.structure",
@@ -276,14 +276,17 @@ def _parent_type_findings(ctx: Context, has_id: pd.Series, sheet: str) -> list[F
     out: list[Finding] = []
     otype = ctx.coded("orgs", "组织类型")
     parent = ctx.coded("orgs", "上级组织编号")
-    known_parent = np.fromiter((u in ctx.org_type for u in parent.uniques), bool)
-    parent_type = np.asarray(lookup(pd.Series(parent.uniques), ctx.org_type), dtype=object)
+    used, at = np.unique(parent.codes, return_inverse=True)  # the column's own parents
+    parents = parent.uniques[used]
+    known_parent = np.fromiter((u in ctx.org_type for u in parents), bool, len(parents))
+    parent_type = np.asarray(lookup(pd.Series(parents, dtype=object), ctx.org_type), dtype=object)
     expectations = (
         (otype.isin(S.SECOND_LEVEL_TYPES), S.ORG_PARTY_COMMITTEE, "second-level-parent"),
         (otype.eq(S.ORG_STAFF_BRANCH), S.ORG_GENERAL_BRANCH, "branch-parent"),
     )
     for selector, wanted, variant in expectations:
-        mask = has_id & selector & parent.rows(known_parent & (parent_type != wanted))
+        wrong = (known_parent & (parent_type != wanted))[at]
+        mask = has_id & selector & pd.Series(wrong, index=ctx.orgs.index)
         out += emit(
             "org.structure",
             ctx.orgs,
