@@ -252,11 +252,14 @@ def frame_from_rows(
     # column by column, each schema column hashed once: the same codes tell which cells are
     # blank and, below, what each cell converts to
     raw = _columns(body, width)
-    used = set(positions.values())
-    factors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    used = {positions[c.header]: c for c in sheet.columns if c.header in positions}
+    factors: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}  # None: taken as read
     filled = np.zeros(len(body), dtype=bool)
     for at, values in enumerate(raw):
-        if at in used:
+        if at in used and _as_read(used[at], values):
+            factors[at] = None
+            blank = values == ""  # (text in every cell)
+        elif at in used:
             codes, uniques = pd.factorize(values)  # NA (None, NaN, NaT) -> -1
             factors[at] = (codes, uniques)
             blank = np.append(uniques == "", True)[codes]
@@ -272,9 +275,12 @@ def frame_from_rows(
         if pos is None:
             values = np.full(len(index), "", dtype=object)
             codes, distinct = np.zeros(len(index), dtype=np.intp), np.array([""], dtype=object)
+        elif (factor := factors[pos]) is None:
+            data[col.header] = pd.Series(raw[pos][kept], index=index, dtype=object, copy=False)
+            continue
         else:
             values = raw[pos][kept]
-            codes, distinct = factors[pos]
+            codes, distinct = factor
             codes = codes[kept]
             if (codes < 0).any():  # NA as one value of its own, NaN (as factorize keeps it)
                 codes = np.where(codes < 0, len(distinct), codes)
@@ -286,6 +292,29 @@ def frame_from_rows(
     frame = frame.reset_index(drop=True)
     letters = {h: _col_letter(i) for h, i in positions.items()}
     return frame, missing, letters
+
+
+def _as_read(col: S.Column, values: np.ndarray) -> bool:
+    """Whether _convert_column would take every cell of a text column as it is, finding nothing:
+    asked of all the cells at once, for a column whose first cells are mostly distinct (ids,
+    names), where that costs less than hashing them first to ask it of the distinct values."""
+    if col.kind not in _TEXT_KINDS or len(values) < 1000:
+        return False
+    try:
+        if len(set(values[:200].tolist())) < 150:
+            return False
+        strings = values.tolist()
+        joined = "\n".join(strings)
+    except TypeError:  # a value not text (or not hashable)
+        return False
+    if "#" in joined or unholdable(joined):  # an error value, perhaps; characters to remove
+        return False
+    if col.kind is S.Kind.TEXT:
+        return list(map(str.strip, strings)) == strings
+    return joined_normal(joined, len(strings))
+
+
+_TEXT_KINDS = (S.Kind.ID, S.Kind.NAME, S.Kind.CHOICE, S.Kind.TEXT)
 
 
 def _kept(filled: np.ndarray) -> slice | np.ndarray:
