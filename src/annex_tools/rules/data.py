@@ -17,7 +17,7 @@ from annex_tools.contract.master import ROW
 from annex_tools.contract.settings import K_EXEMPT
 from annex_tools.contract.text import normalize
 from annex_tools.institute import identify_all, normal, pick
-from annex_tools.rules.base import Context, emit, lookup, rule
+from annex_tools.rules.base import Coded, Context, emit, lookup, rule
 
 _REFERENCES: tuple[tuple[S.Sheet, str, S.Sheet, str], ...] = (
     (S.ORGS, "上级组织编号", S.ORGS, "组织编号"),
@@ -427,13 +427,12 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
         org_no if ctx.is_normal("orgs", "书记工号") else normal(org_no),
         normalized=True,
     )
-    repeated = (key_no != "") & key_no.duplicated(keep=False)  # only these can carry two names
-    names_per_no = (
-        pd.DataFrame({"no": key_no[repeated], "name": key_name[repeated]})
-        .drop_duplicates()["no"]
-        .value_counts()
-    )
-    shared = key_no.map(names_per_no).fillna(0).gt(1) & (kind == "")
+    # one 工号 carrying two names: the distinct (工号, name) pairs counted per 工号, on codes
+    nos, names = _normal_codes(ctx, "书记工号"), _normal_codes(ctx, "书记姓名")
+    given = nos.ne("").to_numpy()
+    pair = nos.codes[given].astype(np.int64) * len(names.uniques) + names.codes[given]
+    kinds = np.bincount(np.unique(pair) // len(names.uniques), minlength=len(nos.uniques))
+    shared = pd.Series(given & (kinds[nos.codes] > 1), index=subs.index) & (kind == "")
     kind = kind.where(~shared, "shared-number")
     errors = kind != ""
     changed &= ~errors
@@ -462,6 +461,13 @@ def identity_matches_orgs(ctx: Context) -> list[Finding]:
     out = emit("submission.identity", frame, errors, sheet, "书记工号", params)
     out += emit("submission.identity", frame, changed, sheet, "书记工号", params, Severity.WARNING)
     return out
+
+
+def _normal_codes(ctx: Context, column: str) -> Coded:
+    """The codes of `ctx.normal("subs", column)` (the column's own when it is normal)."""
+    if ctx.is_normal("subs", column):
+        return ctx.coded("subs", column)
+    return ctx.once(("normal codes", column), lambda: Coded.of(ctx.normal("subs", column)))
 
 
 @rule("settings.exempt", ("orgs", "组织名称", "组织类型"))
