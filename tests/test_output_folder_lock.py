@@ -99,3 +99,22 @@ def test_a_lock_left_by_a_killed_run_does_not_stop_the_next(master: Path, tmp_pa
     proc = annex("annex2", master, "--out", out, "--as-of", AS_OF)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not (out / FOLDER_LOCK).exists()
+
+
+def test_a_write_after_the_record_is_saved_takes_the_lock_again(tmp_path: Path) -> None:
+    from annex_tools.usecases.outputs import Outputs
+
+    held: list[bool] = []
+
+    def make(path: Path) -> None:
+        held.append((tmp_path / FOLDER_LOCK).exists())
+        path.write_bytes(path.name.encode())
+
+    done = Outputs(tmp_path)
+    done.write(tmp_path / "a.txt", make)
+    done.save()
+    assert not (tmp_path / FOLDER_LOCK).exists()
+    done.write(tmp_path / "b.txt", make)
+    done.save()
+    assert held == [True, True] and not (tmp_path / FOLDER_LOCK).exists()
+    assert sorted(recorded(tmp_path)) == ["a.txt", "b.txt"]

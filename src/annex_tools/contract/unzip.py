@@ -110,7 +110,16 @@ def _stream(
             data = inflater.unconsumed_tail
         if inflater.eof:
             return
-    if inflater is not None and flush:
+    if inflater is None:
+        return
+    # the input has run out, but a last call that filled its piece just then leaves the stream's
+    # end inside zlib: taken out a piece at a time (not by flush(), which has no bound)
+    while not inflater.eof:
+        piece = inflater.decompress(b"", min(STEP, room()))
+        if not piece:
+            break
+        yield piece
+    if flush and not inflater.eof:
         yield inflater.flush()
 
 

@@ -126,7 +126,7 @@ class Outputs:
         two colleagues) take turns: the second waits a few seconds, then is refused naming who
         holds the folder; without it, each took the other's fresh files for a person's changes
         and left them unrecorded. Released when the record is saved, or at exit."""
-        if self._lock is not None:
+        if self._lock is not None and self._lock.alive:
             return
         import weakref
 
