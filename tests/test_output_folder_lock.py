@@ -118,3 +118,33 @@ def test_a_write_after_the_record_is_saved_takes_the_lock_again(tmp_path: Path) 
     done.save()
     assert held == [True, True] and not (tmp_path / FOLDER_LOCK).exists()
     assert sorted(recorded(tmp_path)) == ["a.txt", "b.txt"]
+
+
+def test_files_written_before_an_error_are_recorded_for_the_next_run(tmp_path: Path) -> None:
+    """A run that fails after writing some files (a disk error on the third, say) never reached
+    its last save: what it wrote is recorded as the run ends, so the next run replaces those
+    files instead of keeping them as a person's changes."""
+    import gc
+
+    from annex_tools.usecases.outputs import Outputs
+
+    def make(path: Path) -> None:
+        if path.name == "c.txt":
+            raise OSError(28, "No space left on device")
+        path.write_bytes(b"first run " + path.name.encode())
+
+    done = Outputs(tmp_path)
+    with pytest.raises(OSError):
+        for name in ("a.txt", "b.txt", "c.txt"):
+            done.write(tmp_path / name, make)
+    del done
+    gc.collect()
+    assert sorted(recorded(tmp_path)) == ["a.txt", "b.txt"]
+    assert not (tmp_path / FOLDER_LOCK).exists()
+
+    again = Outputs(tmp_path)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        again.write(tmp_path / name, lambda p: p.write_bytes(b"second run"))
+    again.save()
+    assert again.kept == [] and len(again.written) == 3
+    assert all((tmp_path / n).read_bytes() == b"second run" for n in ("a.txt", "b.txt", "c.txt"))

@@ -105,6 +105,7 @@ class Outputs:
     _batch: Any = None  # safewrite.Batch while `batch()` is open
     _pending: dict[str, str] = field(default_factory=dict)  # its files' new SHA-256
     _lock: Any = None  # releases the folder's lock (a weakref.finalize), from the first write
+    _saved: list[bool] = field(default_factory=lambda: [False])  # the record saved since _hold
 
     def __post_init__(self) -> None:
         self._load()
@@ -142,8 +143,20 @@ class Outputs:
             lock.acquire()
         except LockHeld as exc:
             raise OutputError(f"未生成：{exc.reason}") from None
-        self._lock = weakref.finalize(self, lock.release)  # also at exit, or when dropped
         self._load()
+        self._saved = [False]
+        # also when the run ends without saving its record (an error after some files were
+        # written): at exit, or when the Outputs is dropped
+        self._lock = weakref.finalize(
+            self,
+            _end_run,
+            self.folder,
+            self._manifest,
+            self._pending,
+            self.written,
+            self._saved,
+            lock,
+        )
 
     def release(self) -> None:
         """The folder's lock, when held (the record saved, or the run given up)."""
@@ -217,7 +230,7 @@ class Outputs:
             self.locked.append(path)
             self._pending.pop(path.name, None)
         self._manifest |= self._pending
-        self._pending = {}
+        self._pending.clear()  # in place: _end_run holds this dict
 
     def put(self, path: Path, make: Callable[[], bytes]) -> Path | None:
         """Inside `batch()`: as `write`, the file's bytes made by `make()`; it is checked to
@@ -261,24 +274,49 @@ class Outputs:
         if pending is None:
             try:
                 self._save(pending)
+                self._saved[0] = True
             finally:
                 self.release()
         else:
             self._save(pending)
 
     def _save(self, pending: dict[str, str] | None) -> None:
-        from annex_tools.workbook.safewrite import atomic_write_bytes
+        if self.written:
+            write_record(self.folder, self._manifest, pending)
 
-        if not self.written:
-            return
-        data: dict[str, object] = {
-            "说明": "annex-tools 生成的文件及其 SHA-256；文件被改动后，再次生成时不会覆盖它。",
-            "files": dict(sorted(self._manifest.items())),
-        }
-        if pending:
-            data[PENDING] = dict(sorted(pending.items()))
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        atomic_write_bytes(self.folder / MANIFEST, text.encode("utf-8"))
+
+def write_record(folder: Path, manifest: dict[str, str], pending: dict[str, str] | None) -> None:
+    """The folder's record (MANIFEST): each file annex-tools wrote there and its SHA-256, and
+    the fingerprints of a batch's files while it renames them (PENDING)."""
+    from annex_tools.workbook.safewrite import atomic_write_bytes
+
+    data: dict[str, object] = {
+        "说明": "annex-tools 生成的文件及其 SHA-256；文件被改动后，再次生成时不会覆盖它。",
+        "files": dict(sorted(manifest.items())),
+    }
+    if pending:
+        data[PENDING] = dict(sorted(pending.items()))
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    atomic_write_bytes(folder / MANIFEST, text.encode("utf-8"))
+
+
+def _end_run(
+    folder: Path,
+    manifest: dict[str, str],
+    pending: dict[str, str],
+    written: list[Path],
+    saved: list[bool],
+    lock: Any,
+) -> None:
+    """A run's end in its folder: unless its record was saved (an error after some files were
+    written), what it wrote is recorded all the same, so the next run does not take those files
+    for a person's changes (a batch's files still pending stay pending); then the lock."""
+    try:
+        if not saved[0] and written:
+            with contextlib.suppress(Exception):  # the disk that failed the run may fail this too
+                write_record(folder, manifest, pending)
+    finally:
+        lock.release()
 
 
 # ---- --out: a folder or a file --------------------------------------------------------------
