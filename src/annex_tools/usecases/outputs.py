@@ -152,8 +152,8 @@ class Outputs:
             _end_run,
             self.folder,
             self._manifest,
+            dict(self._manifest),  # as read: a run that failed before writing changes nothing
             self._pending,
-            self.written,
             self._saved,
             lock,
         )
@@ -303,16 +303,18 @@ def write_record(folder: Path, manifest: dict[str, str], pending: dict[str, str]
 def _end_run(
     folder: Path,
     manifest: dict[str, str],
+    read: dict[str, str],
     pending: dict[str, str],
-    written: list[Path],
     saved: list[bool],
     lock: Any,
 ) -> None:
     """A run's end in its folder: unless its record was saved (an error after some files were
     written), what it wrote is recorded all the same, so the next run does not take those files
-    for a person's changes (a batch's files still pending stay pending); then the lock."""
+    for a person's changes (a batch's files still pending stay pending; a batch records its files
+    itself, as pending before its renames); a run that wrote nothing leaves the record as it was.
+    Then the lock."""
     try:
-        if not saved[0] and written:
+        if not saved[0] and manifest != read:
             with contextlib.suppress(Exception):  # the disk that failed the run may fail this too
                 write_record(folder, manifest, pending)
     finally:
