@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -65,28 +66,28 @@ class CheckResult:
         holding them all as dicts and one string (gigabytes), and at the C encoder's speed."""
         errors, warnings = counts(self.findings)
         yield f'{{\n  "errors": {errors},\n  "warnings": {warnings},\n  "findings": '
-        step = 2000  # findings (pending steps) per piece: few writes, little held at once
-        if not self.findings:
-            yield "[]"
-        else:
-            yield "[\n"
-            for start in range(0, len(self.findings), step):
-                batch = self.findings[start : start + step]
-                yield ("" if start == 0 else ",\n") + ",\n".join(
-                    ["    " + finding_json(f, "    ") for f in batch]
-                )
-            yield "\n  ]"
+        yield from _json_array(self.findings, finding_json)
         yield ',\n  "pending": '
-        if not self.pending:
-            yield "[]\n}"
-            return
-        yield "[\n"
-        for start in range(0, len(self.pending), step):
-            items = self.pending[start : start + step]
-            yield ("" if start == 0 else ",\n") + ",\n".join(
-                ["    " + _flat_json(item, "    ") for item in items]
-            )
-        yield "\n  ]\n}"
+        yield from _json_array(self.pending, _flat_json)
+        yield "\n}"
+
+
+T = TypeVar("T")
+
+
+def _json_array(items: Sequence[T], render: Callable[[T, str], str]) -> Iterator[str]:
+    """A list as json.dumps(indent=2) writes it at the second level, in pieces of 2,000 items
+    (few writes, little held at once), each item rendered by `render(item, indent)`."""
+    if not items:
+        yield "[]"
+        return
+    step = 2000
+    yield "[\n"
+    for start in range(0, len(items), step):
+        yield ("" if start == 0 else ",\n") + ",\n".join(
+            ["    " + render(item, "    ") for item in items[start : start + step]]
+        )
+    yield "\n  ]"
 
 
 _STRING = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False), in C
