@@ -284,6 +284,7 @@ class Joined:
     # each row's 述职编号 as a number, one per distinct id, in subs, grades and rects (one hash
     # of the ids: the schedule finds rows by these, not by hashing the ids again)
     sid_codes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    sid_uniques: np.ndarray  # the id of each code (object; a missing id where it first comes)
     # `who` is text in every row of the three (a grade or rectification row whose 述职编号 is
     # missing would have none): the schedule takes it as it is
     who_text: bool = True
@@ -346,7 +347,7 @@ def join(wb: Workbook) -> Joined:
         )
     ]
     grades, rects = wb.frames["grades"], wb.frames["rects"]
-    codes = sid_codes(subs["述职编号"], grades["述职编号"], rects["述职编号"])
+    codes, uniques = sid_codes(subs["述职编号"], grades["述职编号"], rects["述职编号"])
     first = first_rows(codes[0], code_count(codes))  # each id's first 述职 row (drop_duplicates)
     link = [c for c in [*Joined.LINKS, "述职类别", "书记姓名", "书记工号"] if c in subs]
 
@@ -376,20 +377,20 @@ def join(wb: Workbook) -> Joined:
     whole: list[bool] = []
     grades, rects = linked(grades, codes[1]), linked(rects, codes[2])
     return Joined(
-        org_type, org_name, org_parent, root, subs, grades, rects, codes, all(whole)
+        org_type, org_name, org_parent, root, subs, grades, rects, codes, uniques, all(whole)
     )  # fmt: skip
 
 
 def sid_codes(
     subs: pd.Series, grades: pd.Series, rects: pd.Series
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """Each column of 述职编号 as codes 0..n-1, one per distinct id across the three (a missing id is
-    a value too, as drop_duplicates and get_indexer take it)."""
+    a value too, as drop_duplicates and get_indexer take it), and the id of each code."""
     ids = (subs, grades, rects)
     values = np.concatenate([i.to_numpy(dtype=object) for i in ids])
-    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     a, b = len(subs), len(subs) + len(grades)
-    return codes[:a], codes[a:b], codes[b:]
+    return (codes[:a], codes[a:b], codes[b:]), np.asarray(uniques, dtype=object)
 
 
 def first_rows(codes: np.ndarray, n: int, rows: np.ndarray | None = None) -> np.ndarray:

@@ -15,7 +15,7 @@ from annex_tools.contract.findings import Finding, Severity, make, show_date
 from annex_tools.contract.master import ROW, Workbook
 from annex_tools.contract.settings import Settings
 from annex_tools.contract.text import all_normal
-from annex_tools.institute import join, missing, normal
+from annex_tools.institute import first_rows, join, missing, normal
 from annex_tools.schedule import PENDING, steps
 from annex_tools.schedule import at as schedule_at
 
@@ -274,10 +274,11 @@ class Coded:
         this column deduplicated, without hashing the ids again."""
         if keys.uniques is not self.uniques:
             raise ValueError("columns coded apart: codes not comparable")
-        codes = self.codes[::-1] if last else self.codes
-        found, at = np.unique(codes, return_index=True)  # each code's first position
-        position = np.full(len(self.uniques), -1, dtype=np.intp)
-        position[found] = len(codes) - 1 - at if last else at
+        if last:  # the first from the end
+            position = first_rows(self.codes[::-1], len(self.uniques))
+            position[position >= 0] = len(self.codes) - 1 - position[position >= 0]
+        else:
+            position = first_rows(self.codes, len(self.uniques))
         rows: np.ndarray = position[keys.codes]
         return rows
 
@@ -428,17 +429,11 @@ class Context:
         self, group: tuple[tuple[str, str], ...], values: list[np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray]:
         """`_factorize` of the group's values one after the other. The 述职编号 of subs, grades
-        and rects were coded so by the join already (`Joined.sid_codes`): those codes are taken,
-        each id read at its first row (codes count up in the order the ids first come)."""
-        sid_codes = getattr(self.joined, "sid_codes", None)
-        if group == _SAME_IDS[1] and sid_codes is not None:
-            codes = np.concatenate(sid_codes)
-            if len(codes) == sum(len(v) for v in values):
-                seen = np.maximum.accumulate(codes) if len(codes) else codes
-                first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
-                uniques = np.concatenate(values)[first]
-                if not missing(uniques).any():  # (a missing id: _factorize puts it last)
-                    return codes, uniques
+        and rects were coded so by the join already (`Joined.sid_codes`, `Joined.sid_uniques`):
+        those codes are taken, unless an id is missing (the join's code for it comes where it
+        first occurs; `Coded` expects it last, as `_factorize` puts it)."""
+        if group == _SAME_IDS[1] and not missing(self.joined.sid_uniques).any():
+            return np.concatenate(self.joined.sid_codes), self.joined.sid_uniques
         return _factorize(np.concatenate(values))
 
     def is_normal(self, key: str, column: str) -> bool:
